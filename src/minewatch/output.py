@@ -1,0 +1,109 @@
+"""One way to print every listing: table, json, jsonl or csv.
+
+Listings are lists of plain dicts; the same dicts go to the API, so a field
+named in the terminal is the field named in JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, date | datetime):
+        return o.isoformat()
+    if isinstance(o, set | frozenset | tuple):
+        return list(o)
+    if hasattr(o, "to_dict"):
+        return o.to_dict()
+    return str(o)
+
+
+def to_json(obj: Any, indent: int | None = None) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=_default, indent=indent)
+
+
+def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested dicts become dotted columns; lists become JSON text (for CSV)."""
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flatten(v, key + "."))
+        elif isinstance(v, list | tuple):
+            if all(isinstance(x, str | int | float) for x in v):
+                out[key] = "; ".join(str(x) for x in v)
+            else:
+                out[key] = to_json(v)
+        elif isinstance(v, date | datetime):
+            out[key] = v.isoformat()
+        else:
+            out[key] = v
+    return out
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    flat = [flatten(r) for r in rows]
+    if columns is None:
+        seen: dict[str, None] = {}
+        for r in flat:
+            for k in r:
+                seen.setdefault(k, None)
+        columns = list(seen)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in flat:
+        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in columns})
+    return buf.getvalue()
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    fmt: Format | str,
+    *,
+    columns: Sequence[tuple[str, str | Callable[[dict], Any]]] | None = None,
+    title: str | None = None,
+    out: TextIO | None = None,
+    caption: str | None = None,
+) -> None:
+    """Print rows; ``columns`` picks and labels what the table shows (json/csv get everything)."""
+    out = out or sys.stdout
+    fmt = Format(fmt)
+    if fmt is Format.json:
+        out.write(to_json(list(rows), indent=2) + "\n")
+    elif fmt is Format.jsonl:
+        for r in rows:
+            out.write(to_json(r) + "\n")
+    elif fmt is Format.csv:
+        out.write(to_csv(rows))
+    else:
+        console = Console(file=out, soft_wrap=False)
+        table = Table(title=title, caption=caption, show_lines=False, expand=False)
+        cols = columns or [(k, k) for k in (rows[0].keys() if rows else [])]
+        for label, _ in cols:
+            table.add_column(label, overflow="fold")
+        for r in rows:
+            cells = []
+            for _, getter in cols:
+                v = getter(r) if callable(getter) else r.get(getter)
+                cells.append("" if v is None else (v.isoformat() if isinstance(v, date) else str(v)))
+            table.add_row(*cells)
+        console.print(table)

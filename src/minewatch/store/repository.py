@@ -1,0 +1,647 @@
+"""Reads and writes of the knowledge base.
+
+The stages (ingest, extract, reconcile, treaties) never touch SQL; they hand
+plain values to this module.  Every write that must be all-or-nothing (one
+document with its claims, one import file) is one transaction here, so a run
+killed halfway leaves either the whole document or nothing of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+
+from minewatch.model import Actor, Claim, DateRange, Document, Evidence, Money, Range, Speaker
+from minewatch.store import schema as t
+from minewatch.store.database import open_engine
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class ClaimFilter:
+    state: str | None = None
+    predicate: str | None = None
+    modality: str | None = None
+    since: date | None = None
+    until: date | None = None
+    document: str | None = None
+    outlet: str | None = None
+    text: str | None = None
+    claim_ids: Sequence[str] | None = None
+    after: str | None = None  # cursor: claims with id greater than this
+    limit: int | None = None
+
+
+class Store:
+    """One open knowledge base."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._events_cache: list | None = None
+        self._conflicts_cache: list | None = None
+        self._not_party_cache: list | None = None
+
+    @classmethod
+    def open(cls, db: str | None = None, *, seed: bool = True) -> Store:
+        store = cls(open_engine(db))
+        if seed:
+            store.ensure_reference_data()
+        return store
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    # ------------------------------------------------------------------ treaty records
+    def ensure_reference_data(self) -> bool:
+        """Load the bundled depositary records into a new or empty database."""
+        from minewatch.treaties import records
+
+        with self.engine.begin() as conn:
+            if conn.execute(select(func.count()).select_from(t.treaty_events)).scalar_one():
+                return False
+            self._write_events(conn, records.load_bundled_events(), origin="bundled")
+            self._write_not_party(conn, records.load_bundled_not_party())
+            self._write_armed_conflicts(conn, records.load_bundled_conflicts(), origin="bundled")
+        self._invalidate()
+        return True
+
+    def _invalidate(self) -> None:
+        self._events_cache = self._conflicts_cache = self._not_party_cache = None
+
+    def _write_events(self, conn, events: Iterable, origin: str) -> int:
+        n = 0
+        for ev in events:
+            key = and_(
+                t.treaty_events.c.treaty == ev.treaty,
+                t.treaty_events.c.state_iso3 == ev.iso3,
+                t.treaty_events.c.action == ev.action,
+            )
+            conn.execute(delete(t.treaty_events).where(key))
+            conn.execute(
+                insert(t.treaty_events).values(
+                    treaty=ev.treaty,
+                    state_iso3=ev.iso3,
+                    state_name=ev.state_name,
+                    action=ev.action,
+                    date=ev.date,
+                    source_url=ev.source_url,
+                    note=ev.note,
+                    origin=origin,
+                )
+            )
+            n += 1
+        return n
+
+    def _write_not_party(self, conn, rows: Iterable) -> None:
+        for r in rows:
+            conn.execute(
+                insert(t.states_not_party).values(
+                    treaty=r.treaty, state_iso3=r.iso3, state_name=r.state_name, status=r.status, source_url=r.source_url
+                )
+            )
+
+    def _write_armed_conflicts(self, conn, rows: Iterable, origin: str) -> int:
+        n = 0
+        for c in rows:
+            key = and_(
+                t.armed_conflicts.c.state_iso3 == c.iso3,
+                t.armed_conflicts.c.opponent == c.opponent,
+                t.armed_conflicts.c.start == c.start,
+            )
+            conn.execute(delete(t.armed_conflicts).where(key))
+            conn.execute(
+                insert(t.armed_conflicts).values(
+                    state_iso3=c.iso3,
+                    opponent=c.opponent,
+                    start=c.start,
+                    end=c.end,
+                    source_url=c.source_url,
+                    note=c.note,
+                    origin=origin,
+                )
+            )
+            n += 1
+        return n
+
+    def import_events(self, events: Sequence) -> int:
+        """Add or correct depositary records, all in one transaction."""
+        with self.engine.begin() as conn:
+            n = self._write_events(conn, events, origin="import")
+        self._invalidate()
+        return n
+
+    def import_armed_conflicts(self, rows: Sequence) -> int:
+        with self.engine.begin() as conn:
+            n = self._write_armed_conflicts(conn, rows, origin="import")
+        self._invalidate()
+        return n
+
+    def treaty_events(self) -> list:
+        if self._events_cache is None:
+            from minewatch.treaties.records import TreatyEvent
+
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(t.treaty_events).order_by(t.treaty_events.c.id)).mappings().all()
+            self._events_cache = [
+                TreatyEvent(
+                    treaty=r["treaty"],
+                    iso3=r["state_iso3"],
+                    state_name=r["state_name"],
+                    action=r["action"],
+                    date=r["date"],
+                    source_url=r["source_url"],
+                    note=r["note"] or "",
+                )
+                for r in rows
+            ]
+        return self._events_cache
+
+    def armed_conflicts(self) -> list:
+        if self._conflicts_cache is None:
+            from minewatch.treaties.records import ArmedConflict
+
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(t.armed_conflicts).order_by(t.armed_conflicts.c.id)).mappings().all()
+            self._conflicts_cache = [
+                ArmedConflict(
+                    iso3=r["state_iso3"],
+                    opponent=r["opponent"],
+                    start=r["start"],
+                    end=r["end"],
+                    source_url=r["source_url"] or "",
+                    note=r["note"] or "",
+                )
+                for r in rows
+            ]
+        return self._conflicts_cache
+
+    def not_party(self) -> list:
+        if self._not_party_cache is None:
+            from minewatch.treaties.records import NotPartyRecord
+
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(t.states_not_party)).mappings().all()
+            self._not_party_cache = [
+                NotPartyRecord(
+                    treaty=r["treaty"],
+                    iso3=r["state_iso3"],
+                    state_name=r["state_name"],
+                    status=r["status"],
+                    source_url=r["source_url"] or "",
+                )
+                for r in rows
+            ]
+        return self._not_party_cache
+
+    # ------------------------------------------------------------------ documents
+    def has_content(self, content_hash: str) -> bool:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(t.documents.c.id).where(t.documents.c.content_hash == content_hash)).first()
+                is not None
+            )
+
+    def iter_story_signatures(self) -> Iterator[dict[str, Any]]:
+        """What the story grouper needs to continue where the last run stopped."""
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True).execute(
+                select(
+                    t.documents.c.id,
+                    t.documents.c.minhash,
+                    t.documents.c.published,
+                    t.documents.c.via,
+                    t.documents.c.story_id,
+                ).order_by(t.documents.c.ingested_at, t.documents.c.id)
+            )
+            for row in result.mappings():
+                yield dict(row)
+
+    def add_document(
+        self,
+        doc: Document,
+        *,
+        minhash: bytes | None = None,
+        claims: Sequence[Claim] = (),
+        extraction_error: str | None = None,
+        extracted: bool = False,
+        relevant: bool = True,
+    ) -> bool:
+        """Store one document with its story link and claims; False when its text is already stored."""
+        with self.engine.begin() as conn:
+            if conn.execute(select(t.documents.c.id).where(t.documents.c.content_hash == doc.content_hash)).first():
+                return False
+            if doc.story_id:
+                self._touch_story(conn, doc)
+            conn.execute(
+                insert(t.documents).values(
+                    id=doc.id,
+                    content_hash=doc.content_hash,
+                    path=doc.path,
+                    url=doc.url,
+                    title=doc.title,
+                    outlet=doc.outlet,
+                    published=doc.published,
+                    language=doc.language,
+                    via=list(doc.via),
+                    source_kind=doc.source_kind,
+                    story_id=doc.story_id,
+                    text=doc.text,
+                    original=doc.original,
+                    minhash=minhash,
+                    relevant=relevant,
+                    extraction_error=extraction_error,
+                    extracted_at=utcnow() if extracted else None,
+                    reconciled=False,
+                    ingested_at=utcnow(),
+                )
+            )
+            self._insert_claims(conn, claims)
+        return True
+
+    def _touch_story(self, conn, doc: Document) -> None:
+        row = conn.execute(select(t.stories).where(t.stories.c.id == doc.story_id)).mappings().first()
+        if row is None:
+            conn.execute(
+                insert(t.stories).values(
+                    id=doc.story_id,
+                    agencies=sorted(set(doc.via)),
+                    first_published=doc.published,
+                    last_published=doc.published,
+                    document_count=1,
+                )
+            )
+            return
+        agencies = sorted(set(row["agencies"] or []) | set(doc.via))
+        dates = [d for d in (row["first_published"], row["last_published"], doc.published) if d]
+        conn.execute(
+            update(t.stories)
+            .where(t.stories.c.id == doc.story_id)
+            .values(
+                agencies=agencies,
+                first_published=min(dates) if dates else None,
+                last_published=max(dates) if dates else None,
+                document_count=row["document_count"] + 1,
+            )
+        )
+
+    def _insert_claims(self, conn, claims: Sequence[Claim]) -> None:
+        from minewatch.reconcile import fact_key
+
+        seen: set[str] = set()
+        for c in claims:
+            if c.id in seen:
+                continue
+            seen.add(c.id)
+            conn.execute(insert(t.claims).values(**claim_row(c), fact_id=fact_key(c)))
+            for i, ev in enumerate(c.evidence):
+                conn.execute(
+                    insert(t.evidence).values(claim_id=c.id, ordinal=i, start=ev.start, end=ev.end, text=ev.text)
+                )
+
+    def replace_claims(self, document_id: str, claims: Sequence[Claim], error: str | None = None) -> list[str]:
+        """Re-extraction: the document's machine claims are replaced; reviews stay (they key on claim ids).
+
+        Returns the fact ids touched (before and after), for incremental reconciliation.
+        """
+        with self.engine.begin() as conn:
+            old = conn.execute(select(t.claims.c.fact_id).where(t.claims.c.document_id == document_id)).scalars().all()
+            conn.execute(delete(t.claims).where(t.claims.c.document_id == document_id))
+            self._insert_claims(conn, claims)
+            conn.execute(
+                update(t.documents)
+                .where(t.documents.c.id == document_id)
+                .values(extraction_error=error, extracted_at=utcnow(), reconciled=False)
+            )
+        from minewatch.reconcile import fact_key
+
+        return sorted(set(old) | {fact_key(c) for c in claims})
+
+    def documents(
+        self, ids: Sequence[str] | None = None, *, limit: int | None = None, after: str | None = None,
+        language: str | None = None, text: str | None = None, with_text: bool = False,
+    ) -> list[dict[str, Any]]:
+        cols = [c for c in t.documents.c if c.name not in ("minhash", "original") and (with_text or c.name != "text")]
+        q = select(*cols).order_by(t.documents.c.id)
+        if ids is not None:
+            q = q.where(t.documents.c.id.in_(list(ids)))
+        if after:
+            q = q.where(t.documents.c.id > after)
+        if language:
+            q = q.where(t.documents.c.language == language)
+        if text:
+            like = f"%{_escape_like(text)}%"
+            q = q.where(or_(t.documents.c.text.ilike(like, escape="\\"), t.documents.c.title.ilike(like, escape="\\")))
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.documents).where(t.documents.c.id == doc_id)).mappings().first()
+            return dict(row) if row else None
+
+    def document_ids(self, *, language: str | None = None) -> list[str]:
+        q = select(t.documents.c.id).order_by(t.documents.c.id)
+        if language:
+            q = q.where(t.documents.c.language == language)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q).scalars())
+
+    def load_documents(self, ids: Sequence[str]) -> list[Document]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.documents).where(t.documents.c.id.in_(list(ids)))).mappings().all()
+        out = []
+        for r in rows:
+            out.append(
+                Document(
+                    text=r["text"],
+                    original=r["original"],
+                    path=r["path"],
+                    url=r["url"],
+                    title=r["title"],
+                    outlet=r["outlet"],
+                    published=r["published"],
+                    language=r["language"],
+                    via=list(r["via"] or []),
+                    source_kind=r["source_kind"],
+                    story_id=r["story_id"],
+                    content_hash=r["content_hash"],
+                )
+            )
+        return out
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in (
+                    ("documents", t.documents),
+                    ("stories", t.stories),
+                    ("claims", t.claims),
+                    ("facts", t.facts),
+                    ("conflicts", t.conflicts),
+                    ("reviews", t.reviews),
+                    ("treaty_events", t.treaty_events),
+                )
+            }
+
+    # ------------------------------------------------------------------ stories
+    def stories(self, ids: Sequence[str] | None = None, *, limit: int | None = None, after: str | None = None) -> list[dict[str, Any]]:
+        q = select(t.stories).order_by(t.stories.c.first_published.is_(None), t.stories.c.first_published, t.stories.c.id)
+        if ids is not None:
+            q = q.where(t.stories.c.id.in_(list(ids)))
+        if after:
+            q = q.where(t.stories.c.id > after).order_by(None).order_by(t.stories.c.id)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            stories = [dict(r) for r in conn.execute(q).mappings()]
+            if not stories:
+                return []
+            docs = conn.execute(
+                select(
+                    t.documents.c.id,
+                    t.documents.c.story_id,
+                    t.documents.c.path,
+                    t.documents.c.url,
+                    t.documents.c.outlet,
+                    t.documents.c.published,
+                    t.documents.c.title,
+                    t.documents.c.language,
+                    t.documents.c.via,
+                )
+                .where(t.documents.c.story_id.in_([s["id"] for s in stories]))
+                .order_by(t.documents.c.published, t.documents.c.id)
+            ).mappings()
+            by_story: dict[str, list] = {}
+            for d in docs:
+                by_story.setdefault(d["story_id"], []).append(dict(d))
+        for s in stories:
+            s["documents"] = by_story.get(s["id"], [])
+        return stories
+
+    # ------------------------------------------------------------------ claims
+    def claims(self, f: ClaimFilter | None = None) -> list[dict[str, Any]]:
+        """Claims in the contract's export shape (claims.md), with reviews applied as corrections."""
+        f = f or ClaimFilter()
+        c, d = t.claims, t.documents
+        q = select(c, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title).join(
+            d, d.c.id == c.c.document_id
+        )
+        if f.state:
+            st = f.state.upper()
+            q = q.where(or_(c.c.actor_iso3 == st, c.c.counterpart_iso3 == st))
+        if f.predicate:
+            q = q.where(c.c.predicate == f.predicate)
+        if f.modality:
+            q = q.where(c.c.modality == f.modality)
+        if f.since:
+            q = q.where(d.c.published >= f.since)
+        if f.until:
+            q = q.where(d.c.published <= f.until)
+        if f.document:
+            q = q.where(c.c.document_id == f.document)
+        if f.outlet:
+            q = q.where(d.c.outlet == f.outlet)
+        if f.claim_ids is not None:
+            q = q.where(c.c.id.in_(list(f.claim_ids)))
+        if f.text:
+            like = f"%{_escape_like(f.text)}%"
+            q = q.where(
+                or_(
+                    c.c.id.in_(select(t.evidence.c.claim_id).where(t.evidence.c.text.ilike(like, escape="\\"))),
+                    c.c.speaker_name.ilike(like, escape="\\"),
+                    c.c.actor_name.ilike(like, escape="\\"),
+                )
+            )
+        if f.after:
+            q = q.where(c.c.id > f.after)
+        q = q.order_by(c.c.id) if f.after is not None or f.limit else q.order_by(d.c.path, d.c.id, c.c.id)
+        if f.limit:
+            q = q.limit(f.limit)
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(q).mappings()]
+            ids = [r["id"] for r in rows]
+            ev: dict[str, list] = {}
+            rv: dict[str, dict] = {}
+            for chunk in _chunks(ids, 500):
+                for e in conn.execute(
+                    select(t.evidence).where(t.evidence.c.claim_id.in_(chunk)).order_by(t.evidence.c.ordinal)
+                ).mappings():
+                    ev.setdefault(e["claim_id"], []).append({"start": e["start"], "end": e["end"], "text": e["text"]})
+                for r in conn.execute(
+                    select(t.reviews).where(t.reviews.c.claim_id.in_(chunk)).order_by(t.reviews.c.id)
+                ).mappings():
+                    rv[r["claim_id"]] = dict(r)  # the latest review wins
+        return [claim_export(r, ev.get(r["id"], []), rv.get(r["id"])) for r in rows]
+
+    def claim(self, claim_id: str) -> dict[str, Any] | None:
+        found = self.claims(ClaimFilter(claim_ids=[claim_id]))
+        return found[0] if found else None
+
+    # ------------------------------------------------------------------ reviews
+    def add_review(
+        self, claim_id: str, verdict: str, reviewer: str, note: str | None = None, corrections: dict | None = None
+    ) -> dict[str, Any]:
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(t.claims.c.id).where(t.claims.c.id == claim_id)).first()
+            if not exists:
+                raise KeyError(claim_id)
+            created = utcnow()
+            rid = conn.execute(
+                insert(t.reviews).values(
+                    claim_id=claim_id,
+                    verdict=verdict,
+                    corrections=corrections or None,
+                    note=note,
+                    reviewer=reviewer,
+                    created_at=created,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                update(t.documents)
+                .where(t.documents.c.id == select(t.claims.c.document_id).where(t.claims.c.id == claim_id).scalar_subquery())
+                .values(reconciled=False)
+            )
+        return {
+            "id": rid,
+            "claim_id": claim_id,
+            "verdict": verdict,
+            "corrections": corrections or None,
+            "note": note,
+            "reviewer": reviewer,
+            "created_at": created.isoformat(),
+        }
+
+    def reviews(self, claim_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        q = select(t.reviews).order_by(t.reviews.c.id.desc())
+        if claim_id:
+            q = q.where(t.reviews.c.claim_id == claim_id)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [_jsonable(dict(r)) for r in conn.execute(q).mappings()]
+
+
+def claim_row(c: Claim) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "document_id": c.document_id,
+        "actor_kind": str(c.actor.kind),
+        "actor_iso3": c.actor.iso3,
+        "actor_name": c.actor.name,
+        "predicate": str(c.predicate),
+        "stage": c.stage,
+        "treaty": c.treaty,
+        "weapon": c.weapon,
+        "counterpart_kind": str(c.counterpart.kind) if c.counterpart else None,
+        "counterpart_iso3": c.counterpart.iso3 if c.counterpart else None,
+        "counterpart_name": c.counterpart.name if c.counterpart else None,
+        "modality": str(c.modality),
+        "polarity": str(c.polarity),
+        "quantity_low": c.quantity.low if c.quantity else None,
+        "quantity_high": c.quantity.high if c.quantity else None,
+        "quantity_unit": c.quantity.unit if c.quantity else None,
+        "quantity_text": c.quantity.text if c.quantity else None,
+        "money_low": c.money.low if c.money else None,
+        "money_high": c.money.high if c.money else None,
+        "money_currency": c.money.currency if c.money else None,
+        "money_text": c.money.text if c.money else None,
+        "time_start": c.time.start if c.time else None,
+        "time_end": c.time.end if c.time else None,
+        "time_text": c.time.text if c.time else None,
+        "speaker_name": c.speaker.name if c.speaker else None,
+        "speaker_role": c.speaker.role if c.speaker else None,
+        "confidence": float(c.confidence),
+    }
+
+
+def claim_from_row(r: dict[str, Any], evidence: Sequence[dict] = ()) -> Claim:
+    def has(prefix: str) -> bool:
+        return any(r.get(f"{prefix}_{k}") is not None for k in ("low", "high", "text", "start", "end"))
+
+    return Claim(
+        document_id=r["document_id"],
+        actor=Actor(r["actor_kind"], r["actor_iso3"], r["actor_name"]),
+        predicate=r["predicate"],
+        stage=r["stage"],
+        treaty=r["treaty"],
+        weapon=r["weapon"],
+        counterpart=Actor(r["counterpart_kind"] or "state", r["counterpart_iso3"], r["counterpart_name"] or "")
+        if (r.get("counterpart_iso3") or r.get("counterpart_name"))
+        else None,
+        modality=r["modality"],
+        polarity=r["polarity"],
+        quantity=Range(r["quantity_low"], r["quantity_high"], r["quantity_unit"], r["quantity_text"]) if has("quantity") else None,
+        money=Money(r["money_low"], r["money_high"], r["money_currency"], r["money_text"]) if has("money") else None,
+        time=DateRange(r["time_start"], r["time_end"], r["time_text"]) if has("time") else None,
+        speaker=Speaker(r["speaker_name"], r["speaker_role"]) if r.get("speaker_name") else None,
+        evidence=[Evidence(e["start"], e["end"], e["text"]) for e in evidence],
+        confidence=r["confidence"],
+    )
+
+
+# Fields an analyst may correct (the contract's names).
+CORRECTABLE = (
+    "actor", "predicate", "stage", "treaty", "weapon", "counterpart", "modality", "polarity",
+    "quantity", "money", "time", "speaker",
+)
+
+
+def claim_export(r: dict[str, Any], evidence: Sequence[dict], review: dict | None) -> dict[str, Any]:
+    """A stored claim as one line of the contract's JSON Lines export."""
+    claim = claim_from_row(r, evidence)
+    out = claim.to_dict()
+    out["id"] = r["id"]
+    out = {
+        "id": out["id"],
+        "document": {
+            "id": r["document_id"],
+            "path": r.get("path"),
+            "url": r.get("url"),
+            "outlet": r.get("outlet"),
+            "published": r["published"].isoformat() if r.get("published") else None,
+            "story_id": r.get("story_id"),
+            "via": list(r.get("via") or []),
+        },
+        **{k: v for k, v in out.items() if k != "id"},
+    }
+    if review:
+        out["review"] = {
+            "verdict": review["verdict"],
+            "reviewer": review["reviewer"],
+            "note": review["note"],
+            "created_at": review["created_at"].isoformat() if isinstance(review["created_at"], datetime) else review["created_at"],
+            "corrections": review["corrections"],
+        }
+        for k, v in (review.get("corrections") or {}).items():
+            if k in CORRECTABLE:
+                out[k] = v
+    return out
+
+
+def _escape_like(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _chunks(seq: Sequence[str], n: int) -> Iterator[list[str]]:
+    for i in range(0, len(seq), n):
+        yield list(seq[i : i + n])
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in d.items()}
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=lambda o: o.isoformat() if isinstance(o, date | datetime) else str(o))

@@ -1,0 +1,223 @@
+"""The knowledge-base tables.
+
+Readable names on purpose: the SQLite file is a product that users open in
+Datasette or any SQL tool, so tables and columns say what they hold.  Every
+change to this module needs an Alembic migration in ``migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+treaty_events = Table(
+    "treaty_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("treaty", String(8), nullable=False),
+    Column("state_iso3", String(3), nullable=False),
+    Column("state_name", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("source_url", Text, nullable=False),
+    Column("note", Text),
+    Column("origin", String(20), nullable=False, default="bundled"),
+    UniqueConstraint("treaty", "state_iso3", "action"),
+    Index(None, "state_iso3"),
+)
+
+states_not_party = Table(
+    "states_not_party",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("treaty", String(8), nullable=False),
+    Column("state_iso3", String(3), nullable=False),
+    Column("state_name", String(200), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("source_url", Text),
+    UniqueConstraint("treaty", "state_iso3"),
+)
+
+armed_conflicts = Table(
+    "armed_conflicts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state_iso3", String(3), nullable=False),
+    Column("opponent", String(200), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date),
+    Column("source_url", Text),
+    Column("note", Text),
+    Column("origin", String(20), nullable=False, default="bundled"),
+    UniqueConstraint("state_iso3", "opponent", "start"),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("agencies", JSON, nullable=False, default=list),
+    Column("first_published", Date),
+    Column("last_published", Date),
+    Column("document_count", Integer, nullable=False, default=0),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("path", Text),
+    Column("url", Text),
+    Column("title", Text),
+    Column("outlet", String(300)),
+    Column("published", Date),
+    Column("language", String(8)),
+    Column("via", JSON, nullable=False, default=list),
+    Column("source_kind", String(20), nullable=False, default="text"),
+    Column("story_id", String(40), ForeignKey("stories.id")),
+    Column("text", Text, nullable=False),
+    Column("original", Text, nullable=False),
+    Column("minhash", LargeBinary),
+    Column("relevant", Boolean, nullable=False, default=True),
+    Column("extraction_error", Text),
+    Column("extracted_at", DateTime),
+    Column("reconciled", Boolean, nullable=False, default=False),
+    Column("ingested_at", DateTime, nullable=False),
+    Index(None, "story_id"),
+    Index(None, "published"),
+    Index(None, "reconciled"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("document_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("actor_kind", String(20), nullable=False),
+    Column("actor_iso3", String(3)),
+    Column("actor_name", String(200), nullable=False),
+    Column("predicate", String(40), nullable=False),
+    Column("stage", String(20)),
+    Column("treaty", String(8)),
+    Column("weapon", String(20)),
+    Column("counterpart_kind", String(20)),
+    Column("counterpart_iso3", String(3)),
+    Column("counterpart_name", String(200)),
+    Column("modality", String(20), nullable=False),
+    Column("polarity", String(20), nullable=False),
+    Column("quantity_low", Float),
+    Column("quantity_high", Float),
+    Column("quantity_unit", String(40)),
+    Column("quantity_text", Text),
+    Column("money_low", Float),
+    Column("money_high", Float),
+    Column("money_currency", String(3)),
+    Column("money_text", Text),
+    Column("time_start", Date),
+    Column("time_end", Date),
+    Column("time_text", Text),
+    Column("speaker_name", String(200)),
+    Column("speaker_role", Text),
+    Column("confidence", Float, nullable=False, default=0.5),
+    Column("fact_id", String(40)),
+    Index(None, "document_id"),
+    Index(None, "actor_iso3", "predicate"),
+    Index(None, "fact_id"),
+    Index(None, "predicate"),
+)
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", String(40), ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    Column("ordinal", Integer, nullable=False, default=0),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Index(None, "claim_id"),
+)
+
+# Reviews refer to claims by id without a foreign key: claim ids are stable across
+# re-extraction, and a review must survive its claim being re-created.
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", String(40), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("corrections", JSON),
+    Column("note", Text),
+    Column("reviewer", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index(None, "claim_id"),
+)
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("actor_kind", String(20), nullable=False),
+    Column("actor_iso3", String(3)),
+    Column("actor_name", String(200), nullable=False),
+    Column("predicate", String(40), nullable=False),
+    Column("stage", String(20)),
+    Column("treaty", String(8)),
+    Column("weapon", String(20)),
+    Column("counterpart_iso3", String(3)),
+    Column("counterpart_name", String(200)),
+    Column("polarity", String(20), nullable=False),
+    Column("modality", String(20), nullable=False),
+    Column("independent_sources", Integer, nullable=False),
+    Column("claim_count", Integer, nullable=False),
+    Column("document_count", Integer, nullable=False),
+    Column("first_reported", Date),
+    Column("last_reported", Date),
+    Column("event_date", Date),
+    Column("verified", Boolean, nullable=False, default=False),
+    Column("detail", JSON, nullable=False),
+    Index(None, "actor_iso3", "predicate"),
+    Index(None, "predicate"),
+)
+
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("actor_iso3", String(3)),
+    Column("fact_id", String(40)),
+    Column("scope", String(80), nullable=False),
+    Column("claim_ids", JSON, nullable=False),
+    Column("record", JSON),
+    Column("explanation", Text, nullable=False),
+    Index(None, "actor_iso3"),
+    Index(None, "kind"),
+    Index(None, "scope"),
+)
