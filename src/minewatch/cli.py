@@ -185,6 +185,364 @@ def armed_conflicts_import(file: Annotated[Path, typer.Argument(help="CSV with t
     Console().print(f"imported {n} armed-conflict records from {file}")
 
 
+# ---------------------------------------------------------------------------- ingest and listings
+class _Progress:
+    """A progress bar that appears only once a run has more than a few documents."""
+
+    THRESHOLD = 5
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.count = 0
+        self.progress = None
+        self.task = None
+
+    def __call__(self, label: str, n: int) -> None:
+        self.count += 1
+        if self.quiet:
+            return
+        if self.progress is None and self.count > self.THRESHOLD:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.progress = Progress(
+                SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), TextColumn("{task.description}"), console=err, transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("", total=None, completed=self.count)
+        if self.progress is not None:
+            self.progress.update(self.task, completed=self.count, description=label[-60:])
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, feeds (path or http(s) URL), JSONL, WARC, or - for stdin.")],
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this.")] = 10_000_000,
+    follow: Annotated[bool, typer.Option("--follow", help="Fetch each feed entry's page.")] = False,
+    no_extract: Annotated[bool, typer.Option("--no-extract", help="Store documents without extracting claims.")] = False,
+    processes: Annotated[int, typer.Option("--processes", "-j", help="Processes for extraction.")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Summary as table or json.")] = Format.table,
+) -> None:
+    """Ingest articles, group syndicated copies into stories, extract claims, reconcile."""
+    from minewatch.pipeline import IngestOptions
+    from minewatch.pipeline import ingest as run_ingest
+
+    if max_bytes <= 0:
+        raise fail("--max-bytes must be positive", 2)
+    store = open_store()
+    progress = _Progress(quiet or fmt is not Format.table)
+    try:
+        summary = run_ingest(
+            store,
+            inputs,
+            IngestOptions(max_bytes=max_bytes, follow=follow, extract=not no_extract, n_process=max(1, processes)),
+            stdin=sys.stdin,
+            on_progress=progress,
+        )
+    finally:
+        progress.stop()
+    if fmt is Format.table:
+        c = Console()
+        c.print(
+            f"ingested {summary.ingested}, duplicates {summary.duplicates}, skipped {len(summary.skipped)}, "
+            f"claims {summary.claims}" + (f", not English {summary.not_english}" if summary.not_english else ""),
+            highlight=False,
+        )
+        if summary.duplicates and not summary.ingested:
+            c.print("nothing new: every document was already in the knowledge base", highlight=False)
+        for s in summary.skipped:
+            err.print(f"skipped {s['input']}: {s['reason']}", highlight=False, markup=False)
+        for e in summary.extraction_errors:
+            err.print(f"extraction failed for {e['input'] or e['document']}: {e['error']}", highlight=False, markup=False)
+    else:
+        print(to_json(summary.to_dict(), indent=2))
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def extract(
+    all_docs: Annotated[bool, typer.Option("--all", help="Every stored document.")] = False,
+    document: Annotated[str | None, typer.Option("--document", "-d", help="One document id.")] = None,
+    processes: Annotated[int, typer.Option("--processes", "-j")] = 1,
+) -> None:
+    """Run extraction again on stored documents (after an upgrade of the rules)."""
+    from minewatch.pipeline import reextract
+
+    if not all_docs and not document:
+        raise fail("say --all or --document ID", 2)
+    store = open_store()
+    ids = store.document_ids() if all_docs else [document]
+    if document and not store.document(document):
+        raise fail(f"no document {document}", 1)
+    counts = reextract(store, ids, n_process=max(1, processes))
+    Console().print(
+        f"re-extracted {counts['documents']} documents: {counts['claims']} claims, {counts['errors']} errors", highlight=False
+    )
+
+
+@app.command()
+def stories(fmt: FormatOpt = Format.table) -> None:
+    """Stories: syndicated copies of one story grouped, with their agencies and dates."""
+    store = open_store()
+    rows = store.stories()
+    if fmt is Format.table:
+        emit(
+            rows,
+            fmt,
+            title="Stories",
+            columns=[
+                ("story", "id"),
+                ("copies", "document_count"),
+                ("agencies", lambda r: ", ".join(r["agencies"] or [])),
+                ("first", "first_published"),
+                ("last", "last_published"),
+                ("documents", lambda r: "\n".join(
+                    f"{d['id']}  {d['path'] or d['url'] or ''}  {d['outlet'] or ''}  {d['published'] or ''}" for d in r["documents"]
+                )),
+            ],
+        )
+    elif fmt is Format.csv:
+        flat = [
+            {"story_id": r["id"], "agencies": "; ".join(r["agencies"] or []), "first_published": r["first_published"],
+             "last_published": r["last_published"], "document_id": d["id"], "path": d["path"], "url": d["url"],
+             "outlet": d["outlet"], "published": d["published"]}
+            for r in rows for d in r["documents"]
+        ]
+        emit(flat, fmt)
+    else:
+        emit(rows, fmt)
+
+
+def _values(r: dict) -> str:
+    parts = []
+    for key in ("quantity", "money", "time"):
+        v = r.get(key)
+        if v and v.get("text"):
+            parts.append(f"{key}: {v['text']}")
+    return "; ".join(parts)
+
+
+def _snippet(r: dict, width: int = 110) -> str:
+    ev = r.get("evidence") or []
+    text = " ".join((ev[0]["text"] if ev else "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@app.command()
+def claims(
+    state: Annotated[str | None, typer.Option("--state", "-s")] = None,
+    predicate: Annotated[str | None, typer.Option("--predicate", "-p")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY-MM-DD.")] = None,
+    document: Annotated[str | None, typer.Option("--document", "-d")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Claims extracted from the documents (jsonl is the contract's export)."""
+    from minewatch.store.repository import ClaimFilter
+
+    store = open_store()
+    rows = store.claims(
+        ClaimFilter(state=state, predicate=predicate, since=parse_day(since, "--since") if since else None, document=document)
+    )
+    if fmt is Format.table:
+        emit(
+            rows,
+            fmt,
+            title=f"{len(rows)} claims",
+            columns=[
+                ("actor", lambda r: r["actor"]["iso3"] or r["actor"]["name"]),
+                ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
+                ("modality", lambda r: r["modality"] + (" (negated)" if r["polarity"] == "negated" else "")),
+                ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
+                ("counterpart", lambda r: (r.get("counterpart") or {}).get("iso3")),
+                ("values", _values),
+                ("speaker", lambda r: (r.get("speaker") or {}).get("name")),
+                ("outlet", lambda r: r["document"].get("outlet")),
+                ("evidence", _snippet),
+            ],
+        )
+    else:
+        emit(rows, fmt)
+
+
+@app.command()
+def facts(
+    state: Annotated[str | None, typer.Option("--state", "-s")] = None,
+    predicate: Annotated[str | None, typer.Option("--predicate", "-p")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Facts: the same claim across documents, with the number of independent sources."""
+    store = open_store()
+    rows = store.facts(state=state, predicate=predicate)
+    if fmt is Format.table:
+        emit(
+            rows,
+            fmt,
+            title=f"{len(rows)} facts",
+            columns=[
+                ("actor", lambda r: r["actor_iso3"] or r["actor_name"]),
+                ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
+                ("modality", lambda r: r["modality"] + (" (negated)" if r["polarity"] == "negated" else "")),
+                ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
+                ("counterpart", "counterpart_iso3"),
+                ("independent sources", "independent_sources"),
+                ("documents", "document_count"),
+                ("first reported", "first_reported"),
+                ("last reported", "last_reported"),
+            ],
+        )
+    else:
+        emit(rows, fmt)
+
+
+@app.command()
+def conflicts(
+    state: Annotated[str | None, typer.Option("--state", "-s")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="value_contradiction, record_contradiction, modality_drift.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Contradictions between sources, and against the depositary record."""
+    store = open_store()
+    rows = store.conflicts(state=state, kind=kind)
+    if fmt is Format.table:
+        emit(
+            rows,
+            fmt,
+            title=f"{len(rows)} conflicts",
+            columns=[("kind", "kind"), ("severity", "severity"), ("actor", "actor_iso3"), ("explanation", "explanation")],
+        )
+    else:
+        emit(rows, fmt)
+
+
+@app.command()
+def timeline(
+    state: Annotated[str, typer.Argument(help="ISO 3166 alpha-3.")],
+    treaty: Annotated[str | None, typer.Option("--treaty", "-t")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One dated line per event: depositary records and reported facts, in date order."""
+    from minewatch.reconcile import timeline as build
+
+    iso = state.strip().upper()
+    code = treaty_code(treaty) if treaty else None
+    store = open_store()
+    entries = build(iso, store.treaty_events(), store.fact_objects(state=iso), treaty=code, armed_conflicts=store.armed_conflicts())
+    rows = [e.to_dict() for e in entries]
+    if fmt is Format.table:
+        emit(
+            rows,
+            fmt,
+            title=f"Timeline of {iso}" + (f" ({code})" if code else ""),
+            columns=[
+                ("date", lambda r: (r["date"] or "") + (" (first reported)" if r.get("undated") else "")),
+                ("kind", "kind"),
+                ("event", "description"),
+                ("independent sources", "independent_sources"),
+                ("sources", lambda r: "\n".join(
+                    s.get("source_url") or s.get("url") or s.get("document_id") or "" for s in (r.get("sources") or [])[:3]
+                )),
+            ],
+        )
+    else:
+        emit(rows, fmt)
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")] = True,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+) -> None:
+    """Build the knowledge base from the bundled sample and show it (what `make run` does)."""
+    from minewatch.pipeline import ingest as run_ingest
+    from minewatch.sample import sample_files
+    from minewatch.treaties import status as st
+
+    c = Console()
+    store = open_store()
+    c.rule("[bold]minewatch[/bold] — bundled sample")
+    c.print(f"knowledge base: {store.engine.url.render_as_string(hide_password=True)}", highlight=False)
+    summary = run_ingest(store, [str(p) for p in sample_files()])
+    c.print(
+        f"ingested {summary.ingested} documents ({summary.duplicates} already there), {summary.claims} claims, "
+        f"{len(summary.skipped)} skipped",
+        highlight=False,
+    )
+    for s in summary.skipped:
+        c.print(f"  skipped {s['input']}: {s['reason']}", highlight=False, markup=False)
+
+    today = date.today()
+    events, armed, not_party = store.treaty_events(), store.armed_conflicts(), store.not_party()
+    c.rule("Mine Ban Treaty (APMBC): the 2025 withdrawals")
+    rows = []
+    for iso in sorted({e.iso3 for e in events if e.treaty == "APMBC" and e.action in ("withdrawal_notification", "suspension_notification")}):
+        s_ = st.state_status("APMBC", iso, today, events, armed, not_party).to_dict()
+        rows.append(s_)
+    emit(
+        rows,
+        Format.table,
+        columns=[
+            ("state", "iso3"), ("name", "name"), (f"status on {today}", "status"),
+            ("notified", "withdrawal_notification"),
+            ("effective", lambda r: r.get("withdrawal_effective") or r.get("pending_reason")),
+            ("note", lambda r: (r.get("suspension") or {}).get("statement") if r.get("suspension") else None),
+        ],
+        out=sys.stdout,
+    )
+    for day in (date(2025, 7, 1), date(2026, 3, 1), today):
+        c.print(f"APMBC parties on {day}: [bold]{st.count_parties('APMBC', day, events, armed, not_party)}[/bold]")
+    c.rule("APMBC status of European states on " + today.isoformat())
+    europe = ["EST", "LVA", "LTU", "FIN", "POL", "UKR", "BLR", "RUS", "NOR", "SWE", "DEU"]
+    emit(
+        [st.state_status("APMBC", iso, today, events, armed, not_party).to_dict() for iso in europe],
+        Format.table,
+        columns=[("state", "iso3"), ("name", "name"), ("status", "status"), ("in force from", "in_force_from"),
+                 ("withdrawal effective", "withdrawal_effective")],
+    )
+    c.rule("Stories with several copies")
+    multi = [s for s in store.stories() if s["document_count"] > 1]
+    emit(multi, Format.table, columns=[
+        ("story", "id"), ("copies", "document_count"), ("agencies", lambda r: ", ".join(r["agencies"] or [])),
+        ("outlets", lambda r: ", ".join(d["outlet"] or "?" for d in r["documents"])),
+    ])
+    c.rule("Facts with the most independent sources")
+    top = sorted(store.facts(), key=lambda r: (-r["independent_sources"], -r["document_count"], r["id"]))[:15]
+    emit(top, Format.table, columns=[
+        ("actor", lambda r: r["actor_iso3"] or r["actor_name"]),
+        ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
+        ("modality", "modality"), ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
+        ("independent sources", "independent_sources"), ("documents", "document_count"),
+    ])
+    c.rule("Conflicts")
+    emit(store.conflicts(), Format.table, columns=[("kind", "kind"), ("severity", "severity"), ("actor", "actor_iso3"), ("explanation", "explanation")])
+    counts = store.counts()
+    c.print(
+        f"\n{counts['documents']} documents, {counts['stories']} stories, {counts['claims']} claims, "
+        f"{counts['facts']} facts, {counts['conflicts']} conflicts in {store.engine.url.database}",
+        highlight=False,
+    )
+    c.print("Try: minewatch status --treaty APMBC --on 2026-01-01 --state LTU | minewatch claims --state LTU | "
+            "minewatch conflicts | minewatch timeline LTU", highlight=False)
+    if serve_after:
+        try:
+            from minewatch.web.server import run_server
+        except ImportError:
+            return
+        run_server(STATE.db, host=host, port=port)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate an existing database to this version's schema."""

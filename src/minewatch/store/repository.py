@@ -294,14 +294,21 @@ class Store:
         )
 
     def _insert_claims(self, conn, claims: Sequence[Claim]) -> None:
-        from minewatch.reconcile import fact_key
-
         seen: set[str] = set()
+        ids = [c.id for c in claims]
+        corrections: dict[str, dict] = {}
+        for chunk in _chunks(ids, 500):
+            for r in conn.execute(
+                select(t.reviews.c.claim_id, t.reviews.c.corrections)
+                .where(t.reviews.c.claim_id.in_(chunk))
+                .order_by(t.reviews.c.id)
+            ):
+                corrections[r.claim_id] = r.corrections or {}
         for c in claims:
             if c.id in seen:
                 continue
             seen.add(c.id)
-            conn.execute(insert(t.claims).values(**claim_row(c), fact_id=fact_key(c)))
+            conn.execute(insert(t.claims).values(**claim_row(c), fact_id=effective_fact_id(c, corrections.get(c.id))))
             for i, ev in enumerate(c.evidence):
                 conn.execute(
                     insert(t.evidence).values(claim_id=c.id, ordinal=i, start=ev.start, end=ev.end, text=ev.text)
@@ -310,10 +317,11 @@ class Store:
     def replace_claims(self, document_id: str, claims: Sequence[Claim], error: str | None = None) -> list[str]:
         """Re-extraction: the document's machine claims are replaced; reviews stay (they key on claim ids).
 
-        Returns the fact ids touched (before and after), for incremental reconciliation.
+        The facts the old claims belonged to are queued in the same transaction,
+        so they are rebuilt even if a claim disappears.
         """
         with self.engine.begin() as conn:
-            old = conn.execute(select(t.claims.c.fact_id).where(t.claims.c.document_id == document_id)).scalars().all()
+            old = set(conn.execute(select(t.claims.c.fact_id).where(t.claims.c.document_id == document_id)).scalars())
             conn.execute(delete(t.claims).where(t.claims.c.document_id == document_id))
             self._insert_claims(conn, claims)
             conn.execute(
@@ -321,9 +329,8 @@ class Store:
                 .where(t.documents.c.id == document_id)
                 .values(extraction_error=error, extracted_at=utcnow(), reconciled=False)
             )
-        from minewatch.reconcile import fact_key
-
-        return sorted(set(old) | {fact_key(c) for c in claims})
+            _queue_facts(conn, old)
+        return sorted(f for f in old if f)
 
     def documents(
         self, ids: Sequence[str] | None = None, *, limit: int | None = None, after: str | None = None,
@@ -489,6 +496,64 @@ class Store:
         found = self.claims(ClaimFilter(claim_ids=[claim_id]))
         return found[0] if found else None
 
+    # ------------------------------------------------------------------ facts and conflicts
+    def facts(
+        self, *, state: str | None = None, predicate: str | None = None, ids: Sequence[str] | None = None,
+        limit: int | None = None, after: str | None = None,
+    ) -> list[dict[str, Any]]:
+        f = t.facts
+        q = select(f)
+        if state:
+            st = state.upper()
+            q = q.where(or_(f.c.actor_iso3 == st, f.c.counterpart_iso3 == st))
+        if predicate:
+            q = q.where(f.c.predicate == predicate)
+        if ids is not None:
+            q = q.where(f.c.id.in_(list(ids)))
+        if after:
+            q = q.where(f.c.id > after)
+        q = q.order_by(f.c.id) if (after is not None or limit) else q.order_by(
+            f.c.actor_iso3, f.c.predicate, f.c.last_reported.desc(), f.c.id
+        )
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [_fact_out(dict(r)) for r in conn.execute(q).mappings()]
+
+    def conflicts(
+        self, *, state: str | None = None, kind: str | None = None, ids: Sequence[str] | None = None,
+        fact_ids: Sequence[str] | None = None, claim_id: str | None = None, limit: int | None = None, after: str | None = None,
+    ) -> list[dict[str, Any]]:
+        x = t.conflicts
+        q = select(x)
+        if state:
+            q = q.where(x.c.actor_iso3 == state.upper())
+        if kind:
+            q = q.where(x.c.kind == kind)
+        if ids is not None:
+            q = q.where(x.c.id.in_(list(ids)))
+        if fact_ids is not None:
+            q = q.where(x.c.fact_id.in_(list(fact_ids)))
+        if after:
+            q = q.where(x.c.id > after)
+        severity = {"high": 0, "medium": 1, "low": 2}
+        q = q.order_by(x.c.id)
+        if limit and not claim_id:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(q).mappings()]
+        if claim_id:
+            rows = [r for r in rows if claim_id in (r["claim_ids"] or [])][: limit or None]
+        if after is None and not limit:
+            rows.sort(key=lambda r: (severity.get(r["severity"], 3), r["actor_iso3"] or "", r["kind"], r["id"]))
+        return rows
+
+    def fact_objects(self, *, state: str | None = None) -> list:
+        """Facts as reconcile.Fact values (for timelines)."""
+        from minewatch.reconcile import Fact
+
+        return [Fact.from_dict(r["detail"]) for r in self.facts(state=state)]
+
     # ------------------------------------------------------------------ reviews
     def add_review(
         self, claim_id: str, verdict: str, reviewer: str, note: str | None = None, corrections: dict | None = None
@@ -508,10 +573,12 @@ class Store:
                     created_at=created,
                 )
             ).inserted_primary_key[0]
+            row = conn.execute(select(t.claims).where(t.claims.c.id == claim_id)).mappings().one()
+            new_fact = effective_fact_id(claim_from_row(dict(row)), corrections)
+            _queue_facts(conn, {row["fact_id"], new_fact})
+            conn.execute(update(t.claims).where(t.claims.c.id == claim_id).values(fact_id=new_fact))
             conn.execute(
-                update(t.documents)
-                .where(t.documents.c.id == select(t.claims.c.document_id).where(t.claims.c.id == claim_id).scalar_subquery())
-                .values(reconciled=False)
+                update(t.documents).where(t.documents.c.id == row["document_id"]).values(reconciled=False)
             )
         return {
             "id": rid,
@@ -531,6 +598,27 @@ class Store:
             q = q.limit(limit)
         with self.engine.connect() as conn:
             return [_jsonable(dict(r)) for r in conn.execute(q).mappings()]
+
+
+def _fact_out(r: dict[str, Any]) -> dict[str, Any]:
+    detail = r.pop("detail", None) or {}
+    out = dict(r)
+    for k in ("claim_ids", "document_ids", "story_ids", "quantity", "money", "time", "outlets"):
+        if k in detail:
+            out[k] = detail[k]
+    out["detail"] = detail
+    return out
+
+
+def effective_fact_id(claim: Claim, corrections: dict | None) -> str:
+    """The fact a claim belongs to once an analyst's corrections are applied."""
+    from minewatch.reconcile import fact_key
+
+    if corrections:
+        d = claim.to_dict()
+        d.update({k: v for k, v in corrections.items() if k in CORRECTABLE})
+        claim = Claim.from_dict(d, document_id=claim.document_id)
+    return fact_key(claim)
 
 
 def claim_row(c: Claim) -> dict[str, Any]:
@@ -628,6 +716,12 @@ def claim_export(r: dict[str, Any], evidence: Sequence[dict], review: dict | Non
             if k in CORRECTABLE:
                 out[k] = v
     return out
+
+
+def _queue_facts(conn, fact_ids: Iterable[str | None]) -> None:
+    for fid in fact_ids:
+        if fid and not conn.execute(select(t.reconcile_queue).where(t.reconcile_queue.c.fact_id == fid)).first():
+            conn.execute(insert(t.reconcile_queue).values(fact_id=fid))
 
 
 def _escape_like(s: str) -> str:

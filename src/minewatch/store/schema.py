@@ -221,3 +221,11 @@ conflicts = Table(
     Index(None, "kind"),
     Index(None, "scope"),
 )
+
+# Facts whose claims changed outside a document's (re-)ingestion — an analyst's
+# correction can move a claim from one fact to another; both must be rebuilt.
+reconcile_queue = Table(
+    "reconcile_queue",
+    metadata,
+    Column("fact_id", String(40), primary_key=True),
+)
