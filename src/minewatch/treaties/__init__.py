@@ -1,0 +1,86 @@
+"""Treaty law as data and rules: depositary records, entry into force, withdrawal, status on a date.
+
+Pure Python over bundled data (``data/``); the store and the CLI call these
+functions and never re-implement a rule.
+"""
+
+from minewatch.treaties.records import (
+    DEPOSIT_ACTIONS,
+    Action,
+    ArmedConflict,
+    NotPartyRecord,
+    RecordsError,
+    TreatyEvent,
+    diff_events,
+    load_bundled_conflicts,
+    load_bundled_events,
+    load_bundled_not_party,
+    merge_conflicts,
+    merge_events,
+    read_conflicts_csv,
+    read_events_csv,
+    read_not_party_csv,
+    write_events_csv,
+)
+from minewatch.treaties.rules import (
+    TreatyDefinition,
+    add_months,
+    entry_into_force_for_state,
+    resolve_treaty,
+    six_months_after,
+    treaty_definition,
+    treaty_definitions,
+    withdrawal_effective_date,
+)
+from minewatch.treaties.states import ELIGIBLE_STATES, eligible_states, is_eligible, state_name
+from minewatch.treaties.status import (
+    RecordIndex,
+    StateStatus,
+    Suspension,
+    TreatySummary,
+    all_statuses,
+    count_parties,
+    party_count_timeline,
+    state_status,
+    treaty_summary,
+)
+
+__all__ = [
+    "DEPOSIT_ACTIONS",
+    "ELIGIBLE_STATES",
+    "Action",
+    "ArmedConflict",
+    "NotPartyRecord",
+    "RecordIndex",
+    "RecordsError",
+    "StateStatus",
+    "Suspension",
+    "TreatyDefinition",
+    "TreatyEvent",
+    "TreatySummary",
+    "add_months",
+    "all_statuses",
+    "count_parties",
+    "diff_events",
+    "eligible_states",
+    "entry_into_force_for_state",
+    "is_eligible",
+    "load_bundled_conflicts",
+    "load_bundled_events",
+    "load_bundled_not_party",
+    "merge_conflicts",
+    "merge_events",
+    "party_count_timeline",
+    "read_conflicts_csv",
+    "read_events_csv",
+    "read_not_party_csv",
+    "resolve_treaty",
+    "six_months_after",
+    "state_name",
+    "state_status",
+    "treaty_definition",
+    "treaty_definitions",
+    "treaty_summary",
+    "withdrawal_effective_date",
+    "write_events_csv",
+]

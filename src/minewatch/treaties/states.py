@@ -1,0 +1,56 @@
+"""The states that can join the APMBC or the CCM.
+
+Both treaties are open to "all States" (Art. 15/16): the UN members, the two
+observer states (Holy See, State of Palestine) and the two states in free
+association with New Zealand that the depositary treats as states (Cook
+Islands, Niue).  The list is a bundled table so that a record for anything else
+(a territory, a typo, an old code) is refused at import, not silently counted.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class EligibleState:
+    iso3: str
+    iso2: str
+    name: str
+    un_status: str  # un_member | un_observer | non_member
+
+
+@cache
+def _table() -> dict[str, EligibleState]:
+    text = resources.files("minewatch.treaties").joinpath("data/states.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return {r["iso3"]: EligibleState(r["iso3"], r["iso2"], r["name"], r["un_status"]) for r in rows}
+
+
+def eligible_states() -> dict[str, str]:
+    """iso3 → name of every state that can be party, so callers never consult pycountry's wider list."""
+    return {code: s.name for code, s in _table().items()}
+
+
+def eligible_state(iso3: str) -> EligibleState | None:
+    """The table row, or ``None`` for a code that is not a state able to join."""
+    return _table().get(iso3.upper()) if iso3 else None
+
+
+def is_eligible(iso3: str | None) -> bool:
+    return bool(iso3) and iso3.upper() in _table()  # type: ignore[union-attr]
+
+
+def state_name(iso3: str) -> str:
+    """Display name used across the project (UN-style short names, as the depositary writes them)."""
+    s = eligible_state(iso3)
+    if s is None:
+        raise KeyError(f"{iso3!r} is not a state that can join the treaties")
+    return s.name
+
+
+#: iso3 → name, loaded once at import (197 entries: 193 UN members, VAT, PSE, COK, NIU).
+ELIGIBLE_STATES: dict[str, str] = eligible_states()
