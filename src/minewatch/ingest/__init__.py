@@ -1,0 +1,131 @@
+"""Ingest: inputs to ``Document`` values (clean text, metadata, language).
+
+``iter_items`` streams raw articles out of files, folders, feeds, JSONL, WARC,
+URLs and stdin; ``prepare`` turns one into a ``minewatch.model.Document``.
+Both are pure (no database): the store and the CLI sit around them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from minewatch.ingest.clean import clean_text
+from minewatch.ingest.language import detect_language
+from minewatch.ingest.meta import (
+    agency_for_host,
+    dateline_date,
+    detect_agencies,
+    outlet_from_url,
+    parse_date,
+    parse_header,
+)
+from minewatch.ingest.sources import RawItem, Skipped, iter_items
+from minewatch.model import Document
+
+__all__ = [
+    "RawItem",
+    "Skipped",
+    "clean_text",
+    "detect_agencies",
+    "detect_language",
+    "extract_html",
+    "iter_items",
+    "prepare",
+]
+
+#: Longest first line that is taken as the title of a plain-text article.
+MAX_TITLE_CHARS = 200
+
+
+def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
+    """Main text and page metadata of an HTML page (trafilatura, htmldate for the date).
+
+    Returns a dict with ``text``, ``title``, ``published``, ``outlet``, ``url``,
+    ``language``; missing values are None.  Malformed HTML gives an empty text
+    rather than an exception.
+    """
+    import trafilatura
+
+    out: dict[str, Any] = {"text": "", "title": None, "published": None, "outlet": None, "url": url, "language": None}
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True, as_dict=True
+        )
+    except Exception:  # trafilatura/lxml raise on pathological markup
+        doc = None
+    if isinstance(doc, dict):
+        out["text"] = doc.get("text") or ""
+        out["title"] = doc.get("title") or None
+        out["published"] = parse_date(doc.get("date"))
+        out["outlet"] = doc.get("sitename") or None
+        out["url"] = url or doc.get("url") or None
+        out["language"] = doc.get("language") or None
+    if not out["text"]:
+        from minewatch.ingest.sources import html_to_text
+
+        try:
+            out["text"] = html_to_text(html)
+        except Exception:
+            out["text"] = ""
+    return out
+
+
+def _title_from_text(text: str) -> str | None:
+    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    if first and len(first) <= MAX_TITLE_CHARS and not first.endswith((".", ":", ",", ";")):
+        return first
+    return None
+
+
+def prepare(item: RawItem) -> Document:
+    """One raw article to a Document: cleaned text, metadata, language, wire credits.
+
+    Metadata precedence: what the input states (header block, JSONL fields,
+    feed) over what the page says about itself (HTML metadata) over what the
+    text implies (a dateline with a year; the URL's host as outlet).
+    """
+    meta = dict(item.meta)
+    original: str
+    if item.html is not None:
+        original = item.html
+        page = extract_html(item.html, meta.get("url"))
+        body = page["text"]
+        for key in ("title", "published", "outlet", "url"):
+            if not meta.get(key) and page.get(key):
+                meta[key] = page[key]
+    else:
+        original = item.text or ""
+        header, body = parse_header(original)
+        for key, value in header.items():
+            meta.setdefault(key, value)
+
+    text = clean_text(body)
+    published = meta.get("published")
+    if not isinstance(published, date):
+        published = parse_date(published)
+    if published is None:
+        published = dateline_date(text)
+
+    url = meta.get("url") or None
+    outlet = meta.get("outlet") or outlet_from_url(url)
+    language = (meta.get("language") or "").strip().lower()[:2] or detect_language(text)
+    title = meta.get("title") or _title_from_text(text)
+
+    via = detect_agencies(text)
+    own = agency_for_host(outlet_from_url(url))
+    if own and own not in via:
+        via.append(own)
+
+    return Document(
+        text=text,
+        original=original,
+        path=item.input,
+        url=url,
+        title=title,
+        outlet=outlet,
+        published=published,
+        language=language,
+        via=via,
+        source_kind=item.kind,
+    )

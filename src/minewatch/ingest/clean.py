@@ -1,0 +1,190 @@
+"""Boilerplate removal for plain text pages.
+
+Stored page copies and copy-pasted articles carry page furniture around the
+article: menus, empty bylines, photo captions, cookie and "outdated browser"
+notices, share lines, lists of related headlines.  Extraction works on the
+cleaned text and every evidence offset indexes it, so cleaning must be
+conservative: it removes whole lines only, never rewrites sentences, and keeps
+anything that looks like running prose.
+
+The rules are general (line shape, runs of short lines, link density, script
+of the line against the script of the document, repeated and teaser lines) and
+the phrases that identify furniture live in ``data/boilerplate.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+#: Lines at most this long that do not end like a sentence are "short" (menu
+#: items, related headlines, browser-list entries).
+SHORT_LINE = 80
+#: This many short lines in a row (blank lines between them do not break the
+#: run) are a list of links, not an article paragraph.
+SHORT_RUN = 4
+#: A tail marker ("Similar articles") only cuts when this much article text
+#: came before it, so a page that opens with one does not lose its article.
+MIN_CHARS_BEFORE_TAIL = 300
+#: Line endings of running prose (and of list introductions).
+SENTENCE_END = tuple('.!?:;"”»\'’)…')
+#: Share of a line made of URLs above which it is a link list / srcset dump.
+MAX_LINK_SHARE = 0.4
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_BARE_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}/?$", re.IGNORECASE)
+_BREADCRUMB = re.compile(r"(?:\s[>»›|]\s.*){2,}")
+_BULLET = re.compile(r"^\s*[•·▪●◦‣\-–*]\s*")
+_WORD = re.compile(r"\w+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    drop_line: re.Pattern[str]
+    stop_after: re.Pattern[str]
+    nav_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    raw = json.loads(resources.files("minewatch.ingest").joinpath("data/boilerplate.json").read_text("utf-8"))
+    return _Rules(
+        drop_line=re.compile("|".join(f"(?:{p})" for p in raw["drop_line"]), re.IGNORECASE),
+        stop_after=re.compile("|".join(f"(?:{p})" for p in raw["stop_after"]), re.IGNORECASE),
+        nav_words=frozenset(w.lower() for w in raw["nav_words"]),
+    )
+
+
+def normalise_text(text: str) -> str:
+    """One newline convention and plain spaces, so line rules and offsets agree."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def script_of(text: str) -> str | None:
+    """The writing system most letters of ``text`` use ("Latin", "Cyrillic", …)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            script = name.split(" ", 1)[0] if name else "?"
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return None
+    return max(counts.items(), key=lambda kv: kv[1])[0]
+
+
+def _letters(line: str) -> int:
+    return sum(1 for ch in line if ch.isalpha())
+
+
+def _is_short(line: str) -> bool:
+    return len(line) < SHORT_LINE and not line.endswith(SENTENCE_END)
+
+
+def _is_furniture(line: str, rules: _Rules) -> bool:
+    """Line-level rules: a single line that is page furniture wherever it stands."""
+    low = line.lower().strip(" .:|")
+    if low in rules.nav_words:
+        return True
+    if _letters(line) == 0:
+        return True
+    if rules.drop_line.search(line):
+        return True
+    if _BARE_DOMAIN.match(line):
+        return True
+    if _BREADCRUMB.search(line) and len(_WORD.findall(line)) < 25:
+        return True
+    urls = sum(len(m) for m in _URL.findall(line))
+    if urls and urls / len(line) > MAX_LINK_SHARE:
+        return True
+    if _BULLET.match(line) and len(_WORD.findall(line)) < 5 and not line.endswith(SENTENCE_END):
+        return True
+    return False
+
+
+def _document_script(lines: list[str]) -> str | None:
+    counts: dict[str, int] = {}
+    for line in lines:
+        s = script_of(line)
+        if s:
+            counts[s] = counts.get(s, 0) + _letters(line)
+    return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
+
+
+def clean_text(text: str) -> str:
+    """The article alone: page furniture removed line by line, prose untouched.
+
+    Lines are kept verbatim (only whitespace is normalised) so that quotes and
+    offsets taken from the cleaned text are exact substrings of the original
+    article's sentences.
+    """
+    rules = _rules()
+    lines = normalise_text(text).split("\n")
+
+    # 1. The page's tail: everything from a tail marker on, once an article came before.
+    seen = 0
+    for i, line in enumerate(lines):
+        if line and seen >= MIN_CHARS_BEFORE_TAIL and rules.stop_after.search(line):
+            lines = lines[:i]
+            break
+        seen += len(line)
+
+    # 2. Furniture lines.
+    keep = [bool(line) and not _is_furniture(line, rules) for line in lines]
+
+    # 3. Lines in another writing system than the article (a browser notice in
+    #    Ukrainian under an English article).
+    main_script = _document_script([ln for ln, k in zip(lines, keep, strict=True) if k])
+    if main_script:
+        for i, line in enumerate(lines):
+            if keep[i] and _letters(line) >= 3 and script_of(line) != main_script:
+                keep[i] = False
+
+    # 4. Runs of short lines (menus, related headlines, lists of browsers).
+    run: list[int] = []
+    for i in [*range(len(lines)), -1]:
+        if i >= 0 and not keep[i]:
+            continue
+        if i >= 0 and _is_short(lines[i]):
+            run.append(i)
+            continue
+        if len(run) >= SHORT_RUN:
+            for j in run:
+                keep[j] = False
+        run = []
+
+    # 5. Teasers ("… take an...") whose full text follows, and repeated lines
+    #    (a headline printed three times, an author name twice).
+    kept_text = "\n".join(ln for ln, k in zip(lines, keep, strict=True) if k)
+    seen_lines: set[str] = set()
+    for i, line in enumerate(lines):
+        if not keep[i]:
+            continue
+        key = " ".join(line.lower().split())
+        if key in seen_lines:
+            keep[i] = False
+            continue
+        seen_lines.add(key)
+        if line.endswith(("...", "…")):
+            stem = line.rstrip(".… ")
+            if len(stem) >= 30 and kept_text.count(stem) > 1:
+                keep[i] = False
+
+    # 6. Reassemble: original line breaks, at most one blank line between blocks.
+    out: list[str] = []
+    blank = False
+    for line, k in zip(lines, keep, strict=True):
+        if k:
+            if blank and out:
+                out.append("")
+            out.append(line)
+            blank = False
+        elif not line:
+            blank = True
+    return "\n".join(out).strip()
