@@ -1,0 +1,390 @@
+"""Stories: copies of one report grouped together, wire agencies attributed.
+
+A wire report (Reuters, TASS, Xinhua…) reaches many outlets, edited,
+shortened, translated.  Counting each copy as an independent source would
+inflate corroboration, so documents are grouped into stories and
+reconciliation counts stories.
+
+Grouping is incremental: each document is compared with the documents already
+seen and joins the story of the best match, or opens a new one.  What the
+comparison needs is kept in a small signature (``Signature.to_bytes``) that
+the store keeps per document, so a grouper can be rebuilt from stored
+signatures without the texts.
+
+A document joins an earlier one when one of these rules holds (``RULES``):
+
+* near-duplicate: word-trigram Jaccard ≥ 0.30 (MinHash estimate), and dates
+  (when both are known) at most 7 days apart;
+* same wire: both credit the same agency, both are dated within ±3 days, and
+  trigram Jaccard ≥ 0.12;
+* same facts: trigram Jaccard ≥ 0.15, word Jaccard ≥ 0.40 and ≥ 75 % of the
+  smaller document's anchors (numbers, capitalised names) shared — an edited
+  or re-translated copy keeps the facts while the wording drifts;
+* cross-language: different languages, ≥ 45 % of the smaller anchor set
+  shared (names are transliterated and spelling-folded, so "Каролис Алекса"
+  meets "Karolis Aleksa" and "Konwencja" meets "Convention"), at least 4
+  shared anchors of which at least one number, dates not more than 3 days
+  apart, and no two different credited agencies.
+
+Dates compare a publication date or, without one, a dateline's month and day
+("VILNIUS, April 16. /TASS/"): two TASS items with the same background
+paragraph but datelines two weeks apart are two stories.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import unicodedata
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from minewatch.ingest.meta import find_dateline
+from minewatch.model import Story, short_hash
+
+#: Permutations of the trigram and word MinHashes; the anchor set is kept exactly (up to MAX_ANCHORS).
+SHINGLE_PERM = 128
+WORD_PERM = 64
+MAX_ANCHORS = 96
+SHINGLE_SIZE = 3
+
+#: Thresholds of the rules (see the module docstring).
+NEAR_DUPLICATE_JACCARD = 0.30
+NEAR_DUPLICATE_DAYS = 7
+AGENCY_JACCARD = 0.12
+AGENCY_DAYS = 3
+FACTS_JACCARD = 0.15
+FACTS_WORD_JACCARD = 0.40
+FACTS_ANCHOR_OVERLAP = 0.75
+FACTS_DAYS = 3
+CROSS_ANCHOR_OVERLAP = 0.45
+CROSS_MIN_SHARED = 4
+CROSS_MIN_ANCHORS = 6
+CROSS_DAYS = 3
+#: Documents with fewer trigrams than this are too short to compare by wording.
+MIN_SHINGLES = 8
+#: LSH thresholds for finding candidates (below the rules' so that none is missed).
+LSH_SHINGLE_THRESHOLD = 0.10
+#: An anchor shared by more documents than this (of one language) is not looked up.
+MAX_POSTING = 300
+
+RULES = ("near_duplicate", "same_wire", "same_facts", "cross_language")
+
+_MERSENNE = np.uint64((1 << 61) - 1)
+_MAX32 = np.uint64((1 << 32) - 1)
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?![\w])|(?<![\w.,])\d+(?![\w])")
+_NAME = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]{3,}")
+_ACRONYM = re.compile(r"(?<![\w-])[A-ZА-ЯЁІЇЄ][a-zа-яё]?[A-ZА-ЯЁІЇЄ]{1,4}(?![\w-])")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n\s*|[\"“«„]\s*)$")
+#: Cyrillic → Latin, so names meet across scripts.
+TRANSLIT: dict[str, str] = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s",
+         "t", "u", "f", "kh", "ts", "ch", "sh", "sch", "", "y", "", "e", "yu", "ya", "i", "i", "e", "g", "u"],
+        strict=True,
+    )
+)
+#: Letters that differ between transliterations of one name.
+FOLD = str.maketrans({"c": "k", "w": "v", "y": "i", "j": "i", "q": "k"})
+#: Anchors are compared by their first letters: inflection changes the ending.
+ANCHOR_PREFIX = 5
+
+
+def _perms(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.RandomState(seed)
+    a = rng.randint(1, (1 << 61) - 1, size=n, dtype=np.uint64)
+    b = rng.randint(0, (1 << 61) - 1, size=n, dtype=np.uint64)
+    return a, b
+
+
+_SHINGLE_A, _SHINGLE_B = _perms(SHINGLE_PERM, 1)
+_WORD_A, _WORD_B = _perms(WORD_PERM, 2)
+
+
+def _hashes(items: Iterable[str]) -> np.ndarray:
+    return np.fromiter((zlib.crc32(s.encode("utf-8")) for s in items), dtype=np.uint64)
+
+
+def _minhash(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if hashes.size == 0:
+        return np.full(a.size, _MAX32, dtype=np.uint64).astype(np.uint32)
+    phv = ((np.outer(hashes, a) + b) % _MERSENNE) & _MAX32
+    return phv.min(axis=0).astype(np.uint32)
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def anchors_of(text: str) -> set[str]:
+    """Numbers and capitalised names (not sentence openers), in a script-neutral form."""
+    out: set[str] = set()
+    for m in _NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if len(digits) >= 2:
+            out.add(digits)
+    for m in _NAME.finditer(text):
+        if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]) and m.start() > 0:
+            continue
+        word = _fold(m.group())
+        if len(word) >= 4:
+            out.add(word[:ANCHOR_PREFIX])
+    for m in _ACRONYM.finditer(text):
+        out.add(_fold(m.group()))
+    return out
+
+
+def _fold(word: str) -> str:
+    """A spelling-neutral key: Latin letters, no accents, c/k w/v y/j/i merged."""
+    word = "".join(TRANSLIT.get(ch, ch) for ch in word.lower())
+    word = unicodedata.normalize("NFKD", word.replace("ł", "l"))
+    word = "".join(ch for ch in word if ch.isalnum() and not unicodedata.combining(ch))
+    return word.translate(FOLD)
+
+
+@dataclass
+class Signature:
+    """What grouping needs of a document, small enough to store beside it."""
+
+    shingles: np.ndarray  # uint32[SHINGLE_PERM]
+    words: np.ndarray  # uint32[WORD_PERM]
+    anchors: np.ndarray  # sorted uint32[≤ MAX_ANCHORS]
+    n_shingles: int = 0
+    language: str | None = None
+    dateline: tuple[int, int] | None = None  # (month, day)
+
+    _HEAD = struct.Struct("<4sBHHHI2sBB")
+    _MAGIC = b"MWS1"
+
+    def to_bytes(self) -> bytes:
+        lang = (self.language or "").encode("ascii", "replace")[:2].ljust(2, b"\0")
+        month, day = self.dateline or (0, 0)
+        head = self._HEAD.pack(
+            self._MAGIC, 1, self.shingles.size, self.words.size, self.anchors.size,
+            min(self.n_shingles, 0xFFFFFFFF), lang, month, day,
+        )
+        return head + self.shingles.astype("<u4").tobytes() + self.words.astype("<u4").tobytes() + \
+            self.anchors.astype("<u4").tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Signature:
+        magic, _v, ns, nw, na, nsh, lang, month, day = cls._HEAD.unpack_from(data, 0)
+        if magic != cls._MAGIC:
+            raise ValueError("not a minewatch story signature")
+        off = cls._HEAD.size
+        arr = np.frombuffer(data, dtype="<u4", offset=off, count=ns + nw + na).astype(np.uint32)
+        language = lang.rstrip(b"\0").decode("ascii") or None
+        return cls(
+            shingles=arr[:ns], words=arr[ns : ns + nw], anchors=arr[ns + nw :], n_shingles=nsh,
+            language=language, dateline=(month, day) if month else None,
+        )
+
+
+def signature(text: str, language: str | None = None) -> Signature:
+    """The grouping signature of a cleaned text."""
+    ws = words_of(text)
+    shingles = {" ".join(ws[i : i + SHINGLE_SIZE]) for i in range(max(0, len(ws) - SHINGLE_SIZE + 1))}
+    # Numbers hash to even values and names to odd ones, so a rule can ask for a shared number.
+    anchor_h = np.unique(
+        np.fromiter(
+            ((zlib.crc32(a.encode("utf-8")) & ~1) | (0 if a.isdigit() else 1) for a in anchors_of(text)),
+            dtype=np.uint64,
+        )
+    ).astype(np.uint32)[:MAX_ANCHORS]
+    dl = find_dateline(text)
+    return Signature(
+        shingles=_minhash(_hashes(shingles), _SHINGLE_A, _SHINGLE_B),
+        words=_minhash(_hashes(set(ws)), _WORD_A, _WORD_B),
+        anchors=anchor_h,
+        n_shingles=len(shingles),
+        language=language,
+        dateline=(dl.month, dl.day) if dl else None,
+    )
+
+
+def minhash_signature(text: str, language: str | None = None) -> bytes:
+    """The signature of a cleaned text as bytes, for the store."""
+    return signature(text, language).to_bytes()
+
+
+def load_signature(data: bytes) -> Signature:
+    return Signature.from_bytes(data)
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.count_nonzero(a == b)) / a.size if a.size else 0.0
+
+
+def _anchor_overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, int, int]:
+    """Share of the smaller anchor set found in the other, shared anchors, shared numbers."""
+    if a.size == 0 or b.size == 0:
+        return 0.0, 0, 0
+    common = np.intersect1d(a, b, assume_unique=True)
+    numbers = int(np.count_nonzero((common & 1) == 0))
+    return common.size / min(a.size, b.size), int(common.size), numbers
+
+
+@dataclass
+class _Entry:
+    doc_id: str
+    story_id: str
+    sig: Signature
+    published: date | None
+    via: frozenset[str]
+
+
+def days_apart(a_pub: date | None, a_dl: tuple[int, int] | None, b_pub: date | None, b_dl: tuple[int, int] | None) -> int | None:
+    """Days between two documents' dates, or None when either has none.
+
+    A dateline without a year is compared by month and day (circularly), which
+    is enough to tell a report of April 1 from one of April 16.
+    """
+    if a_pub and b_pub:
+        return abs((a_pub - b_pub).days)
+    ma = (a_pub.month, a_pub.day) if a_pub else a_dl
+    mb = (b_pub.month, b_pub.day) if b_pub else b_dl
+    if not ma or not mb:
+        return None
+    try:
+        da = date(2001, ma[0], min(ma[1], 28 if ma[0] == 2 else ma[1])).timetuple().tm_yday
+        db = date(2001, mb[0], min(mb[1], 28 if mb[0] == 2 else mb[1])).timetuple().tm_yday
+    except ValueError:
+        return None
+    d = abs(da - db)
+    return min(d, 365 - d)
+
+
+def match(new: _Entry, old: _Entry) -> tuple[str, float] | None:
+    """Which rule (if any) puts ``new`` in ``old``'s story, with a score to rank matches."""
+    a, b = new.sig, old.sig
+    gap = days_apart(new.published, a.dateline, old.published, b.dateline)
+    comparable = a.n_shingles >= MIN_SHINGLES and b.n_shingles >= MIN_SHINGLES
+    j3 = _jaccard(a.shingles, b.shingles) if comparable else 0.0
+    overlap, shared, shared_numbers = _anchor_overlap(a.anchors, b.anchors)
+    if comparable and j3 >= NEAR_DUPLICATE_JACCARD and (gap is None or gap <= NEAR_DUPLICATE_DAYS):
+        return "near_duplicate", 2.0 + j3
+    if (
+        comparable and new.via & old.via and new.published and old.published
+        and gap is not None and gap <= AGENCY_DAYS and j3 >= AGENCY_JACCARD
+    ):
+        return "same_wire", 1.5 + j3
+    if comparable and j3 >= FACTS_JACCARD and (gap is None or gap <= FACTS_DAYS):
+        j1 = _jaccard(a.words, b.words)
+        if j1 >= FACTS_WORD_JACCARD and overlap >= FACTS_ANCHOR_OVERLAP:
+            return "same_facts", 1.0 + j3 + j1
+    if (
+        a.language and b.language and a.language != b.language
+        and min(a.anchors.size, b.anchors.size) >= CROSS_MIN_ANCHORS
+        and overlap >= CROSS_ANCHOR_OVERLAP and shared >= CROSS_MIN_SHARED and shared_numbers >= 1
+        and (gap is None or gap <= CROSS_DAYS)
+        and (not (new.via and old.via) or bool(new.via & old.via))
+    ):
+        return "cross_language", overlap
+    return None
+
+
+@dataclass
+class StoryGrouper:
+    """Incremental story grouping over documents in arrival order."""
+
+    entries: dict[str, _Entry] = field(default_factory=dict)
+    stories: dict[str, list[str]] = field(default_factory=dict)
+    reasons: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc → (rule, matched doc)
+
+    def __post_init__(self) -> None:
+        from datasketch import MinHashLSH
+
+        self._lsh = MinHashLSH(threshold=LSH_SHINGLE_THRESHOLD, num_perm=SHINGLE_PERM)
+        # language → anchor hash → documents; only read for other languages.
+        self._anchor_index: dict[str, dict[int, list[str]]] = {}
+
+    @staticmethod
+    def story_id_for(first_document_id: str) -> str:
+        """Deterministic: the same first document always names the same story."""
+        return "s-" + short_hash(first_document_id)
+
+    def add(self, doc_id: str, text: str, published: date | None = None, via: Iterable[str] = (),
+            language: str | None = None) -> str:
+        """Place a document (cleaned text) in a story and return the story id."""
+        return self.add_signature(doc_id, signature(text, language), published, via)
+
+    def add_signature(self, doc_id: str, sig: Signature | bytes, published: date | None = None,
+                      via: Iterable[str] = (), story_id: str | None = None) -> str:
+        """Place a document by its stored signature; ``story_id`` restores a stored grouping as is."""
+        if doc_id in self.entries:
+            return self.entries[doc_id].story_id
+        if isinstance(sig, bytes | bytearray | memoryview):
+            sig = Signature.from_bytes(bytes(sig))
+        entry = _Entry(doc_id, "", sig, published, frozenset(via))
+        if story_id is None:
+            best: tuple[float, _Entry, str] | None = None
+            for cand_id in self._candidates(entry):
+                old = self.entries[cand_id]
+                m = match(entry, old)
+                if m and (best is None or m[1] > best[0]):
+                    best = (m[1], old, m[0])
+            if best is not None:
+                story_id = best[1].story_id
+                self.reasons[doc_id] = (best[2], best[1].doc_id)
+            else:
+                story_id = self.story_id_for(doc_id)
+        entry.story_id = story_id
+        self.entries[doc_id] = entry
+        self.stories.setdefault(story_id, []).append(doc_id)
+        self._index(entry)
+        return story_id
+
+    def _candidates(self, entry: _Entry) -> list[str]:
+        from datasketch import MinHash
+
+        found: dict[str, None] = {}
+        if entry.sig.n_shingles >= MIN_SHINGLES:
+            mh = MinHash(num_perm=SHINGLE_PERM, hashvalues=entry.sig.shingles.astype(np.uint64), scheme="legacy")
+            for key in self._lsh.query(mh):
+                found[key] = None
+        if entry.sig.language and entry.sig.anchors.size >= CROSS_MIN_ANCHORS:
+            counts: dict[str, int] = {}
+            for lang, index in self._anchor_index.items():
+                if lang == entry.sig.language:
+                    continue
+                for h in entry.sig.anchors.tolist():
+                    posting = index.get(h, ())
+                    if len(posting) > MAX_POSTING:  # as common as a stop word: tells nothing
+                        continue
+                    for other in posting:
+                        counts[other] = counts.get(other, 0) + 1
+            for other, n in counts.items():
+                if n >= CROSS_MIN_SHARED:
+                    found[other] = None
+        return list(found)
+
+    def _index(self, entry: _Entry) -> None:
+        from datasketch import MinHash
+
+        if entry.sig.n_shingles >= MIN_SHINGLES:
+            mh = MinHash(num_perm=SHINGLE_PERM, hashvalues=entry.sig.shingles.astype(np.uint64), scheme="legacy")
+            self._lsh.insert(entry.doc_id, mh, check_duplication=False)
+        if entry.sig.language and entry.sig.anchors.size >= CROSS_MIN_ANCHORS:
+            index = self._anchor_index.setdefault(entry.sig.language, {})
+            for h in entry.sig.anchors.tolist():
+                index.setdefault(h, []).append(entry.doc_id)
+
+    def story_of(self, doc_id: str) -> str | None:
+        e = self.entries.get(doc_id)
+        return e.story_id if e else None
+
+    def get_stories(self) -> list[Story]:
+        """Stories with their documents, agencies and date span."""
+        out = []
+        for sid, docs in self.stories.items():
+            ents = [self.entries[d] for d in docs]
+            dates = [e.published for e in ents if e.published]
+            agencies = sorted({a for e in ents for a in e.via})
+            out.append(Story(sid, list(docs), agencies, min(dates) if dates else None, max(dates) if dates else None))
+        return out
