@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES
 from minewatch.treaties import (
+    STAGE_ACTIONS,
     Action,
     RecordsError,
     TreatyEvent,
@@ -19,6 +21,7 @@ from minewatch.treaties import (
     read_conflicts_csv,
     read_events_csv,
     read_not_party_csv,
+    records_for_claim,
     write_events_csv,
 )
 
@@ -211,3 +214,25 @@ def test_bundled_records_load_and_roundtrip(tmp_path: Path) -> None:
     assert sorted(again, key=lambda e: e.key) == sorted(events, key=lambda e: e.key)
     # re-importing the bundled records on top of themselves changes nothing
     assert {k for k, _, _ in diff_events(events, again)} == {"unchanged"}
+
+
+def test_records_for_claim_stages() -> None:
+    events = load_bundled_events()
+    assert [e.date for e in records_for_claim(events, "APMBC", "FIN", "treaty_joining", "ratified")] == [
+        date(2012, 1, 9)  # Finland acceded; news often says "ratified"
+    ]
+    notified = records_for_claim(events, "Ottawa Convention", "UKR", "treaty_withdrawal", "notified")
+    assert [e.action for e in notified] == [Action.SUSPENSION_NOTIFICATION]
+    assert records_for_claim(events, "APMBC", "POL", "treaty_withdrawal", "decided") == []
+    assert [e.date for e in records_for_claim(events, "CCM", "LTU", "treaty_withdrawal", "effective")] == [
+        date(2025, 3, 6)
+    ]
+    both = records_for_claim(events, None, "LTU", "treaty_withdrawal", None)
+    assert {(str(e.treaty), str(e.action)) for e in both} == {
+        ("APMBC", "withdrawal_notification"),
+        ("APMBC", "withdrawal_effective"),
+        ("CCM", "withdrawal_notification"),
+        ("CCM", "withdrawal_effective"),
+    }
+    assert set(STAGE_ACTIONS) >= {("treaty_joining", s) for s in JOINING_STAGES}
+    assert set(STAGE_ACTIONS) >= {("treaty_withdrawal", s) for s in WITHDRAWAL_STAGES}

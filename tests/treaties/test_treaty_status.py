@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from minewatch.treaties import (
     party_count_timeline,
     state_status,
     treaty_summary,
+    treaty_summary_text,
 )
 from minewatch.treaties.status import COUNTED_AS_PARTY
 
@@ -132,19 +134,22 @@ def test_ccm_partial_records_give_unknown() -> None:
     apmbc = {s.iso3: s for s in all_statuses("APMBC", date(2025, 9, 10))}
     assert not any(s.status is Status.UNKNOWN for s in apmbc.values())
     summary = treaty_summary("CCM", date(2025, 9, 10))
-    assert summary.counts["unknown"] == len(unknown)
-    assert summary.to_dict()["parties_is_lower_bound"] is True
+    assert summary["unknown"] == summary["counts"]["unknown"] == len(unknown)
+    assert summary["parties_is_lower_bound"] is True
+    assert "at least" in treaty_summary_text(summary)
 
 
 def test_summary_text_and_counts() -> None:
     s = treaty_summary("Ottawa Convention", date(2025, 12, 1))
-    assert s.parties == 166
-    assert {x.iso3 for x in s.withdrawing} == {"EST", "LVA", "LTU", "FIN", "POL"}
-    assert [x.iso3 for x in s.suspended] == ["UKR"]
-    text = s.to_text()
+    assert s["treaty"] == "APMBC" and s["parties"] == 166 and s["unknown"] == 0
+    assert {x["iso3"] for x in s["withdrawing"]} == {"EST", "LVA", "LTU", "FIN", "POL"}
+    assert [x["iso3"] for x in s["suspended"]] == ["UKR"]
+    assert any(r.startswith("Art. 20(3): ") and "armed conflict" in r for r in s["rules"])
+    assert sum(s["counts"].values()) == len(ELIGIBLE_STATES)
+    json.dumps(s)  # JSON-ready as it is
+    text = treaty_summary_text(s)
     assert "States Parties on 2025-12-01: 166" in text
-    assert "Art. 20(3)" in text and "Art. 17(2)" in text
-    assert sum(s.counts.values()) == len(ELIGIBLE_STATES)
+    assert "Art. 17(2)" in text and "effective 2026-02-20" in text
 
 
 def _synthetic(iso3: str) -> list[TreatyEvent]:
@@ -222,3 +227,11 @@ def test_to_dict_field_names() -> None:
     assert d["events"][0].keys() == {"action", "date", "source_url", "note"}
     assert d["deposit"] == "2012-01-09" and d["in_force_from"] == "2012-07-01"
     assert d["status"] == "withdrawing"
+
+
+def test_before_the_treaty_opened_nobody_is_signatory() -> None:
+    s = state_status("CCM", "AGO", date(2005, 1, 1))  # signatory_only today, but the CCM did not exist
+    assert s.status is Status.NOT_PARTY
+    assert state_status("CCM", "AGO", date(2009, 1, 1)).status is Status.SIGNATORY
+    assert state_status("CCM", "BRA", date(2005, 1, 1)).status is Status.NOT_PARTY
+    assert state_status("CCM", "BRA", date(2015, 1, 1)).status is Status.UNKNOWN

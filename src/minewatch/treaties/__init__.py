@@ -6,6 +6,7 @@ functions and never re-implement a rule.
 
 from minewatch.treaties.records import (
     DEPOSIT_ACTIONS,
+    STAGE_ACTIONS,
     Action,
     ArmedConflict,
     NotPartyRecord,
@@ -20,6 +21,7 @@ from minewatch.treaties.records import (
     read_conflicts_csv,
     read_events_csv,
     read_not_party_csv,
+    records_for_claim,
     write_events_csv,
 )
 from minewatch.treaties.rules import (
@@ -37,12 +39,12 @@ from minewatch.treaties.status import (
     RecordIndex,
     StateStatus,
     Suspension,
-    TreatySummary,
     all_statuses,
     count_parties,
     party_count_timeline,
     state_status,
     treaty_summary,
+    treaty_summary_text,
 )
 
 __all__ = [
@@ -53,11 +55,11 @@ __all__ = [
     "NotPartyRecord",
     "RecordIndex",
     "RecordsError",
+    "STAGE_ACTIONS",
     "StateStatus",
     "Suspension",
     "TreatyDefinition",
     "TreatyEvent",
-    "TreatySummary",
     "add_months",
     "all_statuses",
     "count_parties",
@@ -74,6 +76,7 @@ __all__ = [
     "read_conflicts_csv",
     "read_events_csv",
     "read_not_party_csv",
+    "records_for_claim",
     "resolve_treaty",
     "six_months_after",
     "state_name",
@@ -81,6 +84,7 @@ __all__ = [
     "treaty_definition",
     "treaty_definitions",
     "treaty_summary",
+    "treaty_summary_text",
     "withdrawal_effective_date",
     "write_events_csv",
 ]

@@ -51,6 +51,24 @@ SCHEDULED_ACTIONS: frozenset[Action] = frozenset({Action.ENTRY_INTO_FORCE, Actio
 #: Display and sort order of a state's acts on the same day.
 ACTION_ORDER: dict[Action, int] = {a: i for i, a in enumerate(Action)}
 
+#: Which depositary records can confirm a claim's (predicate, stage) (claims.md stages).  News
+#: often says "ratified" for an accession and vice versa, so both map to any deposit; a notified
+#: "withdrawal" may in fact be a suspension notification (Ukraine 2025), which the caller can tell
+#: from the record's action.  Domestic steps (proposed, decided, approved) have no depositary record.
+STAGE_ACTIONS: dict[tuple[str, str], frozenset[Action]] = {
+    ("treaty_joining", "signed"): frozenset({Action.SIGNATURE}),
+    ("treaty_joining", "ratified"): DEPOSIT_ACTIONS,
+    ("treaty_joining", "acceded"): DEPOSIT_ACTIONS,
+    ("treaty_joining", "in_force"): frozenset({Action.ENTRY_INTO_FORCE}),
+    ("treaty_withdrawal", "proposed"): frozenset(),
+    ("treaty_withdrawal", "decided"): frozenset(),
+    ("treaty_withdrawal", "approved"): frozenset(),
+    ("treaty_withdrawal", "notified"): frozenset(
+        {Action.WITHDRAWAL_NOTIFICATION, Action.SUSPENSION_NOTIFICATION}
+    ),
+    ("treaty_withdrawal", "effective"): frozenset({Action.WITHDRAWAL_EFFECTIVE}),
+}
+
 NOT_PARTY_STATUSES = ("non_signatory", "signatory_only")
 
 EVENT_COLUMNS = ("treaty", "state_iso3", "state_name", "action", "date", "source_url", "note")
@@ -392,6 +410,27 @@ def diff_events(
         else:
             out.append(("corrected", e, old))
     return out
+
+
+def records_for_claim(
+    events: Iterable[TreatyEvent], treaty: str | None, iso3: str | None, predicate: str, stage: str | None
+) -> list[TreatyEvent]:
+    """The depositary records a treaty claim can be checked against (empty: nothing to check).
+
+    Without a stage every record of a mapped predicate counts; without a treaty both treaties do.
+    """
+    if not iso3:
+        return []
+    if stage is None:
+        actions = frozenset().union(*(a for (p, _), a in STAGE_ACTIONS.items() if p == predicate))
+    else:
+        actions = STAGE_ACTIONS.get((predicate, stage), frozenset())
+    wanted = resolve_treaty(treaty) if treaty else None
+    return sort_events(
+        e
+        for e in events
+        if e.iso3 == iso3 and e.action in actions and (wanted is None or str(e.treaty) == str(wanted))
+    )
 
 
 def sort_events(events: Iterable[TreatyEvent]) -> list[TreatyEvent]:

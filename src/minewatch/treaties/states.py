@@ -41,7 +41,7 @@ def eligible_state(iso3: str) -> EligibleState | None:
 
 
 def is_eligible(iso3: str | None) -> bool:
-    return bool(iso3) and iso3.upper() in _table()  # type: ignore[union-attr]
+    return iso3 is not None and iso3.upper() in _table()
 
 
 def state_name(iso3: str) -> str:

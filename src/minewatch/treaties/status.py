@@ -226,6 +226,9 @@ def _status(t: Treaty, iso3: str, name: str, on: date, idx: RecordIndex) -> Stat
             )
     elif st.signature is not None:
         st.status = Status.SIGNATORY
+    elif on < tdef.opened_for_signature:
+        st.status = Status.NOT_PARTY
+        st.notes.append(f"{t} not yet open for signature (opened {tdef.opened_for_signature.isoformat()})")
     elif np_rec is not None:
         if np_rec.status == "signatory_only":
             st.status = Status.SIGNATORY
@@ -376,102 +379,74 @@ def party_count_timeline(
     return out
 
 
-@dataclass
-class TreatySummary:
-    """What ``minewatch treaty show`` prints: the rules in words and the numbers on a date."""
-
-    treaty: Treaty
-    full_name: str
-    aliases: list[str]
-    on: date
-    opened_for_signature: date
-    entry_into_force: date
-    records_completeness: str
-    records_completeness_note: str
-    parties: int
-    counts: dict[str, int]
-    rules: list[tuple[str, str]]
-    withdrawing: list[StateStatus]
-    withdrawn: list[StateStatus]
-    suspended: list[StateStatus]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "treaty": str(self.treaty),
-            "full_name": self.full_name,
-            "aliases": self.aliases,
-            "on": self.on.isoformat(),
-            "opened_for_signature": self.opened_for_signature.isoformat(),
-            "entry_into_force": self.entry_into_force.isoformat(),
-            "records_completeness": self.records_completeness,
-            "records_completeness_note": self.records_completeness_note,
-            "parties": self.parties,
-            "parties_is_lower_bound": self.records_completeness != "complete",
-            "counts": dict(self.counts),
-            "rules": [{"article": a, "text": txt} for a, txt in self.rules],
-            "withdrawing": [s.to_dict() for s in self.withdrawing],
-            "withdrawn": [s.to_dict() for s in self.withdrawn],
-            "suspended": [s.to_dict() for s in self.suspended],
-        }
-
-    def to_text(self) -> str:
-        bound = "" if self.records_completeness == "complete" else " (at least: records are partial)"
-        lines = [
-            f"{self.treaty}: {self.full_name}",
-            f"  also: {', '.join(a for a in self.aliases if a != str(self.treaty))}",
-            f"  opened for signature {self.opened_for_signature.isoformat()}; "
-            f"in force {self.entry_into_force.isoformat()}",
-            f"  records: {self.records_completeness}. {self.records_completeness_note}",
-            f"  States Parties on {self.on.isoformat()}: {self.parties}{bound}",
-            "  by status: " + ", ".join(f"{k} {v}" for k, v in self.counts.items() if v),
-        ]
-        for s in self.withdrawing:
-            when = s.withdrawal_effective.isoformat() if s.withdrawal_effective else s.pending_reason
-            lines.append(
-                f"  withdrawing: {s.name} ({s.iso3}), notified {_iso(s.withdrawal_notification)}, effective {when}"
-            )
-        for s in self.withdrawn:
-            lines.append(f"  withdrawn: {s.name} ({s.iso3}) from {_iso(s.withdrawal_effective)}")
-        for s in self.suspended:
-            lines.append(
-                f"  suspension notified: {s.name} ({s.iso3}) {_iso(s.suspension.date if s.suspension else None)}; still counted as party"
-            )
-        lines.append("  rules:")
-        for art, text in self.rules:
-            lines.append(f"    {'Art. ' + art if art else '(no article)'}: {text}")
-        return "\n".join(lines)
-
-
 def treaty_summary(
     treaty: Treaty | str,
     on: date,
     events: Iterable[TreatyEvent] | RecordIndex | None = None,
     conflicts: Iterable[ArmedConflict] | None = None,
     not_party: Iterable[NotPartyRecord] | None = None,
-) -> TreatySummary:
-    """The treaty's rules in words and its numbers on ``on``."""
+) -> dict[str, Any]:
+    """The treaty's rules in words and its numbers on ``on``, as a JSON-ready dict.
+
+    Keys: treaty, name, short_name, aliases, on, opened_for_signature,
+    entry_into_force, records_completeness, records_completeness_note,
+    parties, parties_is_lower_bound, counts (per status), unknown, rules (one
+    sentence per article, "Art. 20(3): ..."), articles (structured), withdrawing,
+    withdrawn, suspended (``StateStatus.to_dict()`` each).
+    """
     t = _treaty(treaty)
     tdef = treaty_definition(t)
     statuses = all_statuses(t, on, events, conflicts, not_party)
     counts = {str(s): 0 for s in Status}
     for s in statuses:
         counts[str(s.status)] += 1
-    return TreatySummary(
-        treaty=t,
-        full_name=tdef.full_name,
-        aliases=list(tdef.aliases),
-        on=on,
-        opened_for_signature=tdef.opened_for_signature,
-        entry_into_force=tdef.entry_into_force,
-        records_completeness=tdef.records_completeness,
-        records_completeness_note=tdef.records_completeness_note,
-        parties=sum(s.counts_as_party for s in statuses),
-        counts=counts,
-        rules=[(a.article or "", a.text) for a in tdef.articles.values()],
-        withdrawing=[s for s in statuses if s.status == Status.WITHDRAWING],
-        withdrawn=[s for s in statuses if s.status == Status.WITHDRAWN],
-        suspended=[s for s in statuses if s.suspension is not None],
-    )
+    return {
+        "treaty": str(t),
+        "name": tdef.full_name,
+        "short_name": tdef.short_name,
+        "aliases": list(tdef.aliases),
+        "on": on.isoformat(),
+        "opened_for_signature": tdef.opened_for_signature.isoformat(),
+        "entry_into_force": tdef.entry_into_force.isoformat(),
+        "records_completeness": tdef.records_completeness,
+        "records_completeness_note": tdef.records_completeness_note,
+        "parties": sum(s.counts_as_party for s in statuses),
+        "parties_is_lower_bound": not tdef.records_complete,
+        "counts": counts,
+        "unknown": counts[str(Status.UNKNOWN)],
+        "rules": [f"Art. {a.article}: {a.text}" if a.article else a.text for a in tdef.articles.values()],
+        "articles": [{"key": a.key, "article": a.article, "text": a.text} for a in tdef.articles.values()],
+        "withdrawing": [s.to_dict() for s in statuses if s.status == Status.WITHDRAWING],
+        "withdrawn": [s.to_dict() for s in statuses if s.status == Status.WITHDRAWN],
+        "suspended": [s.to_dict() for s in statuses if s.suspension is not None],
+    }
+
+
+def treaty_summary_text(summary: dict[str, Any]) -> str:
+    """Plain-text rendering of ``treaty_summary`` for terminals and logs."""
+    bound = " (at least: records are partial)" if summary["parties_is_lower_bound"] else ""
+    lines = [
+        f"{summary['treaty']}: {summary['name']}",
+        f"  also: {', '.join(a for a in summary['aliases'] if a != summary['treaty'])}",
+        f"  opened for signature {summary['opened_for_signature']}; in force {summary['entry_into_force']}",
+        f"  records: {summary['records_completeness']}. {summary['records_completeness_note']}",
+        f"  States Parties on {summary['on']}: {summary['parties']}{bound}",
+        "  by status: " + ", ".join(f"{k} {v}" for k, v in summary["counts"].items() if v),
+    ]
+    for s in summary["withdrawing"]:
+        when = s["withdrawal_effective"] or s["pending_reason"]
+        lines.append(
+            f"  withdrawing: {s['name']} ({s['iso3']}), notified {s['withdrawal_notification']}, effective {when}"
+        )
+    for s in summary["withdrawn"]:
+        lines.append(f"  withdrawn: {s['name']} ({s['iso3']}) from {s['withdrawal_effective']}")
+    for s in summary["suspended"]:
+        lines.append(
+            f"  suspension notified: {s['name']} ({s['iso3']}) {s['suspension']['date']}; contested, still a party"
+        )
+    lines.append("  rules:")
+    lines.extend(f"    {r}" for r in summary["rules"])
+    return "\n".join(lines)
 
 
 __all__ = [
@@ -479,10 +454,10 @@ __all__ = [
     "RecordIndex",
     "StateStatus",
     "Suspension",
-    "TreatySummary",
     "all_statuses",
     "count_parties",
     "party_count_timeline",
     "state_status",
     "treaty_summary",
+    "treaty_summary_text",
 ]
