@@ -1,0 +1,665 @@
+"""Numbers, quantities, money and dates as news text writes them.
+
+A grammar of our own, not a general NER library: the general ones average
+ranges ("18 to 25" → 21.5), split digit groups ("165 080" → 165 and 80), read
+years, article numbers and weapon model names ("PMN-2") as quantities, and
+cost far more time per sentence than the pipeline can afford.  Everything that
+is a rule of the domain (the vague-magnitude table of claims.md, modifiers,
+currencies, units, number words) lives in ``data/values_*.csv``; this module
+only knows how to combine them.
+
+Offsets always index the string passed in, so ``text[start:end] == mention.text``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+__all__ = [
+    "DateMention",
+    "ValueMention",
+    "find_dates",
+    "find_values",
+    "resolve_date_expression",
+]
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class ValueMention:
+    """A number the text states, with the range it stands for (claims.md "Values")."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "quantity" | "money"
+    low: float | None
+    high: float | None
+    unit: str | None
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression and the inclusive day range it resolves to (None when unanchored)."""
+
+    start: int
+    end: int
+    text: str
+    start_date: date | None
+    end_date: date | None
+
+
+# --------------------------------------------------------------------------- data tables
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(_DATA / name, encoding="utf-8", newline="") as fh:
+        return [row for row in csv.DictReader(fh) if row and not next(iter(row.values()), "").startswith("#")]
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """Longest first, so that "tens of thousands" wins over "thousands"; spaces match any whitespace."""
+    parts = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
+
+
+def _norm(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+_NUMBER_WORDS: dict[str, tuple[float, str]] = {
+    r["word"]: (float(r["value"]), r["kind"]) for r in _read_csv("values_number_words.csv")
+}
+_SPELLED = {w: v for w, v in _NUMBER_WORDS.items() if v[1] != "abbrev"}
+_SCALE_WORDS = {w: v[0] for w, v in _NUMBER_WORDS.items() if v[1] in ("scale", "hundred")}
+_ABBREV = {w: v[0] for w, v in _NUMBER_WORDS.items() if v[1] == "abbrev"}
+
+_VAGUE: dict[str, tuple[float, float]] = {
+    _norm(r["phrase"]): (float(r["low"]), float(r["high"])) for r in _read_csv("values_vague_magnitudes.csv")
+}
+
+_MODIFIERS = _read_csv("values_modifiers.csv")
+_PREFIX_BOUND = {_norm(r["phrase"]): r["bound"] for r in _MODIFIERS if r["position"] == "prefix"}
+_SUFFIX_BOUND = {_norm(r["phrase"]): r["bound"] for r in _MODIFIERS if r["position"] == "suffix"}
+
+_CURRENCIES = _read_csv("values_currencies.csv")
+_CUR_SYMBOL = {r["form"]: r["iso"] for r in _CURRENCIES if r["position"] == "symbol"}
+_CUR_CODE = {r["form"]: r["iso"] for r in _CURRENCIES if r["position"] == "code"}
+_CUR_WORD = {_norm(r["form"]): r["iso"] for r in _CURRENCIES if r["position"] == "word"}
+
+_UNITS = _read_csv("values_units.csv")
+_MEASURE = {_norm(r["form"]): r["unit"] for r in _UNITS if r["kind"] == "measure"}
+_UNIT_NOUN = {_norm(r["form"]): r["unit"] for r in _UNITS if r["kind"] == "noun"}
+
+#: Words after which a number is a reference, not a quantity ("Article 20", "art. 17(2)").
+_REFERENCE_WORDS = (
+    "article", "articles", "art.", "arts.", "art", "paragraph", "paragraphs", "para.", "para", "paras",
+    "section", "sections", "§", "§§", "chapter", "chapters", "clause", "clauses", "resolution",
+    "resolutions", "protocol", "protocols", "rule", "rules", "annex", "item", "items", "no.", "nos.",
+    "nr.", "nr", "page", "pages", "p.", "pp.", "vol.", "volume", "amendment", "subparagraph",
+    "fig.", "version", "tel.", "tel", "phone", "fax", "ext.",
+)
+
+#: Verbs of change: "rose from 10 to 20" is two values, not the range [10, 20].
+_CHANGE_VERBS = (
+    "rose", "risen", "rise", "rises", "increased", "increase", "increases", "grew", "grown", "grow",
+    "fell", "fallen", "fall", "falls", "dropped", "drop", "decreased", "decrease", "declined", "decline",
+    "jumped", "climbed", "soared", "surged", "went", "up", "down", "reduced", "cut", "raised", "raise",
+    "doubled", "tripled", "slashed", "boosted", "expanded",
+)
+
+#: Words that end the noun phrase after a number (the unit is taken before them).
+_STOP_WORDS = frozenset(
+    """a an the of to in on at for from by with and or but nor as than that which who whom whose this
+    these those there here is are was were be been being has have had will would shall should can could
+    may might must do does did not no yes it its they them their he she his her we our you your i me my
+    per each every some any all both either neither more most less least few many much several such
+    into onto over under above below between among across through during before after since until
+    till about around against within without via while when where whereas if because so also only
+    just even still already yet again ago later earlier then now year years month months week weeks
+    day days""".split()
+)
+# Units of time are not stop words for quantities ("20 years"), but are handled as nouns below.
+_TIME_NOUNS = frozenset("year years month months week weeks day days hour hours".split())
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+
+#: Parts of a year, as (first month, last month).
+_YEAR_PARTS = {
+    "early": (1, 3), "the beginning of": (1, 3), "beginning of": (1, 3), "the start of": (1, 3),
+    "start of": (1, 3), "the first half of": (1, 6), "first half of": (1, 6), "h1": (1, 6),
+    "mid": (4, 9), "the middle of": (4, 9), "middle of": (4, 9), "the second half of": (7, 12),
+    "second half of": (7, 12), "h2": (7, 12), "late": (10, 12), "the end of": (10, 12),
+    "end of": (10, 12), "the first quarter of": (1, 3), "first quarter of": (1, 3), "q1": (1, 3),
+    "the second quarter of": (4, 6), "second quarter of": (4, 6), "q2": (4, 6),
+    "the third quarter of": (7, 9), "third quarter of": (7, 9), "q3": (7, 9),
+    "the fourth quarter of": (10, 12), "fourth quarter of": (10, 12), "q4": (10, 12),
+}
+#: Parts of a month, as (first day, last day); 31 means the month's last day.
+_MONTH_PARTS = {
+    "early": (1, 10), "the beginning of": (1, 10), "beginning of": (1, 10), "the start of": (1, 10),
+    "start of": (1, 10), "mid": (11, 20), "the middle of": (11, 20), "middle of": (11, 20),
+    "late": (21, 31), "the end of": (21, 31), "end of": (21, 31),
+}
+#: Seasons (northern hemisphere, where the treaties' news mostly comes from), as (first month, last month);
+#: winter runs into the next year.
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
+
+# --------------------------------------------------------------------------- value grammar
+
+_WS = r"[ \t\u00a0\u202f\u2009]"
+_DIGITS = (
+    r"(?<![\d])(?:\d{1,3}(?:,\d{3})+(?![\d])"
+    r"|\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?![\d])(?!,\d)"
+    r"|\d+)(?:\.\d+)?"
+)
+_SPELLED_ALT = _alternation(_SPELLED)
+_WORDNUM = (
+    rf"(?:(?:half{_WS}+)?an?{_WS}+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
+    rf"\b(?:{_SPELLED_ALT})(?:(?:{_WS}+|-)(?:and{_WS}+)?(?:{_SPELLED_ALT}))*\b"
+)
+_VAGUE_ALT = _alternation(_VAGUE)
+_ATOM = re.compile(
+    rf"(?P<vague>(?i:\b(?:{_VAGUE_ALT})\b))"
+    rf"|(?P<words>(?i:{_WORDNUM}))"
+    rf"|(?P<digits>{_DIGITS})"
+)
+_SCALE_AFTER = re.compile(
+    rf"(?i:{_WS}*(?P<scale>{_alternation(_SCALE_WORDS)})\b(?!-)"
+    rf"|(?P<abbr>{_alternation(_ABBREV)})\b(?![.'’]\w)"
+    rf"|{_WS}+(?P<spaced_abbr>mn|mln|bn|bln)\b)"
+)
+_RANGE_JOIN = re.compile(rf"{_WS}*(?P<join>-|–|—|(?i:to|and)\b){_WS}*")
+_SYMBOL_ALT = _alternation(_CUR_SYMBOL)
+_CODE_ALT = "|".join(sorted(_CUR_CODE, key=len, reverse=True))
+_CUR_BEFORE = re.compile(rf"(?:(?P<sym>{_SYMBOL_ALT})|\b(?P<code>{_CODE_ALT}))(?P<gap>{_WS}?)$")
+_CUR_AFTER = re.compile(
+    rf"(?:{_WS}*(?P<code>{_CODE_ALT})\b"
+    rf"|{_WS}+(?P<of>(?i:of){_WS}+)?(?P<word>(?i:{_alternation(_CUR_WORD)}))\b"
+    rf"|{_WS}*(?P<sym>zł|€))"
+)
+_MEASURE_AFTER = re.compile(
+    rf"(?:{_WS}*-?{_WS}*)(?P<mu>(?i:{_alternation(k for k in _MEASURE if k not in ('%', 'km²', 'm²'))})\b|%|km²|m²)"
+)
+_GDP_AFTER = re.compile(
+    rf"{_WS}+(?i:of){_WS}+(?:(?:the|its|their|national|annual|(?:the{_WS}+)?country['’]s|[A-Z][\w-]*['’]s){_WS}+)?"
+    rf"(?:GDP|(?i:gross{_WS}+domestic{_WS}+product))\b"
+)
+_PREFIX_MOD = re.compile(rf"(?i:(?<![\w-])(?P<mod>{_alternation(_PREFIX_BOUND)}))(?:{_WS}+|(?<=\.))$")
+_RANGE_OPEN = re.compile(rf"(?i:(?<![\w-])(?P<open>between|from))(?:{_WS}+)$")
+_CHANGE_BEFORE = re.compile(rf"(?i:\b(?:{'|'.join(_CHANGE_VERBS)})){_WS}+(?:\w+{_WS}+)?$")
+_SUFFIX_MOD = re.compile(rf"(?:{_WS}*,)?{_WS}+(?P<mod>(?i:{_alternation(_SUFFIX_BOUND)}))\b")
+_PLUS_AFTER = re.compile(r"\+|-plus\b")
+_REFERENCE_BEFORE = re.compile(
+    rf"(?i:(?<![\w.])(?:{_alternation(_REFERENCE_WORDS)})){_WS}*"
+    rf"(?:[#(]?\w*\d[\w()]*{_WS}*(?:,|and|or|to|-|–|&){_WS}*)*[#(]?$"
+)
+_MONTH_NAMES_ALT = _alternation(
+    [m.capitalize() for m in _MONTHS] + [m.upper() for m in _MONTHS if len(m) > 3]
+)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_NAMES_ALT})\.?{_WS}+$")
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?{_WS}*(?:of{_WS}+)?(?:{_MONTH_NAMES_ALT})\b")
+_TIME_AFTER = re.compile(r"[:.]\d{2}\b|[ \u00a0]?(?i:[ap]\.m\.|[ap]m\b|h\b|hrs\b|o['’]clock)")
+_YEAR_RANGE_AFTER = re.compile(r"[-–—/](?:\d{2}|\d{4})(?!\d)")
+_CUR_PREFIX_AT = re.compile(rf"(?P<tok>{_SYMBOL_ALT}|\b(?:{_CODE_ALT})){_WS}?(?=\d)")
+_NOUN = re.compile(rf"(?:{_WS}+|-)(?P<w>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*)")
+_OF = re.compile(rf"{_WS}+of(?={_WS})")
+_UNIT_BIGRAMS = {k for k in _UNIT_NOUN if " " in k}
+_KNOWN_UNITS = frozenset(_UNIT_NOUN.values()) | frozenset(_MEASURE.values())
+_NOISE = re.compile(
+    r"(?:https?://|www\.)\S+"  # addresses carry digits that are not values
+    r"|[\w.+-]+@[\w-]+\.[\w.]+"
+    r"|\+\d[\d \-().]{6,}\d"  # international phone numbers
+    r"|\(\d{2,5}\)[ ]?\d[\d \-]{4,}\d"
+    r"|\b\d{3}[-.]\d{3}[-.]\d{4}\b"
+    r"|\b\d{4}-\d{2}-\d{2}(?:T[\d:.+\-Z]*)?"  # ISO dates and timestamps
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"  # numeric dates
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\b"  # clock times
+)
+_MAX_BACK = 40
+
+
+@dataclass
+class _Num:
+    start: int
+    end: int
+    low: float
+    high: float
+    bare: bool  # plain digits with no group separator, decimal or scale: may be a year
+    spelled_one: bool = False  # a lone "one": a pronoun far more often than a count
+    vague: bool = False
+    scaled: bool = False
+    abbr: str | None = None  # "m", "bn"…: a multiplier only when money goes with it
+
+
+def _parse_words(text: str, start: int, end: int) -> tuple[float, int] | None:
+    """Value of a spelled-out number and where it really ends ("one and two" stops after "one")."""
+    total = 0.0
+    current = 0.0
+    last_end = start
+    prev_kind = ""
+    seen = False
+    half = False
+    for m in re.finditer(r"[A-Za-z]+", text[start:end]):
+        w = m.group(0).lower()
+        if w in ("a", "an") and not seen:
+            current = 1.0
+            prev_kind = "article"
+            continue
+        if w == "half" and not seen:
+            half = True
+            continue
+        if w == "and":
+            if prev_kind not in ("hundred", "scale"):
+                break
+            prev_kind = "and"
+            continue
+        entry = _SPELLED.get(w)
+        if entry is None:
+            break
+        value, kind = entry
+        if not seen and prev_kind != "article" and kind in ("scale", "hundred", "dozen"):
+            return None  # a bare "million" or "dozen" is not a number by itself
+        if kind in ("unit", "ten"):
+            if prev_kind in ("unit", "dozen") or (prev_kind == "ten" and (kind == "ten" or value >= 10)):
+                break
+            current += value
+        elif kind == "dozen":
+            if prev_kind not in ("", "article", "unit", "ten"):
+                break
+            current = (current or 1.0) * value
+        elif kind == "hundred":
+            if prev_kind in ("hundred",):
+                break
+            current = (current or 1.0) * value
+        else:  # scale
+            if prev_kind == "and":
+                break
+            total += (current or 1.0) * value
+            current = 0.0
+        prev_kind = kind
+        seen = True
+        last_end = start + m.end()
+    if not seen:
+        return None
+    value = total + current
+    if half:
+        value /= 2
+    return value, last_end
+
+
+def _parse_digits(s: str) -> float:
+    return float(re.sub(r"[,\s\u00a0\u202f\u2009]", "", s))
+
+
+def _atom_at(text: str, m: re.Match[str]) -> _Num | None:
+    """One number (digits, words or a vague magnitude) with a scale word or abbreviation after it."""
+    start = m.start()
+    if m.group("vague") is not None:
+        low, high = _VAGUE[_norm(m.group("vague"))]
+        return _Num(start, m.end(), low, high, bare=False, vague=True)
+    if m.group("words") is not None:
+        parsed = _parse_words(text, start, m.end())
+        if parsed is None:
+            return None
+        value, end = parsed
+        lone_one = text[start:end].lower() == "one"
+        return _Num(start, end, value, value, bare=False, spelled_one=lone_one, scaled=value >= 1000)
+    raw = m.group("digits")
+    value = _parse_digits(raw)
+    end = m.end()
+    bare = raw.isdigit()
+    num = _Num(start, end, value, value, bare=bare)
+    sm = _SCALE_AFTER.match(text, end)
+    if sm is not None:
+        if sm.group("scale"):
+            mult = _SCALE_WORDS[sm.group("scale").lower()]
+        else:
+            mult = _ABBREV[(sm.group("abbr") or sm.group("spaced_abbr")).lower()]
+        num.low = num.high = value * mult
+        num.end = sm.end()
+        num.bare = False
+        num.scaled = True
+        num.abbr = sm.group("abbr") or sm.group("spaced_abbr")
+    return num
+
+
+def _currency_before(text: str, pos: int) -> tuple[str, int] | None:
+    window = text[max(0, pos - 6) : pos]
+    m = _CUR_BEFORE.search(window)
+    if m is None:
+        return None
+    sym = m.group("sym")
+    iso = _CUR_SYMBOL[sym] if sym else _CUR_CODE[m.group("code")]
+    s0 = max(0, pos - 6) + m.start()
+    if sym and sym[0].isalpha() and s0 > 0 and text[s0 - 1].isalnum():
+        return None  # "zł" and "Rs" must stand alone as words
+    return iso, s0
+
+
+def _is_attached(text: str, num: _Num, raw_end: int) -> bool:
+    """Digits glued to letters are names, not numbers: PMN-2, F-16, M18A1, 14MSP, 2nd, 1990s."""
+    s = num.start
+    if s > 0:
+        c = text[s - 1]
+        if c.isalpha() or c in "_/#%\\@":
+            return True
+        if c in "-–" and s > 1 and text[s - 2].isalpha():
+            return True
+        if c == "(" and s > 1 and text[s - 2].isalnum():
+            return True  # "17(2)"
+        if c == "." and s > 1 and text[s - 2].isdigit():
+            return True
+    if raw_end < len(text):
+        c = text[raw_end]
+        if c.isalpha() or c == "_":
+            return True
+        if c == "/" and raw_end + 1 < len(text) and text[raw_end + 1].isdigit():
+            return True
+    return False
+
+
+def _unit_after(text: str, pos: int, allow_of: bool) -> tuple[str | None, int]:
+    """The counted noun after a number: a known unit if one is near, else the last word of the noun run."""
+    p = pos
+    if allow_of:
+        om = _OF.match(text, p)
+        if om is not None:
+            p = om.end()
+    words: list[tuple[str, int]] = []
+    q = p
+    while len(words) < 4:
+        nm = _NOUN.match(text, q)
+        if nm is None:
+            break
+        w = nm.group("w").lower().replace("’", "'")
+        if w in _STOP_WORDS and w not in _TIME_NOUNS and w not in _UNIT_NOUN:
+            break
+        words.append((w, nm.end()))
+        q = nm.end()
+        if w in _TIME_NOUNS:
+            break
+    if not words:
+        return None, pos
+    for i, (w, wend) in enumerate(words):
+        if i + 1 < len(words) and f"{w} {words[i + 1][0]}" in _UNIT_BIGRAMS:
+            return _UNIT_NOUN[f"{w} {words[i + 1][0]}"], words[i + 1][1]
+        if w in _UNIT_NOUN:
+            return _UNIT_NOUN[w], wend
+        base = w.rsplit("-", 1)[-1]
+        if base in _UNIT_NOUN:
+            return _UNIT_NOUN[base], wend
+    run: list[tuple[str, int]] = []
+    for w, wend in words:
+        if w.endswith(("ed", "ing")) and run:
+            break
+        if w.endswith(("ed", "ing", "ly")):
+            if not run:
+                return None, pos
+        run.append((w, wend))
+        if w in _TIME_NOUNS:
+            break
+    if not run:
+        return None, pos
+    w, wend = run[-1]
+    if len(w) < 2:
+        return None, pos
+    return w, wend
+
+
+def _round(v: float | None) -> float | None:
+    if v is None:
+        return None
+    r = round(v, 6)
+    return float(r)
+
+
+def _apply_bound(low: float, high: float, bound: str | None, vague: bool) -> tuple[float | None, float | None]:
+    if bound == "at_least":
+        return low, None
+    if bound == "at_most":
+        return None, high
+    if bound == "about" and not vague:
+        return 0.9 * low, 1.1 * high
+    return low, high
+
+
+def find_values(text: str) -> list[ValueMention]:
+    """Every quantity and sum of money in ``text``, left to right, never overlapping."""
+    try:
+        return _find_values(text)
+    except Exception:  # a monitor must not stop on one odd sentence
+        return []
+
+
+def _noise_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _NOISE.finditer(text)]
+
+
+def _in_spans(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s < b and a < e for s, e in spans)
+
+
+def _find_values(text: str) -> list[ValueMention]:
+    if not isinstance(text, str) or not text:
+        return []
+    out: list[ValueMention] = []
+    noise = _noise_spans(text)
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _ATOM.search(text, pos)
+        if m is None:
+            break
+        num = _atom_at(text, m)
+        if num is None:
+            pos = m.end()
+            continue
+        mention, next_pos = _build(text, num, m, noise)
+        if mention is not None:
+            out.append(mention)
+        pos = max(next_pos, num.start + 1)
+    return out
+
+
+def _build(text: str, num: _Num, m: re.Match[str], noise: list[tuple[int, int]]) -> tuple[ValueMention | None, int]:
+    """Grow one number into a mention: currency, modifiers, range, unit.  Returns (mention, resume position)."""
+    is_digits = m.group("digits") is not None
+    raw_end = m.end() if is_digits else num.end
+    skip: tuple[ValueMention | None, int] = (None, num.end)
+    if _in_spans(noise, num.start, raw_end):
+        return skip
+    cb = _currency_before(text, num.start)
+    if is_digits:
+        if cb is None and _is_attached(text, num, raw_end):
+            return skip
+        if _TIME_AFTER.match(text, raw_end):
+            return skip
+        before = text[max(0, num.start - _MAX_BACK) : num.start]
+        if _REFERENCE_BEFORE.search(before):
+            return skip
+        if num.bare and num.low <= 31 and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(text, raw_end)):
+            return skip
+        if num.bare and 1900 <= num.low <= 2100:
+            yr = _YEAR_RANGE_AFTER.match(text, raw_end)
+            if yr is not None:
+                return None, yr.end()  # "2012–13", "2025-2026": years
+    elif text[num.end : num.end + 1] == "-" and not _MEASURE_AFTER.match(text, num.end):
+        return skip  # "six-month", "two-thirds": a modifier or a fraction, not a count
+
+    start = num.start
+    end = num.end
+    low: float | None = num.low
+    high: float | None = num.high
+    currency: str | None = None
+    if cb is not None:
+        currency, start = cb
+
+    opener = _RANGE_OPEN.search(text[max(0, start - _MAX_BACK) : start])
+    rng = _range_after(text, num, start, opener, is_digits)
+    is_range = rng is not None
+    if rng is not None:
+        if rng[0] == "years":
+            return None, rng[2]
+        low, high, end, cur2 = rng[1], rng[3], rng[2], rng[4]
+        currency = currency or cur2
+
+    if currency is None:
+        ca = _CUR_AFTER.match(text, end)
+        if ca is not None and (ca.group("of") is None or num.vague):
+            if ca.group("code"):
+                currency = _CUR_CODE[ca.group("code")]
+            elif ca.group("word"):
+                currency = _CUR_WORD[_norm(ca.group("word"))]
+            else:
+                currency = _CUR_SYMBOL[ca.group("sym")]
+            end = ca.end()
+
+    if currency is None and num.abbr:
+        if num.abbr.lower() == "m" and not is_range:
+            value = _raw_value(text, m)  # "20m" without a currency is twenty metres
+            return _finish(text, start, end, "quantity", value, value, "m", None), end
+        return skip
+
+    if currency is None and num.bare and not is_range and 1900 <= num.low <= 2100:
+        if _PREFIX_MOD.search(text[max(0, start - _MAX_BACK) : start]) is None and not _MEASURE_AFTER.match(text, end):
+            return skip  # years are dates, not quantities
+
+    bound: str | None = None
+    mod_start = start
+    if is_range and opener is not None:
+        mod_start = start - len(opener.group(0))
+    else:
+        window = text[max(0, start - _MAX_BACK) : start]
+        pm = _PREFIX_MOD.search(window)
+        if pm is not None:
+            bound = _PREFIX_BOUND[_norm(pm.group("mod"))]
+            mod_start = start - (len(window) - pm.start("mod"))
+
+    kind = "money" if currency else "quantity"
+    unit: str | None = None
+    if kind == "quantity":
+        mu = _MEASURE_AFTER.match(text, end)
+        if mu is not None:
+            unit = _MEASURE.get(mu.group("mu")) or _MEASURE[_norm(mu.group("mu"))]
+            end = mu.end()
+            if unit == "percent":
+                g = _GDP_AFTER.match(text, end)
+                if g is not None:
+                    unit = "percent_gdp"
+                    end = g.end()
+        else:
+            if text[end : end + 1] == "-" and end + 1 < len(text) and text[end + 1].isalpha():
+                return skip  # "24-year-old": a compound adjective
+            unit, end = _unit_after(text, end, allow_of=num.vague)
+    if num.spelled_one and not is_range and unit not in _KNOWN_UNITS:
+        return skip  # "one of the", "no one": a pronoun
+
+    if bound is None:
+        sm = _SUFFIX_MOD.match(text, end)
+        if sm is not None:
+            bound = _SUFFIX_BOUND[_norm(sm.group("mod"))]
+            end = sm.end()
+        else:
+            pm2 = _PLUS_AFTER.match(text, end)
+            if pm2 is not None and not (pm2.end() < len(text) and text[pm2.end()].isdigit()):
+                bound = "at_least"
+                end = pm2.end()
+    if bound is not None and low is not None and high is not None:
+        if is_range:
+            if bound == "at_least":
+                high = None
+            elif bound == "at_most":
+                low = None
+        else:
+            low, high = _apply_bound(low, high, bound, num.vague)
+    return _finish(text, mod_start, end, kind, low, high, unit, currency), end
+
+
+def _range_after(
+    text: str, num: _Num, start: int, opener: re.Match[str] | None, is_digits: bool
+) -> tuple[str, float, int, float, str | None] | None:
+    """A second number joined to the first: ("range", low, end, high, currency) or ("years", 0, end, 0, None)."""
+    if num.vague:
+        return None
+    rj = _RANGE_JOIN.match(text, num.end)
+    if rj is None:
+        return None
+    join = rj.group("join").lower()
+    opened = opener.group("open").lower() if opener is not None else None
+    if join in ("-", "–", "—"):
+        if not is_digits:
+            return None
+    elif join == "and":
+        if opened != "between":
+            return None
+    elif opened == "from":  # "to"
+        left = text[max(0, start - len(opener.group(0)) - _MAX_BACK) : start - len(opener.group(0))]  # type: ignore[union-attr]
+        if _CHANGE_BEFORE.search(left):
+            return None  # "rose from 10 to 20": two values, a change
+    p2 = rj.end()
+    cur2 = None
+    cm = _CUR_PREFIX_AT.match(text, p2)
+    if cm is not None:
+        tok = cm.group("tok")
+        cur2 = _CUR_SYMBOL.get(tok) or _CUR_CODE.get(tok)
+        p2 = cm.end()
+    m2 = _ATOM.match(text, p2)
+    if m2 is None or m2.group("vague") is not None:
+        return None
+    num2 = _atom_at(text, m2)
+    if num2 is None:
+        return None
+    if m2.group("digits") is not None:
+        if _is_attached(text, num2, m2.end()) or _TIME_AFTER.match(text, m2.end()):
+            return None
+    if num.bare and num2.bare and 1900 <= num.low <= 2100:
+        return ("years", 0.0, num2.end, 0.0, None)
+    low = num.low
+    raw2 = _raw_value(text, m2)
+    if num2.scaled and not num.scaled and raw2 > 0 and num.low <= raw2:
+        low = num.low * (num2.low / raw2)  # "10-20 million": the scale belongs to both
+    if num2.abbr and cur2 is None and not num.abbr and _CUR_AFTER.match(text, num2.end) is None:
+        if _currency_before(text, start - 0) is None:
+            return None
+    if low > num2.low:
+        return None  # "a vote of 157 to 18" is two numbers
+    num.abbr = num.abbr or num2.abbr
+    num.bare = False
+    return ("range", low, num2.end, num2.high, cur2)
+
+
+def _raw_value(text: str, m: re.Match[str]) -> float:
+    if m.group("digits") is not None:
+        return _parse_digits(m.group("digits"))
+    parsed = _parse_words(text, m.start(), m.end())
+    return parsed[0] if parsed else 0.0
+
+
+def _finish(
+    text: str,
+    start: int,
+    end: int,
+    kind: str,
+    low: float | None,
+    high: float | None,
+    unit: str | None,
+    currency: str | None,
+) -> ValueMention | None:
+    low, high = _round(low), _round(high)
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return ValueMention(start, end, text[start:end], kind, low, high, unit if kind == "quantity" else None, currency)
