@@ -187,3 +187,10 @@ def test_treaty_aliases_and_definitions() -> None:
     assert apmbc.to_dict()["articles"]["armed_conflict_clause"]["article"] == "20(3)"
     with pytest.raises(KeyError):
         treaty_definition("XYZ")
+
+
+def test_opponent_state_is_engaged_too() -> None:
+    war = _war(date(2029, 5, 1), None, iso3="ATL", opponent="BOR")
+    eff, reason = withdrawal_effective_date(date(2030, 1, 15), [war], iso3="BOR")
+    assert eff is None and reason is not None and "armed conflict with ATL since 2029-05-01" in reason
+    assert withdrawal_effective_date(date(2030, 1, 15), [war], iso3="XYZ")[0] == date(2030, 7, 15)

@@ -235,3 +235,10 @@ def test_before_the_treaty_opened_nobody_is_signatory() -> None:
     assert state_status("CCM", "AGO", date(2009, 1, 1)).status is Status.SIGNATORY
     assert state_status("CCM", "BRA", date(2005, 1, 1)).status is Status.NOT_PARTY
     assert state_status("CCM", "BRA", date(2015, 1, 1)).status is Status.UNKNOWN
+
+
+def test_opponent_in_a_conflict_record_cannot_complete_a_withdrawal() -> None:
+    war = ArmedConflict("GHA", "KEN", date(2030, 1, 1), None)  # recorded under GHA, KEN is the other side
+    s = state_status("APMBC", "KEN", date(2033, 1, 1), _synthetic("KEN"), [war], [])
+    assert s.status is Status.WITHDRAWING
+    assert s.pending_reason and "armed conflict with GHA" in s.pending_reason

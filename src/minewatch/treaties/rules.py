@@ -215,11 +215,12 @@ def withdrawal_effective_date(
     conflict (inclusive), so a delayed withdrawal takes effect the **day after**
     it.  Several overlapping or back-to-back conflicts chain: the state must be
     out of every one.  While any covering conflict has no end date the result is
-    ``(None, "pending: ...")``.  Pass ``iso3`` to keep only that state's records
-    when the list covers several states.
+    ``(None, "pending: ...")``.  Pass ``iso3`` to keep only the records that
+    engage that state (as ``state_iso3`` or as the opponent) when the list
+    covers several states.
     """
     article = treaty_definition(treaty).article("armed_conflict_clause").article if treaty else "20(3)"
-    relevant = [c for c in conflicts if iso3 is None or c.iso3 == iso3]
+    relevant = [c for c in conflicts if iso3 is None or involves(c, iso3)]
     six = six_months_after(notification, treaty)
     day = six
     delays: list[ConflictLike] = []
@@ -231,7 +232,7 @@ def withdrawal_effective_date(
         if open_:
             c = min(open_, key=lambda c: c.start)
             return None, (
-                f"pending: armed conflict with {c.opponent} since {c.start.isoformat()} "
+                f"pending: armed conflict with {_other_side(c, iso3)} since {c.start.isoformat()} "
                 f"has no end date (Art. {article})"
             )
         last = max(covering, key=lambda c: c.end)  # type: ignore[arg-type,return-value]
@@ -239,13 +240,24 @@ def withdrawal_effective_date(
         day = last.end + timedelta(days=1)  # type: ignore[operator]
     if not delays:
         return six, None
-    parts = "; ".join(f"armed conflict with {c.opponent} {c.start.isoformat()} to {c.end}" for c in delays)
+    parts = "; ".join(
+        f"armed conflict with {_other_side(c, iso3)} {c.start.isoformat()} to {c.end}" for c in delays
+    )
     return day, (
         f"six months ended {six.isoformat()} during {parts}: "
         f"takes effect the day after the conflict ended (Art. {article})"
     )
 
 
+def _other_side(conflict: ConflictLike, iso3: str | None) -> str:
+    return conflict.iso3 if iso3 is not None and conflict.iso3 != iso3 else conflict.opponent
+
+
+def involves(conflict: ConflictLike, iso3: str) -> bool:
+    """A conflict engages both sides: the recorded state and an opponent given as a state code."""
+    return conflict.iso3 == iso3 or conflict.opponent.strip().upper() == iso3
+
+
 def engaged_in_conflict(conflicts: Iterable[ConflictLike], iso3: str, day: date) -> list[ConflictLike]:
-    """The state's conflict records that cover ``day`` (an open record covers every later day)."""
-    return _covering([c for c in conflicts if c.iso3 == iso3], day)
+    """The conflict records engaging the state on ``day`` (an open record covers every later day)."""
+    return _covering([c for c in conflicts if involves(c, iso3)], day)

@@ -31,12 +31,13 @@ from minewatch.treaties.records import (
     load_bundled_not_party,
 )
 from minewatch.treaties.rules import (
+    engaged_in_conflict,
     entry_into_force_for_state,
     resolve_treaty,
     treaty_definition,
     withdrawal_effective_date,
 )
-from minewatch.treaties.states import eligible_states
+from minewatch.treaties.states import eligible_states, is_eligible
 
 #: Statuses that count as a State Party (a withdrawing state is bound until the withdrawal takes effect).
 COUNTED_AS_PARTY = frozenset({Status.PARTY, Status.WITHDRAWING})
@@ -142,6 +143,9 @@ class RecordIndex:
         self.conflicts: dict[str, list[ArmedConflict]] = defaultdict(list)
         for c in load_bundled_conflicts() if conflicts is None else conflicts:
             self.conflicts[c.iso3].append(c)
+            other = c.opponent.strip().upper()
+            if other != c.iso3 and is_eligible(other):
+                self.conflicts[other].append(c)  # the opponent state is engaged too
         self.not_party: dict[tuple[str, str], NotPartyRecord] = {
             (str(r.treaty), r.iso3): r for r in (load_bundled_not_party() if not_party is None else not_party)
         }
@@ -254,10 +258,10 @@ def _status(t: Treaty, iso3: str, name: str, on: date, idx: RecordIndex) -> Stat
             note=susp.note,
             assessment=tdef.article("suspension").text,
         )
-        engaged = [c for c in idx.conflicts.get(iso3, []) if c.start <= on and (c.end is None or on <= c.end)]
-        for c in engaged:
+        for c in engaged_in_conflict(idx.conflicts.get(iso3, []), iso3, on):
+            side = c.opponent if c.iso3 == iso3 else c.iso3
             st.notes.append(
-                f"engaged in armed conflict with {c.opponent} since {c.start.isoformat()}: even an Art. "
+                f"engaged in armed conflict with {side} since {c.start.isoformat()}: even an Art. "
                 f"{tdef.article('armed_conflict_clause').article} withdrawal would not take effect before it ends"
             )
     return st
@@ -365,7 +369,7 @@ def party_count_timeline(
         when = (
             eff.date
             if eff
-            else withdrawal_effective_date(notif.date, idx.conflicts.get(iso3, []), treaty=t)[0]
+            else withdrawal_effective_date(notif.date, idx.conflicts.get(iso3, []), treaty=t, iso3=iso3)[0]
         )
         if when is not None:
             changes[when] -= 1
