@@ -50,8 +50,10 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"text": "", "title": None, "published": None, "outlet": None, "url": url, "language": None}
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True, as_dict=True
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True
         )
+        if doc is not None and not isinstance(doc, dict):
+            doc = doc.as_dict()
     except Exception:  # trafilatura/lxml raise on pathological markup
         doc = None
     if isinstance(doc, dict):
