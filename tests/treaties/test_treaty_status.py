@@ -242,3 +242,13 @@ def test_opponent_in_a_conflict_record_cannot_complete_a_withdrawal() -> None:
     s = state_status("APMBC", "KEN", date(2033, 1, 1), _synthetic("KEN"), [war], [])
     assert s.status is Status.WITHDRAWING
     assert s.pending_reason and "armed conflict with GHA" in s.pending_reason
+
+
+def test_records_win_over_a_stale_not_party_list() -> None:
+    from minewatch.treaties import NotPartyRecord
+
+    stale = [NotPartyRecord("APMBC", "TON", "Tonga", "non_signatory", "https://example.org/old-list")]
+    s = state_status("APMBC", "TON", date(2025, 7, 1), None, None, stale)
+    assert s.status is Status.PARTY
+    assert any("records win" in n for n in s.notes)
+    assert state_status("APMBC", "TON", date(2025, 6, 1), None, None, stale).status is Status.NOT_PARTY

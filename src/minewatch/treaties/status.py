@@ -230,6 +230,11 @@ def _status(t: Treaty, iso3: str, name: str, on: date, idx: RecordIndex) -> Stat
             )
     elif st.signature is not None:
         st.status = Status.SIGNATORY
+        if np_rec is not None and np_rec.status == "non_signatory":
+            st.notes.append(
+                f"states_not_party lists {iso3} as non_signatory ({np_rec.source_url or 'no source'}), "
+                f"but a signature of {st.signature.isoformat()} is recorded: records win"
+            )
     elif on < tdef.opened_for_signature:
         st.status = Status.NOT_PARTY
         st.notes.append(f"{t} not yet open for signature (opened {tdef.opened_for_signature.isoformat()})")
