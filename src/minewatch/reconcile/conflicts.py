@@ -1,0 +1,452 @@
+"""Conflicts between reports: disagreeing figures and disagreeing modality.
+
+Comparisons run over *distinct values* (and distinct per-document value sets
+for stories), never over all pairs of claims, so a fact reported by ten
+thousand copies costs what the handful of distinct figures costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from minewatch.model import MODALITY_STRENGTH, Polarity
+from minewatch.reconcile import phrases
+from minewatch.reconcile.base import (
+    ClaimRecord,
+    Value,
+    active,
+    comparable,
+    conflict_id,
+    fact_key,
+    harmonise_dims,
+    modality_class,
+    overlaps,
+    partition,
+    record_order,
+    value_of,
+    value_text,
+)
+
+#: Predicates whose figures change over time: compared only for the same period (or copies of one story).
+TIME_BOUND_PREDICATES = frozenset({"stockpile", "casualties", "clearance", "destruction"})
+
+#: One-off events: two different dates for them contradict each other.  Recurring
+#: activities (production, transfers) can truly happen at several times.
+TIME_EVENT_PREDICATES = frozenset({"treaty_withdrawal", "treaty_joining"})
+
+#: Within one story, predicates that copies use for the same figure (per value field).
+STORY_FAMILIES: dict[str, dict[str, str]] = {
+    "money": {"production": "spending", "procurement": "spending", "stockpile": "spending"},
+    "quantity": {"production": "production_or_procurement", "procurement": "production_or_procurement"},
+}
+FAMILY_NOUNS = {"production_or_procurement": "production or purchase of {weapon}"}
+
+#: Beyond this many distinct values, each is compared with the best-supported one only.
+MAX_PAIRWISE_VALUES = 16
+
+SEVERITY = {
+    ("value_contradiction", "same_story"): "high",
+    ("value_contradiction", "across_stories"): "medium",
+    ("modality_drift", "same_story"): "high",
+    ("modality_drift", "overlapping"): "medium",
+    ("modality_drift", "progression"): "low",
+}
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass
+class Conflict:
+    id: str
+    kind: str  # value_contradiction | modality_drift | record_contradiction
+    severity: str  # high | medium | low
+    actor_iso3: str | None
+    fact_id: str | None
+    claim_ids: list[str]
+    record: dict[str, Any] | None
+    explanation: str
+    story_id: str | None = None
+    #: The detail the explanation is written from (field, values, check), for APIs and reviewers.
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "severity": self.severity,
+            "actor_iso3": self.actor_iso3,
+            "fact_id": self.fact_id,
+            "story_id": self.story_id,
+            "claim_ids": list(self.claim_ids),
+            "record": dict(self.record) if self.record else None,
+            "explanation": self.explanation,
+            "detail": dict(self.detail),
+        }
+
+
+def sort_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
+    return sorted(conflicts, key=lambda c: (SEVERITY_ORDER.get(c.severity, 9), c.id))
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    """Reports that give one distinct value (same unit, same range, same period when that matters)."""
+
+    value: Value
+    period: Value | None
+    recs: list[ClaimRecord] = field(default_factory=list)
+
+    @property
+    def docs(self) -> set[str]:
+        return {r.document_id for r in self.recs}
+
+    @property
+    def stories(self) -> set[str]:
+        return {r.story_key for r in self.recs}
+
+
+def sources_label(recs: list[ClaimRecord]) -> str:
+    """"The Gaze" or "The Gaze and 3 more": the earliest report names the group."""
+    docs: dict[str, ClaimRecord] = {}
+    for r in sorted(recs, key=record_order):
+        docs.setdefault(r.document_id, r)
+    first = next(iter(docs.values()))
+    more = len(docs) - 1
+    return first.label + (f" and {more} more" if more else "")
+
+
+def _agency(recs: list[ClaimRecord]) -> str:
+    """The wire agency all these copies carry, when they name exactly one."""
+    sets = [set(r.via) for r in recs if r.via]
+    if not sets:
+        return ""
+    common = set.intersection(*sets)
+    return f"{sorted(common)[0]} " if len(common) == 1 else ""
+
+
+def _strongest(recs: list[ClaimRecord]) -> str:
+    return str(max((r.claim.modality for r in recs), key=lambda m: MODALITY_STRENGTH.get(str(m), 0)))  # type: ignore[call-overload]
+
+
+def _copies_phrase(recs: list[ClaimRecord]) -> str:
+    n = len({r.document_id for r in recs})
+    return f"{'Two copies' if n == 2 else 'Copies'} of one {_agency(recs)}story"
+
+
+def _pairs(items: list[Any]) -> list[tuple[Any, Any]]:
+    if len(items) <= MAX_PAIRWISE_VALUES:
+        return list(combinations(items, 2))
+    return [(items[0], other) for other in items[1:]]
+
+
+def _names(claim: Any) -> dict[str, Any]:
+    return {
+        "actor": claim.actor.name or claim.actor.key,
+        "weapon": phrases.weapon_name(claim.weapon),
+        "counterpart": claim.counterpart.name if claim.counterpart else None,
+        "treaty": claim.treaty,
+        "stage": claim.stage,
+    }
+
+
+def _fields_for(predicate: str) -> tuple[str, ...]:
+    return ("quantity", "money", "time") if predicate in TIME_EVENT_PREDICATES else ("quantity", "money")
+
+
+# --- value contradictions within one fact -------------------------------------------------------
+
+
+def value_conflicts(claims: list[ClaimRecord]) -> list[Conflict]:
+    """Reports of one fact whose quantity, money or date ranges cannot both be true.
+
+    Plans are compared with plans and accomplished facts with accomplished
+    facts ("plans to spend 100 M" and "has spent 5 M so far" do not
+    contradict).  Figures that change over time (stocks, casualties) are only
+    compared for the same period, or between copies of one story.
+    """
+    out: list[Conflict] = []
+    for fid, recs in sorted(partition(active(claims), lambda r: fact_key(r.claim)).items()):
+        predicate = str(recs[0].claim.predicate)
+        for fname in _fields_for(predicate):
+            for mclass, crecs in sorted(partition(recs, lambda r: modality_class(r.claim.modality)).items()):
+                out.extend(_fact_value_conflicts(fid, fname, mclass, crecs))
+    return sort_conflicts(out)
+
+
+def _fact_value_conflicts(fid: str, fname: str, mclass: str, recs: list[ClaimRecord]) -> list[Conflict]:
+    items = [(r, v) for r in recs if (v := value_of(r.claim, fname)) is not None]
+    if len(items) < 2:
+        return []
+    values = harmonise_dims([v for _, v in items])
+    predicate = str(recs[0].claim.predicate)
+    time_bound = fname != "time" and predicate in TIME_BOUND_PREDICATES
+    groups: dict[tuple[Any, ...], _Group] = {}
+    for (r, _), v in zip(items, values, strict=True):
+        period = value_of(r.claim, "time") if time_bound else None
+        key = (v.dim, v.low, v.high, period.key if period else None)
+        groups.setdefault(key, _Group(v, period)).recs.append(r)
+    if len(groups) < 2:
+        return []
+    distinct = sorted(groups.values(), key=lambda g: (-len(g.docs), repr(g.value.key), repr(g.period)))
+    out = []
+    for a, b in _pairs(distinct):
+        if not comparable(a.value, b.value) or overlaps(a.value, b.value):
+            continue
+        if len(a.docs | b.docs) < 2:
+            continue
+        same_story = bool(a.stories & b.stories)
+        if time_bound:
+            if a.period is not None and b.period is not None:
+                if not overlaps(a.period, b.period):
+                    continue
+            elif not same_story:
+                continue
+        out.append(_value_conflict(fid, fname, mclass, a, b, same_story))
+    return out
+
+
+def _value_conflict(fid: str, fname: str, mclass: str, a: _Group, b: _Group, same_story: bool) -> Conflict:
+    a, b = sorted((a, b), key=lambda g: record_order(g.recs[0]))
+    recs = a.recs + b.recs
+    claim = recs[0].claim
+    names = _names(claim)
+    subject = phrases.value_subject(fname, predicate=str(claim.predicate), modality=_strongest(recs), **names)
+    lead = _copies_phrase(recs) if same_story else "Reports"
+    explanation = (
+        f"{lead} disagree on {subject}: '{value_text(a.value)}' ({sources_label(a.recs)}) "
+        f"vs '{value_text(b.value)}' ({sources_label(b.recs)})."
+    )
+    keys = sorted([repr((a.value.key, a.period.key if a.period else None)), repr((b.value.key, b.period.key if b.period else None))])
+    return Conflict(
+        id=conflict_id("value_contradiction", fid, fname, mclass, *keys),
+        kind="value_contradiction",
+        severity=SEVERITY[("value_contradiction", "same_story" if same_story else "across_stories")],
+        actor_iso3=claim.actor.iso3,
+        fact_id=fid,
+        claim_ids=sorted({r.claim.id for r in recs}),
+        record=None,
+        explanation=explanation,
+        story_id=next((s for s in sorted(a.stories & b.stories) if not s.startswith("doc:")), None),
+        detail={
+            "field": fname,
+            "values": [_value_detail(a), _value_detail(b)],
+        },
+    )
+
+
+def _value_detail(g: _Group) -> dict[str, Any]:
+    v = g.value
+    return {
+        "low": _plain(v.low),
+        "high": _plain(v.high),
+        "dim": v.dim,
+        "text": v.text,
+        "document_ids": sorted(g.docs),
+    }
+
+
+def _plain(x: Any) -> Any:
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    return x
+
+
+# --- value contradictions within one story ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tagged:
+    fact: str
+    value: Value
+
+    @property
+    def range(self) -> tuple[Any, ...]:
+        return (self.value.dim, self.value.low, self.value.high)
+
+
+def story_value_conflicts(claims: list[ClaimRecord]) -> list[Conflict]:
+    """Copies of one story that give different figures, even filed under neighbouring predicates.
+
+    One copy's "invested in the production" and another's "spend on mines" are
+    the same spending figure, so money for production, procurement and
+    stockpile is compared as one family (``STORY_FAMILIES``).  Each copy's set
+    of figures is matched against the other's: a figure only one copy gives is
+    not a contradiction; figures left unmatched on both sides are.  Pairs
+    within one fact key are left to ``value_conflicts``.
+    """
+    out: list[Conflict] = []
+    recs = [r for r in active(claims) if r.story_id and str(r.claim.polarity) == Polarity.AFFIRMED]
+    for sid, srecs in sorted(partition(recs, lambda r: r.story_id).items()):
+        if len({r.document_id for r in srecs}) < 2:
+            continue
+        for fname, families in STORY_FAMILIES.items():
+            out.extend(_story_field_conflicts(sid, fname, families, srecs))
+    return sort_conflicts(out)
+
+
+def _story_field_conflicts(sid: str, fname: str, families: dict[str, str], recs: list[ClaimRecord]) -> list[Conflict]:
+    cand: dict[tuple[Any, ...], dict[str, Any]] = {}
+    eligible = [r for r in recs if str(r.claim.predicate) in families and value_of(r.claim, fname) is not None]
+    groups = partition(eligible, lambda r: (r.claim.actor.key, r.claim.weapon, families[str(r.claim.predicate)]))
+    for (actor_key, weapon, family), grecs in sorted(groups.items(), key=lambda kv: repr(kv[0])):
+        values = harmonise_dims([value_of(r.claim, fname) for r in grecs])  # type: ignore[misc]
+        per_doc: dict[str, set[_Tagged]] = {}
+        holders: dict[tuple[str, _Tagged], list[ClaimRecord]] = {}
+        for r, v in zip(grecs, values, strict=True):
+            t = _Tagged(fact_key(r.claim), v)
+            per_doc.setdefault(r.document_id, set()).add(t)
+            holders.setdefault((r.document_id, t), []).append(r)
+        docs_by_sig: dict[frozenset[_Tagged], list[str]] = {}
+        for doc, tags in per_doc.items():
+            docs_by_sig.setdefault(frozenset(tags), []).append(doc)
+        if len(docs_by_sig) < 2:
+            continue
+        sigs = sorted(docs_by_sig, key=lambda s: (-len(docs_by_sig[s]), sorted(repr((t.fact, t.range)) for t in s)))
+        for sa, sb in _pairs(sigs):
+            left, right = _unmatched(sa, sb)
+            if not left or not right:
+                continue
+            side_a = sorted({t.range for t in left})
+            side_b = sorted({t.range for t in right})
+            (ka, ta, da), (kb, tb, db) = sorted(
+                [(repr(side_a), left, docs_by_sig[sa]), (repr(side_b), right, docs_by_sig[sb])], key=lambda x: x[0]
+            )
+            c = cand.setdefault(
+                (actor_key, family, ka, kb),
+                {"weapons": set(), "a": [], "b": [], "ta": {}, "tb": {}},
+            )
+            c["weapons"].add(weapon)
+            for side, tags, docs in (("a", ta, da), ("b", tb, db)):
+                for doc in docs:
+                    for t in tags:
+                        hs = holders.get((doc, t), [])
+                        c[side].extend(hs)
+                        for h in hs:
+                            c["t" + side].setdefault(t.range, h)
+    out = []
+    for (actor_key, family, ka, kb), c in sorted(cand.items(), key=lambda kv: repr(kv[0])):
+        out.append(_story_conflict(sid, fname, family, actor_key, ka, kb, c))
+    return out
+
+
+def _unmatched(sa: frozenset[_Tagged], sb: frozenset[_Tagged]) -> tuple[list[_Tagged], list[_Tagged]]:
+    """Figures of each copy that nothing in the other copy agrees with, minus what value_conflicts reports."""
+    ua = [t for t in sa if not any(comparable(t.value, u.value) and overlaps(t.value, u.value) for u in sb)]
+    ub = [u for u in sb if not any(comparable(t.value, u.value) and overlaps(t.value, u.value) for t in sa)]
+    facts_a, facts_b = {t.fact for t in ua}, {u.fact for u in ub}
+    ua2 = [t for t in ua if t.fact not in facts_b]
+    ub2 = [u for u in ub if u.fact not in facts_a]
+    left = [t for t in ua2 if any(comparable(t.value, u.value) for u in ub2)]
+    right = [u for u in ub2 if any(comparable(t.value, u.value) for t in ua2)]
+    return sorted(left, key=lambda t: repr(t.range)), sorted(right, key=lambda t: repr(t.range))
+
+
+def _story_conflict(sid: str, fname: str, family: str, actor_key: str, ka: str, kb: str, c: dict[str, Any]) -> Conflict:
+    a_recs = sorted({r.claim.id: r for r in c["a"]}.values(), key=record_order)
+    b_recs = sorted({r.claim.id: r for r in c["b"]}.values(), key=record_order)
+    if record_order(b_recs[0]) < record_order(a_recs[0]):
+        a_recs, b_recs = b_recs, a_recs
+        c = {**c, "ta": c["tb"], "tb": c["ta"]}
+    recs = a_recs + b_recs
+    claim = recs[0].claim
+    names = _names(claim)
+    names["weapon"] = phrases.weapons_name(sorted(c["weapons"], key=lambda w: w or ""))
+    if fname == "money":
+        subject = phrases.value_subject("money", predicate=family, modality=_strongest(recs), **names)
+    else:
+        mod = phrases.MODALITY_ADJECTIVES.get(_strongest(recs), "")
+        noun = FAMILY_NOUNS.get(family, "{weapon}").format(weapon=names["weapon"])
+        subject = f"the figure for {phrases.possessive(names['actor'])} {mod}{noun}"
+    texts_a = _quoted(c["ta"].values(), fname)
+    texts_b = _quoted(c["tb"].values(), fname)
+    explanation = (
+        f"{_copies_phrase(recs)} disagree on {subject}: {texts_a} ({sources_label(a_recs)}) "
+        f"vs {texts_b} ({sources_label(b_recs)})."
+    )
+    return Conflict(
+        id=conflict_id("value_contradiction", "story", sid, actor_key, fname, family, ka, kb),
+        kind="value_contradiction",
+        severity=SEVERITY[("value_contradiction", "same_story")],
+        actor_iso3=claim.actor.iso3,
+        fact_id=None,
+        claim_ids=sorted({r.claim.id for r in recs}),
+        record=None,
+        explanation=explanation,
+        story_id=sid,
+        detail={
+            "field": fname,
+            "family": family,
+            "weapons": sorted(w for w in c["weapons"] if w),
+            "fact_ids": sorted({fact_key(r.claim) for r in recs}),
+        },
+    )
+
+
+def _quoted(holders: Iterable[ClaimRecord], fname: str) -> str:
+    texts = []
+    for h in holders:
+        v = value_of(h.claim, fname)
+        if v is not None:
+            texts.append(f"'{value_text(v)}'")
+    return " / ".join(texts)
+
+
+# --- modality drift -----------------------------------------------------------------------------
+
+
+def modality_drift(claims: list[ClaimRecord]) -> list[Conflict]:
+    """Some reports give as done what others give as planned or considered (one fact key).
+
+    When every "done" report was published after every "planned" one the
+    plan may simply have been carried out, so the conflict is kept but low.
+    """
+    out = []
+    for fid, recs in sorted(partition(active(claims), lambda r: fact_key(r.claim)).items()):
+        actual = [r for r in recs if modality_class(r.claim.modality) == "actual"]
+        actual_docs = {r.document_id for r in actual}
+        other = [r for r in recs if r.document_id not in actual_docs]
+        if not actual or not other:
+            continue
+        same_story = bool({r.story_key for r in actual} & {r.story_key for r in other})
+        pub_a = [r.published for r in actual if r.published]
+        pub_o = [r.published for r in other if r.published]
+        progression = bool(pub_a and pub_o and len(pub_a) == len(actual) and len(pub_o) == len(other) and min(pub_a) > max(pub_o))
+        case = "same_story" if same_story else ("progression" if progression else "overlapping")
+        claim = recs[0].claim
+        names = _names(claim)
+        noun = phrases.activity_noun(str(claim.predicate), claim.stage, names["weapon"], names["counterpart"], claim.treaty)
+        subject = f"{phrases.possessive(names['actor'])} {noun}"
+        modalities = sorted({str(r.claim.modality) for r in other}, key=lambda m: -MODALITY_STRENGTH.get(m, 0))  # type: ignore[call-overload]
+        how = " or ".join(phrases.MODALITY_DESCRIPTIONS.get(m, m) for m in modalities)
+        verb_a = "reports" if len(actual_docs) == 1 else "report"
+        verb_o = "reports" if len({r.document_id for r in other}) == 1 else "report"
+        tail = ", perhaps because the plan has since been carried out" if case == "progression" else ""
+        explanation = (
+            f"{sources_label(actual)} {verb_a} {subject} {phrases.MODALITY_DESCRIPTIONS['actual']}, "
+            f"while {sources_label(other)} {verb_o} it {how}{tail}."
+        )
+        out.append(
+            Conflict(
+                id=conflict_id("modality_drift", fid),
+                kind="modality_drift",
+                severity=SEVERITY[("modality_drift", case)],
+                actor_iso3=claim.actor.iso3,
+                fact_id=fid,
+                claim_ids=sorted({r.claim.id for r in actual + other}),
+                record=None,
+                explanation=explanation,
+                detail={
+                    "actual_document_ids": sorted(actual_docs),
+                    "other_document_ids": sorted({r.document_id for r in other}),
+                    "other_modalities": modalities,
+                },
+            )
+        )
+    return sort_conflicts(out)

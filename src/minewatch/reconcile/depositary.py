@@ -1,0 +1,445 @@
+"""Reports checked against the depositary record and the treaties' own rules.
+
+The depositary (the UN Secretary-General) is the authority on who signed,
+joined and left; the final clauses say when each step takes effect.  A report
+that disagrees with either is a ``record_contradiction``, explained with the
+record's date and cited by the record's source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from minewatch.model import Polarity, _date
+from minewatch.reconcile import law, phrases
+from minewatch.reconcile.base import (
+    ClaimRecord,
+    Value,
+    active,
+    conflict_id,
+    fact_key,
+    partition,
+    record_order,
+    value_of,
+)
+from minewatch.reconcile.conflicts import Conflict, sort_conflicts, sources_label
+
+TREATY_PREDICATES = frozenset({"treaty_joining", "treaty_withdrawal"})
+
+#: Instruments by which a state consents to be bound (Art. 16).
+DEPOSIT_ACTIONS = ("ratification", "acceptance", "approval", "accession", "succession")
+
+#: Depositary actions that can confirm a loosely worded "joined in <year>" (stage as extracted → actions).
+JOINING_STAGE_ACTIONS: dict[str | None, tuple[str, ...]] = {
+    "signed": ("signature",),
+    "ratified": ("signature", *DEPOSIT_ACTIONS, "entry_into_force"),
+    "acceded": ("signature", *DEPOSIT_ACTIONS, "entry_into_force"),
+    None: ("signature", *DEPOSIT_ACTIONS, "entry_into_force"),
+    "in_force": ("entry_into_force",),
+}
+#: The action a joining claim is explained against, per stage.
+JOINING_STAGE_PRIMARY: dict[str | None, tuple[str, ...]] = {
+    "signed": ("signature",),
+    "ratified": DEPOSIT_ACTIONS,
+    "acceded": DEPOSIT_ACTIONS,
+    None: DEPOSIT_ACTIONS,
+    "in_force": ("entry_into_force",),
+}
+
+#: Severity per check: a report of something the record says never happened (or could not yet) is high.
+CHECK_SEVERITY = {
+    "joining_date": "medium",
+    "joining_without_record": "high",
+    "joining_denied": "high",
+    "party_after_withdrawal": "high",
+    "withdrawal_too_early": "high",
+    "withdrawal_pending": "high",
+    "withdrawal_effective_date": "medium",
+    "withdrawal_without_instrument": "high",
+    "withdrawal_suspension_only": "medium",
+    "notification_date": "medium",
+    "notification_missing": "low",
+}
+
+
+def _ev(e: Any, name: str) -> Any:
+    return e.get(name) if isinstance(e, dict) else getattr(e, name, None)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A depositary event as reconciliation reads it (``records.TreatyEvent`` or a dict with its fields)."""
+
+    treaty: str
+    iso3: str
+    state_name: str
+    action: str
+    date: date
+    source_url: str | None
+    computed: bool = False
+
+    @classmethod
+    def of(cls, e: Any) -> Event | None:
+        d = _date(_ev(e, "date"))
+        iso3 = _ev(e, "iso3") or _ev(e, "state_iso3")
+        if d is None or not iso3:
+            return None
+        return cls(
+            treaty=str(_ev(e, "treaty")),
+            iso3=str(iso3),
+            state_name=_ev(e, "state_name") or str(iso3),
+            action=str(_ev(e, "action")),
+            date=d,
+            source_url=_ev(e, "source_url"),
+        )
+
+    def as_record(self, **extra: Any) -> dict[str, Any]:
+        out = {
+            "treaty": self.treaty,
+            "iso3": self.iso3,
+            "action": self.action,
+            "date": self.date.isoformat(),
+            "source_url": self.source_url,
+        }
+        if self.computed:
+            out["computed"] = True
+        out.update(extra)
+        return out
+
+
+class StateRecord:
+    """One state's depositary events for one treaty, by action, in date order."""
+
+    def __init__(self, treaty: str, iso3: str, events: list[Event]):
+        self.treaty, self.iso3 = treaty, iso3
+        self.by_action: dict[str, list[Event]] = {}
+        for e in sorted(events, key=lambda e: (e.date, e.action)):
+            self.by_action.setdefault(e.action, []).append(e)
+
+    def all(self, actions: Iterable[str]) -> list[Event]:
+        return sorted((e for a in actions for e in self.by_action.get(a, [])), key=lambda e: (e.date, e.action))
+
+    def first(self, actions: Iterable[str]) -> Event | None:
+        evs = self.all(actions)
+        return evs[0] if evs else None
+
+    @property
+    def deposits(self) -> list[Event]:
+        return self.all(DEPOSIT_ACTIONS)
+
+    @property
+    def joined(self) -> bool:
+        return bool(self.deposits or self.by_action.get("signature"))
+
+    def entry_into_force(self) -> Event | None:
+        """The recorded date, else Art. 17(2) applied to the first deposit."""
+        rec = self.first(["entry_into_force"])
+        if rec is not None:
+            return rec
+        dep = self.first(DEPOSIT_ACTIONS)
+        if dep is None or dep.action == "succession":
+            return None
+        d = law.entry_into_force_for_state(self.treaty, dep.date)
+        return Event(self.treaty, self.iso3, dep.state_name, "entry_into_force", d, dep.source_url, computed=True)
+
+    def withdrawal(self, armed_conflicts: Iterable[Any], before: date | None = None) -> tuple[Event | None, Event | None, str | None]:
+        """(notification, effective, reason): the latest notification up to ``before`` and when it takes effect.
+
+        The effective event is the recorded one, else computed by Art. 20(3)
+        (``None`` with a reason while an armed conflict keeps it pending).
+        """
+        notes = self.all(["withdrawal_notification"])
+        if not notes:
+            return None, None, None
+        eligible = [n for n in notes if before is None or n.date <= before] or notes[:1]
+        note = eligible[-1]
+        recorded = [e for e in self.all(["withdrawal_effective"]) if e.date >= note.date]
+        if recorded:
+            return note, recorded[0], None
+        d, reason = law.withdrawal_effective_date(self.treaty, self.iso3, note.date, armed_conflicts)
+        if d is None:
+            return note, None, reason
+        return note, Event(self.treaty, self.iso3, note.state_name, "withdrawal_effective", d, note.source_url, computed=True), reason
+
+
+def index_events(events: Iterable[Any], iso3s: Iterable[str] | None = None) -> dict[tuple[str, str], StateRecord]:
+    """Events per (treaty, iso3); only the states asked for, so a group costs one pass over the record."""
+    wanted = set(iso3s) if iso3s is not None else None
+    grouped: dict[tuple[str, str], list[Event]] = {}
+    for raw in events:
+        e = Event.of(raw)
+        if e is None or (wanted is not None and e.iso3 not in wanted):
+            continue
+        grouped.setdefault((e.treaty, e.iso3), []).append(e)
+    return {k: StateRecord(k[0], k[1], v) for k, v in grouped.items()}
+
+
+def _within(d: date, t: Value | None) -> bool:
+    if t is None:
+        return True
+    return (t.low is None or t.low <= d) and (t.high is None or d <= t.high)
+
+
+@dataclass
+class _Finding:
+    check: str
+    record: dict[str, Any] | None
+    body: str  # the "but …" half of the sentence
+
+
+def record_conflicts(
+    claims: list[ClaimRecord], events: list[Any], armed_conflicts: list[Any] | tuple[Any, ...] = ()
+) -> list[Conflict]:
+    """Treaty claims (of one actor or one fact) that the depositary record or the final clauses contradict.
+
+    Claims are checked per distinct (fact, modality, date) and, for undated
+    claims, per publication date; conflicting reports of one check against one
+    record become one conflict, so its id does not depend on how the store
+    grouped the claims.
+    """
+    recs = [
+        r
+        for r in active(claims)
+        if str(r.claim.predicate) in TREATY_PREDICATES and r.claim.actor.iso3 and r.claim.treaty
+    ]
+    if not recs:
+        return []
+    index = index_events(events, {r.claim.actor.iso3 for r in recs if r.claim.actor.iso3})
+    found: dict[tuple[Any, ...], tuple[_Finding, list[ClaimRecord]]] = {}
+
+    def time_key(r: ClaimRecord) -> Any:
+        t = value_of(r.claim, "time")
+        return t.key if t else None
+
+    groups = partition(recs, lambda r: (fact_key(r.claim), str(r.claim.modality), time_key(r), r.published if time_key(r) is None else None))
+    for (fid, modality, tkey, _), grecs in sorted(groups.items(), key=lambda kv: repr(kv[0])):
+        rep = grecs[0]
+        claim = rep.claim
+        state = index.get((str(claim.treaty), str(claim.actor.iso3))) or StateRecord(str(claim.treaty), str(claim.actor.iso3), [])
+        for f in _check(rep, state, armed_conflicts):
+            rid = repr(sorted((f.record or {}).items()))
+            entry = found.setdefault((fid, modality, tkey, f.check, rid), (f, []))
+            entry[1].extend(grecs)
+    out = []
+    for (fid, modality, tkey, check, rid), (f, grecs) in sorted(found.items(), key=lambda kv: repr(kv[0])):
+        grecs = sorted(grecs, key=record_order)
+        claim = grecs[0].claim
+        ndocs = len({r.document_id for r in grecs})
+        negated = str(claim.polarity) == Polarity.NEGATED
+        verb = ("denies" if negated else "reports") if ndocs == 1 else ("deny" if negated else "report")
+        explanation = f"{sources_label(grecs)} {verb} that {_clause(grecs[0])}, but {f.body}."
+        out.append(
+            Conflict(
+                id=conflict_id("record_contradiction", check, fid, modality, repr(tkey), rid),
+                kind="record_contradiction",
+                severity=CHECK_SEVERITY[check],
+                actor_iso3=claim.actor.iso3,
+                fact_id=fid,
+                claim_ids=sorted({r.claim.id for r in grecs}),
+                record=f.record,
+                explanation=explanation,
+                detail={"check": check},
+            )
+        )
+    return sort_conflicts(out)
+
+
+def _clause(r: ClaimRecord) -> str:
+    """What the report says (or denies), e.g. "Finland joined the Mine Ban Treaty in 2011"."""
+    c = r.claim
+    t = value_of(c, "time")
+    when = (" " + phrases.time_phrase(t.low, t.high)) if t else ""
+    sentence = phrases.claim_sentence(
+        actor=c.actor.name or str(c.actor.iso3),
+        predicate=str(c.predicate),
+        stage=c.stage,
+        weapon=phrases.weapon_name(c.weapon),
+        counterpart=c.counterpart.name if c.counterpart else None,
+        treaty=c.treaty,
+        modality=str(c.modality),
+    )
+    return f"{sentence}{when}"
+
+
+def _check(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable[Any]) -> list[_Finding]:
+    if str(r.claim.predicate) == "treaty_joining":
+        return _check_joining(r, state, armed_conflicts)
+    return _check_withdrawal(r, state, armed_conflicts)
+
+
+def _state_name(r: ClaimRecord, state: StateRecord) -> str:
+    for evs in state.by_action.values():
+        return evs[0].state_name
+    return r.claim.actor.name or state.iso3
+
+
+def _check_joining(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable[Any]) -> list[_Finding]:
+    c = r.claim
+    treaty = phrases.treaty_name(state.treaty)
+    name = _state_name(r, state)
+    t = value_of(c, "time")
+    modality = str(c.modality)
+    stage = c.stage if c.stage in JOINING_STAGE_ACTIONS else None
+    out: list[_Finding] = []
+
+    if str(c.polarity) == Polarity.NEGATED:
+        if modality != "actual":
+            return out
+        ref = t.high if t else r.published
+        joined = state.first(("signature",) if stage == "signed" else DEPOSIT_ACTIONS)
+        if joined is None or (ref is not None and joined.date > ref):
+            return out
+        _, effective, _ = state.withdrawal(armed_conflicts, before=ref)
+        if effective is not None and ref is not None and effective.date <= ref:
+            return out  # it has left: "not a party" is true by then
+        noun = phrases.RECORD_NOUNS.get(joined.action, joined.action)
+        out.append(
+            _Finding(
+                "joining_denied",
+                joined.as_record(),
+                f"the depositary record has {phrases.possessive(name)} {noun} dated {joined.date.isoformat()}",
+            )
+        )
+        return out
+
+    if modality == "considered":
+        return out
+    if modality == "actual" and not state.joined and law.records_complete(state.treaty):
+        out.append(
+            _Finding(
+                "joining_without_record",
+                {"treaty": state.treaty, "iso3": state.iso3, "action": None, "date": None, "source_url": None},
+                f"the depositary record of {treaty} holds no signature or instrument of {name}",
+            )
+        )
+        return out
+    if t is not None:
+        accepted = [e.date for e in state.all(JOINING_STAGE_ACTIONS[stage])]
+        eif = state.entry_into_force() if stage in (None, "in_force", "ratified", "acceded") else None
+        if eif is not None and eif.computed:
+            accepted.append(eif.date)
+        primary = eif if stage == "in_force" else state.first(JOINING_STAGE_PRIMARY[stage])
+        if primary is not None and accepted and not any(_within(d, t) for d in accepted):
+            noun = phrases.RECORD_NOUNS.get(primary.action, primary.action)
+            how = "computed under Art. 17(2) as" if primary.computed else "dated"
+            verb = "deposited on" if primary.action in DEPOSIT_ACTIONS else f"{how}"
+            out.append(
+                _Finding(
+                    "joining_date",
+                    primary.as_record(),
+                    f"the depositary record has {phrases.possessive(name)} {noun} {verb} {primary.date.isoformat()}",
+                )
+            )
+    if stage == "in_force" and modality == "actual":
+        ref = t.low if t and t.low else (r.published if t is None else None)
+        if ref is not None:
+            _, effective, _ = state.withdrawal(armed_conflicts, before=ref)
+            rejoined = [d for d in state.deposits if effective is not None and d.date > effective.date]
+            if effective is not None and effective.date <= ref and not rejoined:
+                how = "took" if not effective.computed else "took (by Art. 20(3))"
+                out.append(
+                    _Finding(
+                        "party_after_withdrawal",
+                        effective.as_record(),
+                        f"{phrases.possessive(name)} withdrawal from {treaty} {how} effect on {effective.date.isoformat()}",
+                    )
+                )
+    return out
+
+
+def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable[Any]) -> list[_Finding]:
+    c = r.claim
+    out: list[_Finding] = []
+    if str(c.polarity) == Polarity.NEGATED or c.stage not in ("notified", "effective"):
+        return out
+    modality = str(c.modality)
+    if modality == "considered" or (c.stage == "notified" and modality != "actual"):
+        return out
+    treaty = phrases.treaty_name(state.treaty)
+    name = _state_name(r, state)
+    t = value_of(c, "time")
+    suspension = state.first(["suspension_notification"])
+    ref = (t.high if t else None) or r.published
+    note, effective, reason = state.withdrawal(armed_conflicts, before=ref)
+
+    if note is None:
+        if modality != "actual":
+            return out
+        if suspension is not None:
+            out.append(
+                _Finding(
+                    "withdrawal_suspension_only",
+                    suspension.as_record(),
+                    f"the depositary record holds no instrument of withdrawal from {treaty}, only a notification "
+                    f"of suspension received on {suspension.date.isoformat()}, which the treaty does not provide for",
+                )
+            )
+        elif law.records_complete(state.treaty):
+            check = "notification_missing" if c.stage == "notified" else "withdrawal_without_instrument"
+            out.append(
+                _Finding(
+                    check,
+                    {"treaty": state.treaty, "iso3": state.iso3, "action": "withdrawal_notification", "date": None, "source_url": None},
+                    f"the depositary record holds no instrument of withdrawal of {name} from {treaty}",
+                )
+            )
+        return out
+
+    if c.stage == "notified":
+        notes = state.all(["withdrawal_notification"])
+        if t is not None and not any(_within(n.date, t) for n in notes):
+            out.append(
+                _Finding(
+                    "notification_date",
+                    note.as_record(),
+                    f"the depositary received {phrases.possessive(name)} instrument of withdrawal on {note.date.isoformat()}",
+                )
+            )
+        return out
+
+    # stage effective
+    received = f"the depositary received the instrument on {note.date.isoformat()}"
+    if effective is None:
+        if t is not None or modality == "actual":
+            out.append(
+                _Finding(
+                    "withdrawal_pending",
+                    note.as_record(effective_by_rules=None, reason=reason),
+                    f"{received} and the withdrawal cannot take effect yet ({reason})",
+                )
+            )
+        return out
+    rule_record = note.as_record(effective_by_rules=effective.date.isoformat())
+    if t is not None:
+        earliest = effective.date if effective.computed else law.withdrawal_effective_date(
+            state.treaty, state.iso3, note.date, armed_conflicts
+        )[0] or effective.date
+        if t.high is not None and t.high < earliest:
+            out.append(
+                _Finding(
+                    "withdrawal_too_early",
+                    note.as_record(effective_by_rules=earliest.isoformat()),
+                    f"{received}, so under Art. 20(3) it could not take effect before {earliest.isoformat()}",
+                )
+            )
+        elif not _within(effective.date, t):
+            if effective.computed:
+                body = f"{received}, so under Art. 20(3) it takes effect on {effective.date.isoformat()}"
+                record = rule_record
+            else:
+                body = f"the record has it taking effect on {effective.date.isoformat()}"
+                record = effective.as_record()
+            out.append(_Finding("withdrawal_effective_date", record, body))
+    elif modality == "actual" and r.published is not None and r.published < effective.date:
+        out.append(
+            _Finding(
+                "withdrawal_too_early",
+                rule_record,
+                f"it was published on {r.published.isoformat()}, and {received}, so the withdrawal "
+                f"could not take effect before {effective.date.isoformat()}",
+            )
+        )
+    return out
