@@ -81,6 +81,12 @@ def main_options(
 
 
 # ---------------------------------------------------------------------------- treaties
+def _status_note(r: dict) -> str | None:
+    if r.get("suspension"):
+        return f"suspension notified {r['suspension']['date']}: contested, counted as a party"
+    return None
+
+
 @app.command()
 def status(
     treaty: Annotated[str, typer.Option("--treaty", "-t", help="APMBC or CCM.")] = "APMBC",
@@ -125,7 +131,7 @@ def status(
                 ("in force from", "in_force_from"),
                 ("withdrawal notified", "withdrawal_notification"),
                 ("withdrawal effective", lambda r: r.get("withdrawal_effective") or r.get("pending_reason")),
-                ("note", lambda r: (r.get("suspension") or {}).get("statement") if r.get("suspension") else None),
+                ("note", _status_note),
             ],
         )
     else:
@@ -497,7 +503,7 @@ def demo(
             ("state", "iso3"), ("name", "name"), (f"status on {today}", "status"),
             ("notified", "withdrawal_notification"),
             ("effective", lambda r: r.get("withdrawal_effective") or r.get("pending_reason")),
-            ("note", lambda r: (r.get("suspension") or {}).get("statement") if r.get("suspension") else None),
+            ("note", _status_note),
         ],
         out=sys.stdout,
     )

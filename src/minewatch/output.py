@@ -95,7 +95,9 @@ def emit(
     elif fmt is Format.csv:
         out.write(to_csv(rows))
     else:
-        console = Console(file=out, soft_wrap=False)
+        # Piped output (files, CI logs) gets a wide table rather than 80 squeezed columns.
+        wide = None if getattr(out, "isatty", lambda: False)() else 220
+        console = Console(file=out, soft_wrap=False, width=wide)
         table = Table(title=title, caption=caption, show_lines=False, expand=False)
         cols = columns or [(k, k) for k in (rows[0].keys() if rows else [])]
         for label, _ in cols:
