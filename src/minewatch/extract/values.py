@@ -207,9 +207,7 @@ _REFERENCE_BEFORE = re.compile(
     rf"(?i:(?<![\w.])(?:{_alternation(_REFERENCE_WORDS)})){_WS}*"
     rf"(?:[#(]?\w*\d[\w()]*{_WS}*(?:,|and|or|to|-|–|&){_WS}*)*[#(]?$"
 )
-_MONTH_NAMES_ALT = _alternation(
-    [m.capitalize() for m in _MONTHS] + [m.upper() for m in _MONTHS if len(m) > 3]
-)
+_MONTH_NAMES_ALT = _alternation([m.capitalize() for m in _MONTHS] + [m.upper() for m in _MONTHS if len(m) > 4])
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_NAMES_ALT})\.?{_WS}+$")
 _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?{_WS}*(?:of{_WS}+)?(?:{_MONTH_NAMES_ALT})\b")
 _TIME_AFTER = re.compile(r"[:.]\d{2}\b|[ \u00a0]?(?i:[ap]\.m\.|[ap]m\b|h\b|hrs\b|o['’]clock)")
@@ -663,3 +661,401 @@ def _finish(
     if low is not None and high is not None and low > high:
         low, high = high, low
     return ValueMention(start, end, text[start:end], kind, low, high, unit if kind == "quantity" else None, currency)
+
+
+# --------------------------------------------------------------------------- date grammar
+
+_YEAR_RE = r"(?:19\d{2}|20\d{2}|2100)"
+_DAY_RE = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+_FULL_MONTHS = [calendar.month_name[i] for i in range(1, 13)]
+_MONTH_FULL_ALT = _alternation(_FULL_MONTHS + [m.upper() for m in _FULL_MONTHS if m != "May"])
+_MONTH_ANY_ALT = (
+    rf"(?:{_MONTH_FULL_ALT}|(?:{_alternation([m.capitalize() for m in _MONTHS if len(m) <= 4 and m != 'may'])})\.?)"
+    r"(?![^\W\d_])"
+)
+_WEEKDAY_ALT = _alternation([d.capitalize() for d in _WEEKDAYS] + [d.upper() for d in _WEEKDAYS])
+_YEAR_PART_ALT = _alternation(_YEAR_PARTS)
+_MONTH_PART_ALT = _alternation(_MONTH_PARTS)
+_SEASON_ALT = _alternation(_SEASONS)
+_SMALL_NUMBER_ALT = _alternation([w for w, (_, k) in _SPELLED.items() if k in ("unit", "ten")] + ["a", "an"])
+#: Prepositions that change what the date means for the event ("since 2022" runs to publication).
+_PREPOSITIONS = (
+    "since", "from", "by", "until", "till", "before", "after", "on", "in", "during", "as of", "as from",
+    "starting from", "starting", "beginning", "through", "throughout", "no later than", "not later than",
+    "between", "ahead of", "prior to",
+)
+_PREP_EFFECT = {
+    "since": "since", "from": "from", "starting from": "from", "starting": "from", "beginning": "from",
+    "as from": "from", "by": "by", "until": "by", "till": "by", "through": "by", "no later than": "by",
+    "not later than": "by", "before": "before", "ahead of": "before", "prior to": "before", "after": "after",
+}
+
+
+def _m(name: str) -> str:
+    return rf"(?P<{name}>{_MONTH_ANY_ALT})"
+
+
+_S = r"[ \t\u00a0\u202f]+"
+_SO = r"[ \t\u00a0\u202f]*"
+_CORE = (
+    rf"(?P<iso>(?P<iso_y>{_YEAR_RE})-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d))(?:T[\d:.+\-Z]*)?(?!\d)"
+    rf"|(?P<num>(?P<num_d>[0-3]?\d)[./](?P<num_m>[01]?\d)[./](?P<num_y>{_YEAR_RE}))(?!\d)"
+    rf"|(?P<drm>(?P<drm_d1>{_DAY_RE}){_SO}(?:-|–|—|(?i:to|and)\b){_SO}(?P<drm_d2>{_DAY_RE}){_S}(?:of{_S})?"
+    rf"{_m('drm_m')}(?:,?{_S}(?P<drm_y>{_YEAR_RE}))?)(?!\d)"
+    rf"|(?P<mdr>{_m('mdr_m')}{_S}(?P<mdr_d1>{_DAY_RE}){_SO}[-–—]{_SO}(?P<mdr_d2>{_DAY_RE})"
+    rf"(?:,?{_S}(?P<mdr_y>{_YEAR_RE}))?)(?!\d)"
+    rf"|(?P<dmy>(?:(?:{_WEEKDAY_ALT}),?{_S})?(?:the{_S})?(?P<dmy_d>{_DAY_RE})(?:{_S}of)?{_S}{_m('dmy_m')}"
+    rf"(?:,?{_S}(?P<dmy_y>{_YEAR_RE}))?)(?!\d)"
+    rf"|(?P<mdy>(?:(?:{_WEEKDAY_ALT}),?{_S})?{_m('mdy_m')}{_S}(?P<mdy_d>{_DAY_RE})(?!,\d{{3}})"
+    rf"(?:,?{_S}(?P<mdy_y>{_YEAR_RE}))?)(?![\d:])"
+    rf"|(?P<my>(?:(?P<my_part>(?i:{_MONTH_PART_ALT}))(?:{_S}|-))?{_m('my_m')},?{_S}(?:of{_S})?"
+    rf"(?:(?P<my_y>{_YEAR_RE})(?!\d)|(?P<my_rel>(?i:this|last|next|the{_S}same|the{_S}following|the{_S}previous)){_S}(?i:year)\b))"
+    rf"|(?P<py>(?P<py_part>(?i:{_YEAR_PART_ALT}|{_SEASON_ALT}))(?:{_S}|-)(?:of{_S})?(?P<py_y>{_YEAR_RE})(?!\d))"
+    rf"|(?P<sr>(?i:(?:the{_S})?(?P<sr_s>{_SEASON_ALT}){_S}(?:of{_S})?(?P<sr_rel>this|last|next){_S}year"
+    rf"|(?P<sr_rel2>earlier{_S}this|later{_S}this|this|last|next){_S}(?P<sr_s2>{_SEASON_ALT}))\b)"
+    rf"|(?P<yr>(?P<yr_y1>{_YEAR_RE}){_SO}(?:-|–|—|/){_SO}(?P<yr_y2>(?:19|20)?\d{{2}})(?![\d%]))"
+    rf"|(?P<dec>(?:the{_S})?(?P<dec_y>(?:19|20)\d0)['’]?s)\b"
+    rf"|(?P<year>(?<![\w$€£¥₴₽.,/#-]){_YEAR_RE})(?![\d%]|[.,]\d|-\d|[^\W\d_])"
+    rf"|(?P<mo>(?P<mo_rel>(?i:last|next|this|{_MONTH_PART_ALT}))(?:{_S}|-){_m('mo_m')})\b"
+    rf"|(?P<mob>(?P<mob_m>{_MONTH_FULL_ALT}))\b"
+    rf"|(?P<wd>(?:(?P<wd_rel>(?i:last|next|this)){_S})?(?P<wd_d>{_WEEKDAY_ALT}))\b"
+    rf"|(?P<rel>(?i:yesterday|today|tomorrow|tonight))\b"
+    rf"|(?P<rq>(?i:(?P<rq_rel>this|last|next|past|previous|coming|current|earlier{_S}this|later{_S}this"
+    rf"|the{_S}past|the{_S}previous|the{_S}coming|the{_S}current){_S}(?P<rq_u>week|month|year))\b)"
+    rf"|(?P<ago>(?i:(?P<ago_n>\d{{1,3}}|{_SMALL_NUMBER_ALT}){_S}(?P<ago_u>days?|weeks?|months?|years?){_S}ago)\b)"
+    rf"|(?P<vg>(?i:(?:in|over|during|within){_S}the{_S}(?:coming|next|following){_S}(?:few{_S})?"
+    rf"(?:days|weeks|months|years|decades)|in{_S}the{_S}near{_S}future)\b)"
+)
+_DATE = re.compile(
+    rf"(?:(?<![\w-])(?P<prep>(?i:{_alternation(_PREPOSITIONS)})){_S})?(?:{_CORE})"
+)
+_DATE_CORE = re.compile(rf"(?:{_CORE})")
+_DATE_JOIN = re.compile(rf"{_SO}(?P<join>-|–|—|(?i:to|until|till|through|and)\b){_SO}")
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+")
+_DATE_YEAR_IN = re.compile(_YEAR_RE)
+_DATEISH = re.compile(
+    rf"\d|(?i:{_alternation(list(_MONTHS) + list(_WEEKDAYS))}|today|tomorrow|yesterday|week|month|year)"
+)
+
+Span = tuple[date | None, date | None]
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _month_range(y: int, m1: int, m2: int) -> Span:
+    y2, mm2 = y + (m2 - 1) // 12, (m2 - 1) % 12 + 1
+    return date(y, m1, 1), _month_end(y2, mm2)
+
+
+def _month_of(name: str) -> int:
+    return _MONTHS[name.lower().rstrip(".")]
+
+
+def _day_of(s: str) -> int:
+    return int(re.match(r"\d+", s).group(0))  # type: ignore[union-attr]
+
+
+def _shift_months(y: int, m: int, k: int) -> tuple[int, int]:
+    i = y * 12 + (m - 1) + k
+    return i // 12, i % 12 + 1
+
+
+def _week_of(d: date) -> Span:
+    monday = d - timedelta(days=d.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _explicit_year(g: dict[str, str | None]) -> int | None:
+    for key in ("iso_y", "num_y", "drm_y", "mdr_y", "dmy_y", "mdy_y", "my_y", "py_y", "yr_y1", "dec_y", "year"):
+        v = g.get(key)
+        if v:
+            return int(v)
+    return None
+
+
+def _resolve_core(g: dict[str, str | None], published: date | None, year_hint: int | None) -> Span:
+    """The day range one matched core stands for; a missing year comes from the hint or publication."""
+    year = _explicit_year(g) or year_hint or (published.year if published else None)
+    if g.get("iso"):
+        d = date(int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"]))  # type: ignore[arg-type]
+        return d, d
+    if g.get("num"):
+        d = date(int(g["num_y"]), int(g["num_m"]), int(g["num_d"]))  # type: ignore[arg-type]
+        return d, d
+    if g.get("drm") or g.get("mdr"):
+        p = "drm" if g.get("drm") else "mdr"
+        if year is None:
+            return None, None
+        mo = _month_of(g[f"{p}_m"])  # type: ignore[arg-type]
+        d1, d2 = _day_of(g[f"{p}_d1"]), _day_of(g[f"{p}_d2"])  # type: ignore[arg-type]
+        return date(year, mo, min(d1, d2)), date(year, mo, max(d1, d2))
+    if g.get("dmy") or g.get("mdy"):
+        p = "dmy" if g.get("dmy") else "mdy"
+        if year is None:
+            return None, None
+        d = date(year, _month_of(g[f"{p}_m"]), _day_of(g[f"{p}_d"]))  # type: ignore[arg-type]
+        return d, d
+    if g.get("my"):
+        mo = _month_of(g["my_m"])  # type: ignore[arg-type]
+        rel = (g.get("my_rel") or "").lower().split()
+        if rel and not g.get("my_y"):
+            if published is None:
+                return None, None
+            shift = {"this": 0, "same": 0, "last": -1, "previous": -1, "next": 1, "following": 1}[rel[-1]]
+            year = published.year + shift
+        if year is None:
+            return None, None
+        return _month_part(year, mo, g.get("my_part"))
+    if g.get("py"):
+        part = _norm(g["py_part"])  # type: ignore[arg-type]
+        y = int(g["py_y"])  # type: ignore[arg-type]
+        if part in _SEASONS:
+            a, b = _SEASONS[part]
+            return _month_range(y, a, b)
+        a, b = _YEAR_PARTS[part]
+        return _month_range(y, a, b)
+    if g.get("sr"):
+        if published is None:
+            return None, None
+        season = _norm(g.get("sr_s") or g.get("sr_s2") or "")
+        rel = _norm(g.get("sr_rel") or g.get("sr_rel2") or "")
+        shift = -1 if rel == "last" else 1 if rel == "next" else 0
+        a, b = _SEASONS[season]
+        return _month_range(published.year + shift, a, b)
+    if g.get("yr"):
+        y1 = int(g["yr_y1"])  # type: ignore[arg-type]
+        raw2 = g["yr_y2"] or ""
+        y2 = int(raw2) if len(raw2) == 4 else (y1 // 100) * 100 + int(raw2)
+        if y2 < y1:
+            y2 += 100
+        return date(y1, 1, 1), date(y2, 12, 31)
+    if g.get("dec"):
+        y = int(g["dec_y"])  # type: ignore[arg-type]
+        return date(y, 1, 1), date(y + 9, 12, 31)
+    if g.get("year"):
+        y = int(g["year"])  # type: ignore[arg-type]
+        return date(y, 1, 1), date(y, 12, 31)
+    if g.get("mo"):
+        mo = _month_of(g["mo_m"])  # type: ignore[arg-type]
+        rel = _norm(g["mo_rel"])  # type: ignore[arg-type]
+        if published is None:
+            return None, None
+        if rel == "last":
+            y = published.year if mo < published.month else published.year - 1
+            return _month_range(y, mo, mo)
+        if rel == "next":
+            y = published.year if mo > published.month else published.year + 1
+            return _month_range(y, mo, mo)
+        if rel == "this":
+            return _month_range(published.year, mo, mo)
+        return _month_part(year_hint or published.year, mo, rel)
+    if g.get("mob"):
+        if year is None:
+            return None, None
+        return _month_range(year, _month_of(g["mob_m"]), _month_of(g["mob_m"]))  # type: ignore[arg-type]
+    if published is None:
+        return None, None
+    if g.get("wd"):
+        wd = _WEEKDAYS[g["wd_d"].lower()]  # type: ignore[union-attr]
+        rel = (g.get("wd_rel") or "").lower()
+        if rel == "next":
+            delta = (wd - published.weekday()) % 7 or 7
+            d = published + timedelta(days=delta)
+        elif rel == "this":
+            d = published - timedelta(days=published.weekday()) + timedelta(days=wd)
+        elif rel == "last":
+            delta = (published.weekday() - wd) % 7 or 7
+            d = published - timedelta(days=delta)
+        else:  # news reports the past: the latest such day up to publication
+            d = published - timedelta(days=(published.weekday() - wd) % 7)
+        return d, d
+    if g.get("rel"):
+        k = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[g["rel"].lower()]  # type: ignore[union-attr]
+        d = published + timedelta(days=k)
+        return d, d
+    if g.get("rq"):
+        unit = g["rq_u"].lower()  # type: ignore[union-attr]
+        rel = _norm(g["rq_rel"]).removeprefix("the ")  # type: ignore[arg-type]
+        if rel in ("past", "previous") and unit == "year":
+            return published - timedelta(days=365), published
+        shift = {"this": 0, "current": 0, "earlier this": 0, "later this": 0, "last": -1, "past": -1,
+                 "previous": -1, "next": 1, "coming": 1}[rel]
+        if unit == "week":
+            a, b = _week_of(published + timedelta(days=7 * shift))
+        elif unit == "month":
+            y, mo = _shift_months(published.year, published.month, shift)
+            a, b = _month_range(y, mo, mo)
+        else:
+            a, b = date(published.year + shift, 1, 1), date(published.year + shift, 12, 31)
+        if rel == "earlier this":
+            return a, published
+        if rel == "later this":
+            return published, b
+        return a, b
+    if g.get("ago"):
+        raw = g["ago_n"].lower()  # type: ignore[union-attr]
+        n = int(raw) if raw.isdigit() else 1 if raw in ("a", "an") else int(_SPELLED[raw][0])
+        unit = g["ago_u"].lower().rstrip("s")  # type: ignore[union-attr]
+        if unit == "day":
+            d = published - timedelta(days=n)
+            return d, d
+        if unit == "week":
+            return _week_of(published - timedelta(days=7 * n))
+        if unit == "month":
+            y, mo = _shift_months(published.year, published.month, -n)
+            return _month_range(y, mo, mo)
+        return date(published.year - n, 1, 1), date(published.year - n, 12, 31)
+    return None, None
+
+
+def _month_part(year: int, month: int, part: str | None) -> Span:
+    a, b = _month_range(year, month, month)
+    if not part:
+        return a, b
+    d1, d2 = _MONTH_PARTS[_norm(part)]
+    return date(year, month, d1), date(year, month, min(d2, b.day))
+
+
+def _apply_prep(span: Span, prep: str | None, published: date | None) -> Span:
+    """What a preposition does to the range: "since 2022" runs to publication, "by 2025" ends with it."""
+    a, b = span
+    if a is None and b is None:
+        return span
+    effect = _PREP_EFFECT.get(_norm(prep)) if prep else None
+    if effect == "since":
+        return a, published if published is not None and a is not None and published >= a else None
+    if effect == "by":
+        return (published if published is not None and b is not None and published <= b else None), b
+    if effect == "before":
+        return None, (a - timedelta(days=1)) if a else None
+    if effect == "after":
+        return (b + timedelta(days=1)) if b else None, None
+    return a, b
+
+
+def _year_is_quantity(text: str, m: re.Match[str]) -> bool:
+    """A bare 4-digit number that is a count ("2000 km", "more than 2000 mines") is not a year."""
+    end = m.end()
+    if _MEASURE_AFTER.match(text, end) or _SCALE_AFTER.match(text, end):
+        return True
+    nm = _NOUN.match(text, end)
+    if nm is not None and nm.group("w").lower() in _UNIT_NOUN and nm.group("w")[0].islower():
+        return True
+    window = text[max(0, m.start("year") - _MAX_BACK) : m.start("year")]
+    if _REFERENCE_BEFORE.search(window):
+        return True
+    pm = _PREFIX_MOD.search(window)
+    return pm is not None and _norm(pm.group("mod")) not in ("over", "under", "around", "some", "circa", "about")
+
+
+def find_dates(text: str, published: date | None) -> list[DateMention]:
+    """Every date expression in ``text`` with the day range it means, resolved against publication."""
+    try:
+        return _find_dates(text, _as_date(published))
+    except Exception:  # a monitor must not stop on one odd sentence
+        return []
+
+
+def _as_date(published: date | datetime | None) -> date | None:
+    if isinstance(published, datetime):
+        return published.date()
+    return published if isinstance(published, date) else None
+
+
+def _find_dates(text: str, published: date | None) -> list[DateMention]:
+    if not isinstance(text, str) or not text:
+        return []
+    urls = [(u.start(), u.end()) for u in _URLISH.finditer(text)] if ("://" in text or "www." in text or "@" in text) else []
+    out: list[DateMention] = []
+    pos = 0
+    while True:
+        m = _DATE.search(text, pos)
+        if m is None:
+            break
+        pos = m.end()
+        if urls and _in_spans(urls, m.start(), m.end()):
+            continue
+        g = m.groupdict()
+        prep = g.get("prep")
+        if g.get("mob") and not prep:
+            pos = m.end("mob") if m.end("mob") > m.start() else m.end()
+            continue  # a month name alone ("May") needs a preposition to be a date
+        if g.get("year") and _year_is_quantity(text, m):
+            continue
+        if prep and g.get("year") and _norm(prep) in ("on", "between"):
+            pass
+        end = m.end()
+        try:
+            span = _resolve_core(g, published, None)
+        except ValueError:
+            continue
+        # a range of two dates: "from January 2022 to September 2024", "between 16 and 23 April"
+        j = _DATE_JOIN.match(text, end)
+        if j is not None:
+            join = j.group("join").lower()
+            opened = _norm(prep) if prep else None
+            allowed = join != "and" or opened == "between"
+            if join in ("to", "until", "till", "through") and opened not in ("from", "between", None):
+                allowed = False
+            m2 = _DATE_CORE.match(text, j.end()) if allowed else None
+            if m2 is not None and not m2.group("mob") and not m2.group("vg"):
+                g2 = m2.groupdict()
+                if not (g2.get("year") and _year_is_quantity(text, m2)):
+                    try:
+                        span2 = _resolve_core(g2, published, None)
+                        hint = _explicit_year(g2)
+                        if _explicit_year(g) is None and hint is not None:
+                            span = _resolve_core(g, published, hint)
+                    except ValueError:
+                        span2 = (None, None)
+                    if span[0] is not None and span2[1] is not None and span[0] <= span2[1]:
+                        span = (span[0], span2[1])
+                        end = m2.end()
+                        prep = None if opened in ("from", "between") else prep
+                        pos = end
+        span = _apply_prep(span, prep, published)
+        out.append(DateMention(m.start(), end, text[m.start() : end], span[0], span[1]))
+    return out
+
+
+def resolve_date_expression(expr: str, published: date | None) -> tuple[date | None, date | None]:
+    """The day range of one date expression already found; dateparser only for forms the grammar lacks."""
+    try:
+        published = _as_date(published)
+        if not isinstance(expr, str) or not expr.strip():
+            return None, None
+        mentions = _find_dates(expr, published)
+        if mentions:
+            best = max(mentions, key=lambda d: d.end - d.start)
+            return best.start_date, best.end_date
+        return _dateparser_fallback(expr, published)
+    except Exception:
+        return None, None
+
+
+def _dateparser_fallback(expr: str, published: date | None) -> Span:
+    if not _DATEISH.search(expr) or len(expr) > 80:
+        return None, None
+    if published is None and not _DATE_YEAR_IN.search(expr):
+        return None, None  # relative to nothing: unanchored
+    from dateparser.date import DateDataParser  # imported late: slow to load, rarely needed
+
+    settings: dict[str, object] = {"PREFER_DATES_FROM": "current_period", "STRICT_PARSING": False}
+    if published is not None:
+        settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
+    else:
+        settings["REQUIRE_PARTS"] = ["year"]
+    data = DateDataParser(languages=["en"], settings=settings).get_date_data(expr)
+    if data is None or data.date_obj is None:
+        return None, None
+    d = data.date_obj.date()
+    period = getattr(data, "period", "day") or "day"
+    if period == "year":
+        return date(d.year, 1, 1), date(d.year, 12, 31)
+    if period == "month":
+        return _month_range(d.year, d.month, d.month)
+    if period == "week":
+        return _week_of(d)
+    return d, d
