@@ -11,6 +11,10 @@ comparison needs is kept in a small signature (``Signature.to_bytes``) that
 the store keeps per document, so a grouper can be rebuilt from stored
 signatures without the texts.
 
+When a new document matches documents of two stories, it links them: the
+stories merge under the id of the older one (``pop_merges`` tells the store
+which ids went away), so the grouping does not depend on arrival order.
+
 A document joins an earlier one when one of these rules holds (``RULES``):
 
 * near-duplicate: word-trigram Jaccard ≥ 0.30 (MinHash estimate), and dates
@@ -296,10 +300,12 @@ class StoryGrouper:
     entries: dict[str, _Entry] = field(default_factory=dict)
     stories: dict[str, list[str]] = field(default_factory=dict)
     reasons: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc → (rule, matched doc)
+    merges: dict[str, str] = field(default_factory=dict)  # merged story → surviving story
 
     def __post_init__(self) -> None:
         from datasketch import MinHashLSH
 
+        self._order: dict[str, int] = {}
         self._lsh = MinHashLSH(threshold=LSH_SHINGLE_THRESHOLD, num_perm=SHINGLE_PERM)
         # language → anchor hash → documents; only read for other languages.
         self._anchor_index: dict[str, dict[int, list[str]]] = {}
@@ -324,21 +330,40 @@ class StoryGrouper:
         entry = _Entry(doc_id, "", sig, published, frozenset(via))
         if story_id is None:
             best: tuple[float, _Entry, str] | None = None
+            matched: set[str] = set()
             for cand_id in self._candidates(entry):
                 old = self.entries[cand_id]
                 m = match(entry, old)
-                if m and (best is None or m[1] > best[0]):
-                    best = (m[1], old, m[0])
+                if m:
+                    matched.add(old.story_id)
+                    if best is None or m[1] > best[0]:
+                        best = (m[1], old, m[0])
             if best is not None:
-                story_id = best[1].story_id
                 self.reasons[doc_id] = (best[2], best[1].doc_id)
+                # The document links stories: they become one, under the oldest story's id.
+                story_id = min(matched, key=self._order.__getitem__)
+                for other in sorted(matched - {story_id}, key=self._order.__getitem__):
+                    self._merge(other, story_id)
             else:
                 story_id = self.story_id_for(doc_id)
         entry.story_id = story_id
         self.entries[doc_id] = entry
+        if story_id not in self.stories:
+            self._order[story_id] = len(self._order)
         self.stories.setdefault(story_id, []).append(doc_id)
         self._index(entry)
         return story_id
+
+    def _merge(self, source: str, target: str) -> None:
+        for d in self.stories.pop(source):
+            self.entries[d].story_id = target
+            self.stories[target].append(d)
+        self.merges[source] = target
+
+    def pop_merges(self) -> dict[str, str]:
+        """Stories merged since the last call (old id → surviving id), for the store to follow."""
+        out, self.merges = self.merges, {}
+        return out
 
     def _candidates(self, entry: _Entry) -> list[str]:
         from datasketch import MinHash
@@ -376,6 +401,7 @@ class StoryGrouper:
                 index.setdefault(h, []).append(entry.doc_id)
 
     def story_of(self, doc_id: str) -> str | None:
+        """The document's current story (it changes only when a later document merges two)."""
         e = self.entries.get(doc_id)
         return e.story_id if e else None
 

@@ -35,15 +35,14 @@ MONTHS: dict[str, int] = {
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 #: "VILNIUS, June 27 (Reuters) -", "(Kyiv, January 31, 2023) –", "Geneva, 2 December 2015 —",
 #: "STOCKHOLM, April 1. /TASS/." – a place, then a day and month, maybe a year.
+_PLACE = r"\(?[A-ZÀ-ÝА-Я][\w'’.-]+(?: [A-ZÀ-ÝА-Я][\w'’.-]+){0,2}"
 _DATELINE_MDY = re.compile(
-    rf"^\(?[A-Z][\w'’.\- ]{{1,40}},?\s+(?P<month>{_MONTH_RE})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
-    rf"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?",
-    re.IGNORECASE,
+    rf"^{_PLACE},?\s+(?P<month>(?i:{_MONTH_RE}))\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
 )
 _DATELINE_DMY = re.compile(
-    rf"^\(?[A-Z][\w'’.\- ]{{1,40}},?\s+(?P<day>\d{{1,2}})\.?\s+(?P<month>{_MONTH_RE})\.?"
-    rf"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?",
-    re.IGNORECASE,
+    rf"^{_PLACE},?\s+(?P<day>\d{{1,2}})\.?\s+(?P<month>(?i:{_MONTH_RE}))\.?"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
 )
 #: How far into the text a dateline may stand (after a headline and a byline).
 DATELINE_LINES = 6
@@ -171,16 +170,16 @@ CREDIT_PATTERNS: tuple[str, ...] = (
     r"\b[A-ZÄÖÅ]{3,}/{A}\b",  # DEMOKRAATTI/STT
     r"//\s*{A}\b",  # (Reporting by … // REUTERS)
     r"(?:^|[\s,.])[-–—]\s*{A}\s*(?:[.,;:\n]|$)",  # MOSCOW, March 18 - RIA Novosti.   … — Reuters
-    r"\b(?:with reference to|referring to|citing|according to|quoting|reported by|as reported by|"
+    r"\b(?i:with reference to|referring to|citing|according to|quoting|reported by|as reported by|"
     r"reports|reported|writes|wrote|informs|via|source|sources|credit|courtesy of)\s*:?\s+(?:the\s+)?{A}\b",
     r"\b{A}(?:\s+news\s+agency|\s+agency)?\s+(?:reports|reported|writes|wrote|informs|informed|said|says|"
     r"has learned|learned|could not|was unable|were unable|cannot|can't|has seen|reviewed|contacted)\b",
-    r"\b(?:told|telling|in an interview with|speaking to|spoke to|comment (?:to|for|from)|"
+    r"\b(?i:told|telling|in an interview with|speaking to|spoke to|comment (?:to|for|from)|"
     r"comment from|statement to)\s+(?:the\s+)?{A}\b",
     r"(?:^|\n)\s*By\s+{A}\b",  # By IANS | Updated …
     r"(?:^|\n)\s*Source\s*:\s*{A}\b",
     # Russian, Ukrainian, Polish, German credits
-    r"(?:сообщает|сообщило|передает|передаёт|пишет|повідомляє|пише|со ссылкой на|з посиланням на|"
+    r"(?i:сообщает|сообщило|передает|передаёт|пишет|повідомляє|пише|со ссылкой на|з посиланням на|"
     r"по данным|за даними|informuje|podaje|według|za agencją|berichtet|meldet|unter Berufung auf|laut)\s+{A}\b",
 )
 
