@@ -125,9 +125,10 @@ _STOP_WORDS = frozenset(
     into onto over under above below between among across through during before after since until
     till about around against within without via while when where whereas if because so also only
     just even still already yet again ago later earlier then now year years month months week weeks
-    day days""".split()
+    day days said says told say tell saw made took gave went came got left""".split()
 )
 # Units of time are not stop words for quantities ("20 years"), but are handled as nouns below.
+_COMPARATIVES = frozenset("higher lower greater larger bigger smaller fewer more less as".split())
 _TIME_NOUNS = frozenset("year years month months week weeks day days hour hours".split())
 
 _MONTHS = {
@@ -223,8 +224,8 @@ _NOISE = re.compile(
     r"|\+\d[\d \-().]{6,}\d"  # international phone numbers
     r"|\(\d{2,5}\)[ ]?\d[\d \-]{4,}\d"
     r"|\b\d{3}[-.]\d{3}[-.]\d{4}\b"
-    r"|\b\d{4}-\d{2}-\d{2}(?:T[\d:.+\-Z]*)?"  # ISO dates and timestamps
-    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"  # numeric dates
+    r"|(?<!\d)\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{1,2}:?\d{2})?)?"  # ISO dates
+    r"|\b\d{1,2}([./-])\d{1,2}\1\d{4}(?!\d)|\b\d{1,2}[./]\d{1,2}[./]\d{2}\b"  # numeric dates
     r"|\b\d{1,2}:\d{2}(?::\d{2})?\b"  # clock times
 )
 _MAX_BACK = 40
@@ -308,7 +309,12 @@ def _atom_at(text: str, m: re.Match[str]) -> _Num | None:
     start = m.start()
     if m.group("vague") is not None:
         low, high = _VAGUE[_norm(m.group("vague"))]
-        return _Num(start, m.end(), low, high, bare=False, vague=True)
+        end = m.end()
+        sm = _SCALE_AFTER.match(text, end)
+        if sm is not None and sm.group("scale") and not m.group("vague").lower().endswith("s"):
+            mult = _SCALE_WORDS[sm.group("scale").lower()]
+            low, high, end = low * mult, (high + 1) * mult - 1, sm.end()  # "several hundred thousand"
+        return _Num(start, end, low, high, bare=False, vague=True)
     if m.group("words") is not None:
         parsed = _parse_words(text, start, m.end())
         if parsed is None:
@@ -378,6 +384,7 @@ def _unit_after(text: str, pos: int, allow_of: bool) -> tuple[str | None, int]:
         if om is not None:
             p = om.end()
     words: list[tuple[str, int]] = []
+    originals: list[str] = []
     q = p
     while len(words) < 4:
         nm = _NOUN.match(text, q)
@@ -387,6 +394,7 @@ def _unit_after(text: str, pos: int, allow_of: bool) -> tuple[str | None, int]:
         if w in _STOP_WORDS and w not in _TIME_NOUNS and w not in _UNIT_NOUN:
             break
         words.append((w, nm.end()))
+        originals.append(nm.group("w"))
         q = nm.end()
         if w in _TIME_NOUNS:
             break
@@ -401,18 +409,17 @@ def _unit_after(text: str, pos: int, allow_of: bool) -> tuple[str | None, int]:
         if base in _UNIT_NOUN:
             return _UNIT_NOUN[base], wend
     run: list[tuple[str, int]] = []
-    for w, wend in words:
-        if w.endswith(("ed", "ing")) and run:
-            break
-        if w.endswith(("ed", "ing", "ly")):
-            if not run:
-                return None, pos
-        run.append((w, wend))
+    for (w, wend), orig in zip(words, originals, strict=True):
+        if w.endswith(("ed", "ing", "ly")) or w in _COMPARATIVES:
+            break  # a verb or adverb ends the noun phrase: "15 voted against", "three times higher"
+        if not (orig.isupper() and len(orig) > 1):  # acronyms modify the noun ("five EU member states")
+            run.append((w, wend))
         if w in _TIME_NOUNS:
             break
     if not run:
         return None, pos
-    w, wend = run[-1]
+    plural = [(w, e) for w, e in run if w.endswith("s") and not w.endswith("ss")]
+    w, wend = plural[0] if plural else run[-1]  # "600 concrete bunkers", "two member states told"
     if len(w) < 2:
         return None, pos
     return w, wend
@@ -698,8 +705,9 @@ def _m(name: str) -> str:
 _S = r"[ \t\u00a0\u202f]+"
 _SO = r"[ \t\u00a0\u202f]*"
 _CORE = (
-    rf"(?P<iso>(?P<iso_y>{_YEAR_RE})-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d))(?:T[\d:.+\-Z]*)?(?!\d)"
-    rf"|(?P<num>(?P<num_d>[0-3]?\d)[./](?P<num_m>[01]?\d)[./](?P<num_y>{_YEAR_RE}))(?!\d)"
+    rf"(?P<iso>(?P<iso_y>{_YEAR_RE})-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d))"
+    r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{1,2}:?\d{2})?)?(?!\d)"
+    rf"|(?P<num>(?P<num_d>[0-3]?\d)(?P<num_sep>[./-])(?P<num_m>[01]?\d)(?P=num_sep)(?P<num_y>{_YEAR_RE}))(?!\d)"
     rf"|(?P<drm>(?P<drm_d1>{_DAY_RE}){_SO}(?:-|–|—|(?i:to|and)\b){_SO}(?P<drm_d2>{_DAY_RE}){_S}(?:of{_S})?"
     rf"{_m('drm_m')}(?:,?{_S}(?P<drm_y>{_YEAR_RE}))?)(?!\d)"
     rf"|(?P<mdr>{_m('mdr_m')}{_S}(?P<mdr_d1>{_DAY_RE}){_SO}[-–—]{_SO}(?P<mdr_d2>{_DAY_RE})"
@@ -827,9 +835,13 @@ def _resolve_core(g: dict[str, str | None], published: date | None, year_hint: i
     if g.get("yr"):
         y1 = int(g["yr_y1"])  # type: ignore[arg-type]
         raw2 = g["yr_y2"] or ""
+        if len(raw2) == 2 and int(raw2) <= y1 % 100:
+            if 1 <= int(raw2) <= 12:
+                return _month_range(y1, int(raw2), int(raw2))  # "2025-05": a year and a month
+            return date(y1, 1, 1), date(y1, 12, 31)
         y2 = int(raw2) if len(raw2) == 4 else (y1 // 100) * 100 + int(raw2)
         if y2 < y1:
-            y2 += 100
+            return date(y1, 1, 1), date(y1, 12, 31)
         return date(y1, 1, 1), date(y2, 12, 31)
     if g.get("dec"):
         y = int(g["dec_y"])  # type: ignore[arg-type]
