@@ -183,3 +183,11 @@ def test_one_document_with_a_plan_and_an_outcome_is_not_drift():
     planned = rec("A", "FIN", "production", modality="planned")
     done = rec("A", "FIN", "production", modality="actual")
     assert modality_drift([planned, done]) == []
+
+
+def test_modality_drift_without_publication_dates_is_low():
+    planned = rec("A", "FIN", "production", modality="planned", story="s-1", published=None)
+    done = rec("B", "FIN", "production", modality="actual", story="s-2", published=None)
+    (c,) = modality_drift([planned, done])
+    assert c.severity == "low"
+    assert "written at different times" in c.explanation

@@ -404,8 +404,9 @@ def _quoted(holders: Iterable[ClaimRecord], fname: str) -> str:
 def modality_drift(claims: list[ClaimRecord]) -> list[Conflict]:
     """Some reports give as done what others give as planned or considered (one fact key).
 
-    When every "done" report was published after every "planned" one the
-    plan may simply have been carried out, so the conflict is kept but low.
+    Plans normally become outcomes, so drift between stories is low unless
+    publication dates show an outcome reported no later than a report of it
+    as a plan (medium); copies of one story that disagree are high.
     """
     out = []
     for fid, recs in sorted(partition(active(claims), lambda r: fact_key(r.claim)).items()):
@@ -417,8 +418,10 @@ def modality_drift(claims: list[ClaimRecord]) -> list[Conflict]:
         same_story = bool({r.story_key for r in actual} & {r.story_key for r in other})
         pub_a = [r.published for r in actual if r.published]
         pub_o = [r.published for r in other if r.published]
-        progression = bool(pub_a and pub_o and len(pub_a) == len(actual) and len(pub_o) == len(other) and min(pub_a) > max(pub_o))
-        case = "same_story" if same_story else ("progression" if progression else "overlapping")
+        # Medium only on evidence: an outcome reported before (or the day of) a report of it as a plan.
+        overlapping = bool(pub_a and pub_o and min(pub_a) <= max(pub_o))
+        proven = bool(pub_a and pub_o and len(pub_a) == len(actual) and len(pub_o) == len(other) and not overlapping)
+        case = "same_story" if same_story else ("overlapping" if overlapping else "progression")
         claim = recs[0].claim
         names = _names(claim)
         noun = phrases.activity_noun(str(claim.predicate), claim.stage, names["weapon"], names["counterpart"], claim.treaty)
@@ -427,7 +430,13 @@ def modality_drift(claims: list[ClaimRecord]) -> list[Conflict]:
         how = " or ".join(phrases.MODALITY_DESCRIPTIONS.get(m, m) for m in modalities)
         verb_a = "reports" if len(actual_docs) == 1 else "report"
         verb_o = "reports" if len({r.document_id for r in other}) == 1 else "report"
-        tail = ", perhaps because the plan has since been carried out" if case == "progression" else ""
+        tail = ""
+        if case == "progression":
+            tail = (
+                ", perhaps because the plan has since been carried out"
+                if proven
+                else ", which may only reflect reports written at different times"
+            )
         explanation = (
             f"{sources_label(actual)} {verb_a} {subject} {phrases.MODALITY_DESCRIPTIONS['actual']}, "
             f"while {sources_label(other)} {verb_o} it {how}{tail}."
