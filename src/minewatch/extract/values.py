@@ -218,10 +218,11 @@ _NOUN = re.compile(rf"(?:{_WS}+|-)(?P<w>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*
 _OF = re.compile(rf"{_WS}+of(?={_WS})")
 _UNIT_BIGRAMS = {k for k in _UNIT_NOUN if " " in k}
 _KNOWN_UNITS = frozenset(_UNIT_NOUN.values()) | frozenset(_MEASURE.values())
-_NOISE = re.compile(
-    r"(?:https?://|www\.)\S+"  # addresses carry digits that are not values
-    r"|[\w.+-]+@[\w-]+\.[\w.]+"
-    r"|\+\d[\d \-().]{6,}\d"  # international phone numbers
+#: Addresses carry digits that are not values; looked for only when a marker is in the text.
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+")
+#: Digit runs that are not values, tried only where a digit run (or a "+" or "(" before one) starts.
+_NOISE_AT = re.compile(
+    r"\+\d[\d \-().]{6,}\d"  # international phone numbers
     r"|\(\d{2,5}\)[ ]?\d[\d \-]{4,}\d"
     r"|\b\d{3}[-.]\d{3}[-.]\d{4}\b"
     r"|(?<!\d)\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{1,2}:?\d{2})?)?"  # ISO dates
@@ -450,8 +451,17 @@ def find_values(text: str) -> list[ValueMention]:
         return []
 
 
-def _noise_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _NOISE.finditer(text)]
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    if "://" not in text and "www." not in text and "@" not in text:
+        return []
+    return [(u.start(), u.end()) for u in _URLISH.finditer(text)]
+
+
+_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+#: Lower-cased words a number or a vague magnitude can start with.
+_VALUE_START_WORDS = frozenset(
+    [w for w in _SPELLED] + ["a", "an", "half"] + [p.split()[0] for p in _VAGUE]
+)
 
 
 def _in_spans(spans: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -462,34 +472,54 @@ def _find_values(text: str) -> list[ValueMention]:
     if not isinstance(text, str) or not text:
         return []
     out: list[ValueMention] = []
-    noise = _noise_spans(text)
+    noise = _url_spans(text)
     pos = 0
-    n = len(text)
-    while pos < n:
-        m = _ATOM.search(text, pos)
+    # Scanning tokens and trying the grammar only where a number can start is several times faster
+    # than letting the regex engine try every alternative at every character.
+    for tok in _TOKEN.finditer(text):
+        s = tok.start()
+        if s < pos:
+            continue
+        if text[s].isdigit():
+            nm = _NOISE_AT.match(text, s)
+            if nm is None and s > 0 and text[s - 1] in "+(":
+                nm = _NOISE_AT.match(text, s - 1)
+            if nm is not None:
+                pos = nm.end()
+                continue
+        elif tok.group(0).lower() not in _VALUE_START_WORDS:
+            continue
+        m = _ATOM.match(text, s)
         if m is None:
-            break
+            continue
         num = _atom_at(text, m)
         if num is None:
             pos = m.end()
             continue
-        mention, next_pos = _build(text, num, m, noise)
+        mention, next_pos = _build(text, num, m, noise, out[-1].end if out else 0)
         if mention is not None:
             out.append(mention)
         pos = max(next_pos, num.start + 1)
     return out
 
 
-def _build(text: str, num: _Num, m: re.Match[str], noise: list[tuple[int, int]]) -> tuple[ValueMention | None, int]:
-    """Grow one number into a mention: currency, modifiers, range, unit.  Returns (mention, resume position)."""
+def _build(
+    text: str, num: _Num, m: re.Match[str], noise: list[tuple[int, int]], floor: int
+) -> tuple[ValueMention | None, int]:
+    """Grow one number into a mention: currency, modifiers, range, unit.  Returns (mention, resume position).
+
+    ``floor`` is the end of the previous mention: what lies before it is not this number's to take.
+    """
     is_digits = m.group("digits") is not None
     raw_end = m.end() if is_digits else num.end
     skip: tuple[ValueMention | None, int] = (None, num.end)
     if _in_spans(noise, num.start, raw_end):
         return skip
     cb = _currency_before(text, num.start)
+    if cb is not None and cb[1] < floor:
+        cb = None
     if is_digits:
-        if cb is None and _is_attached(text, num, raw_end):
+        if cb is None and _is_attached(text, num, num.end if num.abbr else raw_end):
             return skip
         if _TIME_AFTER.match(text, raw_end):
             return skip
@@ -546,13 +576,16 @@ def _build(text: str, num: _Num, m: re.Match[str], noise: list[tuple[int, int]])
     bound: str | None = None
     mod_start = start
     if is_range and opener is not None:
-        mod_start = start - len(opener.group(0))
+        mod_start = max(floor, start - len(opener.group(0)))
     else:
         window = text[max(0, start - _MAX_BACK) : start]
         pm = _PREFIX_MOD.search(window)
-        if pm is not None:
+        if pm is not None and start - (len(window) - pm.start("mod")) >= floor:
             bound = _PREFIX_BOUND[_norm(pm.group("mod"))]
             mod_start = start - (len(window) - pm.start("mod"))
+
+    if bound is None and text.startswith("+", end) and not text[end + 1 : end + 2].isdigit():
+        bound, end = "at_least", end + 1  # "1,000+"
 
     kind = "money" if currency else "quantity"
     unit: str | None = None
@@ -705,7 +738,7 @@ def _m(name: str) -> str:
 _S = r"[ \t\u00a0\u202f]+"
 _SO = r"[ \t\u00a0\u202f]*"
 _CORE = (
-    rf"(?P<iso>(?P<iso_y>{_YEAR_RE})-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d))"
+    rf"(?P<iso>(?P<iso_y>{_YEAR_RE})(?P<iso_sep>[-/.])(?P<iso_m>[01]?\d)(?P=iso_sep)(?P<iso_d>[0-3]?\d))"
     r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{1,2}:?\d{2})?)?(?!\d)"
     rf"|(?P<num>(?P<num_d>[0-3]?\d)(?P<num_sep>[./-])(?P<num_m>[01]?\d)(?P=num_sep)(?P<num_y>{_YEAR_RE}))(?!\d)"
     rf"|(?P<drm>(?P<drm_d1>{_DAY_RE}){_SO}(?:-|–|—|(?i:to|and)\b){_SO}(?P<drm_d2>{_DAY_RE}){_S}(?:of{_S})?"
@@ -721,7 +754,7 @@ _CORE = (
     rf"|(?P<py>(?P<py_part>(?i:{_YEAR_PART_ALT}|{_SEASON_ALT}))(?:{_S}|-)(?:of{_S})?(?P<py_y>{_YEAR_RE})(?!\d))"
     rf"|(?P<sr>(?i:(?:the{_S})?(?P<sr_s>{_SEASON_ALT}){_S}(?:of{_S})?(?P<sr_rel>this|last|next){_S}year"
     rf"|(?P<sr_rel2>earlier{_S}this|later{_S}this|this|last|next){_S}(?P<sr_s2>{_SEASON_ALT}))\b)"
-    rf"|(?P<yr>(?P<yr_y1>{_YEAR_RE}){_SO}(?:-|–|—|/){_SO}(?P<yr_y2>(?:19|20)?\d{{2}})(?![\d%]))"
+    rf"|(?P<yr>(?P<yr_y1>{_YEAR_RE}){_SO}(?:-|–|—|/){_SO}(?P<yr_y2>(?:19|20)?\d{{2}})(?![\d%]|[-/.]\d))"
     rf"|(?P<dec>(?:the{_S})?(?P<dec_y>(?:19|20)\d0)['’]?s)\b"
     rf"|(?P<year>(?<![\w$€£¥₴₽.,/#-]){_YEAR_RE})(?![\d%]|[.,]\d|-\d|[^\W\d_])"
     rf"|(?P<mo>(?P<mo_rel>(?i:last|next|this|{_MONTH_PART_ALT}))(?:{_S}|-){_m('mo_m')})\b"
@@ -739,11 +772,22 @@ _DATE = re.compile(
 )
 _DATE_CORE = re.compile(rf"(?:{_CORE})")
 _DATE_JOIN = re.compile(rf"{_SO}(?P<join>-|–|—|(?i:to|until|till|through|and)\b){_SO}")
-_URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+")
 _DATE_YEAR_IN = re.compile(_YEAR_RE)
-_DATEISH = re.compile(
-    rf"\d|(?i:{_alternation(list(_MONTHS) + list(_WEEKDAYS))}|today|tomorrow|yesterday|week|month|year)"
+#: Words a date expression can start with (lower-cased), and names that must be capitalised.
+_DATE_START_WORDS = frozenset(
+    {p.split()[0] for p in _PREPOSITIONS}
+    | {p.split()[0] for p in list(_YEAR_PARTS) + list(_MONTH_PARTS)}
+    | set(_SEASONS)
+    | set("this last next past previous coming current earlier later yesterday today tomorrow tonight".split())
+    | set("the in over during within q h a an".split())
+    | {w for w, (_, k) in _SPELLED.items() if k in ("unit", "ten")}
 )
+_DATE_START_CASED = frozenset(
+    [m.capitalize() for m in _MONTHS] + [m.upper() for m in _MONTHS]
+    + [d.capitalize() for d in _WEEKDAYS] + [d.upper() for d in _WEEKDAYS]
+)
+_LEFTOVER = re.compile(r"[^\W_]")  # anything but punctuation left around the grammar's match
+_DATEISH = re.compile(rf"\d|\b(?i:{_alternation(list(_MONTHS) + list(_WEEKDAYS))})\b")
 
 Span = tuple[date | None, date | None]
 
@@ -979,13 +1023,19 @@ def _as_date(published: date | datetime | None) -> date | None:
 def _find_dates(text: str, published: date | None) -> list[DateMention]:
     if not isinstance(text, str) or not text:
         return []
-    urls = [(u.start(), u.end()) for u in _URLISH.finditer(text)] if ("://" in text or "www." in text or "@" in text) else []
+    urls = _url_spans(text)
     out: list[DateMention] = []
     pos = 0
-    while True:
-        m = _DATE.search(text, pos)
+    for tok in _TOKEN.finditer(text):
+        s = tok.start()
+        if s < pos:
+            continue
+        w = tok.group(0)
+        if not (w[0].isdigit() or w in _DATE_START_CASED or w.lower() in _DATE_START_WORDS):
+            continue
+        m = _DATE.match(text, s)
         if m is None:
-            break
+            continue
         pos = m.end()
         if urls and _in_spans(urls, m.start(), m.end()):
             continue
@@ -1039,10 +1089,13 @@ def resolve_date_expression(expr: str, published: date | None) -> tuple[date | N
         if not isinstance(expr, str) or not expr.strip():
             return None, None
         mentions = _find_dates(expr, published)
-        if mentions:
-            best = max(mentions, key=lambda d: d.end - d.start)
+        best = max(mentions, key=lambda d: d.end - d.start) if mentions else None
+        if best is not None and not _LEFTOVER.search(expr[: best.start] + " " + expr[best.end :]):
             return best.start_date, best.end_date
-        return _dateparser_fallback(expr, published)
+        parsed = _dateparser_fallback(expr, published)
+        if parsed != (None, None) or best is None:
+            return parsed
+        return best.start_date, best.end_date
     except Exception:
         return None, None
 
