@@ -38,6 +38,15 @@ class ClaimRecord:
     #: Wire agencies the document was attributed to (``document.via``); optional, names the story in explanations.
     via: list[str] = field(default_factory=list)
 
+    #: ``claim.id`` and ``fact_key(claim)``, hashed once here because groups sort and compare by them
+    #: many times; not init arguments, so ``dataclasses.replace(record, claim=…)`` recomputes them.
+    claim_id: str = field(init=False, repr=False, compare=False)
+    fact_id: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.claim_id = self.claim.id
+        self.fact_id = fact_key(self.claim)
+
     @property
     def story_key(self) -> str:
         """A document without a story is a story of its own when counting independent sources."""
@@ -78,13 +87,13 @@ def active(records: Iterable[ClaimRecord]) -> list[ClaimRecord]:
     for r in records:
         if r.review == REJECTED:
             continue
-        seen[r.claim.id] = r
+        seen[r.claim_id] = r
     return sorted(seen.values(), key=record_order)
 
 
 def record_order(r: ClaimRecord) -> tuple[Any, ...]:
     """Earliest publication first, undated last, then by ids: explanations read in reporting order."""
-    return (r.published is None, r.published or date.min, r.document_id, r.claim.id)
+    return (r.published is None, r.published or date.min, r.document_id, r.claim_id)
 
 
 def partition(records: Iterable[ClaimRecord], key: Any) -> dict[Any, list[ClaimRecord]]:

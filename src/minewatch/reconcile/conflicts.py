@@ -20,7 +20,6 @@ from minewatch.reconcile.base import (
     active,
     comparable,
     conflict_id,
-    fact_key,
     harmonise_dims,
     modality_class,
     overlaps,
@@ -170,7 +169,7 @@ def value_conflicts(claims: list[ClaimRecord]) -> list[Conflict]:
     compared for the same period, or between copies of one story.
     """
     out: list[Conflict] = []
-    for fid, recs in sorted(partition(active(claims), lambda r: fact_key(r.claim)).items()):
+    for fid, recs in sorted(partition(active(claims), lambda r: r.fact_id).items()):
         predicate = str(recs[0].claim.predicate)
         for fname in _fields_for(predicate):
             for mclass, crecs in sorted(partition(recs, lambda r: modality_class(r.claim.modality)).items()):
@@ -228,7 +227,7 @@ def _value_conflict(fid: str, fname: str, mclass: str, a: _Group, b: _Group, sam
         severity=SEVERITY[("value_contradiction", "same_story" if same_story else "across_stories")],
         actor_iso3=claim.actor.iso3,
         fact_id=fid,
-        claim_ids=sorted({r.claim.id for r in recs}),
+        claim_ids=sorted({r.claim_id for r in recs}),
         record=None,
         explanation=explanation,
         story_id=next((s for s in sorted(a.stories & b.stories) if not s.startswith("doc:")), None),
@@ -300,7 +299,7 @@ def _story_field_conflicts(sid: str, fname: str, families: dict[str, str], recs:
         per_doc: dict[str, set[_Tagged]] = {}
         holders: dict[tuple[str, _Tagged], list[ClaimRecord]] = {}
         for r, v in zip(grecs, values, strict=True):
-            t = _Tagged(fact_key(r.claim), v)
+            t = _Tagged(r.fact_id, v)
             per_doc.setdefault(r.document_id, set()).add(t)
             holders.setdefault((r.document_id, t), []).append(r)
         docs_by_sig: dict[frozenset[_Tagged], list[str]] = {}
@@ -349,8 +348,8 @@ def _unmatched(sa: frozenset[_Tagged], sb: frozenset[_Tagged]) -> tuple[list[_Ta
 
 
 def _story_conflict(sid: str, fname: str, family: str, actor_key: str, ka: str, kb: str, c: dict[str, Any]) -> Conflict:
-    a_recs = sorted({r.claim.id: r for r in c["a"]}.values(), key=record_order)
-    b_recs = sorted({r.claim.id: r for r in c["b"]}.values(), key=record_order)
+    a_recs = sorted({r.claim_id: r for r in c["a"]}.values(), key=record_order)
+    b_recs = sorted({r.claim_id: r for r in c["b"]}.values(), key=record_order)
     if record_order(b_recs[0]) < record_order(a_recs[0]):
         a_recs, b_recs = b_recs, a_recs
         c = {**c, "ta": c["tb"], "tb": c["ta"]}
@@ -376,7 +375,7 @@ def _story_conflict(sid: str, fname: str, family: str, actor_key: str, ka: str, 
         severity=SEVERITY[("value_contradiction", "same_story")],
         actor_iso3=claim.actor.iso3,
         fact_id=None,
-        claim_ids=sorted({r.claim.id for r in recs}),
+        claim_ids=sorted({r.claim_id for r in recs}),
         record=None,
         explanation=explanation,
         story_id=sid,
@@ -384,7 +383,7 @@ def _story_conflict(sid: str, fname: str, family: str, actor_key: str, ka: str, 
             "field": fname,
             "family": family,
             "weapons": sorted(w for w in c["weapons"] if w),
-            "fact_ids": sorted({fact_key(r.claim) for r in recs}),
+            "fact_ids": sorted({r.fact_id for r in recs}),
         },
     )
 
@@ -409,7 +408,7 @@ def modality_drift(claims: list[ClaimRecord]) -> list[Conflict]:
     as a plan (medium); copies of one story that disagree are high.
     """
     out = []
-    for fid, recs in sorted(partition(active(claims), lambda r: fact_key(r.claim)).items()):
+    for fid, recs in sorted(partition(active(claims), lambda r: r.fact_id).items()):
         actual = [r for r in recs if modality_class(r.claim.modality) == "actual"]
         actual_docs = {r.document_id for r in actual}
         other = [r for r in recs if r.document_id not in actual_docs]
@@ -448,7 +447,7 @@ def modality_drift(claims: list[ClaimRecord]) -> list[Conflict]:
                 severity=SEVERITY[("modality_drift", case)],
                 actor_iso3=claim.actor.iso3,
                 fact_id=fid,
-                claim_ids=sorted({r.claim.id for r in actual + other}),
+                claim_ids=sorted({r.claim_id for r in actual + other}),
                 record=None,
                 explanation=explanation,
                 detail={

@@ -20,7 +20,6 @@ from minewatch.reconcile.base import (
     Value,
     active,
     conflict_id,
-    fact_key,
     partition,
     record_order,
     value_of,
@@ -214,7 +213,7 @@ def record_conflicts(
         t = value_of(r.claim, "time")
         return t.key if t else None
 
-    groups = partition(recs, lambda r: (fact_key(r.claim), str(r.claim.modality), time_key(r), r.published if time_key(r) is None else None))
+    groups = partition(recs, lambda r: (r.fact_id, str(r.claim.modality), time_key(r), r.published if time_key(r) is None else None))
     for (fid, modality, tkey, _), grecs in sorted(groups.items(), key=lambda kv: repr(kv[0])):
         rep = grecs[0]
         claim = rep.claim
@@ -238,7 +237,7 @@ def record_conflicts(
                 severity=CHECK_SEVERITY[check],
                 actor_iso3=claim.actor.iso3,
                 fact_id=fid,
-                claim_ids=sorted({r.claim.id for r in grecs}),
+                claim_ids=sorted({r.claim_id for r in grecs}),
                 record=f.record,
                 explanation=explanation,
                 detail={"check": check},

@@ -19,7 +19,6 @@ from minewatch.reconcile.base import (
     ClaimRecord,
     Value,
     active,
-    fact_key,
     harmonise_dims,
     intersection,
     partition,
@@ -94,7 +93,7 @@ def build_fact(claims: list[ClaimRecord]) -> Fact | None:
     recs = active(claims)
     if not recs:
         return None
-    keys = {fact_key(r.claim) for r in recs}
+    keys = {r.fact_id for r in recs}
     if len(keys) != 1:
         raise ValueError(f"build_fact needs claims of one fact key, got {len(keys)}: {sorted(keys)[:5]}")
     (fid,) = keys
@@ -120,7 +119,7 @@ def build_fact(claims: list[ClaimRecord]) -> Fact | None:
         counterpart=_common_actor([r.claim.counterpart for r in recs if r.claim.counterpart]) if first.counterpart else None,
         polarity=str(first.polarity),
         modality=str(modality),
-        claim_ids=[r.claim.id for r in recs],
+        claim_ids=[r.claim_id for r in recs],
         document_ids=list(docs),
         story_ids=sorted({r.story_id for r in recs if r.story_id}),
         independent_sources=len({r.story_key for r in recs}),
@@ -150,7 +149,7 @@ def build_fact(claims: list[ClaimRecord]) -> Fact | None:
 
 def build_facts(claims: list[ClaimRecord]) -> list[Fact]:
     """Facts for a mixed group (a story, an actor), one per fact key, in id order."""
-    groups = partition(active(claims), lambda r: fact_key(r.claim))
+    groups = partition(active(claims), lambda r: r.fact_id)
     facts = [build_fact(g) for _, g in sorted(groups.items())]
     return [f for f in facts if f is not None]
 
