@@ -129,3 +129,10 @@ def test_fact_to_dict_is_json_ready():
     fact = build_fact([rec("A", money=eur(1, 2), time=year(2026))])
     text = json.dumps(fact.to_dict())  # type: ignore[union-attr]
     assert '"event_date": "2026-01-01"' in text
+
+
+def test_to_dict_can_cap_long_lists_of_a_widely_reported_fact():
+    fact = build_fact([rec(f"d{i}", "FIN", "production", story=f"s-{i}") for i in range(50)])
+    d = fact.to_dict(max_items=10)  # type: ignore[union-attr]
+    assert len(d["claim_ids"]) == len(d["sources"]) == 10
+    assert d["claim_count"] == d["document_count"] == d["independent_sources"] == 50

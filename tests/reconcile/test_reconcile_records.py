@@ -165,3 +165,13 @@ def test_one_conflict_per_check_whatever_the_grouping_and_order():
     assert [c.id for c in record_conflicts([b, a], fin_apmbc(), [])] == [together[0].id]
     assert record_conflicts([a, b], list(reversed(fin_apmbc())), [])[0].id == together[0].id
     assert record_conflicts([joining("A", time=year(2011), review="rejected")], fin_apmbc(), []) == []
+
+
+def test_ratification_reported_for_a_state_that_only_signed():
+    events = [event("APMBC", "MHL", "signature", "1997-12-04", "https://records.example/mhl-signature")]
+    claim = rec("A", "MHL", "treaty_joining", stage="ratified", treaty="APMBC", weapon=None, modality="actual")
+    (c,) = record_conflicts([claim], events, [])
+    assert c.severity == "medium" and c.record["action"] == "signature"  # type: ignore[index]
+    assert "no instrument of ratification or accession" in c.explanation
+    signed = rec("A", "MHL", "treaty_joining", stage="signed", treaty="APMBC", weapon=None, modality="actual")
+    assert record_conflicts([signed], events, []) == []

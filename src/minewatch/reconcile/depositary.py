@@ -52,6 +52,7 @@ JOINING_STAGE_PRIMARY: dict[str | None, tuple[str, ...]] = {
 CHECK_SEVERITY = {
     "joining_date": "medium",
     "joining_without_record": "high",
+    "joining_only_signed": "medium",
     "joining_denied": "high",
     "party_after_withdrawal": "high",
     "withdrawal_too_early": "high",
@@ -312,6 +313,23 @@ def _check_joining(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable
                 "joining_without_record",
                 {"treaty": state.treaty, "iso3": state.iso3, "action": None, "date": None, "source_url": None},
                 f"the depositary record of {treaty} holds no signature or instrument of {name}",
+            )
+        )
+        return out
+    signature = state.first(["signature"])
+    if (
+        modality == "actual"
+        and stage in ("ratified", "acceded", "in_force")
+        and signature is not None
+        and not state.deposits
+        and law.records_complete(state.treaty)
+    ):
+        out.append(
+            _Finding(
+                "joining_only_signed",
+                signature.as_record(),
+                f"the depositary record has {phrases.possessive(name)} signature of {signature.date.isoformat()} "
+                f"and no instrument of ratification or accession",
             )
         )
         return out

@@ -55,7 +55,12 @@ class Fact:
     speakers: list[str] = field(default_factory=list)
     confidence: float = 0.0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, max_items: int | None = None) -> dict[str, Any]:
+        """JSON-ready; ``max_items`` caps the id and source lists of widely reported facts (counts stay exact)."""
+
+        def cap(items: list[Any]) -> list[Any]:
+            return list(items) if max_items is None else list(items[:max_items])
+
         return {
             "id": self.id,
             "actor": self.actor.to_dict(),
@@ -67,9 +72,11 @@ class Fact:
             "polarity": str(self.polarity),
             "modality": str(self.modality),
             "modalities": dict(self.modalities),
-            "claim_ids": list(self.claim_ids),
-            "document_ids": list(self.document_ids),
-            "story_ids": list(self.story_ids),
+            "claim_ids": cap(self.claim_ids),
+            "document_ids": cap(self.document_ids),
+            "story_ids": cap(self.story_ids),
+            "claim_count": len(self.claim_ids),
+            "document_count": len(self.document_ids),
             "independent_sources": self.independent_sources,
             "first_reported": _iso(self.first_reported),
             "last_reported": _iso(self.last_reported),
@@ -78,7 +85,7 @@ class Fact:
             "time": self.time.to_dict() if self.time else None,
             "event_date": _iso(self.event_date),
             "verified": self.verified,
-            "sources": [{**s, "published": _iso(s.get("published"))} for s in self.sources],
+            "sources": [{**s, "published": _iso(s.get("published"))} for s in cap(self.sources)],
             "speakers": list(self.speakers),
             "confidence": round(float(self.confidence), 3),
         }
