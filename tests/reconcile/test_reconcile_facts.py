@@ -136,3 +136,17 @@ def test_to_dict_can_cap_long_lists_of_a_widely_reported_fact():
     d = fact.to_dict(max_items=10)  # type: ignore[union-attr]
     assert len(d["claim_ids"]) == len(d["sources"]) == 10
     assert d["claim_count"] == d["document_count"] == d["independent_sources"] == 50
+
+
+def test_fact_survives_a_round_trip_through_its_dict():
+    import json
+
+    from minewatch.reconcile import Fact
+
+    fact = build_fact([
+        rec("A", "FIN", "transfer", weapon="mine", counterpart="UKR", money=eur(1, 5, "a few euros"), time=year(2026),
+            quantity=mines(10, 20), review="verified"),
+        rec("B", "FIN", "transfer", weapon="mine", counterpart="UKR", story="s-2", published=None),
+    ])
+    back = Fact.from_dict(json.loads(json.dumps(fact.to_dict())))  # type: ignore[union-attr]
+    assert back == fact

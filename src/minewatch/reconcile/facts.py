@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from minewatch.model import MODALITY_STRENGTH, Actor, DateRange, Money, Range
+from minewatch.model import MODALITY_STRENGTH, Actor, DateRange, Money, Range, _date
 from minewatch.reconcile.base import (
     REVIEWED_OK,
     ClaimRecord,
@@ -89,6 +89,37 @@ class Fact:
             "speakers": list(self.speakers),
             "confidence": round(float(self.confidence), 3),
         }
+
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Fact:
+        """The inverse of ``to_dict`` (the store keeps facts as their dict and rebuilds them for timelines)."""
+        return cls(
+            id=d["id"],
+            actor=Actor.from_dict(d["actor"]) or Actor("state", None, ""),
+            predicate=d["predicate"],
+            stage=d.get("stage"),
+            treaty=d.get("treaty"),
+            weapon=d.get("weapon"),
+            counterpart=Actor.from_dict(d.get("counterpart")),
+            polarity=d.get("polarity") or "affirmed",
+            modality=d.get("modality") or "actual",
+            claim_ids=list(d.get("claim_ids") or []),
+            document_ids=list(d.get("document_ids") or []),
+            story_ids=list(d.get("story_ids") or []),
+            independent_sources=int(d.get("independent_sources") or 0),
+            first_reported=_date(d.get("first_reported")),
+            last_reported=_date(d.get("last_reported")),
+            quantity=Range.from_dict(d.get("quantity")),
+            money=Money.from_dict(d.get("money")),
+            time=DateRange.from_dict(d.get("time")),
+            event_date=_date(d.get("event_date")),
+            verified=bool(d.get("verified")),
+            sources=[{**s, "published": _date(s.get("published"))} for s in d.get("sources") or []],
+            modalities=dict(d.get("modalities") or {}),
+            speakers=list(d.get("speakers") or []),
+            confidence=float(d.get("confidence") or 0.0),
+        )
 
 
 def _iso(d: date | None) -> str | None:
