@@ -175,3 +175,11 @@ def test_ratification_reported_for_a_state_that_only_signed():
     assert "no instrument of ratification or accession" in c.explanation
     signed = rec("A", "MHL", "treaty_joining", stage="signed", treaty="APMBC", weapon=None, modality="actual")
     assert record_conflicts([signed], events, []) == []
+
+
+def test_withdrawal_reported_for_a_state_that_never_joined():
+    (c,) = record_conflicts([withdrawal("A", "RUS", stage="decided")], fin_apmbc(), [])
+    assert c.severity == "medium" and "holds no instrument by which Russia joined it" in c.explanation
+    # records of the CCM are partial: absence proves nothing there
+    ccm = rec("A", "RUS", "treaty_withdrawal", stage="decided", treaty="CCM", weapon=None, modality="actual")
+    assert record_conflicts([ccm], fin_apmbc(), []) == []

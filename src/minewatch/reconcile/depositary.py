@@ -53,6 +53,7 @@ CHECK_SEVERITY = {
     "joining_date": "medium",
     "joining_without_record": "high",
     "joining_only_signed": "medium",
+    "withdrawal_by_non_party": "medium",
     "joining_denied": "high",
     "party_after_withdrawal": "high",
     "withdrawal_too_early": "high",
@@ -170,6 +171,8 @@ def index_events(events: Iterable[Any], iso3s: Iterable[str] | None = None) -> d
     wanted = set(iso3s) if iso3s is not None else None
     grouped: dict[tuple[str, str], list[Event]] = {}
     for raw in events:
+        if wanted is not None and (_ev(raw, "iso3") or _ev(raw, "state_iso3")) not in wanted:
+            continue  # cheap pre-filter: the store calls this once per touched fact
         e = Event.of(raw)
         if e is None or (wanted is not None and e.iso3 not in wanted):
             continue
@@ -370,9 +373,21 @@ def _check_joining(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable
 def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable[Any]) -> list[_Finding]:
     c = r.claim
     out: list[_Finding] = []
-    if str(c.polarity) == Polarity.NEGATED or c.stage not in ("notified", "effective"):
+    if str(c.polarity) == Polarity.NEGATED:
         return out
     modality = str(c.modality)
+    if not state.deposits and law.records_complete(state.treaty) and modality != "considered":
+        out.append(
+            _Finding(
+                "withdrawal_by_non_party",
+                {"treaty": state.treaty, "iso3": state.iso3, "action": None, "date": None, "source_url": None},
+                f"the depositary record of {phrases.treaty_name(state.treaty)} holds no instrument by which "
+                f"{_state_name(r, state)} joined it",
+            )
+        )
+        return out
+    if c.stage not in ("notified", "effective"):
+        return out
     if modality == "considered" or (c.stage == "notified" and modality != "actual"):
         return out
     treaty = phrases.treaty_name(state.treaty)
