@@ -163,7 +163,8 @@ _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 1
 
 _WS = r"[ \t\u00a0\u202f\u2009]"
 _DIGITS = (
-    r"(?<![\d])(?:\d{1,3}(?:,\d{3})+(?![\d])"
+    r"(?<![\d])(?:\d{1,3},\d{1,2}(?=[ \u00a0]?(?i:million|billion|trillion|thousand|mln|bln|mn|bn)\b)"
+    r"|\d{1,3}(?:,\d{3})+(?![\d])"
     r"|\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?![\d])(?!,\d)"
     r"|\d+)(?:\.\d+)?"
 )
@@ -179,11 +180,11 @@ _ATOM = re.compile(
     rf"|(?P<digits>{_DIGITS})"
 )
 _SCALE_AFTER = re.compile(
-    rf"(?i:{_WS}*(?P<scale>{_alternation(_SCALE_WORDS)})\b(?!-)"
+    rf"(?i:{_WS}*(?P<scale>{_alternation(_SCALE_WORDS)})\b"
     rf"|(?P<abbr>{_alternation(_ABBREV)})\b(?![.'’]\w)"
     rf"|{_WS}+(?P<spaced_abbr>mn|mln|bn|bln)\b)"
 )
-_RANGE_JOIN = re.compile(rf"{_WS}*(?P<join>-|–|—|(?i:to|and)\b){_WS}*")
+_RANGE_JOIN = re.compile(rf"{_WS}*(?P<join>-|–|—|(?i:to|and|or)\b){_WS}*")
 _SYMBOL_ALT = _alternation(_CUR_SYMBOL)
 _CODE_ALT = "|".join(sorted(_CUR_CODE, key=len, reverse=True))
 _CUR_BEFORE = re.compile(rf"(?:(?P<sym>{_SYMBOL_ALT})|\b(?P<code>{_CODE_ALT}))(?P<gap>{_WS}?)$")
@@ -212,11 +213,13 @@ _MONTH_NAMES_ALT = _alternation([m.capitalize() for m in _MONTHS] + [m.upper() f
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_NAMES_ALT})\.?{_WS}+$")
 _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?{_WS}*(?:of{_WS}+)?(?:{_MONTH_NAMES_ALT})\b")
 _TIME_AFTER = re.compile(r"[:.]\d{2}\b|[ \u00a0]?(?i:[ap]\.m\.|[ap]m\b|h\b|hrs\b|o['’]clock)")
+_DAY_RANGE_TAIL = re.compile(rf"{_WS}*[-–—]{_WS}*\d{{1,2}}(?!\d)")
 _YEAR_RANGE_AFTER = re.compile(r"[-–—/](?:\d{2}|\d{4})(?!\d)")
 _CUR_PREFIX_AT = re.compile(rf"(?P<tok>{_SYMBOL_ALT}|\b(?:{_CODE_ALT})){_WS}?(?=\d)")
 _NOUN = re.compile(rf"(?:{_WS}+|-)(?P<w>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*)")
 _OF = re.compile(rf"{_WS}+of(?={_WS})")
 _UNIT_BIGRAMS = {k for k in _UNIT_NOUN if " " in k}
+_COUNT_UNITS = frozenset(_UNIT_NOUN.values())
 _KNOWN_UNITS = frozenset(_UNIT_NOUN.values()) | frozenset(_MEASURE.values())
 #: Addresses carry digits that are not values; looked for only when a marker is in the text.
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+")
@@ -302,6 +305,8 @@ def _parse_words(text: str, start: int, end: int) -> tuple[float, int] | None:
 
 
 def _parse_digits(s: str) -> float:
+    if re.fullmatch(r"\d+,\d{1,2}", s):
+        return float(s.replace(",", "."))  # "2,5 million": a decimal comma before a scale word
     return float(re.sub(r"[,\s\u00a0\u202f\u2009]", "", s))
 
 
@@ -489,6 +494,8 @@ def _find_values(text: str) -> list[ValueMention]:
                 continue
         elif tok.group(0).lower() not in _VALUE_START_WORDS:
             continue
+        if noise and _in_spans(noise, s, s + 1):
+            continue
         m = _ATOM.match(text, s)
         if m is None:
             continue
@@ -527,7 +534,8 @@ def _build(
         if _REFERENCE_BEFORE.search(before):
             return skip
         if num.bare and num.low <= 31 and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(text, raw_end)):
-            return skip
+            tail = _DAY_RANGE_TAIL.match(text, raw_end)
+            return (None, tail.end()) if tail is not None else skip  # "April 16-23": days
         if num.bare and 1900 <= num.low <= 2100:
             yr = _YEAR_RANGE_AFTER.match(text, raw_end)
             if yr is not None:
@@ -563,11 +571,10 @@ def _build(
                 currency = _CUR_SYMBOL[ca.group("sym")]
             end = ca.end()
 
-    if currency is None and num.abbr:
-        if num.abbr.lower() == "m" and not is_range:
-            value = _raw_value(text, m)  # "20m" without a currency is twenty metres
+    if currency is None and num.abbr and num.abbr.lower() == "m" and not is_range:
+        if _unit_after(text, end, allow_of=False)[0] not in _COUNT_UNITS:
+            value = _raw_value(text, m)  # "20m" is twenty metres, unless people or mines are counted
             return _finish(text, start, end, "quantity", value, value, "m", None), end
-        return skip
 
     if currency is None and num.bare and not is_range and 1900 <= num.low <= 2100:
         if _PREFIX_MOD.search(text[max(0, start - _MAX_BACK) : start]) is None and not _MEASURE_AFTER.match(text, end):
@@ -662,10 +669,12 @@ def _range_after(
     if num2 is None:
         return None
     if m2.group("digits") is not None:
-        if _is_attached(text, num2, m2.end()) or _TIME_AFTER.match(text, m2.end()):
+        if _is_attached(text, num2, num2.end if num2.abbr else m2.end()) or _TIME_AFTER.match(text, m2.end()):
             return None
     if num.bare and num2.bare and 1900 <= num.low <= 2100:
         return ("years", 0.0, num2.end, 0.0, None)
+    if num.bare and num2.bare and num2.low <= 31 and _MONTH_AFTER.match(text, num2.end):
+        return ("years", 0.0, num2.end, 0.0, None)  # "1-10 July": days of a month
     low = num.low
     raw2 = _raw_value(text, m2)
     if num2.scaled and not num.scaled and raw2 > 0 and num.low <= raw2:
@@ -785,6 +794,13 @@ _DATE_START_WORDS = frozenset(
 _DATE_START_CASED = frozenset(
     [m.capitalize() for m in _MONTHS] + [m.upper() for m in _MONTHS]
     + [d.capitalize() for d in _WEEKDAYS] + [d.upper() for d in _WEEKDAYS]
+)
+#: Frequent words that start a date only before another date word ("the end of", "in 2026", "as of").
+_FUNCTION_STARTS = frozenset({p.split()[0] for p in _PREPOSITIONS} | {"the", "a", "an", "in", "over", "within"})
+_AFTER_FUNCTION = (
+    (_DATE_START_WORDS - _FUNCTION_STARTS)
+    | {"the", "of", "from", "later", "to", "on", "in", "a", "an"}
+    | set("day days week weeks month months year years".split())
 )
 _LEFTOVER = re.compile(r"[^\W_]")  # anything but punctuation left around the grammar's match
 _DATEISH = re.compile(rf"\d|\b(?i:{_alternation(list(_MONTHS) + list(_WEEKDAYS))})\b")
@@ -1026,12 +1042,22 @@ def _find_dates(text: str, published: date | None) -> list[DateMention]:
     urls = _url_spans(text)
     out: list[DateMention] = []
     pos = 0
-    for tok in _TOKEN.finditer(text):
-        s = tok.start()
+    tokens = _TOKEN.findall(text)
+    starts = [t.start() for t in _TOKEN.finditer(text)] if tokens else []
+    for i, w in enumerate(tokens):
+        s = starts[i]
         if s < pos:
             continue
-        w = tok.group(0)
-        if not (w[0].isdigit() or w in _DATE_START_CASED or w.lower() in _DATE_START_WORDS):
+        if not (w[0].isdigit() or w in _DATE_START_CASED):
+            lw = w.lower()
+            if lw not in _DATE_START_WORDS:
+                continue
+            if lw in _FUNCTION_STARTS:
+                # "the", "in", "from"… start a date only when a date word follows: peek before matching
+                nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+                if not nxt or not (nxt[0].isdigit() or nxt in _DATE_START_CASED or nxt.lower() in _AFTER_FUNCTION):
+                    continue
+        if urls and _in_spans(urls, s, s + 1):
             continue
         m = _DATE.match(text, s)
         if m is None:
