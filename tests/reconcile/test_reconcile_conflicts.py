@@ -191,3 +191,11 @@ def test_modality_drift_without_publication_dates_is_low():
     (c,) = modality_drift([planned, done])
     assert c.severity == "low"
     assert "written at different times" in c.explanation
+
+
+def test_many_distinct_figures_are_compared_with_the_best_supported_one_only():
+    claims = [rec(f"d{i}", quantity=mines(1000 * (i + 1), 1000 * (i + 1)), story=f"s-{i}") for i in range(40)]
+    claims += [rec("extra", quantity=mines(1000, 1000), story="s-extra")]  # the figure most reports give
+    found = value_conflicts(claims)
+    assert len(found) == 39
+    assert all("'1,000 mines'" in c.explanation for c in found)
