@@ -122,3 +122,10 @@ def test_resolve_falls_back_to_dateparser_for_other_forms() -> None:
     assert resolve_date_expression("3 days ago", PUBLISHED) == (date(2025, 6, 29), date(2025, 6, 29))
     assert resolve_date_expression("June the 29th, 2025", None) == (date(2025, 6, 29), date(2025, 6, 29))
     assert resolve_date_expression("2025/06/29", None) == (date(2025, 6, 29), date(2025, 6, 29))
+
+
+def test_conversion_to_claim_time() -> None:
+    (d,) = find_dates("June 29", None)
+    assert d.to_date_range().to_dict() == {"start": None, "end": None, "text": "June 29"}
+    (d,) = find_dates("in 2026", None)
+    assert d.to_date_range().to_dict() == {"start": "2026-01-01", "end": "2026-12-31", "text": "in 2026"}

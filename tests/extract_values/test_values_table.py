@@ -143,3 +143,14 @@ def test_modifiers_open_the_right_end() -> None:
     at_least, at_most = find_values("at least 5 shells and up to 9 shells")
     assert (at_least.low, at_least.high) == (5, None)
     assert (at_most.low, at_most.high) == (None, 9)
+
+
+def test_conversion_to_claim_fields() -> None:
+    (money,) = find_values("hundreds of millions of euros")
+    assert money.to_money().to_dict() == {
+        "low": 100000000, "high": 999999999, "currency": "EUR", "text": "hundreds of millions of euros"
+    }
+    (qty,) = find_values("Tens of thousands of mines, or more")
+    assert qty.to_range().to_dict() == {
+        "low": 10000, "high": None, "unit": "mines", "text": "Tens of thousands of mines, or more"
+    }

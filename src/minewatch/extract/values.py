@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from minewatch.model import DateRange, Money, Range
+
 __all__ = [
     "DateMention",
     "ValueMention",
@@ -45,6 +47,14 @@ class ValueMention:
     unit: str | None
     currency: str | None
 
+    def to_range(self) -> Range:
+        """The claim's ``quantity`` field, text kept for the reader."""
+        return Range(low=self.low, high=self.high, unit=self.unit, text=self.text)
+
+    def to_money(self) -> Money:
+        """The claim's ``money`` field."""
+        return Money(low=self.low, high=self.high, currency=self.currency, text=self.text)
+
 
 @dataclass(frozen=True)
 class DateMention:
@@ -55,6 +65,10 @@ class DateMention:
     text: str
     start_date: date | None
     end_date: date | None
+
+    def to_date_range(self) -> DateRange:
+        """The claim's ``time`` field: unresolved expressions keep their text (claims.md)."""
+        return DateRange(start=self.start_date, end=self.end_date, text=self.text)
 
 
 # --------------------------------------------------------------------------- data tables
