@@ -215,6 +215,9 @@ def _value_conflict(fid: str, fname: str, mclass: str, a: _Group, b: _Group, sam
     claim = recs[0].claim
     names = _names(claim)
     subject = phrases.value_subject(fname, predicate=str(claim.predicate), modality=_strongest(recs), **names)
+    period = a.period or b.period
+    if period is not None and fname != "time":
+        subject += " " + phrases.time_phrase(period.low, period.high)
     lead = _copies_phrase(recs) if same_story else "Reports"
     explanation = (
         f"{lead} disagree on {subject}: '{value_text(a.value)}' ({sources_label(a.recs)}) "
