@@ -19,7 +19,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from minewatch.model import DateRange, Money, Range
 
@@ -1086,8 +1088,6 @@ def _find_dates(text: str, published: date | None) -> list[DateMention]:
             continue  # a month name alone ("May") needs a preposition to be a date
         if g.get("year") and _year_is_quantity(text, m):
             continue
-        if prep and g.get("year") and _norm(prep) in ("on", "between"):
-            pass
         end = m.end()
         try:
             span = _resolve_core(g, published, None)
@@ -1140,11 +1140,9 @@ def resolve_date_expression(expr: str, published: date | None) -> tuple[date | N
         return None, None
 
 
-def _dateparser_fallback(expr: str, published: date | None) -> Span:
-    if not _DATEISH.search(expr) or len(expr) > 80:
-        return None, None
-    if published is None and not _DATE_YEAR_IN.search(expr):
-        return None, None  # relative to nothing: unanchored
+@lru_cache(maxsize=32)
+def _date_parser(published: date | None) -> Any:
+    """One dateparser parser per publication date: building one costs far more than parsing."""
     from dateparser.date import DateDataParser  # imported late: slow to load, rarely needed
 
     settings: dict[str, object] = {"PREFER_DATES_FROM": "current_period", "STRICT_PARSING": False}
@@ -1152,7 +1150,15 @@ def _dateparser_fallback(expr: str, published: date | None) -> Span:
         settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
     else:
         settings["REQUIRE_PARTS"] = ["year"]
-    data = DateDataParser(languages=["en"], settings=settings).get_date_data(expr)
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def _dateparser_fallback(expr: str, published: date | None) -> Span:
+    if not _DATEISH.search(expr) or len(expr) > 80:
+        return None, None
+    if published is None and not _DATE_YEAR_IN.search(expr):
+        return None, None  # relative to nothing: unanchored
+    data = _date_parser(published).get_date_data(expr)
     if data is None or data.date_obj is None:
         return None, None
     d = data.date_obj.date()
