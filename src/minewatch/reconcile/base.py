@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from minewatch.model import Claim, Modality, short_hash
@@ -44,6 +44,8 @@ class ClaimRecord:
     fact_id: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if isinstance(self.published, datetime):  # a timestamp would not compare with dates
+            self.published = self.published.date()
         self.claim_id = self.claim.id
         self.fact_id = fact_key(self.claim)
 
