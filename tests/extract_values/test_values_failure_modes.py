@@ -115,3 +115,12 @@ def test_currency_is_not_guessed_without_a_marker() -> None:
 def test_unit_is_none_when_no_noun_follows() -> None:
     (v,) = find_values("Syria (933), and")
     assert (v.low, v.unit) == (933, None)
+
+
+def test_elided_noun_is_taken_from_the_next_conjunct() -> None:
+    found = find_values("around 1,500 anti-tank and 700 anti-personnel mines")
+    assert [(v.low, v.high, v.unit) for v in found] == [(1350, 1650, "mines"), (700, 700, "mines")]
+
+
+def test_particles_are_not_units() -> None:
+    assert [(v.low, v.unit) for v in find_values("3 out of 4")] == [(3, None), (4, None)]

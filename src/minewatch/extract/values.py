@@ -141,7 +141,7 @@ _STOP_WORDS = frozenset(
     into onto over under above below between among across through during before after since until
     till about around against within without via while when where whereas if because so also only
     just even still already yet again ago later earlier then now year years month months week weeks
-    day days said says told say tell saw made took gave went came got left""".split()
+    day days said says told say tell saw made took gave went came got left out off up down away back""".split()
 )
 # Units of time are not stop words for quantities ("20 years"), but are handled as nouns below.
 _COMPARATIVES = frozenset("higher lower greater larger bigger smaller fewer more less as".split())
@@ -235,6 +235,11 @@ _CUR_PREFIX_AT = re.compile(rf"(?P<tok>{_SYMBOL_ALT}|\b(?:{_CODE_ALT})){_WS}?(?=
 _NOUN = re.compile(rf"(?:{_WS}+|-)(?P<w>[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*)")
 _OF = re.compile(rf"{_WS}+of(?={_WS})")
 _UNIT_BIGRAMS = {k for k in _UNIT_NOUN if " " in k}
+#: Adjectives that leave their noun to a later conjunct ("anti-tank and anti-personnel mines").
+_NOUN_MODIFIERS = frozenset(
+    "anti-tank antitank anti-personnel antipersonnel anti-vehicle anti-armour anti-armor".split()
+)
+_UNIT_AHEAD = re.compile(rf"[^.;:!?]{{0,60}}?\b(?P<u>(?i:{_alternation(_UNIT_NOUN)}))\b")
 _COUNT_UNITS = frozenset(_UNIT_NOUN.values())
 _KNOWN_UNITS = frozenset(_UNIT_NOUN.values()) | frozenset(_MEASURE.values())
 #: Addresses carry digits that are not values; looked for only when a marker is in the text.
@@ -442,6 +447,10 @@ def _unit_after(text: str, pos: int, allow_of: bool) -> tuple[str | None, int]:
         return None, pos
     plural = [(w, e) for w, e in run if w.endswith("s") and not w.endswith("ss")]
     w, wend = plural[0] if plural else run[-1]  # "600 concrete bunkers", "two member states told"
+    if w in _NOUN_MODIFIERS:
+        # "1,500 anti-tank and 700 anti-personnel mines": the noun comes later in the clause
+        ahead = _UNIT_AHEAD.match(text, wend)
+        return (_UNIT_NOUN[_norm(ahead.group("u"))], wend) if ahead is not None else (None, pos)
     if len(w) < 2:
         return None, pos
     return w, wend
