@@ -49,6 +49,12 @@ CASES: list[tuple[str, str, date | None, date | None]] = [
     ("dated 20.11.2024", "20.11.2024", date(2024, 11, 20), date(2024, 11, 20)),
     ("on December 4, 1997, they signed", "on December 4, 1997", date(1997, 12, 4), date(1997, 12, 4)),
     ("as of October 2025", "as of October 2025", date(2025, 10, 1), date(2025, 10, 31)),
+    ("results for Q3 2025", "Q3 2025", date(2025, 7, 1), date(2025, 9, 30)),
+    ("done by March", "by March", None, date(2025, 3, 31)),
+    ("a year ago", "a year ago", date(2024, 1, 1), date(2024, 12, 31)),
+    ("last summer", "last summer", date(2024, 6, 1), date(2024, 8, 31)),
+    ("They left Saturday, June 28", "Saturday, June 28", date(2025, 6, 28), date(2025, 6, 28)),
+    ("the 4th of December 1997", "the 4th of December 1997", date(1997, 12, 4), date(1997, 12, 4)),
 ]
 
 
@@ -88,6 +94,9 @@ def test_ignored_forms() -> None:
     assert find_dates("They march on.", PUBLISHED) == []
     assert find_dates("more than 2000 mines", PUBLISHED) == []
     assert find_dates("Article 2019 says", PUBLISHED) == []
+    assert find_dates("the Sunday Times reported", PUBLISHED) == []
+    assert find_dates("the Good Friday Agreement", PUBLISHED) == []
+    assert find_dates("see https://example.org/2025/06/29/item", PUBLISHED) == []
 
 
 def test_vague_periods_are_found_but_unresolved() -> None:

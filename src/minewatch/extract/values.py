@@ -831,6 +831,8 @@ _LEFTOVER = re.compile(r"[^\W_]")  # anything but punctuation left around the gr
 _DATEISH = re.compile(rf"\d|\b(?i:{_alternation(list(_MONTHS) + list(_WEEKDAYS))})\b")
 
 Span = tuple[date | None, date | None]
+_CAPITALISED_AFTER = re.compile(rf"{_S}([A-Z][a-z]+\.?)")
+_HOLIDAY_BEFORE = re.compile(rf"\b(?:Good|Black|Holy|Ash|Easter|Palm|Cyber|Super|Bloody|Maundy){_S}$")
 
 
 def _month_end(y: int, m: int) -> date:
@@ -1047,6 +1049,14 @@ def _year_is_quantity(text: str, m: re.Match[str]) -> bool:
     return pm is not None and _norm(pm.group("mod")) not in ("over", "under", "around", "some", "circa", "about")
 
 
+def _weekday_is_name(text: str, m: re.Match[str]) -> bool:
+    """"The Sunday Times", "Good Friday Agreement": a weekday inside a name is no date."""
+    after = _CAPITALISED_AFTER.match(text, m.end())
+    if after is not None and after.group(1).lower().rstrip(".") not in _MONTHS:
+        return True
+    return _HOLIDAY_BEFORE.search(text, max(0, m.start() - 12), m.start()) is not None
+
+
 def find_dates(text: str, published: date | None) -> list[DateMention]:
     """Every date expression in ``text`` with the day range it means, resolved against publication."""
     try:
@@ -1096,6 +1106,8 @@ def _find_dates(text: str, published: date | None) -> list[DateMention]:
             pos = m.end("mob") if m.end("mob") > m.start() else m.end()
             continue  # a month name alone ("May") needs a preposition to be a date
         if g.get("year") and _year_is_quantity(text, m):
+            continue
+        if g.get("wd") and not prep and not g.get("wd_rel") and _weekday_is_name(text, m):
             continue
         end = m.end()
         try:
