@@ -33,7 +33,7 @@ def load_claim_records(conn, *, fact_ids: Sequence[str] = (), story_ids: Sequenc
     from minewatch.reconcile import ClaimRecord
 
     c, d = t.claims, t.documents
-    base = select(c, d.c.story_id, d.c.published, d.c.outlet, d.c.path, d.c.url).join(d, d.c.id == c.c.document_id)
+    base = select(c, d.c.story_id, d.c.published, d.c.outlet, d.c.path, d.c.url, d.c.via).join(d, d.c.id == c.c.document_id)
     rows: dict[str, dict] = {}
     for chunk in _chunks(list(fact_ids), 500):
         for r in conn.execute(base.where(c.c.fact_id.in_(chunk))).mappings():
@@ -68,18 +68,19 @@ def load_claim_records(conn, *, fact_ids: Sequence[str] = (), story_ids: Sequenc
                 path=r["path"],
                 url=r["url"],
                 review=review["verdict"] if review else None,
+                via=list(r["via"] or []),
             )
         )
     return out
 
 
 def fact_row(fact) -> dict[str, Any]:
-    from minewatch.output import to_json
-
-    detail = fact.to_dict() if hasattr(fact, "to_dict") else {}
     import json
 
-    detail = json.loads(to_json(detail))
+    from minewatch.output import to_json
+
+    # Widely reported facts keep exact counts but cap their id lists.
+    detail = json.loads(to_json(fact.to_dict(max_items=200)))
     return {
         "id": fact.id,
         "actor_kind": str(fact.actor.kind),
