@@ -78,7 +78,7 @@ class DateMention:
 
 def _read_csv(name: str) -> list[dict[str, str]]:
     with open(_DATA / name, encoding="utf-8", newline="") as fh:
-        return [row for row in csv.DictReader(fh) if row and not next(iter(row.values()), "").startswith("#")]
+        return [row for row in csv.DictReader(fh) if row and not (next(iter(row.values()), "") or "").startswith("#")]
 
 
 def _alternation(phrases: Iterable[str]) -> str:
