@@ -101,17 +101,21 @@ def ingest(
     """Read every input, store new documents with their stories and claims, then reconcile."""
     from minewatch.ingest import prepare
     from minewatch.ingest.sources import Skipped, iter_items
-    from minewatch.stories import StoryGrouper
+    from minewatch.stories import signature
 
     options = options or IngestOptions()
     summary = IngestSummary()
-    grouper = StoryGrouper.from_stored(store.iter_story_signatures())
+    grouper = load_grouper(store)
     seen_hashes: set[str] = set()
     batch: list[tuple[Document, bytes | None]] = []
 
     def flush() -> None:
         if not batch:
             return
+        # A later document may have merged the stories of earlier ones: follow it, stored ones first.
+        store.apply_story_merges(grouper.pop_merges())
+        for d, _ in batch:
+            d.story_id = grouper.story_of(d.id) or d.story_id
         docs = [d for d, _ in batch]
         extracted = extract_batch(docs, options.n_process) if options.extract else [(d, [], None) for d in docs]
         signatures = {d.id: sig for d, sig in batch}
@@ -156,8 +160,9 @@ def ingest(
         seen_hashes.add(doc.content_hash)
         if not is_english(doc):
             summary.not_english += 1
-        doc.story_id, signature = grouper.add(doc)
-        batch.append((doc, signature))
+        sig = signature(doc.text, doc.language)
+        doc.story_id = grouper.add_signature(doc.id, sig, doc.published, doc.via)
+        batch.append((doc, sig.to_bytes()))
         if len(batch) >= options.batch_size:
             flush()
         if on_progress:
@@ -165,6 +170,17 @@ def ingest(
     flush()
     summary.reconciled = reconcile_pending(store)
     return summary
+
+
+def load_grouper(store):
+    """The story grouper as the last run left it, rebuilt from stored signatures in arrival order."""
+    from minewatch.stories import StoryGrouper
+
+    grouper = StoryGrouper()
+    for row in store.iter_story_signatures():
+        if row["minhash"] is not None:
+            grouper.add_signature(row["id"], row["minhash"], row["published"], row["via"] or (), story_id=row["story_id"])
+    return grouper
 
 
 def reextract(store, document_ids: Iterable[str], n_process: int = 1) -> dict[str, int]:

@@ -267,6 +267,46 @@ class Store:
             self._insert_claims(conn, claims)
         return True
 
+    def apply_story_merges(self, merges: dict[str, str]) -> None:
+        """Stories joined by a new document become one; their documents are reconciled again."""
+        if not merges:
+            return
+
+        def final(sid: str) -> str:
+            seen = set()
+            while sid in merges and sid not in seen:
+                seen.add(sid)
+                sid = merges[sid]
+            return sid
+
+        with self.engine.begin() as conn:
+            for old in merges:
+                target = final(old)
+                moved = conn.execute(
+                    update(t.documents)
+                    .where(t.documents.c.story_id == old)
+                    .values(story_id=target, reconciled=False)
+                ).rowcount
+                conn.execute(delete(t.stories).where(t.stories.c.id == old))
+                if moved:
+                    self._recount_story(conn, target)
+
+    def _recount_story(self, conn, story_id: str) -> None:
+        rows = conn.execute(
+            select(t.documents.c.published, t.documents.c.via).where(t.documents.c.story_id == story_id)
+        ).all()
+        dates = [r.published for r in rows if r.published]
+        values = dict(
+            agencies=sorted({a for r in rows for a in (r.via or [])}),
+            first_published=min(dates) if dates else None,
+            last_published=max(dates) if dates else None,
+            document_count=len(rows),
+        )
+        if conn.execute(select(t.stories.c.id).where(t.stories.c.id == story_id)).first():
+            conn.execute(update(t.stories).where(t.stories.c.id == story_id).values(**values))
+        else:
+            conn.execute(insert(t.stories).values(id=story_id, **values))
+
     def _touch_story(self, conn, doc: Document) -> None:
         row = conn.execute(select(t.stories).where(t.stories.c.id == doc.story_id)).mappings().first()
         if row is None:
