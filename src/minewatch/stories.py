@@ -41,9 +41,11 @@ import re
 import struct
 import unicodedata
 import zlib
+from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -71,20 +73,27 @@ CROSS_MIN_ANCHORS = 6
 CROSS_DAYS = 3
 #: Documents with fewer trigrams than this are too short to compare by wording.
 MIN_SHINGLES = 8
-#: LSH thresholds for finding candidates (below the rules' so that none is missed).
-LSH_SHINGLE_THRESHOLD = 0.10
+#: LSH banding of the trigram MinHash (64 bands of 2 rows: a pair at Jaccard 0.15 is found with
+#: probability 0.77, at 0.2 with 0.93, at 0.3 with 0.998).
+LSH_BANDS = 64
+LSH_ROWS = 2
+#: LSH hits below this trigram Jaccard are dropped before the rules (the lowest rule threshold).
+MIN_CANDIDATE_JACCARD = 0.12
+#: Documents kept comparable (the most recent ones); bounds memory and time per document.
+DEFAULT_WINDOW = 10_000
+#: From a crowded LSH bucket only this many most recent documents are compared (a big
+#: story is still found through its recent copies; a stock phrase costs no more than this).
+BUCKET_READ = 50
 #: An anchor shared by more documents than this (of one language) is not looked up.
-MAX_POSTING = 300
+MAX_POSTING = 100
 
 RULES = ("near_duplicate", "same_wire", "same_facts", "cross_language")
 
-_MERSENNE = np.uint64((1 << 61) - 1)
 _MAX32 = np.uint64((1 << 32) - 1)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?![\w])|(?<![\w.,])\d+(?![\w])")
 _NAME = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]{3,}")
 _ACRONYM = re.compile(r"(?<![\w-])[A-ZА-ЯЁІЇЄ][a-zа-яё]?[A-ZА-ЯЁІЇЄ]{1,4}(?![\w-])")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n\s*|[\"“«„]\s*)$")
 #: Cyrillic → Latin, so names meet across scripts.
 TRANSLIT: dict[str, str] = dict(
     zip(
@@ -108,18 +117,32 @@ def _perms(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 _SHINGLE_A, _SHINGLE_B = _perms(SHINGLE_PERM, 1)
+_SHINGLE_MIX = np.uint64(0x9E3779B1)
 _WORD_A, _WORD_B = _perms(WORD_PERM, 2)
 
 
-def _hashes(items: Iterable[str]) -> np.ndarray:
-    return np.fromiter((zlib.crc32(s.encode("utf-8")) for s in items), dtype=np.uint64)
-
-
 def _minhash(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """MinHash by multiply-shift hashing: the high 32 bits of (a·h + b) mod 2^64, per permutation."""
     if hashes.size == 0:
         return np.full(a.size, _MAX32, dtype=np.uint64).astype(np.uint32)
-    phv = ((np.outer(hashes, a) + b) % _MERSENNE) & _MAX32
+    phv = (np.outer(hashes, a) + b) >> np.uint64(32)
     return phv.min(axis=0).astype(np.uint32)
+
+
+def _word_hashes(words: list[str]) -> np.ndarray:
+    """A 32-bit hash per word (crc32, stable across runs and machines)."""
+    return np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+
+
+def _shingle_hashes(word_hashes: np.ndarray) -> np.ndarray:
+    """Distinct hashes of the word trigrams, combined from the word hashes (no string building)."""
+    n = word_hashes.size - SHINGLE_SIZE + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    for k in range(SHINGLE_SIZE):
+        h = h * _SHINGLE_MIX + word_hashes[k : k + n]
+    return np.unique(h & _MAX32)
 
 
 def words_of(text: str) -> list[str]:
@@ -134,7 +157,8 @@ def anchors_of(text: str) -> set[str]:
         if len(digits) >= 2:
             out.add(digits)
     for m in _NAME.finditer(text):
-        if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]) and m.start() > 0:
+        i = m.start()
+        if i == 0 or _opens_sentence(text, i):
             continue
         word = _fold(m.group())
         if len(word) >= 4:
@@ -144,6 +168,15 @@ def anchors_of(text: str) -> set[str]:
     return out
 
 
+def _opens_sentence(text: str, i: int) -> bool:
+    """Whether position i starts a sentence (a capital there says nothing about names)."""
+    j = i - 1
+    while j >= 0 and text[j] in " \t\"“«„'‘(":
+        j -= 1
+    return j < 0 or text[j] in ".!?…\n:"
+
+
+@lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
     """A spelling-neutral key: Latin letters, no accents, c/k w/v y/j/i merged."""
     word = "".join(TRANSLIT.get(ch, ch) for ch in word.lower())
@@ -192,8 +225,8 @@ class Signature:
 
 def signature(text: str, language: str | None = None) -> Signature:
     """The grouping signature of a cleaned text."""
-    ws = words_of(text)
-    shingles = {" ".join(ws[i : i + SHINGLE_SIZE]) for i in range(max(0, len(ws) - SHINGLE_SIZE + 1))}
+    wh = _word_hashes(words_of(text))
+    shingles = _shingle_hashes(wh)
     # Numbers hash to even values and names to odd ones, so a rule can ask for a shared number.
     anchor_h = np.unique(
         np.fromiter(
@@ -203,10 +236,10 @@ def signature(text: str, language: str | None = None) -> Signature:
     ).astype(np.uint32)[:MAX_ANCHORS]
     dl = find_dateline(text)
     return Signature(
-        shingles=_minhash(_hashes(shingles), _SHINGLE_A, _SHINGLE_B),
-        words=_minhash(_hashes(set(ws)), _WORD_A, _WORD_B),
+        shingles=_minhash(shingles, _SHINGLE_A, _SHINGLE_B),
+        words=_minhash(np.unique(wh), _WORD_A, _WORD_B),
         anchors=anchor_h,
-        n_shingles=len(shingles),
+        n_shingles=int(shingles.size),
         language=language,
         dateline=(dl.month, dl.day) if dl else None,
     )
@@ -219,6 +252,11 @@ def minhash_signature(text: str, language: str | None = None) -> bytes:
 
 def load_signature(data: bytes) -> Signature:
     return Signature.from_bytes(data)
+
+
+def _band_keys(values: np.ndarray) -> list[int]:
+    """One key per band: its LSH_ROWS (= 2) hash values as one 64-bit number."""
+    return np.ascontiguousarray(values[: LSH_BANDS * LSH_ROWS], dtype=np.uint32).view(np.uint64).tolist()
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -264,51 +302,73 @@ def days_apart(a_pub: date | None, a_dl: tuple[int, int] | None, b_pub: date | N
     return min(d, 365 - d)
 
 
-def match(new: _Entry, old: _Entry) -> tuple[str, float] | None:
+def match(new: _Entry, old: _Entry, j3: float | None = None) -> tuple[str, float] | None:
     """Which rule (if any) puts ``new`` in ``old``'s story, with a score to rank matches."""
     a, b = new.sig, old.sig
-    gap = days_apart(new.published, a.dateline, old.published, b.dateline)
     comparable = a.n_shingles >= MIN_SHINGLES and b.n_shingles >= MIN_SHINGLES
-    j3 = _jaccard(a.shingles, b.shingles) if comparable else 0.0
-    overlap, shared, shared_numbers = _anchor_overlap(a.anchors, b.anchors)
-    if comparable and j3 >= NEAR_DUPLICATE_JACCARD and (gap is None or gap <= NEAR_DUPLICATE_DAYS):
+    if not comparable:
+        j3 = 0.0
+    elif j3 is None:
+        j3 = _jaccard(a.shingles, b.shingles)
+    cross = bool(a.language and b.language and a.language != b.language)
+    if j3 < AGENCY_JACCARD and not cross:
+        return None  # the cheap exit for most candidates
+    gap = days_apart(new.published, a.dateline, old.published, b.dateline)
+    if j3 >= NEAR_DUPLICATE_JACCARD and (gap is None or gap <= NEAR_DUPLICATE_DAYS):
         return "near_duplicate", 2.0 + j3
-    if (
-        comparable and new.via & old.via and new.published and old.published
-        and gap is not None and gap <= AGENCY_DAYS and j3 >= AGENCY_JACCARD
-    ):
+    if new.via & old.via and new.published and old.published and gap is not None and gap <= AGENCY_DAYS \
+            and j3 >= AGENCY_JACCARD:
         return "same_wire", 1.5 + j3
-    if comparable and j3 >= FACTS_JACCARD and (gap is None or gap <= FACTS_DAYS):
+    if j3 >= FACTS_JACCARD and (gap is None or gap <= FACTS_DAYS):
         j1 = _jaccard(a.words, b.words)
-        if j1 >= FACTS_WORD_JACCARD and overlap >= FACTS_ANCHOR_OVERLAP:
-            return "same_facts", 1.0 + j3 + j1
-    if (
-        a.language and b.language and a.language != b.language
-        and min(a.anchors.size, b.anchors.size) >= CROSS_MIN_ANCHORS
-        and overlap >= CROSS_ANCHOR_OVERLAP and shared >= CROSS_MIN_SHARED and shared_numbers >= 1
-        and (gap is None or gap <= CROSS_DAYS)
-        and (not (new.via and old.via) or bool(new.via & old.via))
-    ):
-        return "cross_language", overlap
+        if j1 >= FACTS_WORD_JACCARD:
+            overlap, _shared, _numbers = _anchor_overlap(a.anchors, b.anchors)
+            if overlap >= FACTS_ANCHOR_OVERLAP:
+                return "same_facts", 1.0 + j3 + j1
+    if cross and min(a.anchors.size, b.anchors.size) >= CROSS_MIN_ANCHORS and (gap is None or gap <= CROSS_DAYS) \
+            and (not (new.via and old.via) or bool(new.via & old.via)):
+        overlap, shared, shared_numbers = _anchor_overlap(a.anchors, b.anchors)
+        if overlap >= CROSS_ANCHOR_OVERLAP and shared >= CROSS_MIN_SHARED and shared_numbers >= 1:
+            return "cross_language", overlap
     return None
 
 
 @dataclass
+class _Placed:
+    """What stays known of every document, compared or not: its story and its dating."""
+
+    story_id: str
+    published: date | None
+    via: frozenset[str]
+
+
 class StoryGrouper:
-    """Incremental story grouping over documents in arrival order."""
+    """Incremental story grouping over documents in arrival order.
 
-    entries: dict[str, _Entry] = field(default_factory=dict)
-    stories: dict[str, list[str]] = field(default_factory=dict)
-    reasons: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc → (rule, matched doc)
-    merges: dict[str, str] = field(default_factory=dict)  # merged story → surviving story
+    Only the last ``window`` documents are compared with new ones (copies of a
+    report arrive close together), so memory and time per document stay flat
+    however long the stream; older documents keep their story.
+    """
 
-    def __post_init__(self) -> None:
-        from datasketch import MinHashLSH
-
+    def __init__(self, window: int = DEFAULT_WINDOW) -> None:
+        self.window = window
+        self.entries: dict[str, _Entry] = {}  # the comparable window
+        self.placed: dict[str, _Placed] = {}  # every document seen
+        self.stories: dict[str, list[str]] = {}
+        self.reasons: dict[str, tuple[str, str]] = {}  # doc → (rule, matched doc)
+        self.merges: dict[str, str] = {}  # merged story → surviving story
         self._order: dict[str, int] = {}
-        self._lsh = MinHashLSH(threshold=LSH_SHINGLE_THRESHOLD, num_perm=SHINGLE_PERM)
+        self._arrivals: deque[str] = deque()
+        # LSH over the trigram MinHash: LSH_BANDS bands of LSH_ROWS values; bucket → matrix rows
+        # (an int for one row, a list for more: most buckets hold one document).
+        self._bands: list[dict[int, int | list[int]]] = [{} for _ in range(LSH_BANDS)]
+        self._row_of: dict[str, int] = {}
+        self._ids: list[str | None] = []
+        self._free_rows: list[int] = []
+        self._matrix = np.zeros((min(1024, max(window, 1)), SHINGLE_PERM), dtype=np.uint32)
         # language → anchor hash → documents; only read for other languages.
         self._anchor_index: dict[str, dict[int, list[str]]] = {}
+        self._anchor_sizes: dict[str, int] = {}
 
     @staticmethod
     def story_id_for(first_document_id: str) -> str:
@@ -323,19 +383,19 @@ class StoryGrouper:
     def add_signature(self, doc_id: str, sig: Signature | bytes, published: date | None = None,
                       via: Iterable[str] = (), story_id: str | None = None) -> str:
         """Place a document by its stored signature; ``story_id`` restores a stored grouping as is."""
-        if doc_id in self.entries:
-            return self.entries[doc_id].story_id
+        if doc_id in self.placed:
+            return self.placed[doc_id].story_id
         if isinstance(sig, bytes | bytearray | memoryview):
             sig = Signature.from_bytes(bytes(sig))
         entry = _Entry(doc_id, "", sig, published, frozenset(via))
         if story_id is None:
             best: tuple[float, _Entry, str] | None = None
             matched: set[str] = set()
-            for cand_id in self._candidates(entry):
+            for cand_id, j3 in self._candidates(entry):
                 old = self.entries[cand_id]
-                m = match(entry, old)
+                m = match(entry, old, j3)
                 if m:
-                    matched.add(old.story_id)
+                    matched.add(self.placed[cand_id].story_id)
                     if best is None or m[1] > best[0]:
                         best = (m[1], old, m[0])
             if best is not None:
@@ -347,16 +407,23 @@ class StoryGrouper:
             else:
                 story_id = self.story_id_for(doc_id)
         entry.story_id = story_id
-        self.entries[doc_id] = entry
+        self.placed[doc_id] = _Placed(story_id, published, entry.via)
         if story_id not in self.stories:
             self._order[story_id] = len(self._order)
-        self.stories.setdefault(story_id, []).append(doc_id)
+            self.stories[story_id] = []
+        self.stories[story_id].append(doc_id)
+        self.entries[doc_id] = entry
         self._index(entry)
+        self._arrivals.append(doc_id)
+        while len(self._arrivals) > self.window:
+            self._evict(self._arrivals.popleft())
         return story_id
 
     def _merge(self, source: str, target: str) -> None:
         for d in self.stories.pop(source):
-            self.entries[d].story_id = target
+            self.placed[d].story_id = target
+            if d in self.entries:
+                self.entries[d].story_id = target
             self.stories[target].append(d)
         self.merges[source] = target
 
@@ -365,52 +432,110 @@ class StoryGrouper:
         out, self.merges = self.merges, {}
         return out
 
-    def _candidates(self, entry: _Entry) -> list[str]:
-        from datasketch import MinHash
-
-        found: dict[str, None] = {}
-        if entry.sig.n_shingles >= MIN_SHINGLES:
-            mh = MinHash(num_perm=SHINGLE_PERM, hashvalues=entry.sig.shingles.astype(np.uint64), scheme="legacy")
-            for key in self._lsh.query(mh):
-                found[key] = None
-        if entry.sig.language and entry.sig.anchors.size >= CROSS_MIN_ANCHORS:
+    def _candidates(self, entry: _Entry) -> list[tuple[str, float | None]]:
+        """Earlier documents worth comparing: LSH hits with enough trigram overlap, and
+        other-language documents sharing anchors.  Trigram Jaccard comes along when computed."""
+        found: dict[str, float | None] = {}
+        sig = entry.sig
+        if sig.n_shingles >= MIN_SHINGLES and self._row_of:
+            rows: set[int] = set()
+            for band, key in zip(self._bands, _band_keys(sig.shingles), strict=True):
+                bucket = band.get(key)
+                if bucket is None:
+                    continue
+                if isinstance(bucket, int):
+                    rows.add(bucket)
+                else:  # a crowded bucket: its most recent members stand for it
+                    rows.update(bucket[-BUCKET_READ:])
+            if rows:
+                idx = np.fromiter(rows, dtype=np.int64, count=len(rows))
+                j3 = (self._matrix[idx] == sig.shingles).mean(axis=1)
+                for i in np.nonzero(j3 >= MIN_CANDIDATE_JACCARD)[0].tolist():
+                    doc = self._ids[int(idx[i])]
+                    if doc is not None:
+                        found[doc] = float(j3[i])
+        if sig.language and sig.anchors.size >= CROSS_MIN_ANCHORS:
             counts: dict[str, int] = {}
             for lang, index in self._anchor_index.items():
-                if lang == entry.sig.language:
+                if lang == sig.language:
                     continue
-                for h in entry.sig.anchors.tolist():
+                for h in sig.anchors.tolist():
                     posting = index.get(h, ())
                     if len(posting) > MAX_POSTING:  # as common as a stop word: tells nothing
                         continue
                     for other in posting:
                         counts[other] = counts.get(other, 0) + 1
+            own = sig.anchors.size
             for other, n in counts.items():
-                if n >= CROSS_MIN_SHARED:
-                    found[other] = None
-        return list(found)
+                if n >= CROSS_MIN_SHARED and n >= CROSS_ANCHOR_OVERLAP * min(own, self._anchor_sizes[other]):
+                    found.setdefault(other, None)
+        return list(found.items())
 
     def _index(self, entry: _Entry) -> None:
-        from datasketch import MinHash
-
-        if entry.sig.n_shingles >= MIN_SHINGLES:
-            mh = MinHash(num_perm=SHINGLE_PERM, hashvalues=entry.sig.shingles.astype(np.uint64), scheme="legacy")
-            self._lsh.insert(entry.doc_id, mh, check_duplication=False)
-        if entry.sig.language and entry.sig.anchors.size >= CROSS_MIN_ANCHORS:
-            index = self._anchor_index.setdefault(entry.sig.language, {})
-            for h in entry.sig.anchors.tolist():
+        sig = entry.sig
+        if sig.n_shingles >= MIN_SHINGLES:
+            if self._free_rows:
+                row = self._free_rows.pop()
+            else:
+                row = len(self._ids)
+                self._ids.append(None)
+                if row >= self._matrix.shape[0]:
+                    grow = min(self._matrix.shape[0], max(self.window - self._matrix.shape[0], 1))
+                    self._matrix = np.concatenate([self._matrix, np.zeros((grow, SHINGLE_PERM), np.uint32)])
+            self._matrix[row] = sig.shingles
+            self._ids[row] = entry.doc_id
+            self._row_of[entry.doc_id] = row
+            for band, key in zip(self._bands, _band_keys(sig.shingles), strict=True):
+                bucket = band.get(key)
+                if bucket is None:
+                    band[key] = row
+                elif isinstance(bucket, int):
+                    band[key] = [bucket, row]
+                else:
+                    bucket.append(row)
+        if sig.language and sig.anchors.size >= CROSS_MIN_ANCHORS:
+            self._anchor_sizes[entry.doc_id] = sig.anchors.size
+            index = self._anchor_index.setdefault(sig.language, {})
+            for h in sig.anchors.tolist():
                 index.setdefault(h, []).append(entry.doc_id)
+
+    def _evict(self, doc_id: str) -> None:
+        """Take a document out of the comparable window (its story stays)."""
+        entry = self.entries.pop(doc_id, None)
+        if entry is None:
+            return
+        row = self._row_of.pop(doc_id, None)
+        if row is not None:
+            for band, key in zip(self._bands, _band_keys(self._matrix[row]), strict=True):
+                bucket = band.get(key)
+                if isinstance(bucket, int):
+                    del band[key]
+                elif bucket is not None:
+                    bucket.remove(row)
+                    if len(bucket) == 1:
+                        band[key] = bucket[0]
+            self._ids[row] = None
+            self._free_rows.append(row)
+        if self._anchor_sizes.pop(doc_id, None) is not None and entry.sig.language:
+            index = self._anchor_index.get(entry.sig.language, {})
+            for h in entry.sig.anchors.tolist():
+                posting = index.get(h)
+                if posting is not None:
+                    posting.remove(doc_id)
+                    if not posting:
+                        del index[h]
 
     def story_of(self, doc_id: str) -> str | None:
         """The document's current story (it changes only when a later document merges two)."""
-        e = self.entries.get(doc_id)
-        return e.story_id if e else None
+        p = self.placed.get(doc_id)
+        return p.story_id if p else None
 
     def get_stories(self) -> list[Story]:
         """Stories with their documents, agencies and date span."""
         out = []
         for sid, docs in self.stories.items():
-            ents = [self.entries[d] for d in docs]
-            dates = [e.published for e in ents if e.published]
-            agencies = sorted({a for e in ents for a in e.via})
+            placed = [self.placed[d] for d in docs]
+            dates = [p.published for p in placed if p.published]
+            agencies = sorted({a for p in placed for a in p.via})
             out.append(Story(sid, list(docs), agencies, min(dates) if dates else None, max(dates) if dates else None))
         return out

@@ -157,3 +157,14 @@ def test_a_linking_document_merges_two_stories_under_the_older_id() -> None:
     assert g.pop_merges() == {second: first}
     assert g.pop_merges() == {}
     assert [s.document_ids for s in g.get_stories()] == [["head", "tail", "whole"]]
+
+
+def test_window_bounds_what_is_compared_but_keeps_stories() -> None:
+    g = StoryGrouper(window=2)
+    wire = g.add("wire", WIRE, None, [], "en")
+    g.add("unrelated", UNRELATED, None, [], "en")
+    g.add("other_day", OTHER_DAY, None, [], "en")  # pushes "wire" out of the window
+    assert "wire" not in g.entries and g.story_of("wire") == wire
+    assert g.add("copy", COPY, None, [], "en") != wire
+    assert g.add("copy2", COPY + " More.", None, [], "en") == g.story_of("copy")
+    assert sum(len(s.document_ids) for s in g.get_stories()) == 5

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -46,6 +45,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 @dataclass(frozen=True)
 class _Rules:
     drop_line: re.Pattern[str]
+    drop_line_containing: tuple[tuple[str, re.Pattern[str]], ...]
     stop_after: re.Pattern[str]
     nav_words: frozenset[str]
 
@@ -55,6 +55,9 @@ def _rules() -> _Rules:
     raw = json.loads(resources.files("minewatch.ingest").joinpath("data/boilerplate.json").read_text("utf-8"))
     return _Rules(
         drop_line=re.compile("|".join(f"(?:{p})" for p in raw["drop_line"]), re.IGNORECASE),
+        drop_line_containing=tuple(
+            (needle.lower(), re.compile(p, re.IGNORECASE)) for needle, p in raw["drop_line_containing"]
+        ),
         stop_after=re.compile("|".join(f"(?:{p})" for p in raw["stop_after"]), re.IGNORECASE),
         nav_words=frozenset(w.lower() for w in raw["nav_words"]),
     )
@@ -66,21 +69,35 @@ def normalise_text(text: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
+#: Writing systems told apart by cleaning, as character ranges.
+SCRIPTS: dict[str, str] = {
+    "Latin": "A-Za-z\u00c0-\u024f\u1e00-\u1eff",
+    "Cyrillic": "\u0400-\u052f",
+    "Greek": "\u0370-\u03ff",
+    "Arabic": "\u0600-\u06ff",
+    "Hebrew": "\u0590-\u05ff",
+    "CJK": "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af",
+}
+_SCRIPT_RES = {name: re.compile(f"[{chars}]") for name, chars in SCRIPTS.items()}
+
+
 def script_of(text: str) -> str | None:
     """The writing system most letters of ``text`` use ("Latin", "Cyrillic", …)."""
-    counts: dict[str, int] = {}
-    for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            script = name.split(" ", 1)[0] if name else "?"
-            counts[script] = counts.get(script, 0) + 1
-    if not counts:
-        return None
-    return max(counts.items(), key=lambda kv: kv[1])[0]
+    if text.isascii():
+        return "Latin" if _LETTER.search(text) else None
+    best, best_n = None, 0
+    for name, rx in _SCRIPT_RES.items():
+        n = len(rx.findall(text))
+        if n > best_n:
+            best, best_n = name, n
+    return best
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _letters(line: str) -> int:
-    return sum(1 for ch in line if ch.isalpha())
+    return len(_LETTER.findall(line))
 
 
 def _is_short(line: str) -> bool:
@@ -89,31 +106,34 @@ def _is_short(line: str) -> bool:
 
 def _is_furniture(line: str, rules: _Rules) -> bool:
     """Line-level rules: a single line that is page furniture wherever it stands."""
-    low = line.lower().strip(" .:|")
-    if low in rules.nav_words:
+    low = line.lower()
+    if low.strip(" .:|") in rules.nav_words:
         return True
-    if _letters(line) == 0:
+    if not _LETTER.search(line):
         return True
-    if rules.drop_line.search(line):
+    if rules.drop_line.match(line):
+        return True
+    if any(needle in low and rx.search(line) for needle, rx in rules.drop_line_containing):
         return True
     if _BARE_DOMAIN.match(line):
         return True
-    if _BREADCRUMB.search(line) and len(_WORD.findall(line)) < 25:
+    if (" > " in line or " » " in line or " › " in line or " | " in line) and _BREADCRUMB.search(line) \
+            and len(_WORD.findall(line)) < 25:
         return True
-    urls = sum(len(m) for m in _URL.findall(line))
-    if urls and urls / len(line) > MAX_LINK_SHARE:
-        return True
+    if "http" in low or "www." in low:
+        urls = sum(len(m) for m in _URL.findall(line))
+        if urls / len(line) > MAX_LINK_SHARE:
+            return True
     if _BULLET.match(line) and len(_WORD.findall(line)) < 5 and not line.endswith(SENTENCE_END):
         return True
     return False
 
 
-def _document_script(lines: list[str]) -> str | None:
+def _document_script(lines: list[str], scripts: list[str | None]) -> str | None:
     counts: dict[str, int] = {}
-    for line in lines:
-        s = script_of(line)
-        if s:
-            counts[s] = counts.get(s, 0) + _letters(line)
+    for line, script in zip(lines, scripts, strict=True):
+        if script:
+            counts[script] = counts.get(script, 0) + len(line)
     return max(counts.items(), key=lambda kv: kv[1])[0] if counts else None
 
 
@@ -140,10 +160,11 @@ def clean_text(text: str) -> str:
 
     # 3. Lines in another writing system than the article (a browser notice in
     #    Ukrainian under an English article).
-    main_script = _document_script([ln for ln, k in zip(lines, keep, strict=True) if k])
+    scripts = [script_of(line) if k else None for line, k in zip(lines, keep, strict=True)]
+    main_script = _document_script(lines, scripts)
     if main_script:
         for i, line in enumerate(lines):
-            if keep[i] and _letters(line) >= 3 and script_of(line) != main_script:
+            if keep[i] and scripts[i] != main_script and _letters(line) >= 3:
                 keep[i] = False
 
     # 4. Runs of short lines (menus, related headlines, lists of browsers).

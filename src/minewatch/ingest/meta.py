@@ -184,6 +184,10 @@ CREDIT_PATTERNS: tuple[str, ...] = (
 )
 
 
+#: Characters either side of an agency's name searched for a credit phrase.
+CREDIT_WINDOW = 60
+
+
 @dataclass(frozen=True)
 class Agency:
     name: str
@@ -191,29 +195,65 @@ class Agency:
     domains: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _AgencyTable:
+    agencies: tuple[Agency, ...]
+    #: First word of every alias → the agencies that have an alias starting with it.
+    first_words: dict[str, tuple[int, ...]]
+
+
+#: Words that may open an agency alias (capitalised or all-caps words, and "dpa").
+_ALIAS_START = re.compile(r"(?<![\w-])(?:[A-ZА-ЯЁІЇЄ][\w-]*|dpa)")
+
+
 @lru_cache(maxsize=1)
-def agencies() -> tuple[Agency, ...]:
-    """The wire agencies of ``data/agencies.csv`` with their credit patterns compiled."""
+def _table() -> _AgencyTable:
     path = resources.files("minewatch.ingest").joinpath("data/agencies.csv")
     out = []
+    first: dict[str, list[int]] = {}
     with path.open("r", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
+        for i, row in enumerate(csv.DictReader(fh)):
             aliases = sorted(row["aliases"].split("|"), key=len, reverse=True)
             alias_re = "(?:" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])"
             pattern = "|".join(p.replace("{A}", alias_re) for p in CREDIT_PATTERNS)
             out.append(Agency(row["name"], re.compile(pattern), tuple(d for d in row["domains"].split("|") if d)))
-    return tuple(out)
+            for alias in aliases:
+                first.setdefault(re.split(r"[\s-]", alias)[0], []).append(i)
+    return _AgencyTable(tuple(out), {k: tuple(sorted(set(v))) for k, v in first.items()})
+
+
+def agencies() -> tuple[Agency, ...]:
+    """The wire agencies of ``data/agencies.csv`` with their credit patterns compiled."""
+    return _table().agencies
 
 
 def detect_agencies(text: str) -> list[str]:
     """The wire agencies the text credits as its source, in table order.
 
     Matching is case-sensitive: agency abbreviations are written in capitals
-    ("AP", "PAP"), and that keeps "ap mines" or "pap" out.
+    ("AP", "PAP"), and that keeps "ap mines" or "pap" out.  Credits stand on
+    one line, so only the lines that mention an agency are examined.
     """
+    table = _table()
+    lines_of: dict[int, set[str]] = {}
+    for m in _ALIAS_START.finditer(text):
+        hits = table.first_words.get(m.group()) or table.first_words.get(m.group().split("-")[0])
+        if not hits:
+            continue
+        # The credit stands near the name: look at a window of its line around it.
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        start = max(line_start, m.start() - CREDIT_WINDOW)
+        end = min(line_end, m.end() + CREDIT_WINDOW)
+        # A cut line starts with NUL so that start-of-line patterns ("Source: X") cannot match there.
+        window = text[start:end] if start == line_start else "\x00" + text[start:end]
+        for i in hits:
+            lines_of.setdefault(i, set()).add(window)
     found = []
-    for agency in agencies():
-        if agency.pattern.search(text):
+    for i in sorted(lines_of):
+        agency = table.agencies[i]
+        if any(agency.pattern.search(line) for line in lines_of[i]):
             found.append(agency.name)
     return found
 
@@ -222,7 +262,7 @@ def agency_for_host(host: str | None) -> str | None:
     """The agency whose own site this is (tass.com → TASS), so its copy counts as its wire."""
     if not host:
         return None
-    for agency in agencies():
+    for agency in _table().agencies:
         if any(host == d or host.endswith("." + d) for d in agency.domains):
             return agency.name
     return None
