@@ -181,13 +181,18 @@ def run(folder: str, window: int | None = None) -> None:
     grouper = StoryGrouper(window) if window else StoryGrouper()
     docs = skipped = 0
     t0 = time.perf_counter()
+    t_prepare = t_group = 0.0
     checkpoints = {}
     for item in iter_items([folder]):
         if not isinstance(item, RawItem):
             skipped += 1
             continue
+        t1 = time.perf_counter()
         doc = prepare(item)
+        t2 = time.perf_counter()
         grouper.add(doc.id, doc.text, doc.published, doc.via, doc.language)
+        t_group += time.perf_counter() - t2
+        t_prepare += t2 - t1
         docs += 1
         if docs % 2500 == 0:
             checkpoints[docs] = rss_mb()
@@ -195,6 +200,8 @@ def run(folder: str, window: int | None = None) -> None:
     stories = len(grouper.stories)
     print(f"documents: {docs}  skipped: {skipped}  stories: {stories}  (grouper window {grouper.window})")
     print(f"read+clean+meta+language+stories: {elapsed:.1f} s  ->  {docs / elapsed:.0f} documents/s")
+    t_read = elapsed - t_prepare - t_group
+    print(f"  of which reading {t_read:.1f} s, clean+meta+language {t_prepare:.1f} s, story grouping {t_group:.1f} s")
     for k, v in checkpoints.items():
         print(f"peak RSS after {k} documents: {v:.0f} MiB")
     print(f"peak RSS at the end ({docs} documents): {rss_mb():.0f} MiB")

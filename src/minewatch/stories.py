@@ -41,7 +41,7 @@ import re
 import struct
 import unicodedata
 import zlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -91,8 +91,11 @@ RULES = ("near_duplicate", "same_wire", "same_facts", "cross_language")
 
 _MAX32 = np.uint64((1 << 32) - 1)
 _WORD = re.compile(r"\w+", re.UNICODE)
-_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?![\w])|(?<![\w.,])\d+(?![\w])")
-_NAME = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]{3,}")
+_NON_DIGIT = re.compile(r"\D")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[,.\u00a0 ]\d{3}(?!\d))*")
+#: A capitalised word inside a sentence: after a space that follows a word, a comma, a dash or a
+#: closing bracket (a capital after ". " or at a line start only opens the sentence).
+_NAME = re.compile(r"(?<=[\w,;)\-–—] )[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]{3,}")
 _ACRONYM = re.compile(r"(?<![\w-])[A-ZА-ЯЁІЇЄ][a-zа-яё]?[A-ZА-ЯЁІЇЄ]{1,4}(?![\w-])")
 #: Cyrillic → Latin, so names meet across scripts.
 TRANSLIT: dict[str, str] = dict(
@@ -152,28 +155,17 @@ def words_of(text: str) -> list[str]:
 def anchors_of(text: str) -> set[str]:
     """Numbers and capitalised names (not sentence openers), in a script-neutral form."""
     out: set[str] = set()
-    for m in _NUMBER.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
+    for number in _NUMBER.findall(text):
+        digits = _NON_DIGIT.sub("", number)
         if len(digits) >= 2:
             out.add(digits)
-    for m in _NAME.finditer(text):
-        i = m.start()
-        if i == 0 or _opens_sentence(text, i):
-            continue
-        word = _fold(m.group())
+    for name in _NAME.findall(text):
+        word = _fold(name)
         if len(word) >= 4:
             out.add(word[:ANCHOR_PREFIX])
     for m in _ACRONYM.finditer(text):
         out.add(_fold(m.group()))
     return out
-
-
-def _opens_sentence(text: str, i: int) -> bool:
-    """Whether position i starts a sentence (a capital there says nothing about names)."""
-    j = i - 1
-    while j >= 0 and text[j] in " \t\"“«„'‘(":
-        j -= 1
-    return j < 0 or text[j] in ".!?…\n:"
 
 
 @lru_cache(maxsize=65536)
@@ -455,16 +447,15 @@ class StoryGrouper:
                     if doc is not None:
                         found[doc] = float(j3[i])
         if sig.language and sig.anchors.size >= CROSS_MIN_ANCHORS:
-            counts: dict[str, int] = {}
+            counts: Counter[str] = Counter()
+            anchors = sig.anchors.tolist()
             for lang, index in self._anchor_index.items():
                 if lang == sig.language:
                     continue
-                for h in sig.anchors.tolist():
-                    posting = index.get(h, ())
-                    if len(posting) > MAX_POSTING:  # as common as a stop word: tells nothing
-                        continue
-                    for other in posting:
-                        counts[other] = counts.get(other, 0) + 1
+                for h in anchors:
+                    posting = index.get(h)
+                    if posting and len(posting) <= MAX_POSTING:  # a longer one is a stop word
+                        counts.update(posting)
             own = sig.anchors.size
             for other, n in counts.items():
                 if n >= CROSS_MIN_SHARED and n >= CROSS_ANCHOR_OVERLAP * min(own, self._anchor_sizes[other]):
