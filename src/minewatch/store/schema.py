@@ -229,3 +229,4 @@ reconcile_queue = Table(
     metadata,
     Column("fact_id", String(40), primary_key=True),
 )
+from minewatch.store import schema_watch  # noqa: E402,F401  (watch tables)
