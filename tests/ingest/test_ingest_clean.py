@@ -125,3 +125,15 @@ def test_corpus_article_sentences_survive_cleaning() -> None:
                 lost.append(f"{path.name}: {sentence[:80]}")
     assert total > 150
     assert kept / total >= 0.98, lost
+
+
+def test_block_in_another_language_of_the_same_script_is_dropped() -> None:
+    english = (
+        "The parliament of Ruritania voted on Tuesday to withdraw from the treaty, and the decision was "
+        "welcomed by the defence ministry, which said it had been expected for months.\n"
+        "Ukraine is compelled to give unconditional priority to security of its citizens and defence of its borders, officials stressed.\n"
+    )
+    polish = "Kluby parlamentarne opowiedziały się we wtorek za rządowym projektem ustawy, który przewiduje wypowiedzenie konwencji dotyczącej zakazu użycia min przeciwpiechotnych.\n"
+    out = clean_text(english + polish + "The president is expected to sign the law within days, his office said on Wednesday.\n")
+    assert "Kluby" not in out
+    assert "unconditional priority" in out and "sign the law" in out

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from minewatch.ingest.language import ENGLISH_MARKERS, detect_language, looks_english
+
 #: Lines at most this long that do not end like a sentence are "short" (menu
 #: items, related headlines, browser-list entries).
 SHORT_LINE = 80
@@ -39,6 +41,7 @@ _BARE_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}/?$", re.IGNORECASE
 _BREADCRUMB = re.compile(r"(?:\s[>»›|]\s.*){2,}")
 _BULLET = re.compile(r"^\s*[•·▪●◦‣\-–*]\s*")
 _WORD = re.compile(r"\w+")
+_WORD_LOWER = re.compile(r"[^\W\d_]+")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -129,6 +132,17 @@ def _is_furniture(line: str, rules: _Rules) -> bool:
     return False
 
 
+#: A line needs this many words before it can be judged to be in another language.
+FOREIGN_BLOCK_WORDS = 15
+
+
+def _is_foreign_block(line: str) -> bool:
+    words = _WORD_LOWER.findall(line.lower())
+    if len(words) < FOREIGN_BLOCK_WORDS or any(w in ENGLISH_MARKERS for w in words):
+        return False
+    return detect_language(line) not in (None, "en")
+
+
 def _document_script(lines: list[str], scripts: list[str | None]) -> str | None:
     counts: dict[str, int] = {}
     for line, script in zip(lines, scripts, strict=True):
@@ -165,6 +179,13 @@ def clean_text(text: str) -> str:
     if main_script:
         for i, line in enumerate(lines):
             if keep[i] and scripts[i] != main_script and _letters(line) >= 3:
+                keep[i] = False
+    # ... and blocks in another language of the same script under an English article (a Polish
+    # "read more" paragraph): a long line without a single English function word, confirmed by
+    # the language detector (asked only about such lines).
+    if main_script == "Latin" and looks_english("\n".join(ln for ln, k in zip(lines, keep, strict=True) if k)):
+        for i, line in enumerate(lines):
+            if keep[i] and _is_foreign_block(line):
                 keep[i] = False
 
     # 4. Runs of short lines (menus, related headlines, lists of browsers).
