@@ -13,7 +13,13 @@ signatures without the texts.
 
 When a new document matches documents of two stories, it links them: the
 stories merge under the id of the older one (``pop_merges`` tells the store
-which ids went away), so the grouping does not depend on arrival order.
+which ids went away), so the grouping depends little on arrival order.
+
+Wording is compared by MinHash over word trigrams with LSH banding for
+candidates (a small numpy implementation of datasketch's scheme: building a
+datasketch MinHash per document cost more than the rest of the grouping).
+Only the last ``window`` documents are compared, which bounds memory and time
+per document on an endless stream; copies of a report arrive close together.
 
 A document joins an earlier one when one of these rules holds (``RULES``):
 
@@ -114,7 +120,7 @@ ANCHOR_PREFIX = 5
 
 def _perms(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.RandomState(seed)
-    a = rng.randint(1, (1 << 61) - 1, size=n, dtype=np.uint64)
+    a = rng.randint(1, (1 << 61) - 1, size=n, dtype=np.uint64) | np.uint64(1)  # odd multipliers
     b = rng.randint(0, (1 << 61) - 1, size=n, dtype=np.uint64)
     return a, b
 
@@ -189,7 +195,7 @@ class Signature:
     dateline: tuple[int, int] | None = None  # (month, day)
 
     _HEAD = struct.Struct("<4sBHHHI2sBB")
-    _MAGIC = b"MWS1"
+    _MAGIC = b"MWS2"  # bumped whenever hashing changes: old signatures must be recomputed
 
     def to_bytes(self) -> bytes:
         lang = (self.language or "").encode("ascii", "replace")[:2].ljust(2, b"\0")
@@ -205,7 +211,7 @@ class Signature:
     def from_bytes(cls, data: bytes) -> Signature:
         magic, _v, ns, nw, na, nsh, lang, month, day = cls._HEAD.unpack_from(data, 0)
         if magic != cls._MAGIC:
-            raise ValueError("not a minewatch story signature")
+            raise ValueError(f"not a current minewatch story signature ({magic!r}); recompute it from the text")
         off = cls._HEAD.size
         arr = np.frombuffer(data, dtype="<u4", offset=off, count=ns + nw + na).astype(np.uint32)
         language = lang.rstrip(b"\0").decode("ascii") or None
