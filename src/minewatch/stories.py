@@ -134,13 +134,29 @@ def _minhash(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """MinHash by multiply-shift hashing: the high 32 bits of (a·h + b) mod 2^64, per permutation."""
     if hashes.size == 0:
         return np.full(a.size, _MAX32, dtype=np.uint64).astype(np.uint32)
-    phv = (np.outer(hashes, a) + b) >> np.uint64(32)
+    phv = np.multiply.outer(hashes, a)
+    phv += b
+    phv >>= np.uint64(32)
     return phv.min(axis=0).astype(np.uint32)
+
+
+#: crc32 of words seen lately (computing it is the costly part of hashing a text).
+_WORD_HASH_CACHE: dict[str, int] = {}
+_WORD_HASH_CACHE_SIZE = 200_000
 
 
 def _word_hashes(words: list[str]) -> np.ndarray:
     """A 32-bit hash per word (crc32, stable across runs and machines)."""
-    return np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    cache = _WORD_HASH_CACHE
+    if len(cache) > _WORD_HASH_CACHE_SIZE:
+        cache.clear()
+    out = []
+    for w in words:
+        h = cache.get(w)
+        if h is None:
+            h = cache[w] = zlib.crc32(w.encode("utf-8"))
+        out.append(h)
+    return np.array(out, dtype=np.uint64)
 
 
 def _shingle_hashes(word_hashes: np.ndarray) -> np.ndarray:

@@ -137,7 +137,10 @@ FOREIGN_BLOCK_WORDS = 15
 
 
 def _is_foreign_block(line: str) -> bool:
-    words = _WORD_LOWER.findall(line.lower())
+    low = line.lower()
+    if " the " in low or " of " in low or " and " in low or len(line) < FOREIGN_BLOCK_WORDS * 3:
+        return False  # the quick exit for English prose and short lines
+    words = _WORD_LOWER.findall(low)
     if len(words) < FOREIGN_BLOCK_WORDS or any(w in ENGLISH_MARKERS for w in words):
         return False
     return detect_language(line) not in (None, "en")

@@ -157,41 +157,41 @@ def outlet_from_url(url: str | None) -> str | None:
 # ---------------------------------------------------------------------------
 # Wire agencies
 
-#: Phrases that make an agency the source of the story.  ``{A}`` is the agency
-#: alias.  The rule: an agency counts when the text credits it (a dateline
-#: credit, "Source: X", "with reference to X", "according to X", "citing X",
-#: "X reports", "told X", a byline) or when it speaks as the reporter of the
-#: story ("X could not verify", "X has learned").  A bare mention ("a Reuters
-#: photographer", "AP mines", "TASS's office in Riga") does not count.
-CREDIT_PATTERNS: tuple[str, ...] = (
-    r"\(\s*(?:[\w.\- ]+/)?{A}(?:/[\w.\- ]+)?\s*\)",  # (Reuters)  (BSS/AFP)  (AP)
-    r"/\s*{A}\s*/",  # /TASS/
-    r"(?:^|\n)\s*/\s*{A}\b",  # /BGNES on its own line
-    r"\b[A-ZÄÖÅ]{3,}/{A}\b",  # DEMOKRAATTI/STT
-    r"//\s*{A}\b",  # (Reporting by … // REUTERS)
-    r"(?:^|[\s,.])[-–—]\s*{A}\s*(?:[.,;:\n]|$)",  # MOSCOW, March 18 - RIA Novosti.   … — Reuters
-    r"\b(?i:with reference to|referring to|citing|according to|quoting|reported by|as reported by|"
-    r"reports|reported|writes|wrote|informs|via|source|sources|credit|courtesy of)\s*:?\s+(?:the\s+)?{A}\b",
-    r"\b{A}(?:\s+news\s+agency|\s+agency)?\s+(?:reports|reported|writes|wrote|informs|informed|said|says|"
-    r"has learned|learned|could not|was unable|were unable|cannot|can't|has seen|reviewed|contacted)\b",
-    r"\b(?i:told|telling|in an interview with|speaking to|spoke to|comment (?:to|for|from)|"
-    r"comment from|statement to)\s+(?:the\s+)?{A}\b",
-    r"(?:^|\n)\s*By\s+{A}\b",  # By IANS | Updated …
-    r"(?:^|\n)\s*Source\s*:\s*{A}\b",
+#: What makes a mention of an agency a credit: the text just before the name and the text
+#: just after it (on the same line), as (before, after) regexes; "" accepts anything.
+#: The rule: an agency counts when the text credits it (a dateline credit, "Source: X",
+#: "with reference to X", "according to X", "citing X", "X reports", "told X", a byline)
+#: or when it speaks as the reporter of the story ("X could not verify", "X has learned").
+#: A bare mention ("a Reuters photographer", "AP mines", "TASS's office in Riga") does not.
+CREDIT_CONTEXTS: tuple[tuple[str, str], ...] = (
+    (r"\(\s*(?:[\w.\- ]+/)?$", r"^(?:/[\w.\- ]+)?\s*\)"),  # (Reuters)  (BSS/AFP)  (AP)
+    (r"/\s*$", r"^\s*/"),  # /TASS/
+    (r"^\s*/\s*$", ""),  # /BGNES on its own line
+    (r"(?:^|[^\w/])[A-ZÄÖÅ]{3,}/$", ""),  # DEMOKRAATTI/STT
+    (r"//\s*$", ""),  # (Reporting by … // REUTERS)
+    (r"(?:^|[\s,.])[-–—]\s*$", r"^\s*(?:[.,;:]|$)"),  # MOSCOW, March 18 - RIA Novosti.   … — Reuters
+    (r"\b(?i:with reference to|referring to|citing|according to|quoting|reported by|as reported by|"
+     r"reports|reported|writes|wrote|informs|via|source|sources|credit|courtesy of)\s*:?\s+(?:the\s+)?$", ""),
+    ("", r"^(?:\s+news\s+agency|\s+agency)?\s+(?:reports|reported|writes|wrote|informs|informed|said|says|"
+         r"has learned|learned|could not|was unable|were unable|cannot|can't|has seen|reviewed|contacted)\b"),
+    (r"\b(?i:told|telling|in an interview with|speaking to|spoke to|comment (?:to|for|from)|"
+     r"comment from|statement to)\s+(?:the\s+)?$", ""),
+    (r"^\s*By\s+$", ""),  # By IANS | Updated …
+    (r"^\s*Source\s*:\s*$", ""),
     # Russian, Ukrainian, Polish, German credits
-    r"(?i:сообщает|сообщило|передает|передаёт|пишет|повідомляє|пише|со ссылкой на|з посиланням на|"
-    r"по данным|за даними|informuje|podaje|według|za agencją|berichtet|meldet|unter Berufung auf|laut)\s+{A}\b",
+    (r"(?i:сообщает|сообщило|передает|передаёт|пишет|повідомляє|пише|со ссылкой на|з посиланням на|"
+     r"по данным|за даними|informuje|podaje|według|za agencją|berichtet|meldet|unter Berufung auf|laut)\s+$", ""),
 )
-
-
-#: Characters either side of an agency's name searched for a credit phrase.
-CREDIT_WINDOW = 60
+_CONTEXTS = tuple((re.compile(b) if b else None, re.compile(a) if a else None) for b, a in CREDIT_CONTEXTS)
+#: Characters before and after an agency's name in which a credit phrase is looked for.
+CREDIT_BEFORE = 60
+CREDIT_AFTER = 40
 
 
 @dataclass(frozen=True)
 class Agency:
     name: str
-    pattern: re.Pattern[str]
+    alias: re.Pattern[str]
     domains: tuple[str, ...]
 
 
@@ -200,10 +200,8 @@ class _AgencyTable:
     agencies: tuple[Agency, ...]
     #: First word of every alias → the agencies that have an alias starting with it.
     first_words: dict[str, tuple[int, ...]]
-
-
-#: Words that may open an agency alias (capitalised or all-caps words, and "dpa").
-_ALIAS_START = re.compile(r"(?<![\w-])(?:[A-ZА-ЯЁІЇЄ][\w-]*|dpa)")
+    #: Any of those first words, as a word.
+    alias_start: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -214,48 +212,51 @@ def _table() -> _AgencyTable:
     with path.open("r", encoding="utf-8") as fh:
         for i, row in enumerate(csv.DictReader(fh)):
             aliases = sorted(row["aliases"].split("|"), key=len, reverse=True)
-            alias_re = "(?:" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])"
-            pattern = "|".join(p.replace("{A}", alias_re) for p in CREDIT_PATTERNS)
-            out.append(Agency(row["name"], re.compile(pattern), tuple(d for d in row["domains"].split("|") if d)))
+            alias_re = re.compile("(?:" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])")
+            out.append(Agency(row["name"], alias_re, tuple(d for d in row["domains"].split("|") if d)))
             for alias in aliases:
                 first.setdefault(re.split(r"[\s-]", alias)[0], []).append(i)
-    return _AgencyTable(tuple(out), {k: tuple(sorted(set(v))) for k, v in first.items()})
+    words = sorted(first, key=len, reverse=True)
+    alias_start = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
+    return _AgencyTable(tuple(out), {k: tuple(sorted(set(v))) for k, v in first.items()}, alias_start)
 
 
 def agencies() -> tuple[Agency, ...]:
-    """The wire agencies of ``data/agencies.csv`` with their credit patterns compiled."""
+    """The wire agencies of ``data/agencies.csv``."""
     return _table().agencies
+
+
+def is_credit(before: str, after: str) -> bool:
+    """Whether a name standing between ``before`` and ``after`` (its line around it) is credited."""
+    return any(
+        (b is None or b.search(before)) and (a is None or a.search(after)) for b, a in _CONTEXTS
+    )
 
 
 def detect_agencies(text: str) -> list[str]:
     """The wire agencies the text credits as its source, in table order.
 
     Matching is case-sensitive: agency abbreviations are written in capitals
-    ("AP", "PAP"), and that keeps "ap mines" or "pap" out.  Credits stand on
-    one line, so only the lines that mention an agency are examined.
+    ("AP", "PAP"), and that keeps "ap mines" or "pap" out.  Only the words
+    that can open an agency's name are looked at, and only the line around one.
     """
     table = _table()
-    lines_of: dict[int, set[str]] = {}
-    for m in _ALIAS_START.finditer(text):
-        hits = table.first_words.get(m.group()) or table.first_words.get(m.group().split("-")[0])
-        if not hits:
-            continue
-        # The credit stands near the name: look at a window of its line around it.
+    found: set[int] = set()
+    for m in table.alias_start.finditer(text):
+        hits = table.first_words[m.group()]
         line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
+        line_end = text.find("\n", m.start())
         line_end = len(text) if line_end < 0 else line_end
-        start = max(line_start, m.start() - CREDIT_WINDOW)
-        end = min(line_end, m.end() + CREDIT_WINDOW)
-        # A cut line starts with NUL so that start-of-line patterns ("Source: X") cannot match there.
-        window = text[start:end] if start == line_start else "\x00" + text[start:end]
+        start = max(line_start, m.start() - CREDIT_BEFORE)
+        # A cut line starts with NUL so that start-of-line contexts ("Source: X") cannot match there.
+        before = text[start : m.start()] if start == line_start else "\x00" + text[start : m.start()]
         for i in hits:
-            lines_of.setdefault(i, set()).add(window)
-    found = []
-    for i in sorted(lines_of):
-        agency = table.agencies[i]
-        if any(agency.pattern.search(line) for line in lines_of[i]):
-            found.append(agency.name)
-    return found
+            if i in found:
+                continue
+            am = table.agencies[i].alias.match(text, m.start(), line_end)
+            if am and is_credit(before, text[am.end() : min(line_end, am.end() + CREDIT_AFTER)]):
+                found.add(i)
+    return [table.agencies[i].name for i in sorted(found)]
 
 
 def agency_for_host(host: str | None) -> str | None:
