@@ -85,6 +85,8 @@ LSH_BANDS = 64
 LSH_ROWS = 2
 #: LSH hits below this trigram Jaccard are dropped before the rules (the lowest rule threshold).
 MIN_CANDIDATE_JACCARD = 0.12
+#: Trigram hashes processed at once when computing a MinHash (bounds its working memory).
+MINHASH_CHUNK = 4096
 #: Documents kept comparable (the most recent ones); bounds memory and time per document.
 DEFAULT_WINDOW = 10_000
 #: From a crowded LSH bucket only this many most recent documents are compared (a big
@@ -131,13 +133,19 @@ _WORD_A, _WORD_B = _perms(WORD_PERM, 2)
 
 
 def _minhash(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """MinHash by multiply-shift hashing: the high 32 bits of (a·h + b) mod 2^64, per permutation."""
+    """MinHash by multiply-shift hashing: the high 32 bits of (a·h + b) mod 2^64, per permutation.
+
+    Long texts go in chunks so that memory stays small (a 10 MB page has a million trigrams).
+    """
     if hashes.size == 0:
         return np.full(a.size, _MAX32, dtype=np.uint64).astype(np.uint32)
-    phv = np.multiply.outer(hashes, a)
-    phv += b
-    phv >>= np.uint64(32)
-    return phv.min(axis=0).astype(np.uint32)
+    out = np.full(a.size, np.iinfo(np.uint64).max, dtype=np.uint64)
+    for start in range(0, hashes.size, MINHASH_CHUNK):
+        phv = np.multiply.outer(hashes[start : start + MINHASH_CHUNK], a)
+        phv += b
+        phv >>= np.uint64(32)
+        np.minimum(out, phv.min(axis=0), out=out)
+    return out.astype(np.uint32)
 
 
 #: crc32 of words seen lately (computing it is the costly part of hashing a text).

@@ -168,3 +168,16 @@ def test_window_bounds_what_is_compared_but_keeps_stories() -> None:
     assert g.add("copy", COPY, None, [], "en") != wire
     assert g.add("copy2", COPY + " More.", None, [], "en") == g.story_of("copy")
     assert sum(len(s.document_ids) for s in g.get_stories()) == 5
+
+
+def test_long_text_signature_is_chunked_and_equal() -> None:
+    import numpy as np
+
+    from minewatch.stories import _SHINGLE_A, _SHINGLE_B, MINHASH_CHUNK, _minhash
+
+    hashes = np.arange(1, 3 * MINHASH_CHUNK + 17, dtype=np.uint64) * np.uint64(2654435761)
+    whole = (np.multiply.outer(hashes, _SHINGLE_A) + _SHINGLE_B) >> np.uint64(32)
+    assert (_minhash(hashes, _SHINGLE_A, _SHINGLE_B) == whole.min(axis=0).astype(np.uint32)).all()
+    big = " ".join(f"word{i % 5000} item{i % 7919}" for i in range(300_000))
+    sig = signature(big, "en")
+    assert sig.n_shingles > 10_000 and sig.shingles.shape == (128,)

@@ -120,8 +120,8 @@ def _is_furniture(line: str, rules: _Rules) -> bool:
         return True
     if _BARE_DOMAIN.match(line):
         return True
-    if (" > " in line or " » " in line or " › " in line or " | " in line) and _BREADCRUMB.search(line) \
-            and len(_WORD.findall(line)) < 25:
+    if len(line) < 300 and (" > " in line or " » " in line or " › " in line or " | " in line) \
+            and _BREADCRUMB.search(line) and len(_WORD.findall(line)) < 25:
         return True
     if "http" in low or "www." in low:
         urls = sum(len(m) for m in _URL.findall(line))
