@@ -1,0 +1,616 @@
+"""Alert rules: new facts, new conflicts, status changes under a treaty; delivered once each.
+
+Evaluation and delivery are two steps joined by the ``sent_alerts`` table (an
+outbox).  Evaluating a rule inserts one ``pending`` row per new subject (a
+fact id, a conflict id, a status change); the unique (rule, subject) pair is
+what makes an alert happen once, whatever restarts in between.  Delivery then
+sends the pending rows and marks them ``sent``; a webhook that is down keeps
+its rows pending, retried with a growing delay on the next checks.  A crash
+between sending and marking can repeat one alert; the receiver can recognise
+it by the ``X-Minewatch-Delivery`` header (the row id).
+
+A new rule does not announce what the knowledge base already held when it was
+made: those subjects are recorded as ``baseline`` (``include_existing`` sends
+them instead).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import delete, func, insert, select, update
+
+from minewatch.store import schema_watch as w
+
+KINDS = ("fact", "conflict", "status")
+DESTINATIONS = ("stdout", "file", "webhook")
+TREATIES = ("APMBC", "CCM")
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+BASE_URL_ENV = "MINEWATCH_BASE_URL"
+SECRET_ENV = "MINEWATCH_WEBHOOK_SECRET"
+SIGNATURE_HEADER = "X-Minewatch-Signature"
+DELIVERY_HEADER = "X-Minewatch-Delivery"
+EVENT_HEADER = "X-Minewatch-Event"
+#: Attempts of one webhook POST within a check, and the pauses between them (seconds).
+WEBHOOK_RETRY_PAUSES = (0.5, 1.0, 2.0)
+WEBHOOK_TIMEOUT_S = 10.0
+#: Across checks, a pending alert waits this long after its n-th failed delivery (doubling, capped).
+REDELIVERY_BASE_S = 60
+REDELIVERY_MAX_S = 3600
+#: How many sources an alert lists (the count stays exact).
+MAX_SOURCES = 20
+#: The date field of a state's status that says since when it holds.
+STATUS_SINCE = {
+    "withdrawn": "withdrawal_effective",
+    "withdrawing": "withdrawal_notification",
+    "party": "deposit",
+    "signatory": "signature",
+}
+
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+class AlertError(Exception):
+    """A rule that cannot be added or found; the message says why."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class AlertRule:
+    id: int
+    kind: str
+    states: list[str] = field(default_factory=list)
+    predicates: list[str] = field(default_factory=list)
+    min_sources: int = 1
+    treaty: str | None = None
+    destination: str = "stdout"
+    target: str | None = None
+    secret: str | None = None
+    base_url: str | None = None
+    last_evaluated_on: date | None = None
+    last_error: str | None = None
+    created_at: datetime | None = None
+    sent: int = 0
+    pending: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """For listings: the secret is never printed, only whether there is one."""
+        d = asdict(self)
+        d["secret"] = "set" if self.secret else (f"from {SECRET_ENV}" if self.destination == "webhook" else None)
+        for k, v in d.items():
+            if isinstance(v, date | datetime):
+                d[k] = v.isoformat()
+        return d
+
+
+def _split(values: Iterable[str] | str | None) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for v in values:
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return out
+
+
+def _rule(r: dict[str, Any], sent: int = 0, pending: int = 0) -> AlertRule:
+    return AlertRule(
+        id=r["id"], kind=r["kind"], states=list(r["states"] or []), predicates=list(r["predicates"] or []),
+        min_sources=r["min_sources"], treaty=r["treaty"], destination=r["destination"], target=r["target"],
+        secret=r["secret"], base_url=r["base_url"], last_evaluated_on=r["last_evaluated_on"],
+        last_error=r["last_error"], created_at=r["created_at"], sent=sent, pending=pending,
+    )
+
+
+def add_rule(
+    store,
+    kind: str = "fact",
+    *,
+    states: Iterable[str] | str | None = None,
+    predicates: Iterable[str] | str | None = None,
+    min_sources: int = 1,
+    treaty: str | None = None,
+    file: str | None = None,
+    webhook: str | None = None,
+    secret: str | None = None,
+    base_url: str | None = None,
+    include_existing: bool = False,
+    today: date | None = None,
+) -> AlertRule:
+    """Validate and store a rule; what already matches it becomes its baseline unless ``include_existing``."""
+    from minewatch.model import Predicate
+    from minewatch.treaties.states import eligible_states
+
+    kind = kind.strip().lower()
+    if kind not in KINDS:
+        raise AlertError(f"unknown alert kind {kind!r}: use {', '.join(KINDS)}")
+    iso = [s.upper() for s in _split(states)]
+    known = eligible_states()
+    bad = [s for s in iso if s not in known]
+    if bad:
+        raise AlertError(f"unknown state code(s) {', '.join(bad)} (use ISO 3166 alpha-3, e.g. LTU)")
+    preds = [p.lower() for p in _split(predicates)]
+    valid = {str(p) for p in Predicate}
+    bad = [p for p in preds if p not in valid]
+    if bad:
+        raise AlertError(f"unknown predicate(s) {', '.join(bad)}: use {', '.join(sorted(valid))}")
+    if preds and kind != "fact":
+        raise AlertError("predicates apply to fact alerts only")
+    if min_sources < 1:
+        raise AlertError("min sources must be at least 1")
+    code = treaty.strip().upper() if treaty else None
+    if code and code not in TREATIES:
+        raise AlertError(f"unknown treaty {treaty!r}: use APMBC or CCM")
+    if file and webhook:
+        raise AlertError("choose one destination: a file or a webhook")
+    destination, target = "stdout", None
+    if webhook:
+        if not _URL.match(webhook):
+            raise AlertError("a webhook is an http(s) URL")
+        if not (secret or os.environ.get(SECRET_ENV)):
+            raise AlertError(f"a webhook needs a shared secret: --secret or {SECRET_ENV}")
+        destination, target = "webhook", webhook
+    elif file:
+        path = Path(file).expanduser().resolve()
+        if not path.parent.is_dir():
+            raise AlertError(f"folder {path.parent} does not exist")
+        destination, target = "file", str(path)
+    if base_url and not _URL.match(base_url):
+        raise AlertError("the base URL is an http(s) URL")
+    now = utcnow()
+    with store.engine.begin() as conn:
+        rid = conn.execute(
+            insert(w.alert_rules).values(
+                kind=kind, states=iso, predicates=preds, min_sources=min_sources, treaty=code,
+                destination=destination, target=target, secret=secret if webhook else None,
+                base_url=base_url.rstrip("/") if base_url else None,
+                last_evaluated_on=today or date.today(), created_at=now,
+            )
+        ).inserted_primary_key[0]
+    rule = get_rule(store, rid)
+    if not include_existing and kind != "status":
+        with store.engine.begin() as conn:
+            for subject in sorted(_subject_ids(store, rule)):
+                conn.execute(
+                    insert(w.sent_alerts).values(rule_id=rid, subject=subject, state="baseline", attempts=0, created_at=now)
+                )
+    return rule
+
+
+def get_rule(store, rule_id: int) -> AlertRule:
+    rules = [r for r in list_rules(store) if r.id == rule_id]
+    if not rules:
+        raise AlertError(f"no alert rule {rule_id}")
+    return rules[0]
+
+
+def list_rules(store) -> list[AlertRule]:
+    with store.engine.connect() as conn:
+        counts: dict[tuple[int, str], int] = {
+            (r, s): n
+            for r, s, n in conn.execute(
+                select(w.sent_alerts.c.rule_id, w.sent_alerts.c.state, func.count()).group_by(
+                    w.sent_alerts.c.rule_id, w.sent_alerts.c.state
+                )
+            )
+        }
+        rows = conn.execute(select(w.alert_rules).order_by(w.alert_rules.c.id)).mappings().all()
+    return [_rule(dict(r), counts.get((r["id"], "sent"), 0), counts.get((r["id"], "pending"), 0)) for r in rows]
+
+
+def remove_rule(store, rule_id: int) -> bool:
+    with store.engine.begin() as conn:
+        conn.execute(delete(w.sent_alerts).where(w.sent_alerts.c.rule_id == rule_id))
+        return conn.execute(delete(w.alert_rules).where(w.alert_rules.c.id == rule_id)).rowcount > 0
+
+
+# ---------------------------------------------------------------------------- matching
+
+
+def _matching_facts(store, rule: AlertRule) -> list[dict[str, Any]]:
+    rows: dict[str, dict] = {}
+    for predicate in rule.predicates or [None]:
+        for state in rule.states or [None]:
+            for f in store.facts(state=state, predicate=predicate):
+                rows[f["id"]] = f
+    return [
+        f for _, f in sorted(rows.items())
+        if (f.get("independent_sources") or 0) >= rule.min_sources and (not rule.treaty or f.get("treaty") == rule.treaty)
+    ]
+
+
+def _matching_conflicts(store, rule: AlertRule) -> list[dict[str, Any]]:
+    rows: dict[str, dict] = {}
+    for state in rule.states or [None]:
+        for c in store.conflicts(state=state):
+            rows[c["id"]] = c
+    out = []
+    for _, c in sorted(rows.items()):
+        if rule.treaty:
+            record = c.get("record") or {}
+            if record.get("treaty") not in (None, rule.treaty):
+                continue
+        out.append(c)
+    return out
+
+
+def _subject_ids(store, rule: AlertRule) -> set[str]:
+    if rule.kind == "fact":
+        return {f["id"] for f in _matching_facts(store, rule)}
+    if rule.kind == "conflict":
+        return {c["id"] for c in _matching_conflicts(store, rule)}
+    return set()
+
+
+def _status_changes(store, rule: AlertRule, today: date) -> list[dict[str, Any]]:
+    """States whose status under the treaty differs between the last evaluation and today."""
+    from minewatch.treaties import status as st
+
+    since = rule.last_evaluated_on or today
+    if since >= today:
+        return []
+    events, armed, not_party = store.treaty_events(), store.armed_conflicts(), store.not_party()
+    wanted = set(rule.states)
+    changes = []
+    for treaty in [rule.treaty] if rule.treaty else list(TREATIES):
+        before = {s.iso3: s for s in st.all_statuses(treaty, since, events, armed, not_party)}
+        for now in st.all_statuses(treaty, today, events, armed, not_party):
+            if wanted and now.iso3 not in wanted:
+                continue
+            old = before.get(now.iso3)
+            if old is None or old.status == now.status:
+                continue
+            d = now.to_dict()
+            since_field = STATUS_SINCE.get(str(now.status))
+            changes.append({"treaty": treaty, "iso3": now.iso3, "before": str(old.status), "after": d,
+                            "since": d.get(since_field) if since_field else None})
+    return changes
+
+
+# ---------------------------------------------------------------------------- payloads
+
+
+def _link(base: str, path: str) -> str:
+    return base.rstrip("/") + path
+
+
+def _source(s: dict[str, Any]) -> dict[str, Any]:
+    published = s.get("published")
+    return {
+        "document_id": s.get("document_id") or s.get("id"),
+        "outlet": s.get("outlet"),
+        "url": s.get("url"),
+        "published": published.isoformat() if isinstance(published, date) else published,
+    }
+
+
+def _fact_summary(f: dict[str, Any]) -> str:
+    actor = f.get("actor_name") or f.get("actor_iso3") or "?"
+    if f.get("actor_iso3") and f.get("actor_iso3") != actor:
+        actor += f" ({f['actor_iso3']})"
+    what = f["predicate"].replace("_", " ") + (f" ({f['stage']})" if f.get("stage") else "")
+    obj = f.get("weapon") or f.get("treaty")
+    if obj:
+        what += f" — {obj.replace('_', ' ')}"
+    if f.get("counterpart_name") or f.get("counterpart_iso3"):
+        what += f", counterpart {f.get('counterpart_name') or f.get('counterpart_iso3')}"
+    neg = " (negated)" if f.get("polarity") == "negated" else ""
+    n = f.get("independent_sources") or 0
+    return f"{actor}: {what}, {f.get('modality')}{neg}; {n} independent source{'s' if n != 1 else ''}"
+
+
+def fact_payload(rule: AlertRule, f: dict[str, Any], base_url: str) -> dict[str, Any]:
+    detail = f.get("detail") or {}
+    iso = f.get("actor_iso3") or f.get("counterpart_iso3")
+    return {
+        "type": "fact",
+        "rule": rule.id,
+        "subject": f["id"],
+        "summary": _fact_summary(f),
+        "fact": {
+            "id": f["id"],
+            "actor": {"iso3": f.get("actor_iso3"), "name": f.get("actor_name")},
+            "predicate": f["predicate"],
+            "stage": f.get("stage"),
+            "treaty": f.get("treaty"),
+            "weapon": f.get("weapon"),
+            "counterpart": {"iso3": f.get("counterpart_iso3"), "name": f.get("counterpart_name")}
+            if (f.get("counterpart_iso3") or f.get("counterpart_name")) else None,
+            "modality": f.get("modality"),
+            "polarity": f.get("polarity"),
+            "quantity": detail.get("quantity"),
+            "money": detail.get("money"),
+            "time": detail.get("time"),
+            "first_reported": _iso(f.get("first_reported")),
+            "last_reported": _iso(f.get("last_reported")),
+            "verified": bool(f.get("verified")),
+        },
+        "independent_sources": f.get("independent_sources"),
+        "document_count": f.get("document_count"),
+        "sources": [_source(s) for s in (detail.get("sources") or [])[:MAX_SOURCES]],
+        "link": _link(base_url, f"/states/{iso}") if iso else _link(base_url, "/claims/" + (f.get("claim_ids") or [""])[0]),
+    }
+
+
+def conflict_payload(store, rule: AlertRule, c: dict[str, Any], base_url: str) -> dict[str, Any]:
+    from minewatch.store.repository import ClaimFilter
+
+    claims = store.claims(ClaimFilter(claim_ids=list(c.get("claim_ids") or []))) if c.get("claim_ids") else []
+    docs: dict[str, dict] = {}
+    stories: set[str] = set()
+    for cl in claims:
+        d = cl["document"]
+        docs.setdefault(d["id"], d)
+        stories.add(d.get("story_id") or d["id"])
+    record = c.get("record") or None
+    sources = [_source(d) for _, d in sorted(docs.items(), key=lambda kv: (kv[1].get("published") or "", kv[0]))]
+    return {
+        "type": "conflict",
+        "rule": rule.id,
+        "subject": c["id"],
+        "summary": f"{c['kind'].replace('_', ' ')} ({c['severity']})"
+        + (f" about {c['actor_iso3']}" if c.get("actor_iso3") else "") + f": {c['explanation']}",
+        "conflict": {
+            "id": c["id"],
+            "kind": c["kind"],
+            "severity": c["severity"],
+            "actor_iso3": c.get("actor_iso3"),
+            "fact_id": c.get("fact_id"),
+            "explanation": c["explanation"],
+            "record": record,
+            "claims": [{"id": cid, "link": _link(base_url, f"/claims/{cid}")} for cid in c.get("claim_ids") or []],
+        },
+        "independent_sources": len(stories),
+        "document_count": len(docs),
+        "sources": sources[:MAX_SOURCES],
+        "link": _link(base_url, f"/conflicts#{c['id']}"),
+    }
+
+
+def status_payload(rule: AlertRule, change: dict[str, Any], base_url: str) -> dict[str, Any]:
+    after = change["after"]
+    since = change.get("since")
+    return {
+        "type": "status",
+        "rule": rule.id,
+        "subject": f"status:{change['treaty']}:{change['iso3']}:{after['status']}:{since or ''}",
+        "summary": f"{after['name']} ({change['iso3']}) under the {change['treaty']}: {change['before']} → {after['status']}"
+        + (f" since {since}" if since else "") + f" (on {after['on']})",
+        "status": {
+            "treaty": change["treaty"],
+            "iso3": change["iso3"],
+            "name": after["name"],
+            "before": change["before"],
+            "after": after["status"],
+            "since": since,
+            "on": after["on"],
+            "withdrawal_notification": after.get("withdrawal_notification"),
+            "withdrawal_effective": after.get("withdrawal_effective"),
+        },
+        "independent_sources": None,
+        "sources": [{"depositary": True, "action": e["action"], "date": e["date"], "url": e["source_url"]}
+                    for e in after.get("events") or []],
+        "link": _link(base_url, f"/states/{change['iso3']}"),
+    }
+
+
+def _iso(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, date) else v
+
+
+def resolve_base_url(rule: AlertRule, base_url: str | None = None) -> str:
+    return (rule.base_url or base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+
+
+# ---------------------------------------------------------------------------- evaluation
+
+
+def evaluate(store, *, base_url: str | None = None, today: date | None = None) -> int:
+    """Queue one pending alert per new (rule, subject); returns how many were queued."""
+    today = today or date.today()
+    queued = 0
+    for rule in list_rules(store):
+        base = resolve_base_url(rule, base_url)
+        with store.engine.connect() as conn:
+            known = set(conn.execute(select(w.sent_alerts.c.subject).where(w.sent_alerts.c.rule_id == rule.id)).scalars())
+        payloads: list[dict[str, Any]] = []
+        if rule.kind == "fact":
+            payloads = [fact_payload(rule, f, base) for f in _matching_facts(store, rule) if f["id"] not in known]
+        elif rule.kind == "conflict":
+            payloads = [conflict_payload(store, rule, c, base) for c in _matching_conflicts(store, rule) if c["id"] not in known]
+        else:
+            payloads = [status_payload(rule, ch, base) for ch in _status_changes(store, rule, today)]
+            payloads = [p for p in payloads if p["subject"] not in known]
+        now = utcnow()
+        with store.engine.begin() as conn:
+            for p in payloads:
+                p["created_at"] = now.isoformat(timespec="seconds")
+                exists = conn.execute(
+                    select(w.sent_alerts.c.id).where(
+                        w.sent_alerts.c.rule_id == rule.id, w.sent_alerts.c.subject == p["subject"]
+                    )
+                ).first()
+                if exists:
+                    continue
+                conn.execute(
+                    insert(w.sent_alerts).values(
+                        rule_id=rule.id, subject=p["subject"], state="pending", payload=p, attempts=0, created_at=now
+                    )
+                )
+                queued += 1
+            if rule.kind == "status" and (rule.last_evaluated_on or today) < today:
+                conn.execute(update(w.alert_rules).where(w.alert_rules.c.id == rule.id).values(last_evaluated_on=today))
+    return queued
+
+
+# ---------------------------------------------------------------------------- delivery
+
+
+class DeliveryError(Exception):
+    pass
+
+
+def signature(body: bytes, secret: str) -> str:
+    """The value of the signature header: HMAC-SHA256 of the exact body bytes."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(body: bytes, secret: str, header: str | None) -> bool:
+    """For receivers (and tests): constant-time comparison of the header with the body's HMAC."""
+    return bool(header) and hmac.compare_digest(signature(body, secret), header or "")
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def post_webhook(
+    url: str, body: bytes, secret: str, *, delivery_id: str, event: str, client=None,
+    pauses: tuple[float, ...] = WEBHOOK_RETRY_PAUSES, sleep: Callable[[float], None] = time.sleep,
+    timeout_s: float = WEBHOOK_TIMEOUT_S,
+) -> int:
+    """POST a signed body; retried with growing pauses on network errors, 5xx, 408 and 429."""
+    import httpx
+
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "minewatch/0.1 (alerts)",
+        SIGNATURE_HEADER: signature(body, secret),
+        DELIVERY_HEADER: delivery_id,
+        EVENT_HEADER: event,
+    }
+    own = client is None
+    if own:
+        client = httpx.Client(timeout=httpx.Timeout(timeout_s), follow_redirects=False)
+    last = ""
+    try:
+        for attempt in range(len(pauses) + 1):
+            if attempt:
+                sleep(pauses[attempt - 1])
+            try:
+                resp = client.post(url, content=body, headers=headers, timeout=timeout_s)
+            except httpx.HTTPError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+                continue
+            if 200 <= resp.status_code < 300:
+                return resp.status_code
+            last = f"HTTP {resp.status_code}"
+            if resp.status_code < 500 and resp.status_code not in (408, 429):
+                break  # the receiver refuses this request; asking again now will not help
+        raise DeliveryError(f"webhook {url}: {last}")
+    finally:
+        if own:
+            client.close()
+
+
+@dataclass
+class CheckReport:
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def deliver_pending(
+    store, *, out: TextIO | None = None, client=None, now: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep, pauses: tuple[float, ...] = WEBHOOK_RETRY_PAUSES,
+) -> CheckReport:
+    """Send the pending alerts that are due; each is marked sent in its own transaction."""
+    now = now or utcnow()
+    report = CheckReport()
+    rules = {r.id: r for r in list_rules(store)}
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(w.sent_alerts)
+            .where(w.sent_alerts.c.state == "pending")
+            .where((w.sent_alerts.c.next_attempt_at.is_(None)) | (w.sent_alerts.c.next_attempt_at <= now))
+            .order_by(w.sent_alerts.c.id)
+        ).mappings().all()
+    rule_errors: dict[int, str | None] = {}
+    for row in rows:
+        rule = rules.get(row["rule_id"])
+        if rule is None:
+            continue
+        body = encode(row["payload"])
+        try:
+            if rule.destination == "webhook":
+                secret = rule.secret or os.environ.get(SECRET_ENV)
+                if not secret:
+                    raise DeliveryError(f"no webhook secret (set {SECRET_ENV})")
+                post_webhook(rule.target or "", body, secret, delivery_id=str(row["id"]),
+                             event=row["payload"].get("type", ""), client=client, pauses=pauses, sleep=sleep)
+            elif rule.destination == "file":
+                try:
+                    with open(rule.target or "", "ab") as fh:
+                        fh.write(body + b"\n")
+                except OSError as exc:
+                    raise DeliveryError(f"cannot write {rule.target}: {exc.strerror or exc}") from exc
+            else:
+                stream = out or sys.stdout
+                stream.write(body.decode("utf-8") + "\n")
+                stream.flush()
+        except DeliveryError as exc:
+            attempts = row["attempts"] + 1
+            delay = min(REDELIVERY_BASE_S * 2 ** (attempts - 1), REDELIVERY_MAX_S)
+            with store.engine.begin() as conn:
+                conn.execute(
+                    update(w.sent_alerts).where(w.sent_alerts.c.id == row["id"]).values(
+                        attempts=attempts, last_error=str(exc), next_attempt_at=now + timedelta(seconds=delay)
+                    )
+                )
+            report.failed += 1
+            report.errors.append(f"rule {rule.id}, {row['subject']}: {exc}")
+            rule_errors[rule.id] = str(exc)
+            continue
+        with store.engine.begin() as conn:
+            conn.execute(
+                update(w.sent_alerts).where(w.sent_alerts.c.id == row["id"]).values(
+                    state="sent", sent_at=utcnow(), attempts=row["attempts"] + 1, last_error=None
+                )
+            )
+        report.sent += 1
+        rule_errors.setdefault(rule.id, None)
+    with store.engine.begin() as conn:
+        for rid, error in rule_errors.items():
+            conn.execute(update(w.alert_rules).where(w.alert_rules.c.id == rid).values(last_error=error))
+    return report
+
+
+def check_alerts(
+    store, *, base_url: str | None = None, out: TextIO | None = None, today: date | None = None,
+    client=None, sleep: Callable[[float], None] = time.sleep, pauses: tuple[float, ...] = WEBHOOK_RETRY_PAUSES,
+) -> CheckReport:
+    """Evaluate every rule, then deliver what is pending (after each poll cycle, or ``alerts check``)."""
+    queued = evaluate(store, base_url=base_url, today=today)
+    report = deliver_pending(store, out=out, client=client, sleep=sleep, pauses=pauses)
+    report.queued = queued
+    return report
+
+
+def alerts_of(store, rule_id: int | None = None, state: str | None = None) -> list[dict[str, Any]]:
+    """The outbox as rows (for `alerts log` and tests)."""
+    q = select(w.sent_alerts).order_by(w.sent_alerts.c.id)
+    if rule_id is not None:
+        q = q.where(w.sent_alerts.c.rule_id == rule_id)
+    if state:
+        q = q.where(w.sent_alerts.c.state == state)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]

@@ -1,0 +1,680 @@
+"""Polling watched feeds and paths on their schedule, ingesting each new entry once.
+
+A watch is a row in ``watches``; its schedule (``next_poll_at``), its HTTP
+validators (ETag, Last-Modified), its failure count and the keys of the
+entries already ingested (``watch_entries``) all live in the database, so a
+watcher killed at any point and started again neither skips nor repeats work:
+
+* the poll of a watch is claimed by moving its ``next_poll_at`` forward first
+  (two watchers on one database do not poll the same feed at once);
+* entries are marked seen only after ``pipeline.ingest`` returned; a crash in
+  between re-offers them, and the store recognises the documents by content
+  hash, so nothing is stored twice;
+* a failure (network, HTTP status, malformed feed) is recorded on the watch
+  and delays its next poll exponentially, capped; the other watches go on.
+
+Remote feeds are fetched here, not by the ingest stage, because only the
+watcher knows the validators from the last poll; the new entries are written
+to a small RSS file and handed to ``pipeline.ingest`` like any other input.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from sqlalchemy import delete, insert, select, update
+
+from minewatch.store import schema as t
+from minewatch.store import schema_watch as w
+
+#: Units of ``--every`` (a bare number is seconds).
+EVERY_UNITS: dict[str, int] = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+#: Shortest interval accepted: feeds are other people's servers.
+MIN_EVERY_S = 1
+#: Longest delay a failing watch is pushed back to (unless its own interval is longer).
+MAX_BACKOFF_S = 6 * 3600
+#: How long a claimed poll keeps other watchers off the watch (a crash frees it after this).
+POLL_LEASE_S = 600
+#: Network limits of one feed request.
+HTTP_TIMEOUT_S = 20.0
+MAX_FEED_BYTES = 10_000_000
+MAX_REDIRECTS = 5
+HTTP_HEADERS = {
+    "User-Agent": "minewatch/0.1 (+treaty monitor; conditional polling)",
+    "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+}
+#: HTTP statuses worth retrying sooner than a hard error would suggest; they may carry Retry-After.
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+_NAME_CLEAN = re.compile(r"[^a-z0-9]+")
+
+
+class WatchError(Exception):
+    """A watch that cannot be added or found; the message says why."""
+
+
+class PollError(Exception):
+    """One failed poll: recorded on the watch, which backs off; ``retry_after`` is the server's wish."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# ---------------------------------------------------------------------------- watches
+
+
+@dataclass
+class Watch:
+    name: str
+    url: str
+    every_seconds: int
+    follow: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    source_mtime: float | None = None
+    next_poll_at: datetime | None = None
+    failures: int = 0
+    last_error: str | None = None
+    last_polled_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_result: str | None = None
+    created_at: datetime | None = None
+    seen_entries: int = 0
+
+    @property
+    def is_remote(self) -> bool:
+        return bool(_URL.match(self.url))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k, v in d.items():
+            if isinstance(v, datetime):
+                d[k] = v.isoformat(timespec="seconds")
+        return d
+
+
+def parse_every(value: str | int) -> int:
+    """``15m``, ``2h``, ``1d``, ``90s`` or ``90`` to seconds; intervals are what people type, not seconds."""
+    if isinstance(value, int):
+        seconds = value
+    else:
+        m = re.fullmatch(r"\s*(\d+)\s*([smhd]?)\s*", value.lower())
+        if not m:
+            raise WatchError(f"{value!r} is not an interval: use e.g. 90s, 15m, 2h, 1d")
+        seconds = int(m.group(1)) * EVERY_UNITS[m.group(2) or "s"]
+    if seconds < MIN_EVERY_S:
+        raise WatchError(f"interval too short ({seconds}s): at least {MIN_EVERY_S}s")
+    return seconds
+
+
+def default_name(source: str) -> str:
+    """A short readable name from a URL's host and path, or a file's name."""
+    if _URL.match(source):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(source)
+        base = (parts.hostname or "feed") + "-" + parts.path.strip("/").rsplit("/", 1)[-1]
+    else:
+        base = Path(source).name or "path"
+    base = re.sub(r"\.(xml|rss|atom|txt|jsonl|html?)$", "", base.lower())
+    return _NAME_CLEAN.sub("-", base).strip("-")[:60] or "feed"
+
+
+def _row_to_watch(r: dict[str, Any], seen: int = 0) -> Watch:
+    return Watch(**{k: r[k] for k in (
+        "name", "url", "every_seconds", "follow", "etag", "last_modified", "source_mtime", "next_poll_at",
+        "failures", "last_error", "last_polled_at", "last_success_at", "last_result", "created_at",
+    )}, seen_entries=seen)
+
+
+def add_watch(
+    store, source: str, every: str | int = "15m", *, name: str | None = None, follow: bool = False,
+    now: datetime | None = None,
+) -> Watch:
+    """Register a feed URL or local path; its first poll is due at once."""
+    source = source.strip()
+    if not source:
+        raise WatchError("give a feed URL or a path")
+    if "://" in source and not _URL.match(source):
+        raise WatchError(f"only http and https feeds are polled, not {source.split(':', 1)[0]}")
+    if not _URL.match(source):
+        path = Path(source).expanduser()
+        if not path.exists():
+            raise WatchError(f"{source}: no such file or folder")
+        source = str(path.resolve())
+    seconds = parse_every(every)
+    now = now or utcnow()
+    with store.engine.begin() as conn:
+        if name is None:
+            base = default_name(source)
+            name, n = base, 1
+            while conn.execute(select(w.watches.c.name).where(w.watches.c.name == name)).first():
+                n += 1
+                name = f"{base}-{n}"
+        else:
+            name = name.strip()
+            if not name:
+                raise WatchError("the name is empty")
+            if conn.execute(select(w.watches.c.name).where(w.watches.c.name == name)).first():
+                raise WatchError(f"a watch named {name!r} exists already (watch remove {name} first)")
+        if conn.execute(select(w.watches.c.name).where(w.watches.c.url == source)).first():
+            raise WatchError(f"{source} is watched already")
+        conn.execute(
+            insert(w.watches).values(
+                name=name, url=source, every_seconds=seconds, follow=follow, next_poll_at=now, failures=0,
+                created_at=now,
+            )
+        )
+    return get_watch(store, name)
+
+
+def get_watch(store, name: str) -> Watch:
+    with store.engine.connect() as conn:
+        r = conn.execute(select(w.watches).where(w.watches.c.name == name)).mappings().first()
+        if r is None:
+            raise WatchError(f"no watch named {name!r}")
+        seen = conn.execute(select(w.watch_entries.c.id).where(w.watch_entries.c.watch == name)).all()
+    return _row_to_watch(dict(r), len(seen))
+
+
+def list_watches(store) -> list[Watch]:
+    from sqlalchemy import func
+
+    with store.engine.connect() as conn:
+        counts = dict(
+            conn.execute(
+                select(w.watch_entries.c.watch, func.count()).group_by(w.watch_entries.c.watch)
+            ).all()
+        )
+        rows = conn.execute(select(w.watches).order_by(w.watches.c.name)).mappings().all()
+    return [_row_to_watch(dict(r), counts.get(r["name"], 0)) for r in rows]
+
+
+def remove_watch(store, name: str) -> bool:
+    """Forget a watch and its seen entries (documents already ingested stay)."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(w.watch_entries).where(w.watch_entries.c.watch == name))
+        return conn.execute(delete(w.watches).where(w.watches.c.name == name)).rowcount > 0
+
+
+def backoff_seconds(every_seconds: int, failures: int, retry_after: float | None = None) -> int:
+    """Delay after ``failures`` consecutive failures: the interval doubled each time, capped."""
+    cap = max(every_seconds, MAX_BACKOFF_S)
+    delay = min(every_seconds * (2 ** min(failures, 30)), cap)
+    if retry_after is not None:
+        delay = max(delay, min(int(retry_after), cap))
+    return int(delay)
+
+
+# ---------------------------------------------------------------------------- fetching
+
+
+@dataclass
+class Fetched:
+    status: int  # 200 or 304
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str = ""
+
+
+def fetch_conditional(
+    url: str, *, etag: str | None = None, last_modified: str | None = None, client=None,
+    timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES,
+) -> Fetched:
+    """GET with If-None-Match / If-Modified-Since, a timeout, a total deadline and a size limit."""
+    import httpx
+
+    headers = dict(HTTP_HEADERS)
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    own = client is None
+    if own:
+        client = httpx.Client(
+            timeout=httpx.Timeout(timeout_s), follow_redirects=True, max_redirects=MAX_REDIRECTS
+        )
+    deadline = time.monotonic() + 2 * timeout_s  # a server trickling bytes must not hold the watcher
+    try:
+        with client.stream("GET", url, headers=headers, timeout=timeout_s) as resp:
+            if not _URL.match(str(resp.url)):
+                raise PollError(f"redirected to a non-http URL ({resp.url})")
+            if resp.status_code == 304:
+                return Fetched(304, etag=resp.headers.get("etag") or etag,
+                               last_modified=resp.headers.get("last-modified") or last_modified)
+            if resp.status_code >= 400:
+                raise PollError(f"HTTP {resp.status_code}", _retry_after(resp.headers.get("retry-after"))
+                                if resp.status_code in RETRY_AFTER_STATUSES else None)
+            if resp.status_code != 200:
+                raise PollError(f"unexpected HTTP {resp.status_code}")
+            declared = resp.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise PollError(f"feed too large ({declared} bytes > limit {max_bytes})")
+            chunks: list[bytes] = []
+            total = 0
+            for chunk in resp.iter_bytes():
+                total += len(chunk)
+                if total > max_bytes:
+                    raise PollError(f"feed too large (over limit {max_bytes} bytes)")
+                if time.monotonic() > deadline:
+                    raise PollError(f"feed too slow (not complete after {2 * timeout_s:g}s)")
+                chunks.append(chunk)
+            return Fetched(
+                200, b"".join(chunks), resp.headers.get("etag"), resp.headers.get("last-modified"),
+                resp.headers.get("content-type", ""),
+            )
+    except httpx.TimeoutException as exc:
+        raise PollError(f"timed out after {timeout_s:g}s ({type(exc).__name__})") from exc
+    except httpx.HTTPError as exc:
+        raise PollError(f"unreachable: {type(exc).__name__}: {exc}") from exc
+    finally:
+        if own:
+            client.close()
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+# ---------------------------------------------------------------------------- feed entries
+
+
+@dataclass
+class FeedEntry:
+    key: str  # sha256 hex of what identifies the entry
+    ref: str  # the guid, link or content digest it came from
+    title: str | None = None
+    link: str | None = None
+    published: datetime | None = None
+    body: str = ""
+
+
+@dataclass
+class ParsedFeed:
+    title: str | None
+    language: str | None
+    entries: list[FeedEntry] = field(default_factory=list)
+
+
+def entry_key(entry: dict[str, Any]) -> tuple[str, str]:
+    """(key, ref): the guid or id if there is one, else the link, else a digest of title and text.
+
+    Publishers edit entries in place; the guid stays, so an edited entry is not
+    a new one.  Feeds without guids fall back to the link, then to content.
+    """
+    for prefix, value in (("id", entry.get("id") or entry.get("guid")), ("link", entry.get("link"))):
+        if isinstance(value, str) and value.strip():
+            ref = value.strip()
+            return hashlib.sha256(f"{prefix}:{ref}".encode()).hexdigest(), ref
+    text = (entry.get("title") or "") + "\x1f" + _entry_body(entry)
+    digest = hashlib.sha256(("content:" + text).encode("utf-8")).hexdigest()
+    return digest, "content:" + digest[:16]
+
+
+def _entry_body(entry: dict[str, Any]) -> str:
+    body = ""
+    if entry.get("content"):
+        body = max((c.get("value") or "" for c in entry["content"]), key=len)
+    return body or entry.get("summary") or entry.get("description") or ""
+
+
+def parse_feed(data: bytes) -> ParsedFeed:
+    """Entries of a feed, parsed safely (no DOCTYPE, no entity declarations); PollError if unreadable."""
+    import feedparser
+
+    from minewatch.ingest.sources import SourceError, safe_feed_bytes
+
+    try:
+        data = safe_feed_bytes(data)
+    except SourceError as exc:
+        raise PollError(str(exc)) from exc
+    parsed = feedparser.parse(data)
+    entries = parsed.get("entries") or []
+    feed = parsed.get("feed") or {}
+    if not entries and (parsed.get("bozo") or not feed):
+        why = parsed.get("bozo_exception")
+        raise PollError(f"malformed feed: {why}" if why else "not a feed (no channel, no entries)")
+    if parsed.get("bozo") and entries:
+        # feedparser recovers what it can from broken XML; what it recovers without text is noise.
+        entries = [e for e in entries if _entry_body(e).strip()]
+        if not entries:
+            raise PollError(f"malformed feed: {parsed.get('bozo_exception')}")
+    out = ParsedFeed(feed.get("title"), (feed.get("language") or None))
+    for e in entries:
+        key, ref = entry_key(e)
+        published = None
+        for k in ("published_parsed", "updated_parsed"):
+            if e.get(k):
+                try:
+                    published = datetime(*e[k][:6])
+                except (TypeError, ValueError):
+                    published = None
+                break
+        out.entries.append(FeedEntry(key, ref, e.get("title"), e.get("link"), published, _entry_body(e)))
+    return out
+
+
+def render_rss(feed: ParsedFeed, entries: list[FeedEntry]) -> bytes:
+    """A minimal RSS 2.0 document holding only ``entries`` (what ``pipeline.ingest`` reads)."""
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>']
+    if feed.title:
+        parts.append(f"<title>{escape(feed.title)}</title>")
+    if feed.language:
+        parts.append(f"<language>{escape(feed.language)}</language>")
+    for e in entries:
+        parts.append("<item>")
+        if e.title:
+            parts.append(f"<title>{escape(e.title)}</title>")
+        if e.link:
+            parts.append(f"<link>{escape(e.link)}</link>")
+        parts.append(f'<guid isPermaLink="false">{escape(e.ref)}</guid>')
+        if e.published:
+            parts.append(f"<pubDate>{email.utils.format_datetime(e.published.replace(tzinfo=UTC))}</pubDate>")
+        parts.append(f"<description>{escape(e.body)}</description>")
+        parts.append("</item>")
+    parts.append("</channel></rss>\n")
+    return "".join(parts).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------- polling
+
+
+@dataclass
+class PollResult:
+    watch: str
+    outcome: str  # new | nothing_new | not_modified | unchanged | error | busy
+    new_entries: int = 0
+    ingested: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    claims: int = 0
+    error: str | None = None
+    next_poll_at: datetime | None = None
+    documents: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["next_poll_at"] = self.next_poll_at.isoformat(timespec="seconds") if self.next_poll_at else None
+        return d
+
+
+@dataclass
+class PollOptions:
+    timeout_s: float = HTTP_TIMEOUT_S
+    max_bytes: int = MAX_FEED_BYTES
+    extract: bool = True
+
+
+def _claim(store, watch: Watch, now: datetime) -> bool:
+    """Move the watch's next poll past a lease; only the watcher whose update lands polls it."""
+    with store.engine.begin() as conn:
+        res = conn.execute(
+            update(w.watches)
+            .where(w.watches.c.name == watch.name, w.watches.c.next_poll_at <= now)
+            .values(next_poll_at=now + timedelta(seconds=POLL_LEASE_S))
+        )
+        return res.rowcount == 1
+
+
+def poll_watch(
+    store, watch: Watch, *, now: datetime | None = None, client=None, options: PollOptions | None = None,
+    claim: bool = True,
+) -> PollResult:
+    """Poll one watch and ingest what is new; every failure is recorded, never raised."""
+    now = now or utcnow()
+    options = options or PollOptions()
+    if claim and not _claim(store, watch, now):
+        return PollResult(watch.name, "busy")
+    updates: dict[str, Any] = {"last_polled_at": now}
+    try:
+        if watch.is_remote:
+            result = _poll_remote(store, watch, client, options, updates)
+        else:
+            result = _poll_local(store, watch, options, updates)
+    except PollError as exc:
+        failures = watch.failures + 1
+        delay = backoff_seconds(watch.every_seconds, failures, exc.retry_after)
+        result = PollResult(watch.name, "error", error=str(exc))
+        updates.update(failures=failures, last_error=str(exc), last_result=f"error: {exc}")
+        updates["next_poll_at"] = now + timedelta(seconds=delay)
+    except Exception as exc:  # a bug in a stage must not stop the other watches
+        failures = watch.failures + 1
+        message = f"{type(exc).__name__}: {exc}"
+        result = PollResult(watch.name, "error", error=message)
+        updates.update(failures=failures, last_error=message, last_result=f"error: {message}")
+        updates["next_poll_at"] = now + timedelta(seconds=backoff_seconds(watch.every_seconds, failures))
+    else:
+        updates.update(failures=0, last_error=None, last_success_at=now, last_result=_describe(result))
+        updates["next_poll_at"] = now + timedelta(seconds=watch.every_seconds)
+    result.next_poll_at = updates["next_poll_at"]
+    with store.engine.begin() as conn:
+        conn.execute(update(w.watches).where(w.watches.c.name == watch.name).values(**updates))
+    return result
+
+
+def _describe(r: PollResult) -> str:
+    if r.outcome in ("not_modified", "unchanged"):
+        return r.outcome.replace("_", " ")
+    return f"{r.new_entries} new entries: {r.ingested} ingested, {r.duplicates} duplicates, {r.skipped} skipped"
+
+
+def _poll_remote(store, watch: Watch, client, options: PollOptions, updates: dict[str, Any]) -> PollResult:
+    fetched = fetch_conditional(
+        watch.url, etag=watch.etag, last_modified=watch.last_modified, client=client,
+        timeout_s=options.timeout_s, max_bytes=options.max_bytes,
+    )
+    if fetched.status == 304:
+        return PollResult(watch.name, "not_modified")
+    feed = parse_feed(fetched.body)
+    result = _ingest_entries(store, watch, feed, options)
+    # Validators are kept only once the body was handled: a failed run fetches it whole again.
+    updates.update(etag=fetched.etag, last_modified=fetched.last_modified)
+    return result
+
+
+def _local_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    files = []
+    for dirpath, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files.extend(Path(dirpath) / n for n in sorted(names) if not n.startswith("."))
+    return files
+
+
+def _poll_local(store, watch: Watch, options: PollOptions, updates: dict[str, Any]) -> PollResult:
+    from minewatch.ingest.sources import kind_for_name, sniff_kind
+
+    root = Path(watch.url)
+    if not root.exists():
+        raise PollError(f"{watch.url}: no such file or folder")
+    files = _local_files(root)
+    try:
+        newest = max((f.stat().st_mtime for f in files), default=0.0)
+    except OSError as exc:
+        raise PollError(f"cannot read {watch.url}: {exc}") from exc
+    if watch.source_mtime is not None and newest <= watch.source_mtime:
+        return PollResult(watch.name, "unchanged")
+    if root.is_file():
+        data = _read_limited(root, options.max_bytes)
+        if (kind_for_name(root.name) or sniff_kind(data)) == "feed":
+            result = _ingest_entries(store, watch, parse_feed(data), options)
+            updates["source_mtime"] = newest
+            return result
+    # Plain files (and folders of them): one entry per file content.
+    entries: list[tuple[str, str, Path]] = []
+    for f in files:
+        try:
+            digest = hashlib.sha256(_read_limited(f, options.max_bytes)).hexdigest()
+        except PollError:
+            digest = hashlib.sha256(f"too-large:{f}:{f.stat().st_size}".encode()).hexdigest()
+        entries.append((hashlib.sha256(f"file:{digest}".encode()).hexdigest(), str(f), f))
+    new = _unseen(store, watch.name, [e[0] for e in entries])
+    todo = [e for e in entries if e[0] in new]
+    result = PollResult(watch.name, "new" if todo else "nothing_new", new_entries=len(todo))
+    if todo:
+        summary = _run_ingest(store, [str(p) for _, _, p in todo], watch.follow, options)
+        _fill(result, summary)
+        _mark_seen(store, watch.name, [(k, ref, Path(ref).name) for k, ref, _ in todo])
+    updates["source_mtime"] = newest
+    return result
+
+
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise PollError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise PollError(f"{path} is larger than the limit of {max_bytes} bytes")
+    return data
+
+
+def _unseen(store, watch_name: str, keys: list[str]) -> set[str]:
+    seen: set[str] = set()
+    with store.engine.connect() as conn:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            seen.update(
+                conn.execute(
+                    select(w.watch_entries.c.entry_key).where(
+                        w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_key.in_(chunk)
+                    )
+                ).scalars()
+            )
+    return {k for k in keys if k not in seen}
+
+
+def _mark_seen(store, watch_name: str, entries: list[tuple[str, str, str | None]]) -> None:
+    now = utcnow()
+    with store.engine.begin() as conn:
+        for key, ref, title in entries:
+            exists = conn.execute(
+                select(w.watch_entries.c.id).where(
+                    w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_key == key
+                )
+            ).first()
+            if not exists:
+                conn.execute(
+                    insert(w.watch_entries).values(
+                        watch=watch_name, entry_key=key, entry_ref=ref[:2000], title=title, seen_at=now
+                    )
+                )
+
+
+def _ingest_entries(store, watch: Watch, feed: ParsedFeed, options: PollOptions) -> PollResult:
+    keys: dict[str, FeedEntry] = {}
+    for e in feed.entries:
+        keys.setdefault(e.key, e)  # a feed repeating a guid offers it once
+    new = _unseen(store, watch.name, list(keys))
+    todo = [e for k, e in keys.items() if k in new]
+    result = PollResult(watch.name, "new" if todo else "nothing_new", new_entries=len(todo))
+    if not todo:
+        return result
+    with tempfile.TemporaryDirectory(prefix="minewatch-watch-") as tmp:
+        path = Path(tmp) / f"{watch.name}.xml"
+        path.write_bytes(render_rss(feed, todo))
+        summary = _run_ingest(store, [str(path)], watch.follow, options)
+        _relabel(store, summary.documents, str(path), watch.url)
+    _fill(result, summary)
+    _mark_seen(store, watch.name, [(e.key, e.ref, e.title) for e in todo])
+    return result
+
+
+def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions):
+    from minewatch.pipeline import IngestOptions, ingest
+
+    return ingest(store, inputs, IngestOptions(max_bytes=options.max_bytes, follow=follow, extract=options.extract))
+
+
+def _relabel(store, document_ids: list[str], temp_path: str, source: str) -> None:
+    """Documents read from the temporary feed file name the watched feed instead."""
+    if not document_ids:
+        return
+    with store.engine.begin() as conn:
+        for start in range(0, len(document_ids), 500):
+            conn.execute(
+                update(t.documents)
+                .where(t.documents.c.id.in_(document_ids[start : start + 500]), t.documents.c.path == temp_path)
+                .values(path=source)
+            )
+
+
+def _fill(result: PollResult, summary) -> None:
+    result.ingested = summary.ingested
+    result.duplicates = summary.duplicates
+    result.skipped = len(summary.skipped)
+    result.claims = summary.claims
+    result.documents = list(summary.documents)
+
+
+def due_watches(store, now: datetime | None = None) -> list[Watch]:
+    now = now or utcnow()
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(w.watches).where(w.watches.c.next_poll_at <= now).order_by(w.watches.c.next_poll_at, w.watches.c.name)
+        ).mappings().all()
+    return [_row_to_watch(dict(r)) for r in rows]
+
+
+def poll_due(
+    store, *, now: datetime | None = None, client=None, options: PollOptions | None = None,
+    on_result: Callable[[PollResult], None] | None = None,
+) -> list[PollResult]:
+    """Poll every watch that is due, one after the other; one failing feed never stops the others."""
+    now = now or utcnow()
+    results = []
+    for watch in due_watches(store, now):
+        r = poll_watch(store, watch, now=now, client=client, options=options)
+        results.append(r)
+        if on_result:
+            on_result(r)
+    return results
+
+
+def seconds_until_next_poll(store, now: datetime | None = None) -> float | None:
+    now = now or utcnow()
+    from sqlalchemy import func
+
+    with store.engine.connect() as conn:
+        nxt = conn.execute(select(func.min(w.watches.c.next_poll_at))).scalar()
+    if nxt is None:
+        return None
+    return max(0.0, (nxt - now).total_seconds())
+
+
+def seen_entries(store, watch_name: str) -> Iterator[dict[str, Any]]:
+    with store.engine.connect() as conn:
+        for r in conn.execute(
+            select(w.watch_entries).where(w.watch_entries.c.watch == watch_name).order_by(w.watch_entries.c.id)
+        ).mappings():
+            yield dict(r)

@@ -1,0 +1,171 @@
+"""Polling: conditional requests, entries ingested once across restarts, faults survived with back-off."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from watch_testserver import Route, rss, start_server, stop_server
+
+from minewatch.store import schema as t
+from minewatch.store.repository import Store
+from minewatch.watch import feeds
+from minewatch.watch.feeds import PollOptions, WatchError, add_watch, backoff_seconds, parse_every, poll_due
+
+T0 = datetime(2026, 11, 2, 8, 0, 0)
+FAST = PollOptions(timeout_s=0.5, max_bytes=200_000, extract=False)
+
+ITEM_A = ("wire-001", "Finland to produce mines", "Mon, 02 Nov 2026 07:00:00 GMT",
+          "HELSINKI (Wire) - Finland will produce anti-personnel mines again, the defence minister said on Monday.")
+ITEM_B = ("wire-002", "Lithuania buys mines", "Mon, 02 Nov 2026 07:30:00 GMT",
+          "VILNIUS (Wire) - Lithuania signed a contract to procure anti-personnel mines, its defence ministry said.")
+ITEM_C = ("wire-003", "Estonia stockpile", "Mon, 02 Nov 2026 09:00:00 GMT",
+          "TALLINN (Wire) - Estonia plans to stockpile anti-personnel mines along its eastern border, officials said.")
+ITEM_D = ("slow-001", "Poland leaves treaty", "Mon, 02 Nov 2026 06:00:00 GMT",
+          "WARSAW (Desk) - Poland notified the United Nations of its withdrawal from the Mine Ban Treaty.")
+
+
+@pytest.fixture
+def server():
+    s = start_server()
+    yield s
+    stop_server(s)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'kb.db'}"
+
+
+def doc_count(store) -> int:
+    return store.counts()["documents"]
+
+
+def test_parse_every_and_backoff():
+    assert parse_every("15m") == 900 and parse_every("2h") == 7200 and parse_every("90") == 90
+    assert parse_every("1d") == 86400
+    with pytest.raises(WatchError):
+        parse_every("soon")
+    # Doubling per failure, capped at six hours (or the interval when that is longer).
+    assert [backoff_seconds(900, n) for n in (1, 2, 3, 4, 5, 6)] == [1800, 3600, 7200, 14400, 21600, 21600]
+    assert backoff_seconds(86400, 3) == 86400
+    assert backoff_seconds(60, 1, retry_after=600) == 600
+
+
+def test_feed_entries_are_ingested_once_and_faults_are_survived(server, db):
+    server.routes["/wire.xml"] = Route(rss("Wire Service", [ITEM_A, ITEM_B]))
+    server.routes["/down.xml"] = Route(b"internal error", status=500, content_type="text/plain")
+    server.routes["/slow.xml"] = Route(rss("Slow", [ITEM_D]), delay_s=1.5)
+    server.routes["/junk.xml"] = Route(b"<rss><channel><item><title>cut off", content_type="application/xml")
+    server.routes["/xxe.xml"] = Route(
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<rss><channel><item><title>&x;</title></item></channel></rss>"
+    )
+    store = Store.open(db)
+    for name in ("wire", "down", "slow", "junk", "xxe"):
+        add_watch(store, server.url(f"/{name}.xml"), "60s", name=name, now=T0)
+
+    results = {r.watch: r for r in poll_due(store, now=T0, options=FAST)}
+    assert results["wire"].outcome == "new" and results["wire"].new_entries == 2
+    assert results["wire"].ingested == 2 and doc_count(store) == 2
+    for name, words in (("down", "HTTP 500"), ("slow", "timed out"), ("junk", "feed"), ("xxe", "entities")):
+        assert results[name].outcome == "error" and words in results[name].error, results[name]
+    watches = {w.name: w for w in feeds.list_watches(store)}
+    assert watches["down"].failures == 1 and "HTTP 500" in watches["down"].last_error
+    assert watches["down"].next_poll_at == T0 + timedelta(seconds=120)  # backed off: twice the interval
+    assert watches["wire"].next_poll_at == T0 + timedelta(seconds=60) and watches["wire"].etag
+    assert watches["wire"].seen_entries == 2
+
+    # The documents name the watched feed, not the temporary file the entries went through.
+    with store.engine.connect() as conn:
+        paths = set(conn.execute(select(t.documents.c.path)).scalars())
+        urls = set(conn.execute(select(t.documents.c.url)).scalars())
+    assert paths == {server.url("/wire.xml")}
+    assert urls == {"https://wire.example/wire-001", "https://wire.example/wire-002"}
+
+    # Unchanged feed: a conditional request, answered 304; failing feeds are not due yet.
+    results = {r.watch: r for r in poll_due(store, now=T0 + timedelta(seconds=61), options=FAST)}
+    assert set(results) == {"wire"} and results["wire"].outcome == "not_modified"
+    assert server.requests[-1]["if_none_match"] == watches["wire"].etag
+    assert server.requests[-1]["if_modified_since"] == "Sun, 01 Nov 2026 10:00:00 GMT"
+
+    # A new entry appears; the down feed fails again (longer back-off), the others recover or not.
+    server.routes["/wire.xml"] = Route(rss("Wire Service", [ITEM_C, ITEM_A, ITEM_B]))
+    server.routes["/slow.xml"].delay_s = 0
+    results = {r.watch: r for r in poll_due(store, now=T0 + timedelta(seconds=125), options=FAST)}
+    assert results["wire"].new_entries == 1 and results["wire"].ingested == 1
+    assert results["down"].outcome == "error"
+    assert results["slow"].outcome == "new" and results["slow"].ingested == 1
+    assert doc_count(store) == 4
+    down = feeds.get_watch(store, "down")
+    assert down.failures == 2 and down.next_poll_at == T0 + timedelta(seconds=125 + 240)
+    assert feeds.get_watch(store, "slow").failures == 0 and feeds.get_watch(store, "slow").last_error is None
+
+    # Restart: a new process (new Store) against a server that lost its ETags sends the whole feed again.
+    store.engine.dispose()
+    store = Store.open(db)
+    for route in server.routes.values():
+        route.etag = False
+    results = {r.watch: r for r in poll_due(store, now=T0 + timedelta(hours=1), options=FAST)}
+    assert results["wire"].outcome == "nothing_new" and results["wire"].new_entries == 0
+    assert results["slow"].outcome == "nothing_new"
+    assert [e["entry_ref"] for e in feeds.seen_entries(store, "wire")] == ["wire-001", "wire-002", "wire-003"]
+    assert doc_count(store) == 4
+
+
+def test_a_poll_claimed_by_another_watcher_is_skipped(server, db):
+    server.routes["/wire.xml"] = Route(rss("Wire Service", [ITEM_A]))
+    store = Store.open(db)
+    watch = add_watch(store, server.url("/wire.xml"), "5m", now=T0)
+    assert feeds._claim(store, watch, T0)  # another watcher holds it
+    assert feeds.poll_watch(store, watch, now=T0, options=FAST).outcome == "busy"
+    assert server.get_count("/wire.xml") == 0
+
+
+def test_local_feed_file_polled_by_mtime(tmp_path, db):
+    path = tmp_path / "local.xml"
+    path.write_bytes(rss("Local Desk", [ITEM_A]))
+    store = Store.open(db)
+    add_watch(store, str(path), "1m", name="local", now=T0)
+    [r] = poll_due(store, now=T0, options=FAST)
+    assert r.outcome == "new" and r.ingested == 1
+    [r] = poll_due(store, now=T0 + timedelta(minutes=1), options=FAST)
+    assert r.outcome == "unchanged"
+    path.write_bytes(rss("Local Desk", [ITEM_B, ITEM_A]))
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    [r] = poll_due(store, now=T0 + timedelta(minutes=2), options=FAST)
+    assert r.outcome == "new" and r.new_entries == 1 and r.ingested == 1
+    assert doc_count(store) == 2
+
+
+def test_local_folder_each_file_once(tmp_path, db):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ITEM_A[3] + "\n")
+    store = Store.open(db)
+    add_watch(store, str(folder), "30s", name="inbox", now=T0)
+    [r] = poll_due(store, now=T0, options=FAST)
+    assert r.ingested == 1
+    (folder / "b.txt").write_text(ITEM_B[3] + "\n")
+    later = time.time() + 5
+    os.utime(folder / "b.txt", (later, later))
+    [r] = poll_due(store, now=T0 + timedelta(seconds=30), options=FAST)
+    assert r.new_entries == 1 and r.ingested == 1 and doc_count(store) == 2
+
+
+def test_add_watch_refuses_what_it_cannot_poll(tmp_path, db):
+    store = Store.open(db)
+    with pytest.raises(WatchError, match="http and https"):
+        add_watch(store, "ftp://example.org/feed.xml")
+    with pytest.raises(WatchError, match="no such"):
+        add_watch(store, str(tmp_path / "missing.xml"))
+    add_watch(store, "https://news.example/feed.xml", "15m", name="news")
+    with pytest.raises(WatchError, match="exists already"):
+        add_watch(store, "https://other.example/rss", name="news")
+    with pytest.raises(WatchError, match="watched already"):
+        add_watch(store, "https://news.example/feed.xml")
+    assert feeds.remove_watch(store, "news") and not feeds.remove_watch(store, "news")
