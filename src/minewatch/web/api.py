@@ -1,0 +1,430 @@
+"""The JSON API under ``/api``: every listing is JSON or CSV, every page of it has a stable cursor.
+
+Listings are the store's dicts as they are (the same field names as the CLI's
+``--format json``), so a field seen in one place has the same name everywhere.
+Cursors are the last id of a page: ids never change, so a cursor stays valid
+while new rows arrive.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES, Modality, Polarity, Predicate, Treaty, Weapon
+from minewatch.output import to_csv
+from minewatch.store.repository import ClaimFilter
+from minewatch.treaties import eligible_states, treaty_summary
+from minewatch.web import queries
+from minewatch.web.context import WebContext
+from minewatch.web.security import require_bearer
+
+MIN_DATE = date(1990, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+
+Stage = StrEnum("Stage", {s: s for s in (*WITHDRAWAL_STAGES, *JOINING_STAGES)})  # type: ignore[misc]
+
+ISO3 = Annotated[str, PathParam(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code of a state")]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=80, pattern=r"^[A-Za-z0-9_.:-]+$", description="next_cursor of the previous page"),
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")]
+Fmt = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
+OnDate = Annotated[date | None, Query(description="the date (YYYY-MM-DD, 1990-01-01..2100-12-31); default today")]
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page; null on the last page")
+
+
+class StatusItem(BaseModel):
+    iso3: str
+    name: str
+    status: str
+    in_force_from: str | None = None
+    withdrawal_notification: str | None = None
+    withdrawal_effective: str | None = None
+    pending_reason: str | None = None
+
+
+class StatusPage(BaseModel):
+    treaty: str
+    on: str
+    parties: int
+    items: list[StatusItem]
+
+
+class ActorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["state", "organization", "armed_group"] = "state"
+    iso3: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    name: str = Field(..., min_length=1, max_length=200)
+
+
+_Num = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
+
+
+class RangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    low: _Num | None = None
+    high: _Num | None = None
+    unit: str | None = Field(None, max_length=40)
+    text: str | None = Field(None, max_length=500)
+
+
+class MoneyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    low: _Num | None = None
+    high: _Num | None = None
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    text: str | None = Field(None, max_length=500)
+
+
+class TimeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: date | None = None
+    end: date | None = None
+    text: str | None = Field(None, max_length=500)
+
+
+class SpeakerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(..., min_length=1, max_length=200)
+    role: str | None = Field(None, max_length=500)
+
+
+class Corrections(BaseModel):
+    """Fields of the claim contract an analyst may correct; absent fields stay as extracted."""
+
+    model_config = ConfigDict(extra="forbid")
+    actor: ActorIn | None = None
+    predicate: Predicate | None = None
+    stage: Stage | None = None  # type: ignore[valid-type]
+    treaty: Treaty | None = None
+    weapon: Weapon | None = None
+    counterpart: ActorIn | None = None
+    modality: Modality | None = None
+    polarity: Polarity | None = None
+    quantity: RangeIn | None = None
+    money: MoneyIn | None = None
+    time: TimeIn | None = None
+    speaker: SpeakerIn | None = None
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    claim_id: str = Field(..., min_length=1, max_length=40)
+    verdict: Literal["verified", "rejected", "corrected"]
+    reviewer: str = Field(..., min_length=1, max_length=200)
+    note: str | None = Field(None, max_length=5000)
+    corrections: Corrections | None = None
+
+
+class ReviewOut(BaseModel):
+    review: dict[str, Any]
+    claim: dict[str, Any] | None
+    reconciled: dict[str, int]
+
+
+def ctx(request: Request) -> WebContext:
+    return request.app.state.mw
+
+
+Ctx = Annotated[WebContext, Depends(ctx)]
+
+
+def check_date(on: date | None, name: str = "on") -> date:
+    if on is None:
+        return date.today()
+    if not (MIN_DATE <= on <= MAX_DATE):
+        raise HTTPException(422, detail=f"{name} must be between {MIN_DATE} and {MAX_DATE}, got {on}")
+    return on
+
+
+def known_state(iso3: str) -> str:
+    code = iso3.upper()
+    if code not in eligible_states():
+        raise HTTPException(404, detail=f"{iso3!r} is not a state that can join the treaties")
+    return code
+
+
+def listing(items: list[dict[str, Any]], limit: int | None, fmt: str, key: str = "id") -> Any:
+    """One page: the extra row fetched beyond ``limit`` tells whether a next page exists."""
+    next_cursor = None
+    if limit is not None and len(items) > limit:
+        items = items[:limit]
+        next_cursor = str(items[-1][key])
+    if fmt == "csv":
+        headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}
+        return Response(to_csv(items), media_type="text/csv; charset=utf-8", headers=headers)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "unknown id"}}
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+def status_row(s: Any) -> dict[str, Any]:
+    d = s.to_dict()
+    return {k: d[k] for k in StatusItem.model_fields}
+
+
+@router.get("/states", response_model=Page, responses=CSV_RESPONSE)
+def list_states(c: Ctx, on: OnDate = None, format: Fmt = "json") -> Any:
+    """Every state that can join, with its APMBC and CCM status on a date."""
+    day = check_date(on)
+    apmbc = {s.iso3: s for s in c.statuses("APMBC", day)}
+    ccm = {s.iso3: s for s in c.statuses("CCM", day)}
+    items = [
+        {"iso3": code, "name": name, "on": day.isoformat(), "APMBC": str(apmbc[code].status), "CCM": str(ccm[code].status)}
+        for code, name in sorted(eligible_states().items())
+    ]
+    return listing(items, None, format, key="iso3")
+
+
+@router.get("/states/{iso3}", responses=NOT_FOUND)
+def get_state(c: Ctx, iso3: ISO3, on: OnDate = None) -> dict[str, Any]:
+    """One state: status under both treaties, its facts, conflicts and claim count."""
+    code = known_state(iso3)
+    day = check_date(on)
+    return {
+        "iso3": code,
+        "name": eligible_states()[code],
+        "on": day.isoformat(),
+        "statuses": {t: c.status_of(t, code, day).to_dict() for t in ("APMBC", "CCM")},
+        "facts": c.store.facts(state=code),
+        "conflicts": c.store.conflicts(state=code),
+        "claim_count": queries.claim_count(c.store, code),
+    }
+
+
+@router.get("/status", response_model=StatusPage, responses=CSV_RESPONSE)
+def get_status(c: Ctx, treaty: Treaty = Treaty.APMBC, on: OnDate = None, format: Fmt = "json") -> Any:
+    """Status of every state under one treaty on a date (what the map colours)."""
+    day = check_date(on)
+    statuses = c.statuses(str(treaty), day)
+    items = [status_row(s) for s in statuses]
+    if format == "csv":
+        return Response(to_csv(items), media_type="text/csv; charset=utf-8")
+    return {"treaty": str(treaty), "on": day.isoformat(), "parties": sum(s.counts_as_party for s in statuses), "items": items}
+
+
+@router.get("/treaties", response_model=Page, responses=CSV_RESPONSE)
+def list_treaties(c: Ctx, on: OnDate = None, format: Fmt = "json") -> Any:
+    """Both treaties: rules in words and the counts on a date."""
+    day = check_date(on)
+    idx = c.index()
+    items = [treaty_summary(t, day, idx) for t in ("APMBC", "CCM")]
+    return listing(items, None, format, key="treaty")
+
+
+@router.get("/documents", response_model=Page, responses=CSV_RESPONSE)
+def list_documents(
+    c: Ctx,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+    text: Annotated[str | None, Query(max_length=200, description="words in the title or text")] = None,
+    language: Annotated[str | None, Query(max_length=8, pattern=r"^[a-z-]+$")] = None,
+    format: Fmt = "json",
+) -> Any:
+    items = c.store.documents(limit=limit + 1, after=cursor, text=text or None, language=language)
+    return listing(items, limit, format)
+
+
+@router.get("/documents/{doc_id}", responses=NOT_FOUND)
+def get_document(c: Ctx, doc_id: Annotated[str, PathParam(max_length=80)]) -> dict[str, Any]:
+    doc = c.store.document(doc_id)
+    if doc is None:
+        raise HTTPException(404, detail=f"no document {doc_id!r}")
+    doc.pop("minhash", None)
+    doc.pop("original", None)
+    doc["claims"] = c.store.claims(ClaimFilter(document=doc_id))
+    return doc
+
+
+@router.get("/stories", response_model=Page, responses=CSV_RESPONSE)
+def list_stories(c: Ctx, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, format: Fmt = "json") -> Any:
+    # With a cursor the store orders by id; " " sorts before every id, so the first page is ordered the same way.
+    items = c.store.stories(limit=limit + 1, after=cursor or " ")
+    return listing(items, limit, format)
+
+
+@router.get("/stories/{story_id}", responses=NOT_FOUND)
+def get_story(c: Ctx, story_id: Annotated[str, PathParam(max_length=80)]) -> dict[str, Any]:
+    found = c.store.stories(ids=[story_id])
+    if not found:
+        raise HTTPException(404, detail=f"no story {story_id!r}")
+    return found[0]
+
+
+@router.get("/claims", response_model=Page, responses=CSV_RESPONSE)
+def list_claims(
+    c: Ctx,
+    state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="actor or counterpart ISO3")] = None,
+    predicate: Predicate | None = None,
+    modality: Modality | None = None,
+    since: Annotated[date | None, Query(description="published on or after")] = None,
+    until: Annotated[date | None, Query(description="published on or before")] = None,
+    outlet: Annotated[str | None, Query(max_length=300)] = None,
+    text: Annotated[str | None, Query(max_length=200, description="words in the evidence, speaker or actor")] = None,
+    document: Annotated[str | None, Query(max_length=80)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+    format: Fmt = "json",
+) -> Any:
+    if since and until and since > until:
+        raise HTTPException(422, detail=f"since ({since}) is after until ({until})")
+    f = ClaimFilter(
+        state=state,
+        predicate=predicate.value if predicate else None,
+        modality=modality.value if modality else None,
+        since=since,
+        until=until,
+        outlet=outlet or None,
+        text=text or None,
+        document=document or None,
+        after=cursor or "",
+        limit=limit + 1,
+    )
+    return listing(c.store.claims(f), limit, format)
+
+
+@router.get("/claims/{claim_id}", responses=NOT_FOUND)
+def get_claim(c: Ctx, claim_id: Annotated[str, PathParam(max_length=80)]) -> dict[str, Any]:
+    claim = c.store.claim(claim_id)
+    if claim is None:
+        raise HTTPException(404, detail=f"no claim {claim_id!r}")
+    claim["reviews"] = c.store.reviews(claim_id=claim_id)
+    return claim
+
+
+@router.get("/facts", response_model=Page, responses=CSV_RESPONSE)
+def list_facts(
+    c: Ctx,
+    state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    predicate: Predicate | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+    format: Fmt = "json",
+) -> Any:
+    items = c.store.facts(
+        state=state, predicate=predicate.value if predicate else None, limit=limit + 1, after=cursor or ""
+    )
+    return listing(items, limit, format)
+
+
+@router.get("/conflicts", response_model=Page, responses=CSV_RESPONSE)
+def list_conflicts(
+    c: Ctx,
+    state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+    format: Fmt = "json",
+) -> Any:
+    items = c.store.conflicts(state=state, kind=kind or None, limit=limit + 1, after=cursor or "")
+    return listing(items, limit, format)
+
+
+@router.get("/timeline/{iso3}", response_model=Page, responses={**CSV_RESPONSE, **NOT_FOUND})
+def get_timeline(c: Ctx, iso3: ISO3, treaty: Treaty | None = None, format: Fmt = "json") -> Any:
+    """Depositary records and reported facts of one state on one time axis."""
+    code = known_state(iso3)
+    return listing(state_timeline(c, code, str(treaty) if treaty else None), None, format, key="date")
+
+
+def state_timeline(c: WebContext, iso3: str, treaty: str | None = None) -> list[dict[str, Any]]:
+    from minewatch.reconcile import timeline
+
+    entries = timeline(iso3, c.store.treaty_events(), c.store.fact_objects(state=iso3), treaty, c.store.armed_conflicts())
+    return [e.to_dict() for e in entries]
+
+
+@router.get("/reviews", response_model=Page, responses=CSV_RESPONSE)
+def list_reviews(
+    c: Ctx,
+    claim_id: Annotated[str | None, Query(max_length=80)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Annotated[int | None, Query(ge=0, le=2**62, description="next_cursor of the previous page")] = None,
+    format: Fmt = "json",
+) -> Any:
+    items = queries.reviews_page(c.store, claim_id=claim_id, after=cursor, limit=limit + 1)
+    return listing(items, limit, format)
+
+
+def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:
+    """Store the review and rebuild the facts and conflicts it touches, in one lock."""
+    from minewatch.store.reconciling import reconcile_pending
+
+    corrections = review.corrections.model_dump(mode="json", exclude_none=True) if review.corrections else None
+    if review.verdict == "corrected" and not corrections:
+        raise HTTPException(422, detail="a 'corrected' review needs at least one corrected field")
+    with c.write_lock:
+        try:
+            stored = c.store.add_review(review.claim_id, review.verdict, review.reviewer, review.note, corrections)
+        except KeyError:
+            raise HTTPException(404, detail=f"no claim {review.claim_id!r}") from None
+        counts = reconcile_pending(c.store)
+    return {"review": stored, "claim": c.store.claim(review.claim_id), "reconciled": counts}
+
+
+@router.post(
+    "/reviews",
+    response_model=ReviewOut,
+    dependencies=[Depends(require_bearer)],
+    responses={401: {"description": "no bearer token"}, 403: {"description": "writes disabled or wrong token"}, **NOT_FOUND},
+)
+def post_review(c: Ctx, review: ReviewIn) -> dict[str, Any]:
+    """Mark a claim verified, rejected or corrected; facts and conflicts follow at once."""
+    return apply_review(c, review)
+
+
+def upload_suffix(name: str) -> str:
+    """The reader an upload asks for by its ending; anything unknown is read as plain text."""
+    from minewatch.ingest.sources import EXTENSIONS
+
+    low = name.lower()
+    for ext in sorted(EXTENSIONS, key=len, reverse=True):
+        if low.endswith(ext):
+            return ext
+    return ".txt"
+
+
+@router.post(
+    "/ingest",
+    dependencies=[Depends(require_bearer)],
+    responses={401: {"description": "no bearer token"}, 403: {"description": "writes disabled or wrong token"},
+               413: {"description": "upload too large"}},
+)
+def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="article files")]) -> dict[str, Any]:
+    """Upload articles: they go through the same pipeline as ``minewatch ingest``."""
+    from minewatch.pipeline import IngestOptions, ingest
+
+    if not files:
+        raise HTTPException(422, detail="no files uploaded")
+    with tempfile.TemporaryDirectory(prefix="minewatch-upload-") as tmp:
+        paths = []
+        for i, f in enumerate(files):
+            name = os.path.basename(f.filename or "") or f"upload-{i}"
+            suffix = upload_suffix(name)
+            path = Path(tmp) / f"{i:04d}{suffix}"
+            path.write_bytes(f.file.read())
+            paths.append(str(path))
+        with c.write_lock:
+            summary = ingest(c.store, paths, IngestOptions())
+    return summary.to_dict()

@@ -1,0 +1,67 @@
+"""One FastAPI app: the JSON API under /api, the dashboard pages, the static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from minewatch.store.repository import Store
+from minewatch.web import api, pages
+from minewatch.web.context import WebContext
+from minewatch.web.middleware import BodyLimitAndHeaders
+
+HERE = Path(__file__).parent
+
+
+def create_app(db: str | None = None, *, store: Store | None = None) -> FastAPI:
+    """The whole web app over the database ``db`` (path or URL; default as the CLI: MINEWATCH_DB or minewatch.db)."""
+    app = FastAPI(
+        title="minewatch",
+        version="0.1.0",
+        description=(
+            "An open monitor for the Mine Ban Treaty (APMBC) and the Convention on Cluster Munitions (CCM). "
+            "Reads are open; writes (POST /api/ingest, POST /api/reviews) need `Authorization: Bearer $MINEWATCH_TOKEN`."
+        ),
+        docs_url=None,  # Swagger UI loads from a CDN; the dashboard loads nothing from the internet
+        redoc_url=None,
+    )
+    app.state.mw = WebContext(store or Store.open(db))
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if _wants_html(request):
+            return pages.page(request, "error.html", status_code=exc.status_code, status=exc.status_code, detail=exc.detail)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        problems = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", ""), "input": _short(e.get("input"))}
+            for e in exc.errors()
+        ]
+        message = "; ".join(f"{p['where']}: {p['problem']}" for p in problems)
+        if _wants_html(request):
+            return pages.page(request, "error.html", status_code=422, status=422, detail=message)
+        return JSONResponse({"detail": message, "errors": problems}, status_code=422)
+
+    app.add_middleware(BodyLimitAndHeaders)
+    return app
+
+
+def _short(v: object) -> object:
+    if isinstance(v, str | int | float | bool) or v is None:
+        return v if not isinstance(v, str) else v[:200]
+    return str(v)[:200]
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    return not path.startswith(("/api", "/openapi", "/static")) and "text/html" in request.headers.get("accept", "")

@@ -1,0 +1,343 @@
+"""The dashboard: server-rendered pages over the same store calls as the API.
+
+Every page works without JavaScript; the only script (``static/map.js``)
+recolours the map when the date or the treaty layer changes.  All text that
+came from articles reaches the templates as plain strings (Jinja escapes them)
+or as ``Markup`` built by ``render`` (escaped, then marked).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES, Modality, Polarity, Predicate, Treaty, Weapon
+from minewatch.store.repository import ClaimFilter
+from minewatch.treaties import eligible_states
+from minewatch.web import queries, render
+from minewatch.web.api import (
+    MAX_DATE,
+    MIN_DATE,
+    Corrections,
+    ReviewIn,
+    apply_review,
+    ctx,
+    known_state,
+    state_timeline,
+)
+from minewatch.web.context import WebContext
+from minewatch.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    check_form,
+    configured_token,
+    has_session,
+    new_csrf,
+    same_site,
+    session_value,
+)
+
+HERE = Path(__file__).parent
+#: The map's date control spans the period the 2025 withdrawals fall in.
+SLIDER_START = date(2024, 1, 1)
+SLIDER_END = date(2026, 12, 31)
+STATUS_LABELS = {
+    "party": "State Party",
+    "signatory": "Signatory",
+    "withdrawing": "Withdrawing (still bound)",
+    "withdrawn": "Withdrawn",
+    "not_party": "Not party",
+    "unknown": "Unknown (records incomplete)",
+    "na": "Not a state that can join",
+}
+
+_env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+_env.globals.update(safe_url=render.safe_url, labels=STATUS_LABELS)
+templates = Jinja2Templates(env=_env)
+
+router = APIRouter(include_in_schema=False)
+
+
+def _context(request: Request, **kw: Any) -> dict[str, Any]:
+    csrf = request.cookies.get(CSRF_COOKIE) or new_csrf()
+    request.state.csrf = csrf
+    return {
+        "request": request,
+        "csrf": csrf,
+        "csrf_field": CSRF_FIELD,
+        "signed_in": has_session(request),
+        "writes_enabled": configured_token() is not None,
+        **kw,
+    }
+
+
+def page(request: Request, template: str, status_code: int = 200, **kw: Any) -> HTMLResponse:
+    context = _context(request, **kw)
+    resp = templates.TemplateResponse(request, template, context, status_code=status_code)
+    if request.cookies.get(CSRF_COOKIE) != context["csrf"]:
+        resp.set_cookie(CSRF_COOKIE, context["csrf"], httponly=True, samesite="strict", path="/")
+    return resp
+
+
+def _day(on: date | None) -> date:
+    if on is None:
+        today = date.today()
+        return min(max(today, SLIDER_START), SLIDER_END)
+    if not (MIN_DATE <= on <= MAX_DATE):
+        raise HTTPException(422, detail=f"on must be between {MIN_DATE} and {MAX_DATE}")
+    return on
+
+
+def _c(request: Request) -> WebContext:
+    return ctx(request)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, on: date | None = None, treaty: Treaty = Treaty.APMBC) -> HTMLResponse:
+    c = _c(request)
+    day = _day(on)
+    statuses = {s.iso3: s for s in c.statuses(str(treaty), day)}
+    shapes = []
+    for iso3, shape in render.world()["shapes"].items():
+        st = statuses.get(iso3)
+        shapes.append(
+            {"iso3": iso3, "name": st.name if st else shape["name"], "d": shape["d"], "status": str(st.status) if st else "na",
+             "link": st is not None}
+        )
+    conflicts = c.store.conflicts(limit=200)
+    severity = {"high": 0, "medium": 1, "low": 2}
+    conflicts.sort(key=lambda r: (severity.get(r["severity"], 3), r["actor_iso3"] or "", r["id"]))
+    counts: dict[str, int] = {}
+    for s in statuses.values():
+        counts[str(s.status)] = counts.get(str(s.status), 0) + 1
+    w = render.world()
+    return page(
+        request,
+        "home.html",
+        day=day,
+        treaty=str(treaty),
+        shapes=shapes,
+        world_box=" ".join(str(v) for v in w["world"]),
+        europe_box=" ".join(str(v) for v in w["europe"]),
+        slider_max=(SLIDER_END - SLIDER_START).days,
+        slider_value=min(max((day - SLIDER_START).days, 0), (SLIDER_END - SLIDER_START).days),
+        slider_start=SLIDER_START,
+        slider_end=SLIDER_END,
+        parties=sum(s.counts_as_party for s in statuses.values()),
+        counts=counts,
+        facts=queries.recent_facts(c.store, 20),
+        conflicts=conflicts[:20],
+    )
+
+
+def _claims_with_context(c: WebContext, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    texts = queries.document_texts(c.store, sorted({cl["document"]["id"] for cl in claims}))
+    for cl in claims:
+        doc = texts.get(cl["document"]["id"], {})
+        cl["doc_title"] = doc.get("title")
+        ev = cl.get("evidence") or []
+        cl["paragraphs"] = [render.evidence_in_paragraph(doc.get("text"), e["start"], e["end"]) for e in ev[:3]]
+    return claims
+
+
+@router.get("/states/{iso3}", response_class=HTMLResponse)
+def state_page(request: Request, iso3: Annotated[str, PathParam(pattern=r"^[A-Za-z]{3}$")], on: date | None = None) -> HTMLResponse:
+    c = _c(request)
+    code = known_state(iso3)
+    day = _day(on) if on else date.today()
+    statuses = {t: c.status_of(t, code, day) for t in ("APMBC", "CCM")}
+    claims = c.store.claims(ClaimFilter(state=code, limit=200, after=""))
+    return page(
+        request,
+        "state.html",
+        iso3=code,
+        name=eligible_states()[code],
+        day=day,
+        statuses=statuses,
+        timeline=state_timeline(c, code),
+        facts=c.store.facts(state=code),
+        conflicts=c.store.conflicts(state=code),
+        claims=_claims_with_context(c, claims),
+    )
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: Annotated[str, PathParam(max_length=80)]) -> HTMLResponse:
+    c = _c(request)
+    found = c.store.stories(ids=[story_id])
+    if not found:
+        raise HTTPException(404, detail=f"no story {story_id!r}")
+    story = found[0]
+    texts = queries.document_texts(c.store, [d["id"] for d in story["documents"]])
+    docs = [dict(d, text=texts.get(d["id"], {}).get("text", "")) for d in story["documents"]]
+    copies, differing = render.story_copies(docs)
+    return page(request, "story.html", story=story, copies=copies, differing=differing)
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim_page(request: Request, claim_id: Annotated[str, PathParam(max_length=80)], error: str | None = None) -> HTMLResponse:
+    c = _c(request)
+    claim = c.store.claim(claim_id)
+    if claim is None:
+        raise HTTPException(404, detail=f"no claim {claim_id!r}")
+    _claims_with_context(c, [claim])
+    facts = c.store.facts(state=claim["actor"]["iso3"]) if claim["actor"].get("iso3") else []
+    facts = [f for f in facts if claim_id in (f.get("claim_ids") or [])]
+    return page(
+        request,
+        "claim.html",
+        claim=claim,
+        facts=facts,
+        conflicts=c.store.conflicts(claim_id=claim_id),
+        reviews=c.store.reviews(claim_id=claim_id),
+        error=error,
+        choices={
+            "predicate": [p.value for p in Predicate],
+            "stage": ["", *WITHDRAWAL_STAGES, *JOINING_STAGES],
+            "treaty": ["", *(t.value for t in Treaty)],
+            "weapon": ["", *(w.value for w in Weapon)],
+            "modality": [m.value for m in Modality],
+            "polarity": [p.value for p in Polarity],
+        },
+    )
+
+
+def _num(v: str | None) -> float | None:
+    v = (v or "").strip().replace(",", "")
+    if not v:
+        return None
+    try:
+        return float(v)
+    except ValueError:
+        raise HTTPException(422, detail=f"not a number: {v!r}") from None
+
+
+def form_corrections(claim: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+    """The fields the analyst changed, in the contract's shape (unchanged fields are not corrections)."""
+    out: dict[str, Any] = {}
+    for key in ("predicate", "stage", "treaty", "weapon", "modality", "polarity"):
+        if key in form:
+            value = form[key] or None
+            if value != claim.get(key):
+                out[key] = value
+    for key, extra in (("quantity", "unit"), ("money", "currency")):
+        low, high = _num(form.get(f"{key}_low")), _num(form.get(f"{key}_high"))
+        old = claim.get(key) or {}
+        if (low, high) != (old.get("low"), old.get("high")) and (f"{key}_low" in form or f"{key}_high" in form):
+            new = dict(old) if old else {extra: None, "text": None}
+            new.update(low=low, high=high)
+            if key == "money" and form.get("money_currency"):
+                new["currency"] = form["money_currency"].strip().upper()
+            out[key] = new if (low is not None or high is not None) else None
+    name = (form.get("speaker_name") or "").strip()
+    role = (form.get("speaker_role") or "").strip() or None
+    old_speaker = claim.get("speaker") or {}
+    if "speaker_name" in form and (name or None, role) != (old_speaker.get("name"), old_speaker.get("role")):
+        out["speaker"] = {"name": name, "role": role} if name else None
+    return out
+
+
+@router.post("/claims/{claim_id}/review")
+async def review_form(request: Request, claim_id: Annotated[str, PathParam(max_length=80)]) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    check_form(request, form.get(CSRF_FIELD))
+    c = _c(request)
+    claim = c.store.claim(claim_id)
+    if claim is None:
+        raise HTTPException(404, detail=f"no claim {claim_id!r}")
+    verdict = form.get("verdict", "")
+    corrections = form_corrections(claim, form) if verdict == "corrected" else {}
+    try:
+        review = ReviewIn(
+            claim_id=claim_id,
+            verdict=verdict,  # type: ignore[arg-type]
+            reviewer=(form.get("reviewer") or "").strip(),
+            note=(form.get("note") or "").strip() or None,
+            corrections=Corrections.model_validate({k: v for k, v in corrections.items() if v is not None}) if corrections else None,
+        )
+    except ValueError as exc:
+        return RedirectResponse(f"/claims/{quote(claim_id)}?error={quote(_short_error(exc))}", status_code=303)
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        await run_in_threadpool(apply_review, c, review)
+    except HTTPException as exc:
+        return RedirectResponse(f"/claims/{quote(claim_id)}?error={quote(str(exc.detail))}", status_code=303)
+    return RedirectResponse(f"/claims/{quote(claim_id)}", status_code=303)
+
+
+def _short_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors())[:300]
+    return str(exc)[:300]
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: Annotated[str, Query(max_length=300)] = "/") -> HTMLResponse:
+    return page(request, "login.html", next=next if next.startswith("/") and not next.startswith("//") else "/")
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    token = configured_token()
+    if token is None:
+        return page(request, "login.html", status_code=403, next="/", error="writes are disabled: the server has no token (MINEWATCH_TOKEN)")
+    if not same_site(request) or not form.get(CSRF_FIELD) or form.get(CSRF_FIELD) != request.cookies.get(CSRF_COOKIE):
+        return page(request, "login.html", status_code=403, next="/", error="stale form: reload the page and try again")
+    import hmac
+
+    if not hmac.compare_digest(form.get("token", "").encode(), token.encode()):
+        return page(request, "login.html", status_code=403, next="/", error="wrong token")
+    nxt = form.get("next") or "/"
+    nxt = nxt if nxt.startswith("/") and not nxt.startswith("//") else "/"
+    resp = RedirectResponse(nxt, status_code=303)
+    resp.set_cookie(SESSION_COOKIE, session_value(token), httponly=True, samesite="strict", path="/")
+    resp.set_cookie(CSRF_COOKIE, new_csrf(), httponly=True, samesite="strict", path="/")
+    return resp
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    if form.get(CSRF_FIELD) != request.cookies.get(CSRF_COOKIE):
+        raise HTTPException(403, detail="stale form")
+    resp = RedirectResponse("/", status_code=303)
+    resp.delete_cookie(SESSION_COOKIE, path="/")
+    return resp
+
+
+@router.get("/conflicts", response_class=HTMLResponse)
+def conflicts_page(request: Request, state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None) -> HTMLResponse:
+    c = _c(request)
+    return page(request, "conflicts.html", conflicts=c.store.conflicts(state=state), state=state)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    c = _c(request)
+    q = q.strip()
+    docs = c.store.documents(text=q, limit=50) if q else []
+    claims = _claims_with_context(c, c.store.claims(ClaimFilter(text=q, limit=50, after=""))) if q else []
+    return page(request, "search.html", q=q, documents=docs, claims=claims)
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(request: Request, doc_id: Annotated[str, PathParam(max_length=80)]) -> HTMLResponse:
+    c = _c(request)
+    doc = c.store.document(doc_id)
+    if doc is None:
+        raise HTTPException(404, detail=f"no document {doc_id!r}")
+    claims = c.store.claims(ClaimFilter(document=doc_id))
+    spans = [(e["start"], e["end"]) for cl in claims for e in cl.get("evidence") or []]
+    return page(request, "document.html", doc=doc, claims=claims, marked=render.mark_spans(doc["text"], spans))
