@@ -169,3 +169,27 @@ def test_add_watch_refuses_what_it_cannot_poll(tmp_path, db):
     with pytest.raises(WatchError, match="watched already"):
         add_watch(store, "https://news.example/feed.xml")
     assert feeds.remove_watch(store, "news") and not feeds.remove_watch(store, "news")
+
+
+PAGE = (
+    "<html><head><title>Norway and mines</title></head><body><article><h1>Norway and mines</h1>"
+    "<p>OSLO (Desk) - Norway will destroy its last stock of cluster munitions next spring, "
+    "the defence ministry said in a statement on Wednesday.</p>"
+    "<p>The ministry said the work would be done under the Convention on Cluster Munitions.</p>"
+    "</article></body></html>"
+)
+
+
+def test_follow_fetches_each_new_entry_page(server, db):
+    server.routes["/page-1.html"] = Route(PAGE.encode(), content_type="text/html; charset=utf-8")
+    item = ("page-1", "Norway", "Wed, 04 Nov 2026 07:00:00 GMT", "Short teaser only.", server.url("/page-1.html"))
+    server.routes["/teasers.xml"] = Route(rss("Teasers", [item]))
+    store = Store.open(db)
+    add_watch(store, server.url("/teasers.xml"), "5m", name="teasers", follow=True, now=T0)
+    [r] = poll_due(store, now=T0, options=FAST)
+    assert r.ingested == 1 and server.get_count("/page-1.html") == 1
+    [doc] = store.documents(with_text=True)
+    assert "destroy its last stock of cluster munitions" in doc["text"] and "teaser" not in doc["text"]
+    assert doc["url"] == server.url("/page-1.html") and doc["outlet"] == "Teasers"
+    [r] = poll_due(store, now=T0 + timedelta(minutes=5), options=FAST)
+    assert r.outcome == "not_modified" and server.get_count("/page-1.html") == 1

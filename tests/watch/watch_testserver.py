@@ -108,13 +108,14 @@ def stop_server(state: LoopbackServer) -> None:
         state.server.server_close()
 
 
-def rss(title: str, items: list[tuple[str, str, str, str]]) -> bytes:
-    """An RSS 2.0 feed; items are (guid, title, pubDate, text)."""
+def rss(title: str, items: list[tuple[str, ...]]) -> bytes:
+    """An RSS 2.0 feed; items are (guid, title, pubDate, text[, link])."""
     parts = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
              "<language>en</language><link>https://wire.example/</link>"]
-    for guid, item_title, pub, text in items:
+    for guid, item_title, pub, text, *link in items:
+        href = link[0] if link else f"https://wire.example/{guid}"
         parts.append(
-            f"<item><guid>{guid}</guid><title>{item_title}</title><link>https://wire.example/{guid}</link>"
+            f"<item><guid>{guid}</guid><title>{item_title}</title><link>{href}</link>"
             f"<pubDate>{pub}</pubDate><description>{text}</description></item>"
         )
     parts.append("</channel></rss>")
