@@ -166,6 +166,8 @@ def test_add_watch_refuses_what_it_cannot_poll(tmp_path, db):
     add_watch(store, "https://news.example/feed.xml", "15m", name="news")
     with pytest.raises(WatchError, match="exists already"):
         add_watch(store, "https://other.example/rss", name="news")
+    with pytest.raises(WatchError, match="not a watch name"):
+        add_watch(store, "https://third.example/rss", name="../../escape")
     with pytest.raises(WatchError, match="watched already"):
         add_watch(store, "https://news.example/feed.xml")
     assert feeds.remove_watch(store, "news") and not feeds.remove_watch(store, "news")

@@ -59,6 +59,7 @@ RETRY_AFTER_STATUSES = frozenset({429, 503})
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _NAME_CLEAN = re.compile(r"[^a-z0-9]+")
+_VALID_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 class WatchError(Exception):
@@ -170,8 +171,8 @@ def add_watch(
                 name = f"{base}-{n}"
         else:
             name = name.strip()
-            if not name:
-                raise WatchError("the name is empty")
+            if not _VALID_NAME.fullmatch(name):
+                raise WatchError(f"{name!r} is not a watch name: letters, digits, '.', '_' and '-' (up to 100)")
             if conn.execute(select(w.watches.c.name).where(w.watches.c.name == name)).first():
                 raise WatchError(f"a watch named {name!r} exists already (watch remove {name} first)")
         if conn.execute(select(w.watches.c.name).where(w.watches.c.url == source)).first():
@@ -601,7 +602,7 @@ def _ingest_entries(store, watch: Watch, feed: ParsedFeed, options: PollOptions)
     if not todo:
         return result
     with tempfile.TemporaryDirectory(prefix="minewatch-watch-") as tmp:
-        path = Path(tmp) / f"{watch.name}.xml"
+        path = Path(tmp) / "new-entries.xml"  # never built from the name: no path tricks
         path.write_bytes(render_rss(feed, todo))
         summary = _run_ingest(store, [str(path)], watch.follow, options)
         _relabel(store, summary.documents, str(path), watch.url)
