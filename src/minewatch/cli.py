@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -542,11 +543,44 @@ def demo(
     c.print("Try: minewatch status --treaty APMBC --on 2026-01-01 --state LTU | minewatch claims --state LTU | "
             "minewatch conflicts | minewatch timeline LTU", highlight=False)
     if serve_after:
-        try:
-            from minewatch.web.server import run_server
-        except ImportError:
-            return
+        from minewatch.web.server import run_server
+
         run_server(STATE.db, host=host, port=port)
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+    sqlite = "sqlite"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, json, parquet or sqlite.")] = ExportFormat.sqlite,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder (csv, json, parquet) or file (sqlite).")] = Path("export"),
+) -> None:
+    """Export claims, facts, conflicts, documents, stories and records."""
+    from minewatch.export import export_all
+
+    store = open_store()
+    try:
+        written = export_all(store, fmt.value, out)
+    except (OSError, ValueError) as exc:
+        raise fail(f"export failed: {exc}") from exc
+    Console().print(to_json(written, indent=2), highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="Server processes.")] = 1,
+) -> None:
+    """Serve the dashboard and the JSON API (writes need MINEWATCH_TOKEN)."""
+    from minewatch.web.server import run_server
+
+    run_server(STATE.db, host=host, port=port, workers=max(1, workers))
 
 
 @db_app.command("upgrade")
