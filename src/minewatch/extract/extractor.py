@@ -1,0 +1,534 @@
+"""From a cleaned document to claims: screen, parse, attach actors, values and speakers.
+
+Most of an article cannot hold a claim (menus, motives, quotes of opinion), and parsing is
+the only expensive step, so a regular-expression screen keeps the sentences with a
+predicate cue and something to hang it on (an actor, a weapon, a treaty); only those go
+through spaCy, streamed in batches with ``nlp.pipe``.  Everything else (actor mentions,
+treaty names, speakers, the focus used to resolve "both countries") is found with
+compiled lexicons over the raw text, so offsets always index ``Document.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from minewatch.extract.actors import ActorMention, Focus, actor_lexicon, lexicon, unique_actors
+from minewatch.extract.merge import merge_claims
+from minewatch.extract.modality import modality_of, polarity_of
+from minewatch.extract.nlp import shared_pipeline, split_sentences
+from minewatch.extract.speakers import SpeakerIndex, find_speakers
+from minewatch.extract.triggers import Cue, cue_lexicon
+from minewatch.model import (
+    Actor,
+    ActorKind,
+    Claim,
+    DateRange,
+    Document,
+    Evidence,
+    Modality,
+    Money,
+    Polarity,
+    Predicate,
+    Range,
+)
+
+try:  # values.py is written alongside; extraction still works (without values) if it is missing
+    from minewatch.extract import values as _values
+except ImportError:  # pragma: no cover
+    _values = None  # type: ignore[assignment]
+
+ENGLISH = {None, "", "en", "eng", "english"}
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "agent", "poss")
+_RELATIVE = frozenset({"which", "that", "who", "whose", "whom"})
+#: Units a quantity may carry for each predicate (None: a bare count).
+_UNITS_FOR = {
+    Predicate.BORDER: {"km"},
+    Predicate.CASUALTIES: {"people", None, "victims", "casualties", "civilians", "deaths", "children"},
+    Predicate.CLEARANCE: {"km2", "m2", "hectares", "ha", "square kilometres", "square kilometers", "km²"},
+}
+_MINE_UNITS = {"mines", None, "landmines", "units", "pieces", "munitions", "mine"}
+_MONEY_PREDICATES = {Predicate.PROCUREMENT, Predicate.PRODUCTION, Predicate.DESTRUCTION, Predicate.CLEARANCE,
+                     Predicate.TRANSFER}
+_FALLBACK_WEAPON = {"ap_mine": "mine", "at_mine": "mine", "mine": "mine", "cluster_munition": "cluster_munition"}
+
+
+@dataclass
+class _Prepared:
+    doc: Document
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    screened: list[int] = field(default_factory=list)
+    mentions: list[ActorMention] = field(default_factory=list)
+    treaties: list[Cue] = field(default_factory=list)
+    generic: list[Cue] = field(default_factory=list)
+    weapons: list[Cue] = field(default_factory=list)
+    speakers: SpeakerIndex = field(default_factory=SpeakerIndex)
+    parsed: dict[int, Any] = field(default_factory=dict)
+    error: Exception | None = None
+    english: bool = True
+
+
+def _within(items: list, s: int, e: int) -> list:
+    return [x for x in items if x.start >= s and x.end <= e]
+
+
+class Extractor:
+    """Claim extraction over documents; the spaCy pipeline is loaded once per extractor."""
+
+    def __init__(self, nlp: Any = None, screen: bool = True) -> None:
+        self._nlp = nlp
+        self.screen = screen
+        self.lex = cue_lexicon()
+        self.actors = actor_lexicon()
+        raw = lexicon()
+        self.non_actor_preps = frozenset(raw["non_actor_preps"])
+        self.counterpart_preps = {k: frozenset(v) for k, v in raw["counterpart_preps"].items()}
+        self.global_re = re.compile(r"\b(?:" + "|".join(raw["global_words"]) + r")\b", re.IGNORECASE)
+        self.place_preps = frozenset(raw["casualty_place_preps"])
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            self._nlp = shared_pipeline()
+        return self._nlp
+
+    # -- public API -------------------------------------------------------------------------
+
+    def extract(self, doc: Document) -> list[Claim]:
+        for _, result in self.extract_many([doc]):
+            if isinstance(result, Exception):
+                raise result
+            return result
+        return []
+
+    def extract_many(self, docs: Iterable[Document], n_process: int = 1,
+                     batch_size: int = 32) -> Iterator[tuple[Document, list[Claim] | Exception]]:
+        """Stream documents through one ``nlp.pipe``; a failing document yields its exception."""
+        pending: deque[_Prepared] = deque()
+
+        def sentences() -> Iterator[tuple[str, tuple[int, int]]]:
+            for n, doc in enumerate(docs):
+                prep = self.prepare(doc)
+                pending.append(prep)
+                for si in prep.screened:
+                    s, e = prep.sentences[si]
+                    yield prep.doc.text[s:e], (n, si)
+
+        done = 0
+        for spdoc, (n, si) in self.nlp.pipe(sentences(), as_tuples=True, batch_size=batch_size,
+                                             n_process=n_process):
+            while done < n:
+                yield self._finish(pending.popleft())
+                done += 1
+            pending[0].parsed[si] = spdoc
+        while pending:
+            yield self._finish(pending.popleft())
+
+    # -- stages -----------------------------------------------------------------------------
+
+    def prepare(self, doc: Document) -> _Prepared:
+        """Everything regex-cheap: sentences, mentions, the screen."""
+        prep = _Prepared(doc=doc)
+        try:
+            if (doc.language or "").lower() not in ENGLISH:
+                prep.english = False
+                return prep
+            text = doc.text or ""
+            prep.sentences = split_sentences(text)
+            prep.mentions = self.actors.find(text)
+            prep.treaties = self.lex.treaty_mentions(text)
+            prep.generic = self.lex.generic_treaty_mentions(text)
+            org_spans = [Cue(m.start, m.end, m.kind, m.text) for m in prep.mentions
+                         if m.kind in (ActorKind.ORGANIZATION, ActorKind.ARMED_GROUP)]
+            prep.weapons = self.lex.weapon_mentions(text, exclude=prep.treaties + org_spans)
+            prep.speakers = find_speakers(text, prep.sentences)
+            for si, (s, e) in enumerate(prep.sentences):
+                if self._worth_parsing(prep, s, e):
+                    prep.screened.append(si)
+        except Exception as exc:  # noqa: BLE001 - reported per document
+            prep.error = exc
+            prep.screened = []
+        return prep
+
+    def _worth_parsing(self, prep: _Prepared, s: int, e: int) -> bool:
+        if e - s > 2000:  # a run-on block (a menu, a table) is no sentence
+            return False
+        if not self.screen:
+            return True
+        sent = prep.doc.text[s:e]
+        if not self.lex.worth_parsing(sent):
+            return False
+        return bool(_within(prep.weapons, s, e) or _within(prep.treaties, s, e)
+                    or _within(prep.generic, s, e) or _within(prep.mentions, s, e))
+
+    def _finish(self, prep: _Prepared) -> tuple[Document, list[Claim] | Exception]:
+        if prep.error is not None:
+            return prep.doc, prep.error
+        if not prep.english:
+            return prep.doc, []
+        try:
+            return prep.doc, self.assemble(prep)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+            return prep.doc, exc
+
+    def assemble(self, prep: _Prepared) -> list[Claim]:
+        focus = Focus()
+        state = {"treaty": None, "weapon": None, "weapon_at": -99}
+        claims: list[Claim] = []
+        for si, (s, e) in enumerate(prep.sentences):
+            treaties = _within(prep.treaties, s, e)
+            sentence_treaty = treaties[0].label if treaties else None
+            subjects: list[Actor] = []
+            if si in prep.parsed:
+                found, subjects = self._sentence_claims(prep, si, s, e, prep.parsed[si], focus, state)
+                claims.extend(found)
+            if treaties:
+                state["treaty"] = treaties[-1].label
+            elif sentence_treaty is None and _within(prep.weapons, s, e) and not state["treaty"]:
+                pass
+            weapons = _within(prep.weapons, s, e)
+            if weapons:
+                state["weapon"] = weapons[-1].label
+                state["weapon_at"] = si
+            if not subjects:
+                subjects = self._plain_subjects(prep, s, e)
+            focus.push(subjects)
+        return merge_claims(claims)
+
+    def _plain_subjects(self, prep: _Prepared, s: int, e: int) -> list[Actor]:
+        """States of a sentence not introduced by a preposition ("with Russia", "to Ukraine")."""
+        text = prep.doc.text
+        out: list[Actor] = []
+        for m in _within(prep.mentions, s, e):
+            if not m.is_state:
+                continue
+            before = text[max(s, m.start - 12):m.start].lower().split()
+            if before and before[-1] in ("the",) and len(before) > 1:
+                before = before[:-1]
+            if before and before[-1] in self.non_actor_preps:
+                continue
+            out.extend(m.actors)
+        return unique_actors(out)
+
+    # -- one sentence -----------------------------------------------------------------------
+
+    def _sentence_claims(self, prep: _Prepared, si: int, s: int, e: int, spdoc: Any, focus: Focus,
+                         state: dict) -> tuple[list[Claim], list[Actor]]:
+        text = prep.doc.text
+        sent = text[s:e]
+        mentions = [_shift(m, -s) for m in _within(prep.mentions, s, e)]
+        treaties = [_shift(c, -s) for c in _within(prep.treaties, s, e)]
+        generic = [_shift(c, -s) for c in _within(prep.generic, s, e)]
+        weapons = [_shift(c, -s) for c in _within(prep.weapons, s, e)]
+        tok_at = _token_index(spdoc)
+        values = _safe_values(sent)
+        dates = _safe_dates(sent, prep.doc.published)
+        speaker = prep.speakers.get(si)
+        evidence = Evidence(s, e, text[s:e])
+        blocked = treaties + [Cue(m.start, m.end, m.kind, m.text) for m in mentions if m.kind != "anaphor"]
+        claims: list[Claim] = []
+        subjects: list[Actor] = []
+        cues = self.lex.predicate_cues(sent)
+        has_withdrawal_cue = any(c.label == Predicate.TREATY_WITHDRAWAL for c in cues)
+        for cue in cues:
+            if any(cue.start < b.end and b.start < cue.end for b in blocked):
+                continue
+            tok = tok_at(cue.start)
+            if tok is None:
+                continue
+            pred = cue.label
+            if pred in self.lex.weapon_predicates and _under_ban(tok, self.lex.ban_words):
+                continue
+            treaty = None
+            stages: list[str | None] = [None]
+            weapon_list: list[str | None] = [None]
+            if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
+                treaty = self._treaty_for(cue, treaties, generic, state, pred)
+                if treaty is None:
+                    continue
+                if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith("sign") and has_withdrawal_cue:
+                    continue
+            elif pred == Predicate.BORDER:
+                if not any(v.unit == "km" for v in values):
+                    continue
+            else:
+                weapon_list = self._weapons_for(weapons, si, state)
+                if not weapon_list:
+                    continue
+            actors, chain, top = self._actors_for(tok, mentions, focus, spdoc, pred)
+            if pred == Predicate.CASUALTIES:
+                actors = self._casualty_place(mentions, sent, spdoc, tok_at) or actors
+            if not actors:
+                continue
+            counterpart = self._counterpart(pred, mentions, actors, tok_at, spdoc)
+            clause = _span_text(top) if top is not None else sent
+            modality = modality_of(chain, clause)
+            polarity, override = polarity_of(chain, clause)
+            if override:
+                modality = override
+            if pred == Predicate.TREATY_WITHDRAWAL:
+                stages = [self._withdrawal_stage(cue, sent, tok, modality, top)]
+            elif pred == Predicate.TREATY_JOINING:
+                stages = [self.lex.joining_stage(cue.text, sent)]
+            quantity, money = self._values_for(pred, values, cue)
+            when = _nearest_date(dates, cue)
+            for actor in actors:
+                if counterpart is not None and actor.key == counterpart.key:
+                    continue
+                for weapon in weapon_list:
+                    for stage in stages:
+                        claims.append(Claim(
+                            document_id=prep.doc.id, actor=actor, predicate=str(pred), stage=stage,
+                            treaty=treaty, weapon=weapon, counterpart=counterpart, modality=str(modality),
+                            polarity=str(polarity), quantity=quantity, money=money, time=when,
+                            speaker=speaker, evidence=[evidence],
+                            confidence=0.7 if top is not None else 0.5))
+            subjects.extend(a for a in actors if a.kind == ActorKind.STATE)
+        return claims, unique_actors(subjects)
+
+    def _treaty_for(self, cue: Cue, treaties: list[Cue], generic: list[Cue], state: dict, pred: str) -> str | None:
+        if treaties:
+            return min(treaties, key=lambda t: abs(t.start - cue.start)).label
+        if generic and state["treaty"]:
+            return state["treaty"]
+        if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("withdr") and state["treaty"]:
+            return state["treaty"]
+        return None
+
+    def _weapons_for(self, weapons: list[Cue], si: int, state: dict) -> list[str | None]:
+        kinds = list(dict.fromkeys(w.label for w in weapons))
+        specific = [k for k in kinds if k != "mine"]
+        if specific:
+            return list(specific)
+        if kinds:
+            return kinds
+        if state["weapon"] and si - state["weapon_at"] <= 3:
+            return [_FALLBACK_WEAPON[state["weapon"]]]
+        return []
+
+    def _actors_for(self, tok: Any, mentions: list[ActorMention], focus: Focus, spdoc: Any,
+                    pred: str) -> tuple[list[Actor], list[Any], Any]:
+        """Actors of a cue: the subject of its clause, found by walking up the parse."""
+        chain = [tok]
+        cur = tok
+        for _ in range(10):
+            candidates = [c for c in cur.children if c.dep_ in _SUBJECT_DEPS]
+            if pred == Predicate.TREATY_WITHDRAWAL and cur is tok:
+                candidates = [c for c in cur.children if c.dep_ == "dobj"] + candidates
+            for child in candidates:
+                if child.lower_ in _RELATIVE and cur.dep_ == "relcl":
+                    found = self._mentions_in(mentions, cur.head.idx, cur.head.idx + len(cur.head), focus)
+                    if not found:
+                        head = cur.head
+                        found = self._mentions_in(mentions, head.left_edge.idx, cur.left_edge.idx, focus)
+                else:
+                    found = self._mentions_in(mentions, child.left_edge.idx,
+                                              child.right_edge.idx + len(child.right_edge), focus,
+                                              before=[m for m in mentions if m.end <= child.idx])
+                if found:
+                    return found, chain, cur
+            if cur.head is cur:
+                break
+            if cur.dep_ in ("relcl", "acl") and pred != Predicate.TREATY_WITHDRAWAL:
+                break
+            cur = cur.head
+            chain.append(cur)
+        # no subject: nearest named actor not behind a preposition, else the focus
+        fallback = [m for m in mentions if m.kind != "anaphor" and not self._behind_prep(m, spdoc)]
+        before = [m for m in fallback if m.end <= tok.idx]
+        pick = before[-1:] or fallback[:1]
+        if pick:
+            return list(pick[0].actors), chain, None
+        anaphors = [m for m in mentions if m.kind == "anaphor"]
+        if anaphors:
+            return list(focus.resolve(anaphors[0])), chain, None
+        return [], chain, None
+
+    def _mentions_in(self, mentions: list[ActorMention], start: int, end: int, focus: Focus,
+                     before: list[ActorMention] | None = None) -> list[Actor]:
+        inside = [m for m in mentions if m.start >= start and m.end <= end]
+        named = [a for m in inside if m.kind != "anaphor" for a in m.actors]
+        states = [a for a in named if a.kind == ActorKind.STATE]
+        if states:
+            return unique_actors(states)
+        if named:
+            return unique_actors(named)
+        anaphors = [m for m in inside if m.kind == "anaphor"]
+        if not anaphors:
+            return []
+        ana = anaphors[0]
+        earlier = [a for m in (before or []) if m.kind != "anaphor" and m.is_state for a in m.actors]
+        earlier = unique_actors(earlier)
+        if earlier:
+            if not ana.plural:
+                return [earlier[-1]]
+            if ana.count is None and len(earlier) >= 2 or ana.count == len(earlier):
+                return earlier
+        return list(focus.resolve(ana))
+
+    def _behind_prep(self, mention: ActorMention, spdoc: Any) -> bool:
+        tok = _token_at(spdoc, mention.start)
+        if tok is None:
+            return False
+        prep = _governing_prep(tok)
+        return prep is not None and prep.lower_ in self.non_actor_preps
+
+    def _counterpart(self, pred: str, mentions: list[ActorMention], actors: list[Actor], tok_at: Any,
+                     spdoc: Any) -> Actor | None:
+        preps = self.counterpart_preps.get(str(pred))
+        if not preps:
+            return None
+        keys = {a.key for a in actors}
+        for m in mentions:
+            if not m.is_state or len(m.actors) != 1 or m.actors[0].key in keys:
+                continue
+            tok = tok_at(m.start)
+            if tok is None:
+                continue
+            prep = _governing_prep(tok)
+            if prep is not None and prep.lower_ in preps:
+                return m.actors[0]
+            if pred == Predicate.TRANSFER and tok.dep_ in ("dative", "dobj") and tok.head.pos_ == "VERB":
+                return m.actors[0]
+        return None
+
+    def _casualty_place(self, mentions: list[ActorMention], sent: str, spdoc: Any, tok_at: Any) -> list[Actor]:
+        for m in mentions:
+            if not m.is_state:
+                continue
+            tok = tok_at(m.start)
+            prep = _governing_prep(tok) if tok is not None else None
+            if prep is not None and prep.lower_ in self.place_preps or m.kind in ("adjective",):
+                return list(m.actors)
+        if self.global_re.search(sent):
+            return [Actor(kind=ActorKind.ORGANIZATION, iso3=None, name="world")]
+        return []
+
+    def _withdrawal_stage(self, cue: Cue, sent: str, tok: Any, modality: str, top: Any) -> str:
+        found = self.lex.withdrawal_stage_cues(sent)
+        if top is not None:
+            lo, hi = top.left_edge.idx, top.right_edge.idx + len(top.right_edge)
+            in_clause = [c for c in found if c.start >= lo and c.end <= hi]
+            found = in_clause or found
+        for stage in self.lex.withdrawal_priority:
+            if any(c.label == stage for c in found):
+                return stage
+        if modality != Modality.ACTUAL:
+            return "proposed"
+        if tok.tag_ in ("VBD", "VBN") and tok.lower_ in ("withdrew", "left", "exited", "quit", "withdrawn"):
+            return "effective"
+        return "decided"
+
+    def _values_for(self, pred: str, values: list, cue: Cue) -> tuple[Range | None, Money | None]:
+        quantity = money = None
+        units = _UNITS_FOR.get(pred, _MINE_UNITS)
+        best_q = best_m = None
+        for v in values:
+            if v.kind == "money":
+                if pred in _MONEY_PREDICATES and (best_m is None or _dist(v, cue) < _dist(best_m, cue)):
+                    best_m = v
+            elif v.unit in units and (best_q is None or _dist(v, cue) < _dist(best_q, cue)):
+                best_q = v
+        if best_q is not None:
+            unit = best_q.unit or ("people" if pred == Predicate.CASUALTIES else None)
+            quantity = Range(best_q.low, best_q.high, unit, best_q.text)
+        if best_m is not None:
+            money = Money(best_m.low, best_m.high, best_m.currency, best_m.text)
+        return quantity, money
+
+
+def _dist(v: Any, cue: Cue) -> int:
+    return min(abs(v.start - cue.end), abs(cue.start - v.end))
+
+
+def _nearest_date(dates: list, cue: Cue) -> DateRange | None:
+    if not dates:
+        return None
+    d = min(dates, key=lambda d: _dist(d, cue))
+    return DateRange(d.start_date, d.end_date, d.text)
+
+
+def _safe_values(text: str) -> list:
+    try:
+        return list(_values.find_values(text))
+    except Exception:  # noqa: BLE001 - values are optional decoration of a claim
+        return []
+
+
+def _safe_dates(text: str, published: date | None) -> list:
+    try:
+        return list(_values.find_dates(text, published))
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _shift(x: Any, delta: int) -> Any:
+    from dataclasses import replace
+
+    return replace(x, start=x.start + delta, end=x.end + delta)
+
+
+def _token_index(spdoc: Any):
+    starts = [(t.idx, t.idx + len(t), t) for t in spdoc]
+
+    def at(offset: int) -> Any:
+        for s, e, t in starts:
+            if s <= offset < e:
+                return t
+            if s > offset:
+                return t
+        return None
+
+    return at
+
+
+def _token_at(spdoc: Any, offset: int) -> Any:
+    return _token_index(spdoc)(offset)
+
+
+def _governing_prep(tok: Any) -> Any:
+    """The preposition a noun phrase hangs from, through compounds and coordination."""
+    cur = tok
+    for _ in range(6):
+        if cur.dep_ == "pobj":
+            return cur.head if cur.head.dep_ == "prep" or cur.head.pos_ == "ADP" else None
+        if cur.dep_ in ("compound", "amod", "conj", "appos", "poss", "nmod", "cc") and cur.head is not cur:
+            cur = cur.head
+            continue
+        return None
+    return None
+
+
+def _under_ban(tok: Any, ban_words: frozenset[str]) -> bool:
+    """A cue inside a treaty's description ("which bans the use of …") is not a claim."""
+    cur = tok
+    for _ in range(5):
+        if cur.lower_ in ban_words:
+            return True
+        if cur.head is cur:
+            return False
+        cur = cur.head
+    return cur.lower_ in ban_words
+
+
+def _span_text(tok: Any) -> str:
+    doc = tok.doc
+    return doc[tok.left_edge.i: tok.right_edge.i + 1].text
+
+
+_default: Extractor | None = None
+
+
+def extract_claims(doc: Document) -> list[Claim]:
+    """Claims of one document with a module-level extractor (the pipeline loads once)."""
+    global _default
+    if _default is None:
+        _default = Extractor()
+    return _default.extract(doc)
+
+
+__all__ = ["Extractor", "extract_claims", "Polarity"]

@@ -1,0 +1,87 @@
+"""Modality (actual / planned / considered) and polarity of a mention.
+
+A claim's weight depends on whether it happened, is intended, or is merely possible:
+"Lithuania will order mines" and "Lithuania could order mines" must not reconcile as the
+same fact.  The cue words are data (``lexicon.json``); what this module adds is *scope*:
+only words on the path from the cue up to the clause that names the actor, and their
+auxiliaries, count — a "could" in another clause of the sentence does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from minewatch.extract.actors import lexicon
+from minewatch.model import Modality, Polarity
+
+#: Dependencies whose words qualify the head they hang from ("will", "not", "never", "plans").
+_QUALIFIER_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "prt", "amod", "compound", "acomp", "attr"})
+#: Modal verbs count only as modals (tag MD): "May" the month and "will" the noun do not.
+_MODAL_WORDS = frozenset({"could", "might", "may", "would", "will", "shall", "must", "should", "wo", "'ll", "can"})
+
+
+class ModalityLexicon:
+    def __init__(self) -> None:
+        lex = lexicon()
+        mod = lex["modality"]
+        self.considered = re.compile(r"(?:" + "|".join(mod["considered"]) + r")\Z", re.IGNORECASE)
+        self.planned = re.compile(r"(?:" + "|".join(mod["planned"]) + r")\Z", re.IGNORECASE)
+        self.negation = re.compile(r"(?:" + "|".join(lex["negations"]) + r")\Z", re.IGNORECASE)
+        self.shifting = re.compile(r"(?:" + "|".join(lex["negation_shifting_verbs"]) + r")\Z", re.IGNORECASE)
+        self.considered_phrases = re.compile(
+            r"\b(?:" + "|".join(lex["considered_sentence_cues"]) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def modality_lexicon() -> ModalityLexicon:
+    return ModalityLexicon()
+
+
+def scope_tokens(chain: Sequence[Any]) -> list[Any]:
+    """The cue's path to its clause head plus the words that qualify each step."""
+    out = list(chain)
+    for tok in chain:
+        out.extend(c for c in tok.children if c.dep_ in _QUALIFIER_DEPS)
+    return out
+
+
+def _is_cue(tok: Any, rx: re.Pattern[str]) -> bool:
+    text = tok.text.lower().replace("’", "'")
+    if text in _MODAL_WORDS and tok.tag_ != "MD":
+        return False
+    return bool(rx.match(text))
+
+
+def modality_of(chain: Sequence[Any], clause_text: str, default: str = Modality.ACTUAL,
+                skip: Iterable[Any] = ()) -> str:
+    """The weakest modality marked in scope: a "could" beats a "will" ("will be able to")."""
+    lex = modality_lexicon()
+    skipped = {t.i for t in skip}
+    toks = [t for t in scope_tokens(chain) if t.i not in skipped]
+    if any(_is_cue(t, lex.considered) for t in toks) or lex.considered_phrases.search(clause_text):
+        return Modality.CONSIDERED
+    if any(_is_cue(t, lex.planned) for t in toks):
+        return Modality.PLANNED
+    return default
+
+
+def polarity_of(chain: Sequence[Any], clause_text: str) -> tuple[str, str | None]:
+    """(polarity, modality override): "have not announced plans … being considered" is an
+    affirmed *considered* claim, not a negated planned one."""
+    lex = modality_lexicon()
+    for tok in chain:
+        negs = [c for c in tok.children if c.dep_ in ("neg", "det", "advmod") and _is_negation(c, lex)]
+        if tok.dep_ == "neg" or negs:
+            if lex.shifting.match(tok.text.lower()) and lex.considered_phrases.search(clause_text):
+                return Polarity.AFFIRMED, Modality.CONSIDERED
+            return Polarity.NEGATED, None
+    return Polarity.AFFIRMED, None
+
+
+def _is_negation(tok: Any, lex: ModalityLexicon) -> bool:
+    if tok.dep_ == "neg":
+        return True
+    return tok.lower_ in ("no", "never", "neither")

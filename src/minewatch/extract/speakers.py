@@ -1,0 +1,124 @@
+"""Who said it: reported speech and quotes, with the speaker's full name and role.
+
+A claim from a defence minister weighs differently from one by an anonymous source, and
+reconciliation compares speakers across outlets, so the name must be the full one given
+at first mention even when later sentences say "he said" or use a family name only.
+Cheap regular expressions over the whole text suffice: speech verbs and titles are data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from minewatch.extract.actors import actor_lexicon, lexicon
+from minewatch.model import Speaker
+
+_UPPER = "".join(chr(c) for c in range(0x41, 0x2B0) if chr(c).isupper())
+_CAP = rf"[{_UPPER}][\w'’.-]*"
+_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:of|for|de|van|von|der|al)\s+(?:the\s+)?)?{_CAP})*")
+#: Capitalised words that begin sentences or headlines and are never part of a name.
+_FUNCTION_WORDS = frozenset(
+    "The A An In On At As But And Or Earlier Later Meanwhile However According Also Under After Before "
+    "Since While When If Today Yesterday On Last Next This That These Those Its His Her Their Our We "
+    "I He She They It There Here Read More Photo Source By Updated Key Both All Some Many".split())
+
+
+@dataclass(frozen=True)
+class SpeakerMention:
+    start: int
+    end: int
+    speaker: Speaker
+
+
+@dataclass
+class SpeakerIndex:
+    """Speakers by sentence index, plus the people met so far (to expand "Karolis said")."""
+
+    by_sentence: dict[int, Speaker] = field(default_factory=dict)
+
+    def get(self, index: int) -> Speaker | None:
+        return self.by_sentence.get(index)
+
+
+class SpeakerPatterns:
+    def __init__(self) -> None:
+        lex = lexicon()
+        verbs = "|".join(lex["speech_verbs"])
+        self.titles = frozenset(lex["titles"])
+        self.after = re.compile(
+            r"\s*(?:,(?P<role>[^,.;“”\"]{3,140}),\s*)?(?:(?:has|had|also|then|later|further|previously)\s+)*"
+            r"(?:" + verbs + r")\b")
+        self.before = re.compile(r"(?:\b(?:" + verbs + r")|\baccording to)[ \t]*,?[ \t]*$", re.IGNORECASE)
+        self.pronoun = re.compile(
+            r"(?:\b(?:he|she)\s+(?:also\s+|further\s+|then\s+)?(?:" + verbs + r")\b|\b(?:" + verbs
+            + r")\s+(?:he|she)\b)", re.IGNORECASE)
+        actors = actor_lexicon()
+        self.actor_words = set(actors.surface) | set(actors.adjectives)
+
+
+@lru_cache(maxsize=1)
+def speaker_patterns() -> SpeakerPatterns:
+    return SpeakerPatterns()
+
+
+def _split_run(words: list[str], pat: SpeakerPatterns) -> tuple[list[str], list[str]]:
+    """Title prefix and name words of a capitalised run."""
+    cut = 0
+    for i, w in enumerate(words):
+        bare = re.sub(r"(?:'s|’s|')$", "", w)
+        if (w in pat.titles or bare in pat.titles or bare in pat.actor_words or w in _FUNCTION_WORDS
+                or w.endswith(("'s", "’s")) or w.lower() in ("of", "for", "the")):
+            cut = i + 1
+    return words[:cut], words[cut:]
+
+
+def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
+    """Attribute each sentence with reported speech to the person speaking."""
+    pat = speaker_patterns()
+    index = SpeakerIndex()
+    known: dict[str, Speaker] = {}
+    last: Speaker | None = None
+    for si, (s, e) in enumerate(sentences):
+        sent = text[s:e]
+        found: Speaker | None = None
+        for m in _RUN.finditer(sent):
+            words = m.group(0).rstrip(".").split()
+            prefix, name = _split_run(words, pat)
+            if not name:
+                continue
+            full = " ".join(name)
+            if len(name) == 1:
+                person = known.get(full)
+                if person is None:
+                    continue
+            else:
+                person = None
+            after = pat.after.match(sent, m.end())
+            before = pat.before.search(sent, 0, m.start())
+            if not after and not before:
+                if len(name) >= 2 and full in known:
+                    continue
+                continue
+            role_words = [w for w in prefix if w not in _FUNCTION_WORDS and not w.endswith(("'s", "’s"))
+                          and re.sub(r"'s$", "", w) not in pat.actor_words]
+            role = " ".join(role_words).strip() or None
+            if after and after.group("role"):
+                role = role or after.group("role").strip()
+            if person is None:
+                person = Speaker(name=full, role=role)
+                if full not in known:
+                    known[full] = person
+                    for part in name:
+                        known.setdefault(part, person)
+                else:
+                    person = known[full]
+            found = person
+            break
+        if found is None and last is not None and pat.pronoun.search(sent):
+            found = last
+        if found is not None:
+            index.by_sentence[si] = found
+            last = found
+    return index

@@ -1,0 +1,112 @@
+"""Predicate cues, weapon types, treaty names and treaty stages, all from ``data/lexicon.json``.
+
+The lexicon is data so that an analyst can add a cue ("emplace", "abrogate") without
+touching code; this module compiles it once and answers "what is mentioned where" for a
+sentence.  Deciding which actor a cue belongs to is the parser's job (``extractor``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from minewatch.extract.actors import lexicon
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    label: str  # a predicate, weapon, treaty or stage
+    text: str
+
+
+def _rx(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?![\w])", flags)
+
+
+class Lexicon:
+    """Compiled cue patterns."""
+
+    def __init__(self) -> None:
+        lex = lexicon()
+        self.raw = lex
+        self.predicates = {p: _rx(v) for p, v in lex["predicates"].items()}
+        self.weapon_predicates: frozenset[str] = frozenset(lex["weapon_predicates"])
+        self.ban_words: frozenset[str] = frozenset(lex["ban_words"])
+        self.weapons = {w: _rx(v) for w, v in lex["weapons"].items()}
+        self.weapon_needs_noun = frozenset(lex["weapon_needs_noun"])
+        self.weapon_noun = re.compile(lex["weapon_noun"], re.IGNORECASE)
+        self.treaties = {t: _rx(v) for t, v in lex["treaties"].items()}
+        self.treaty_case_sensitive = {"CCM": re.compile(r"\bCCM\b"), "APMBC": re.compile(r"\bAPMBC\b")}
+        self.generic_treaty = _rx(lex["generic_treaty"])
+        self.withdrawal_stages = {s: _rx(v) for s, v in lex["withdrawal_stages"].items()}
+        self.withdrawal_priority: list[str] = lex["withdrawal_stage_priority"]
+        self.joining_stages = {s: _rx(v) for s, v in lex["joining_stages"].items()}
+        self.joining_priority: list[str] = lex["joining_stage_priority"]
+        all_cues = [p for v in lex["predicates"].values() for p in v]
+        self.any_cue = _rx(all_cues)
+        topic = [p for v in lex["weapons"].values() for p in v] + [p for v in lex["treaties"].values() for p in v]
+        self.any_topic = _rx(topic)
+
+    def predicate_cues(self, text: str) -> list[Cue]:
+        out = [Cue(m.start(), m.end(), p, m.group(0)) for p, rx in self.predicates.items()
+               for m in rx.finditer(text)]
+        return sorted(out, key=lambda c: (c.start, -c.end))
+
+    def treaty_mentions(self, text: str) -> list[Cue]:
+        out: list[Cue] = []
+        for t, rx in self.treaties.items():
+            for m in rx.finditer(text):
+                if m.group(0) in ("CCM", "APMBC") or m.group(0).upper() not in ("CCM", "APMBC"):
+                    out.append(Cue(m.start(), m.end(), t, m.group(0)))
+        return _longest_first(out)
+
+    def generic_treaty_mentions(self, text: str) -> list[Cue]:
+        return [Cue(m.start(), m.end(), "generic", m.group(0)) for m in self.generic_treaty.finditer(text)]
+
+    def weapon_mentions(self, text: str, exclude: list[Cue] | None = None) -> list[Cue]:
+        """Weapon types, outside treaty names; "anti-tank and anti-personnel mines" gives two."""
+        out: list[Cue] = []
+        for w, rx in self.weapons.items():
+            for m in rx.finditer(text):
+                if w in self.weapon_needs_noun and not re.search(r"(?:land)?mines?\b", m.group(0), re.I):
+                    if not self.weapon_noun.match(text, m.end()):
+                        continue
+                out.append(Cue(m.start(), m.end(), w, m.group(0)))
+        spans = exclude or []
+        out = [c for c in out if not any(c.start < e.end and e.start < c.end for e in spans)]
+        return _longest_first(out)
+
+    def withdrawal_stage_cues(self, text: str) -> list[Cue]:
+        return [Cue(m.start(), m.end(), s, m.group(0)) for s, rx in self.withdrawal_stages.items()
+                for m in rx.finditer(text)]
+
+    def joining_stage(self, cue_text: str, sentence: str) -> str:
+        for stage in self.joining_priority:
+            if self.joining_stages[stage].search(cue_text):
+                if stage == "in_force":
+                    return stage
+                # "signed ... and ratified": the later, stronger step wins
+                if stage == "signed" and self.joining_stages["ratified"].search(sentence):
+                    return "ratified"
+                return stage
+        return "acceded"
+
+    def worth_parsing(self, sentence: str) -> bool:
+        """The screen: a predicate cue and a weapon or treaty name (actors are checked by the caller)."""
+        return bool(self.any_cue.search(sentence))
+
+
+def _longest_first(cues: list[Cue]) -> list[Cue]:
+    taken: list[Cue] = []
+    for c in sorted(cues, key=lambda c: (-(c.end - c.start), c.start)):
+        if not any(c.start < t.end and t.start < c.end for t in taken):
+            taken.append(c)
+    return sorted(taken, key=lambda c: c.start)
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> Lexicon:
+    return Lexicon()
