@@ -236,6 +236,13 @@ class Fetched:
     content_type: str = ""
 
 
+def make_client(timeout_s: float = HTTP_TIMEOUT_S):
+    """The HTTP client of the watcher: timeouts, bounded redirects."""
+    import httpx
+
+    return httpx.Client(timeout=httpx.Timeout(timeout_s), follow_redirects=True, max_redirects=MAX_REDIRECTS)
+
+
 def fetch_conditional(
     url: str, *, etag: str | None = None, last_modified: str | None = None, client=None,
     timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES,
@@ -250,9 +257,7 @@ def fetch_conditional(
         headers["If-Modified-Since"] = last_modified
     own = client is None
     if own:
-        client = httpx.Client(
-            timeout=httpx.Timeout(timeout_s), follow_redirects=True, max_redirects=MAX_REDIRECTS
-        )
+        client = make_client(timeout_s)
     deadline = time.monotonic() + 2 * timeout_s  # a server trickling bytes must not hold the watcher
     try:
         with client.stream("GET", url, headers=headers, timeout=timeout_s) as resp:
@@ -653,12 +658,22 @@ def poll_due(
 ) -> list[PollResult]:
     """Poll every watch that is due, one after the other; one failing feed never stops the others."""
     now = now or utcnow()
-    results = []
-    for watch in due_watches(store, now):
-        r = poll_watch(store, watch, now=now, client=client, options=options)
-        results.append(r)
-        if on_result:
-            on_result(r)
+    results: list[PollResult] = []
+    due = due_watches(store, now)
+    if not due:
+        return results
+    own = client is None and any(wt.is_remote for wt in due)
+    if own:
+        client = make_client((options or PollOptions()).timeout_s)  # one client per cycle: TLS setup once
+    try:
+        for watch in due:
+            r = poll_watch(store, watch, now=now, client=client, options=options)
+            results.append(r)
+            if on_result:
+                on_result(r)
+    finally:
+        if own:
+            client.close()
     return results
 
 
