@@ -42,18 +42,26 @@ class BodyLimitAndHeaders:
                 return
         received = 0
         started = False
+        too_large = False
 
         async def limited_receive():
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    too_large = True
                     raise _TooLarge
             return message
 
         async def send_with_headers(message) -> None:
             nonlocal started
+            if too_large:
+                # the app turned the aborted read into its own error (e.g. 400): answer 413 instead, once
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _send_413(send, limit)
+                return
             if message["type"] == "http.response.start":
                 started = True
                 raw = list(message.get("headers") or [])
