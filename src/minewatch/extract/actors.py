@@ -95,6 +95,9 @@ class ActorLexicon:
                 self.surface.setdefault(b, ("body", iso3))
             for a in _split(row.get("adjectives")):
                 adjectives.setdefault(a, iso3)
+        for row in _read_csv("leaders.csv"):
+            # heads of state and government stand for their state ("Zelensky signed a decree")
+            self.surface.setdefault(row["name"], ("leader", row["iso3"]))
         self.organizations: dict[str, Actor] = {}
         for row in _read_csv("organizations.csv"):
             actor = Actor(kind=row["kind"], iso3=None, name=row["name"])
@@ -112,6 +115,7 @@ class ActorLexicon:
         bodies = _alternation(lex["state_bodies"])
         # "Lithuanian Foreign Minister", "the Finnish Parliament's", "Polish army"
         self.body_after_re = re.compile(r"[\s-]+(?:[A-Z][\w'’-]*\s+){0,3}?(?:" + bodies + r")\b")
+        self.member_after_re = re.compile(r"[\s-]+(?:member\s+)?(?:states|countries|members|allies|nations|member)\b")
         self.number_words: dict[str, int] = lex["number_words"]
         plural = "|".join(lex["anaphors"]["plural"])
         singular = "|".join(lex["anaphors"]["singular"])
@@ -137,6 +141,8 @@ class ActorLexicon:
                                           count=len(actors), plural=True))
         for m in self.surface_re.finditer(text):
             kind, key = self.surface[m.group(0)]
+            if kind in (ActorKind.ORGANIZATION, ActorKind.ARMED_GROUP) and self.member_after_re.match(text, m.end()):
+                continue  # "NATO member states", "EU countries": the states, not the organisation
             actor = self.actor_for(kind, key)
             plural = kind == "people"
             found.append(ActorMention(m.start(), m.end(), m.group(0), kind, (actor,), plural=plural))
@@ -155,7 +161,7 @@ class ActorLexicon:
 
 def _without_overlaps(mentions: list[ActorMention]) -> list[ActorMention]:
     """Longest mention wins; named forms beat anaphors of the same length."""
-    rank = {"group": 0, "name": 1, "organization": 1, "armed_group": 1, "body": 1, "capital": 2,
+    rank = {"group": 0, "name": 1, "leader": 1, "organization": 1, "armed_group": 1, "body": 1, "capital": 2,
             "people": 2, "adjective": 3, "anaphor": 4}
     ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), rank.get(m.kind, 5), m.start))
     taken: list[ActorMention] = []

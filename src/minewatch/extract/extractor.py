@@ -86,6 +86,7 @@ class Extractor:
         self.actors = actor_lexicon()
         raw = lexicon()
         self.non_actor_preps = frozenset(raw["non_actor_preps"])
+        self.subject_excluding_preps = frozenset(raw["subject_excluding_preps"])
         self.counterpart_preps = {k: frozenset(v) for k, v in raw["counterpart_preps"].items()}
         self.global_re = re.compile(r"\b(?:" + "|".join(raw["global_words"]) + r")\b", re.IGNORECASE)
         self.place_preps = frozenset(raw["casualty_place_preps"])
@@ -256,18 +257,24 @@ class Extractor:
                 if not any(v.unit == "km" for v in values):
                     continue
             else:
-                weapon_list = self._weapons_for(weapons, si, state)
+                weapon_list = self._weapons_for(weapons, si, state, pred)
                 if not weapon_list:
                     continue
+            if _describes_not_asserts(tok):
+                continue
             actors, chain, top = self._actors_for(tok, mentions, focus, spdoc, pred)
+            if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
+                actors = [a for a in actors if a.kind == ActorKind.STATE]  # only states are parties
             if pred == Predicate.CASUALTIES:
                 actors = self._casualty_place(mentions, sent, spdoc, tok_at) or actors
             if not actors:
                 continue
-            counterpart = self._counterpart(pred, mentions, actors, tok_at, spdoc)
+            counterpart = self._counterpart(pred, mentions, actors, tok_at, spdoc, cue)
+            if pred == Predicate.TRANSFER and counterpart is None and tok.pos_ != "VERB":
+                continue  # "security of supply" is no transfer
             clause = _span_text(top) if top is not None else sent
             modality = modality_of(chain, clause)
-            polarity, override = polarity_of(chain, clause)
+            polarity, override = polarity_of(chain, clause, sent)
             if override:
                 modality = override
             if pred == Predicate.TREATY_WITHDRAWAL:
@@ -299,14 +306,15 @@ class Extractor:
             return state["treaty"]
         return None
 
-    def _weapons_for(self, weapons: list[Cue], si: int, state: dict) -> list[str | None]:
+    def _weapons_for(self, weapons: list[Cue], si: int, state: dict, pred: str) -> list[str | None]:
         kinds = list(dict.fromkeys(w.label for w in weapons))
         specific = [k for k in kinds if k != "mine"]
         if specific:
             return list(specific)
         if kinds:
             return kinds
-        if state["weapon"] and si - state["weapon_at"] <= 3:
+        # "could ramp up manufacturing": production in an article about mines is of mines
+        if pred == Predicate.PRODUCTION and state["weapon"] and si - state["weapon_at"] <= 3:
             return [_FALLBACK_WEAPON[state["weapon"]]]
         return []
 
@@ -315,34 +323,41 @@ class Extractor:
         """Actors of a cue: the subject of its clause, found by walking up the parse."""
         chain = [tok]
         cur = tok
-        for _ in range(10):
+        unresolved_subject = False
+        for _ in range(12):
             candidates = [c for c in cur.children if c.dep_ in _SUBJECT_DEPS]
             if pred == Predicate.TREATY_WITHDRAWAL and cur is tok:
                 candidates = [c for c in cur.children if c.dep_ == "dobj"] + candidates
             for child in candidates:
                 if child.lower_ in _RELATIVE and cur.dep_ == "relcl":
-                    found = self._mentions_in(mentions, cur.head.idx, cur.head.idx + len(cur.head), focus)
-                    if not found:
-                        head = cur.head
-                        found = self._mentions_in(mentions, head.left_edge.idx, cur.left_edge.idx, focus)
+                    # "Russia, which has never joined": the noun the clause hangs on, if named
+                    head = cur.head
+                    named = [m for m in mentions if m.kind != "anaphor"
+                             and head.left_edge.idx <= m.start and m.end <= cur.left_edge.idx]
+                    found = unique_actors(a for m in named[-1:] for a in m.actors)
                 else:
-                    found = self._mentions_in(mentions, child.left_edge.idx,
+                    head_anaphor = [m for m in mentions if m.kind == "anaphor" and m.start <= child.idx < m.end]
+                    inside = head_anaphor or [m for m in mentions if not self._behind_prep(m, spdoc, subject=True)]
+                    found = self._mentions_in(inside, child.left_edge.idx,
                                               child.right_edge.idx + len(child.right_edge), focus,
                                               before=[m for m in mentions if m.end <= child.idx])
+                    if not found and any(m.kind == "anaphor" and child.left_edge.idx <= m.start
+                                         and m.end <= child.right_edge.idx + len(child.right_edge)
+                                         for m in mentions):
+                        unresolved_subject = True
                 if found:
                     return found, chain, cur
             if cur.head is cur:
                 break
-            if cur.dep_ in ("relcl", "acl") and pred != Predicate.TREATY_WITHDRAWAL:
-                break
             cur = cur.head
             chain.append(cur)
-        # no subject: nearest named actor not behind a preposition, else the focus
-        fallback = [m for m in mentions if m.kind != "anaphor" and not self._behind_prep(m, spdoc)]
-        before = [m for m in fallback if m.end <= tok.idx]
-        pick = before[-1:] or fallback[:1]
-        if pick:
-            return list(pick[0].actors), chain, None
+        if unresolved_subject:
+            return [], chain, None
+        # no subject: the nearest named actor before the cue not behind a preposition, else the focus
+        before = [m for m in mentions if m.kind != "anaphor" and m.end <= tok.idx
+                  and not self._behind_prep(m, spdoc)]
+        if before:
+            return list(before[-1].actors), chain, None
         anaphors = [m for m in mentions if m.kind == "anaphor"]
         if anaphors:
             return list(focus.resolve(anaphors[0])), chain, None
@@ -370,20 +385,22 @@ class Extractor:
                 return earlier
         return list(focus.resolve(ana))
 
-    def _behind_prep(self, mention: ActorMention, spdoc: Any) -> bool:
+    def _behind_prep(self, mention: ActorMention, spdoc: Any, subject: bool = False) -> bool:
         tok = _token_at(spdoc, mention.start)
         if tok is None:
             return False
         prep = _governing_prep(tok)
-        return prep is not None and prep.lower_ in self.non_actor_preps
+        preps = self.subject_excluding_preps if subject else self.non_actor_preps
+        return prep is not None and prep.lower_ in preps
 
     def _counterpart(self, pred: str, mentions: list[ActorMention], actors: list[Actor], tok_at: Any,
-                     spdoc: Any) -> Actor | None:
+                     spdoc: Any, cue: Cue) -> Actor | None:
         preps = self.counterpart_preps.get(str(pred))
         if not preps:
             return None
         keys = {a.key for a in actors}
-        for m in mentions:
+        ordered = sorted(mentions, key=lambda m: (m.start < cue.start, abs(m.start - cue.end)))
+        for m in ordered:
             if not m.is_state or len(m.actors) != 1 or m.actors[0].key in keys:
                 continue
             tok = tok_at(m.start)
@@ -425,6 +442,8 @@ class Extractor:
 
     def _values_for(self, pred: str, values: list, cue: Cue) -> tuple[Range | None, Money | None]:
         quantity = money = None
+        if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
+            return None, None
         units = _UNITS_FOR.get(pred, _MINE_UNITS)
         best_q = best_m = None
         for v in values:
@@ -503,8 +522,21 @@ def _governing_prep(tok: Any) -> Any:
     return None
 
 
+def _describes_not_asserts(tok: Any) -> bool:
+    """A nominal cue that is the subject of a copula ("any deployment would be defensive")
+    characterises the activity; it does not report one."""
+    if tok.dep_ != "nsubj" or tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    head = tok.head
+    return head.lemma_ == "be" or head.lower_ in ("be", "is", "are", "was", "were") or any(
+        c.dep_ in ("acomp", "attr") for c in head.children) and head.pos_ == "AUX"
+
+
 def _under_ban(tok: Any, ban_words: frozenset[str]) -> bool:
     """A cue inside a treaty's description ("which bans the use of …") is not a claim."""
+    doc = tok.doc
+    if any(doc[j].lower_ in ban_words for j in range(max(0, tok.i - 4), tok.i)):
+        return True
     cur = tok
     for _ in range(5):
         if cur.lower_ in ban_words:

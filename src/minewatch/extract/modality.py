@@ -68,14 +68,14 @@ def modality_of(chain: Sequence[Any], clause_text: str, default: str = Modality.
     return default
 
 
-def polarity_of(chain: Sequence[Any], clause_text: str) -> tuple[str, str | None]:
+def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "") -> tuple[str, str | None]:
     """(polarity, modality override): "have not announced plans … being considered" is an
     affirmed *considered* claim, not a negated planned one."""
     lex = modality_lexicon()
     for tok in chain:
         negs = [c for c in tok.children if c.dep_ in ("neg", "det", "advmod") and _is_negation(c, lex)]
         if tok.dep_ == "neg" or negs:
-            if lex.shifting.match(tok.text.lower()) and lex.considered_phrases.search(clause_text):
+            if lex.shifting.match(tok.text.lower()) and lex.considered_phrases.search(sentence_text or clause_text):
                 return Polarity.AFFIRMED, Modality.CONSIDERED
             return Polarity.NEGATED, None
     return Polarity.AFFIRMED, None

@@ -72,7 +72,9 @@ class Lexicon:
         for w, rx in self.weapons.items():
             for m in rx.finditer(text):
                 if w in self.weapon_needs_noun and not re.search(r"(?:land)?mines?\b", m.group(0), re.I):
-                    if not self.weapon_noun.match(text, m.end()):
+                    # "anti-tank and anti-personnel mines" or "landmines, both anti-tank and anti-personnel"
+                    if not self.weapon_noun.match(text, m.end()) and not _MINE_BEFORE.search(
+                            text, max(0, m.start() - 40), m.start()):
                         continue
                 out.append(Cue(m.start(), m.end(), w, m.group(0)))
         spans = exclude or []
@@ -97,6 +99,9 @@ class Lexicon:
     def worth_parsing(self, sentence: str) -> bool:
         """The screen: a predicate cue and a weapon or treaty name (actors are checked by the caller)."""
         return bool(self.any_cue.search(sentence))
+
+
+_MINE_BEFORE = re.compile(r"(?:land)?mines?\b[^.;:]*$", re.IGNORECASE)
 
 
 def _longest_first(cues: list[Cue]) -> list[Cue]:
