@@ -27,8 +27,8 @@ def server():
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store.open(f"sqlite:///{tmp_path / 'kb.db'}")
+def store(any_db_url):
+    s = Store.open(any_db_url)  # SQLite, and PostgreSQL where MINEWATCH_TEST_PG names a server
     yield s
     s.engine.dispose()
 

@@ -36,8 +36,8 @@ def server():
 
 
 @pytest.fixture
-def db(tmp_path):
-    return f"sqlite:///{tmp_path / 'kb.db'}"
+def db(any_db_url):
+    return any_db_url  # SQLite, and PostgreSQL where MINEWATCH_TEST_PG names a server
 
 
 def doc_count(store) -> int:
