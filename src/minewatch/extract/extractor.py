@@ -87,6 +87,8 @@ class Extractor:
         raw = lexicon()
         self.non_actor_preps = frozenset(raw["non_actor_preps"])
         self.subject_excluding_preps = frozenset(raw["subject_excluding_preps"])
+        self.kept_subject_verbs = frozenset(raw["nominal_subject_verbs_kept"])
+        self.kept_attributes = frozenset(raw["nominal_subject_attributes_kept"])
         self.counterpart_preps = {k: frozenset(v) for k, v in raw["counterpart_preps"].items()}
         self.global_re = re.compile(r"\b(?:" + "|".join(raw["global_words"]) + r")\b", re.IGNORECASE)
         self.place_preps = frozenset(raw["casualty_place_preps"])
@@ -140,8 +142,10 @@ class Extractor:
                 return prep
             text = doc.text or ""
             prep.sentences = split_sentences(text)
-            prep.mentions = self.actors.find(text)
             prep.treaties = self.lex.treaty_mentions(text)
+            # "Ottawa" in "Ottawa Convention" is no capital
+            prep.mentions = [m for m in self.actors.find(text)
+                             if not any(m.start < t.end and t.start < m.end for t in prep.treaties)]
             prep.generic = self.lex.generic_treaty_mentions(text)
             org_spans = [Cue(m.start, m.end, m.kind, m.text) for m in prep.mentions
                          if m.kind in (ActorKind.ORGANIZATION, ActorKind.ARMED_GROUP)]
@@ -260,7 +264,7 @@ class Extractor:
                 weapon_list = self._weapons_for(weapons, si, state, pred)
                 if not weapon_list:
                     continue
-            if _describes_not_asserts(tok):
+            if _describes_not_asserts(tok, self.kept_subject_verbs, self.kept_attributes):
                 continue
             actors, chain, top = self._actors_for(tok, mentions, focus, spdoc, pred)
             if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
@@ -298,10 +302,17 @@ class Extractor:
         return claims, unique_actors(subjects)
 
     def _treaty_for(self, cue: Cue, treaties: list[Cue], generic: list[Cue], state: dict, pred: str) -> str | None:
-        if treaties:
-            return min(treaties, key=lambda t: abs(t.start - cue.start)).label
-        if generic and state["treaty"]:
+        """The treaty a withdrawal or joining cue is about: named close after the cue
+        ("withdraw from the Ottawa Convention", "party to the CCM") or just before it
+        ("the Ottawa Convention withdrawal"); "the treaty" refers to the last one named."""
+        near = [t for t in treaties if 0 <= t.start - cue.end <= 90 or 0 <= cue.start - t.end <= 40]
+        if near:
+            return min(near, key=lambda t: abs(t.start - cue.start)).label
+        near_generic = [t for t in generic if 0 <= t.start - cue.end <= 60 or 0 <= cue.start - t.end <= 20]
+        if near_generic and state["treaty"]:
             return state["treaty"]
+        if treaties and pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("withdr"):
+            return min(treaties, key=lambda t: abs(t.start - cue.start)).label
         if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("withdr") and state["treaty"]:
             return state["treaty"]
         return None
@@ -337,7 +348,8 @@ class Extractor:
                     found = unique_actors(a for m in named[-1:] for a in m.actors)
                 else:
                     head_anaphor = [m for m in mentions if m.kind == "anaphor" and m.start <= child.idx < m.end]
-                    inside = head_anaphor or [m for m in mentions if not self._behind_prep(m, spdoc, subject=True)]
+                    inside = head_anaphor or [m for m in mentions if not self._behind_prep(m, spdoc, subject=True)
+                                              and not _in_clause_of(m, spdoc, child)]
                     found = self._mentions_in(inside, child.left_edge.idx,
                                               child.right_edge.idx + len(child.right_edge), focus,
                                               before=[m for m in mentions if m.end <= child.idx])
@@ -522,14 +534,32 @@ def _governing_prep(tok: Any) -> Any:
     return None
 
 
-def _describes_not_asserts(tok: Any) -> bool:
-    """A nominal cue that is the subject of a copula ("any deployment would be defensive")
-    characterises the activity; it does not report one."""
+def _describes_not_asserts(tok: Any, kept_verbs: frozenset[str], kept_attributes: frozenset[str]) -> bool:
+    """A nominal cue that is the subject of its clause ("any deployment would be defensive",
+    "the withdrawal gives Latvia flexibility") characterises the activity rather than
+    reporting it, unless the verb reports its progress ("the withdrawal takes effect")."""
     if tok.dep_ != "nsubj" or tok.pos_ not in ("NOUN", "PROPN"):
         return False
     head = tok.head
-    return head.lemma_ == "be" or head.lower_ in ("be", "is", "are", "was", "were") or any(
-        c.dep_ in ("acomp", "attr") for c in head.children) and head.pos_ == "AUX"
+    if head.lower_ in kept_verbs:
+        return False
+    attributes = [c for c in head.children if c.dep_ in ("acomp", "attr", "advmod", "prep")]
+    if any(c.lower_ in kept_attributes for c in attributes):
+        return False
+    return True
+
+
+def _in_clause_of(mention: ActorMention, spdoc: Any, subject: Any) -> bool:
+    """Inside a clause modifying the subject ("members that border Russia")."""
+    tok = _token_at(spdoc, mention.start)
+    cur = tok
+    for _ in range(12):
+        if cur is None or cur is subject or cur.head is cur:
+            return False
+        if cur.dep_ in ("relcl", "acl", "dobj") and cur is not tok or cur.dep_ in ("relcl", "acl"):
+            return True
+        cur = cur.head
+    return False
 
 
 def _under_ban(tok: Any, ban_words: frozenset[str]) -> bool:
