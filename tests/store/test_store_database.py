@@ -58,7 +58,7 @@ def test_old_schema_is_refused_until_upgraded(any_db_url):
 
     result = CliRunner().invoke(app, ["--db", any_db_url, "db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "0001" in result.output and "0002" in result.output
+    assert "0001" in result.output and head_revision(make_engine(database_url(any_db_url))) in result.output
     engine = open_engine(any_db_url)
     assert current_revision(engine) == head_revision(engine)
     engine.dispose()
