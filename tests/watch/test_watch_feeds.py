@@ -151,10 +151,12 @@ def test_local_folder_each_file_once(tmp_path, db):
     [r] = poll_due(store, now=T0, options=FAST)
     assert r.ingested == 1
     (folder / "b.txt").write_text(ITEM_B[3] + "\n")
-    later = time.time() + 5
-    os.utime(folder / "b.txt", (later, later))
+    earlier = time.time() - 3600  # copied in with its old modification time: still seen
+    os.utime(folder / "b.txt", (earlier, earlier))
     [r] = poll_due(store, now=T0 + timedelta(seconds=30), options=FAST)
     assert r.new_entries == 1 and r.ingested == 1 and doc_count(store) == 2
+    [r] = poll_due(store, now=T0 + timedelta(seconds=60), options=FAST)
+    assert r.outcome == "unchanged"
 
 
 def test_add_watch_refuses_what_it_cannot_poll(tmp_path, db):
@@ -195,3 +197,23 @@ def test_follow_fetches_each_new_entry_page(server, db):
     assert doc["url"] == server.url("/page-1.html") and doc["outlet"] == "Teasers"
     [r] = poll_due(store, now=T0 + timedelta(minutes=5), options=FAST)
     assert r.outcome == "not_modified" and server.get_count("/page-1.html") == 1
+
+
+def test_a_failed_ingest_leaves_the_entries_for_the_next_poll(server, db, monkeypatch):
+    server.routes["/wire.xml"] = Route(rss("Wire Service", [ITEM_A]))
+    store = Store.open(db)
+    add_watch(store, server.url("/wire.xml"), "60s", name="wire", now=T0)
+    real = feeds._run_ingest
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(feeds, "_run_ingest", broken)
+    [r] = poll_due(store, now=T0, options=FAST)
+    assert r.outcome == "error" and "disk full" in r.error
+    watch = feeds.get_watch(store, "wire")
+    assert watch.etag is None and watch.seen_entries == 0 and watch.failures == 1
+    monkeypatch.setattr(feeds, "_run_ingest", real)
+    [r] = poll_due(store, now=T0 + timedelta(seconds=120), options=FAST)
+    assert r.outcome == "new" and r.ingested == 1
+    assert server.requests[-1]["if_none_match"] is None  # fetched whole again, not 304

@@ -316,7 +316,9 @@ def _fact_summary(f: dict[str, Any]) -> str:
 
 def fact_payload(rule: AlertRule, f: dict[str, Any], base_url: str) -> dict[str, Any]:
     detail = f.get("detail") or {}
-    iso = f.get("actor_iso3") or f.get("counterpart_iso3")
+    # The page of the state the rule watches (a transfer to a watched state links to that state).
+    candidates = [c for c in (f.get("actor_iso3"), f.get("counterpart_iso3")) if c]
+    iso = next((c for c in candidates if c in rule.states), candidates[0] if candidates else None)
     return {
         "type": "fact",
         "rule": rule.id,

@@ -466,12 +466,14 @@ def poll_watch(
         else:
             result = _poll_local(store, watch, options, updates)
     except PollError as exc:
+        _drop_validators(updates)
         failures = watch.failures + 1
         delay = backoff_seconds(watch.every_seconds, failures, exc.retry_after)
         result = PollResult(watch.name, "error", error=str(exc))
         updates.update(failures=failures, last_error=str(exc), last_result=f"error: {exc}")
         updates["next_poll_at"] = now + timedelta(seconds=delay)
     except Exception as exc:  # a bug in a stage must not stop the other watches
+        _drop_validators(updates)
         failures = watch.failures + 1
         message = f"{type(exc).__name__}: {exc}"
         result = PollResult(watch.name, "error", error=message)
@@ -484,6 +486,12 @@ def poll_watch(
     with store.engine.begin() as conn:
         conn.execute(update(w.watches).where(w.watches.c.name == watch.name).values(**updates))
     return result
+
+
+def _drop_validators(updates: dict[str, Any]) -> None:
+    """A failed poll keeps the old validators, so the next one fetches (or reads) everything again."""
+    for key in ("etag", "last_modified", "source_mtime"):
+        updates.pop(key, None)
 
 
 def _describe(r: PollResult) -> str:
@@ -524,16 +532,21 @@ def _poll_local(store, watch: Watch, options: PollOptions, updates: dict[str, An
         raise PollError(f"{watch.url}: no such file or folder")
     files = _local_files(root)
     try:
-        newest = max((f.stat().st_mtime for f in files), default=0.0)
+        stats = [(str(f), f.stat()) for f in files]
     except OSError as exc:
         raise PollError(f"cannot read {watch.url}: {exc}") from exc
-    if watch.source_mtime is not None and newest <= watch.source_mtime:
+    newest = max((st.st_mtime for _, st in stats), default=0.0)
+    # The listing's modification times and sizes: a file copied in with an old mtime changes it too.
+    listing = hashlib.sha256(
+        "\n".join(f"{p}\x1f{st.st_size}\x1f{st.st_mtime_ns}" for p, st in stats).encode("utf-8", "surrogateescape")
+    ).hexdigest()
+    if watch.etag == listing:
         return PollResult(watch.name, "unchanged")
     if root.is_file():
         data = _read_limited(root, options.max_bytes)
         if (kind_for_name(root.name) or sniff_kind(data)) == "feed":
             result = _ingest_entries(store, watch, parse_feed(data), options)
-            updates["source_mtime"] = newest
+            updates.update(source_mtime=newest, etag=listing)  # local paths: the listing is the validator
             return result
     # Plain files (and folders of them): one entry per file content.
     entries: list[tuple[str, str, Path]] = []
@@ -550,7 +563,7 @@ def _poll_local(store, watch: Watch, options: PollOptions, updates: dict[str, An
         summary = _run_ingest(store, [str(p) for _, _, p in todo], watch.follow, options)
         _fill(result, summary)
         _mark_seen(store, watch.name, [(k, ref, Path(ref).name) for k, ref, _ in todo])
-    updates["source_mtime"] = newest
+    updates.update(source_mtime=newest, etag=listing)
     return result
 
 
