@@ -217,3 +217,17 @@ def test_a_failed_ingest_leaves_the_entries_for_the_next_poll(server, db, monkey
     [r] = poll_due(store, now=T0 + timedelta(seconds=120), options=FAST)
     assert r.outcome == "new" and r.ingested == 1
     assert server.requests[-1]["if_none_match"] is None  # fetched whole again, not 304
+
+
+def test_run_watcher_sleeps_until_the_next_watch_is_due(server, db):
+    from minewatch.watch import MAX_PAUSE_S, MIN_PAUSE_S, run_watcher
+
+    server.routes["/wire.xml"] = Route(rss("Wire Service", [ITEM_A]))
+    store = Store.open(db)
+    add_watch(store, server.url("/wire.xml"), "30s", name="wire")
+    pauses: list[float] = []
+    cycles = run_watcher(store, options=FAST, alerts=False, sleep=pauses.append, max_cycles=3)
+    assert cycles == 3 and server.get_count("/wire.xml") == 1  # polled once: not due again within 30s
+    assert len(pauses) == 2 and all(MIN_PAUSE_S <= p <= 30 for p in pauses)
+    assert run_watcher(Store.open(db), once=True, alerts=False, sleep=pauses.append) == 1 and len(pauses) == 2
+    assert MAX_PAUSE_S == 60.0
