@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from minewatch.output import Format, emit, to_json
+from minewatch.watch.cli import alerts_app, watch_app
 
 app = typer.Typer(
     add_completion=False,
@@ -27,6 +28,8 @@ app.add_typer(treaty_app, name="treaty")
 app.add_typer(records_app, name="records")
 app.add_typer(conflicts_rec_app, name="armed-conflicts")
 app.add_typer(db_app, name="db")
+app.add_typer(watch_app, name="watch")
+app.add_typer(alerts_app, name="alerts")
 
 err = Console(stderr=True)
 
