@@ -163,7 +163,8 @@ def _without_overlaps(mentions: list[ActorMention]) -> list[ActorMention]:
     """Longest mention wins; named forms beat anaphors of the same length."""
     rank = {"group": 0, "name": 1, "leader": 1, "organization": 1, "armed_group": 1, "body": 1, "capital": 2,
             "people": 2, "adjective": 3, "anaphor": 4}
-    ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), rank.get(m.kind, 5), m.start))
+    # named mentions first: "the three Baltic states" is a group, not an unresolved "the three … states"
+    ordered = sorted(mentions, key=lambda m: (m.kind == "anaphor", -(m.end - m.start), rank.get(m.kind, 5), m.start))
     taken: list[ActorMention] = []
     for m in ordered:
         if any(m.start < t.end and t.start < m.end for t in taken):

@@ -273,6 +273,9 @@ class Extractor:
                 actors = self._casualty_place(mentions, sent, spdoc, tok_at) or actors
             if not actors:
                 continue
+            if top is not None and top.pos_ not in ("VERB", "AUX"):
+                # "Its withdrawal will take effect": the verb above the noun carries the modality
+                chain, top = _up_to_verb(chain, top)
             counterpart = self._counterpart(pred, mentions, actors, tok_at, spdoc, cue)
             if pred == Predicate.TRANSFER and counterpart is None and tok.pos_ != "VERB":
                 continue  # "security of supply" is no transfer
@@ -348,8 +351,11 @@ class Extractor:
                     found = unique_actors(a for m in named[-1:] for a in m.actors)
                 else:
                     head_anaphor = [m for m in mentions if m.kind == "anaphor" and m.start <= child.idx < m.end]
-                    inside = head_anaphor or [m for m in mentions if not self._behind_prep(m, spdoc, subject=True)
-                                              and not _in_clause_of(m, spdoc, child)]
+                    lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+                    listed = [m for m in _dash_listed(mentions, spdoc.text) if lo <= m.start < hi]
+                    inside = head_anaphor or listed or [
+                        m for m in mentions if not self._behind_prep(m, spdoc, subject=True)
+                        and not _in_clause_of(m, spdoc, child)]
                     found = self._mentions_in(inside, child.left_edge.idx,
                                               child.right_edge.idx + len(child.right_edge), focus,
                                               before=[m for m in mentions if m.end <= child.idx])
@@ -547,6 +553,31 @@ def _describes_not_asserts(tok: Any, kept_verbs: frozenset[str], kept_attributes
     if any(c.lower_ in kept_attributes for c in attributes):
         return False
     return True
+
+
+_DASH_LIST = re.compile(r"\s[-–—]\s+([^-–—]{3,240}?)\s+[-–—]\s")
+
+
+def _dash_listed(mentions: list[ActorMention], text: str) -> list[ActorMention]:
+    """States listed between dashes ("members that border X – A, B and C – have …") name the
+    subject; the small parser often attaches such a list to the wrong word."""
+    out: list[ActorMention] = []
+    for m in _DASH_LIST.finditer(text):
+        inside = [x for x in mentions if m.start(1) <= x.start and x.end <= m.end(1)]
+        if len(inside) >= 2 and all(x.is_state for x in inside):
+            out.extend(inside)
+    return out
+
+
+def _up_to_verb(chain: list[Any], top: Any) -> tuple[list[Any], Any]:
+    chain = list(chain)
+    cur = top
+    for _ in range(6):
+        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+            break
+        cur = cur.head
+        chain.append(cur)
+    return chain, cur
 
 
 def _in_clause_of(mention: ActorMention, spdoc: Any, subject: Any) -> bool:

@@ -25,6 +25,9 @@ _FUNCTION_WORDS = frozenset(
     "I He She They It There Here Read More Photo Source By Updated Key Both All Some Many".split())
 
 
+_TRAILING_ROLE = re.compile(r"\s*,\s*(?P<role>[^,.;“”\"]{3,140})")
+
+
 @dataclass(frozen=True)
 class SpeakerMention:
     start: int
@@ -106,6 +109,9 @@ def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
             role = " ".join(role_words).strip() or None
             if after and after.group("role"):
                 role = role or after.group("role").strip()
+            elif before and not role:
+                trailing = _TRAILING_ROLE.match(sent, m.end())
+                role = trailing.group("role").strip() if trailing else None
             if person is None:
                 person = Speaker(name=full, role=role)
                 if full not in known:
