@@ -41,6 +41,10 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 # ---------------------------------------------------------------------------- watch
 
 
+def _entries(n: int) -> str:
+    return f"{n} new entr{'y' if n == 1 else 'ies'}"
+
+
 @watch_app.command("add")
 def watch_add(
     source: Annotated[str, typer.Argument(help="Feed URL (http/https) or a local file or folder.")],
@@ -122,7 +126,7 @@ def watch_run(
             err.print(f"{r.watch}: error: {r.error}; next poll {r.next_poll_at:%Y-%m-%d %H:%M:%S}",
                       highlight=False, markup=False)
         elif r.outcome == "new":
-            err.print(f"{r.watch}: {r.new_entries} new entries, {r.ingested} ingested, {r.claims} claims",
+            err.print(f"{r.watch}: {_entries(r.new_entries)}, {r.ingested} ingested, {r.claims} claims",
                       highlight=False, markup=False)
         elif r.outcome != "busy":
             err.print(f"{r.watch}: {r.outcome.replace('_', ' ')}", highlight=False, markup=False)
@@ -164,8 +168,8 @@ def alerts_add(
         )
     except AlertError as exc:
         raise _fail(str(exc), 2) from exc
-    where = rule.target or "standard output"
-    Console().print(f"alert rule {rule.id}: {rule.kind} → {rule.destination} {where}", highlight=False)
+    where = f"{rule.destination} {rule.target}" if rule.target else "standard output"
+    Console().print(f"alert rule {rule.id}: {rule.kind} → {where}", highlight=False)
 
 
 @alerts_app.command("list")

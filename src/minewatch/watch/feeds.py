@@ -497,7 +497,7 @@ def _drop_validators(updates: dict[str, Any]) -> None:
 def _describe(r: PollResult) -> str:
     if r.outcome in ("not_modified", "unchanged"):
         return r.outcome.replace("_", " ")
-    return f"{r.new_entries} new entries: {r.ingested} ingested, {r.duplicates} duplicates, {r.skipped} skipped"
+    return f"{r.new_entries} new entr{'y' if r.new_entries == 1 else 'ies'}: {r.ingested} ingested, {r.duplicates} duplicates, {r.skipped} skipped"
 
 
 def _poll_remote(store, watch: Watch, client, options: PollOptions, updates: dict[str, Any]) -> PollResult:
