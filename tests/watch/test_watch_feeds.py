@@ -231,3 +231,12 @@ def test_run_watcher_sleeps_until_the_next_watch_is_due(server, db):
     assert len(pauses) == 2 and all(MIN_PAUSE_S <= p <= 30 for p in pauses)
     assert run_watcher(Store.open(db), once=True, alerts=False, sleep=pauses.append) == 1 and len(pauses) == 2
     assert MAX_PAUSE_S == 60.0
+
+
+def test_rendered_feed_keeps_entries_and_drops_forbidden_characters():
+    parsed = feeds.parse_feed(rss("Desk & Co", [ITEM_A, ITEM_B]))
+    parsed.entries[0].body += "\x0b\x01 <b>bold</b> & more"
+    again = feeds.parse_feed(feeds.render_rss(parsed, parsed.entries))
+    assert again.title == "Desk & Co" and [e.ref for e in again.entries] == ["wire-001", "wire-002"]
+    assert again.entries[0].body.endswith("<b>bold</b> & more") and "\x0b" not in again.entries[0].body
+    assert [e.key for e in again.entries] == [e.key for e in parsed.entries]

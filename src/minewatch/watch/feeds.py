@@ -388,23 +388,31 @@ def parse_feed(data: bytes) -> ParsedFeed:
     return out
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _x(text: str) -> str:
+    """Text safe inside an XML element: escaped, without the characters XML 1.0 forbids."""
+    return escape(_XML_INVALID.sub("", text))
+
+
 def render_rss(feed: ParsedFeed, entries: list[FeedEntry]) -> bytes:
     """A minimal RSS 2.0 document holding only ``entries`` (what ``pipeline.ingest`` reads)."""
     parts = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>']
     if feed.title:
-        parts.append(f"<title>{escape(feed.title)}</title>")
+        parts.append(f"<title>{_x(feed.title)}</title>")
     if feed.language:
-        parts.append(f"<language>{escape(feed.language)}</language>")
+        parts.append(f"<language>{_x(feed.language)}</language>")
     for e in entries:
         parts.append("<item>")
         if e.title:
-            parts.append(f"<title>{escape(e.title)}</title>")
+            parts.append(f"<title>{_x(e.title)}</title>")
         if e.link:
-            parts.append(f"<link>{escape(e.link)}</link>")
-        parts.append(f'<guid isPermaLink="false">{escape(e.ref)}</guid>')
+            parts.append(f"<link>{_x(e.link)}</link>")
+        parts.append(f'<guid isPermaLink="false">{_x(e.ref)}</guid>')
         if e.published:
             parts.append(f"<pubDate>{email.utils.format_datetime(e.published.replace(tzinfo=UTC))}</pubDate>")
-        parts.append(f"<description>{escape(e.body)}</description>")
+        parts.append(f"<description>{_x(e.body)}</description>")
         parts.append("</item>")
     parts.append("</channel></rss>\n")
     return "".join(parts).encode("utf-8")
