@@ -90,6 +90,41 @@ def extract_batch(docs: Sequence[Document], n_process: int = 1) -> list[tuple[Do
     return [(d, *results.get(d.id, ([], None))) for d in docs]
 
 
+@dataclass
+class Screened:
+    """One prepared article with the prefilter's decision and, once run, its extraction.
+
+    This is what crosses from the parallel stages (prepare, screen, extract:
+    pure functions of one article) to the sequential one (duplicates, story
+    grouping, writes), in the single-process path and on Ray alike.
+    """
+
+    document: Document
+    signature: bytes
+    label: str
+    relevant: bool
+    extracted: bool = False
+    claims: list = field(default_factory=list)
+    error: str | None = None
+
+
+def screen_stage(prepared) -> Screened:
+    """The relevance prefilter on a prepared article (``ingest.batch.Prepared``)."""
+    from minewatch.prefilter import is_relevant_document
+
+    doc = prepared.document
+    label = prepared.item.input + (f" ({prepared.item.locator})" if prepared.item.locator else "")
+    return Screened(doc, prepared.signature, label, is_relevant_document(doc))
+
+
+def extract_stage(batch: Sequence[Screened], n_process: int = 1) -> list[Screened]:
+    """Claims for the relevant English articles not yet extracted; the others pass unchanged."""
+    todo = [s for s in batch if s.relevant and not s.extracted]
+    for s, (_, claims, error) in zip(todo, extract_batch([s.document for s in todo], n_process), strict=True):
+        s.claims, s.error, s.extracted = claims, error, is_english(s.document)
+    return list(batch)
+
+
 def ingest(
     store,
     inputs: Sequence[str],
@@ -99,77 +134,98 @@ def ingest(
     on_progress: Callable[[str, int], None] | None = None,
 ) -> IngestSummary:
     """Read every input, store new documents with their stories and claims, then reconcile."""
-    from minewatch.ingest import prepare
+    from minewatch.ingest.batch import prepare_stream
     from minewatch.ingest.sources import Skipped, iter_items
-    from minewatch.stories import signature
+
+    options = options or IngestOptions()
+    items = iter_items(list(inputs), max_bytes=options.max_bytes, follow=options.follow, stdin=stdin)
+    screened = (p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items))
+    return ingest_screened(store, screened, options, on_progress=on_progress)
+
+
+def ingest_screened(
+    store,
+    stream: Iterable,
+    options: IngestOptions | None = None,
+    *,
+    on_progress: Callable[[str, int], None] | None = None,
+) -> IngestSummary:
+    """The sequential part of a run, over screened articles in input order.
+
+    Duplicates, story grouping and writes depend on everything before them,
+    so both engines feed this one function in the same (input, locator)
+    order; articles not extracted yet are extracted here in batches.
+    """
+    from minewatch.ingest.sources import Skipped
 
     options = options or IngestOptions()
     summary = IngestSummary()
     grouper = load_grouper(store)
     seen_hashes: set[str] = set()
-    batch: list[tuple[Document, bytes | None]] = []
+    batch: list[Screened] = []
 
     def flush() -> None:
         if not batch:
             return
         # A later document may have merged the stories of earlier ones: follow it, stored ones first.
         store.apply_story_merges(grouper.pop_merges())
-        for d, _ in batch:
-            d.story_id = grouper.story_of(d.id) or d.story_id
-        docs = [d for d, _ in batch]
-        extracted = extract_batch(docs, options.n_process) if options.extract else [(d, [], None) for d in docs]
-        signatures = {d.id: sig for d, sig in batch}
-        for doc, claims, error in extracted:
-            written = store.add_document(
-                doc,
-                minhash=signatures[doc.id],
-                claims=claims,
-                extraction_error=error,
-                extracted=options.extract and is_english(doc),
-            )
-            if written:
-                summary.ingested += 1
-                summary.claims += len(claims)
-                summary.documents.append(doc.id)
-                if error:
-                    summary.extraction_errors.append({"document": doc.id, "input": doc.path or "", "error": error})
-            else:
-                summary.duplicates += 1
+        for s in batch:
+            s.document.story_id = grouper.story_of(s.document.id) or s.document.story_id
+        if options.extract:
+            extract_stage(batch, options.n_process)
+        write_stage(store, batch, summary)
         batch.clear()
 
-    for item in iter_items(list(inputs), max_bytes=options.max_bytes, follow=options.follow, stdin=stdin):
-        if isinstance(item, Skipped):
-            summary.skipped.append({"input": item.input, "reason": item.reason})
+    for s in stream:
+        if isinstance(s, Skipped):
+            summary.skipped.append({"input": s.input, "reason": s.reason})
             if on_progress:
-                on_progress(item.input, 0)
+                on_progress(s.input, 0)
             continue
-        label = item.input + (f" ({item.locator})" if item.locator else "")
-        try:
-            doc = prepare(item)
-        except Exception as exc:  # a stage bug must not stop the run; the input is reported
-            summary.skipped.append({"input": label, "reason": f"could not prepare: {type(exc).__name__}: {exc}"})
-            continue
-        if not doc.text.strip():
-            summary.skipped.append({"input": label, "reason": "no article text left after cleaning"})
-            continue
+        doc = s.document
         if doc.content_hash in seen_hashes or store.has_content(doc.content_hash):
             summary.duplicates += 1
             if on_progress:
-                on_progress(label, 1)
+                on_progress(s.label, 1)
             continue
         seen_hashes.add(doc.content_hash)
         if not is_english(doc):
             summary.not_english += 1
-        sig = signature(doc.text, doc.language)
-        doc.story_id = grouper.add_signature(doc.id, sig, doc.published, doc.via)
-        batch.append((doc, sig.to_bytes()))
+        doc.story_id = grouper.add_signature(doc.id, s.signature, doc.published, doc.via)
+        if not options.extract:
+            s.claims, s.error, s.extracted = [], None, False
+        batch.append(s)
         if len(batch) >= options.batch_size:
             flush()
         if on_progress:
-            on_progress(label, 1)
+            on_progress(s.label, 1)
     flush()
     summary.reconciled = reconcile_pending(store)
     return summary
+
+
+def write_stage(store, batch: Sequence[Screened], summary: IngestSummary) -> None:
+    """One transaction per document; an irrelevant one is kept without its original (HTML) and unparsed."""
+    for s in batch:
+        doc = s.document
+        if not s.relevant:
+            doc.original = ""
+        written = store.add_document(
+            doc,
+            minhash=s.signature,
+            claims=s.claims,
+            extraction_error=s.error,
+            extracted=s.extracted,
+            relevant=s.relevant,
+        )
+        if written:
+            summary.ingested += 1
+            summary.claims += len(s.claims)
+            summary.documents.append(doc.id)
+            if s.error:
+                summary.extraction_errors.append({"document": doc.id, "input": doc.path or "", "error": s.error})
+        else:
+            summary.duplicates += 1
 
 
 def load_grouper(store):
