@@ -10,6 +10,8 @@ compiled lexicons over the raw text, so offsets always index ``Document.text``.
 
 from __future__ import annotations
 
+import multiprocessing
+import pickle
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -110,7 +112,14 @@ class Extractor:
 
     def extract_many(self, docs: Iterable[Document], n_process: int = 1,
                      batch_size: int = 32) -> Iterator[tuple[Document, list[Claim] | Exception]]:
-        """Stream documents through one ``nlp.pipe``; a failing document yields its exception."""
+        """Stream documents through one ``nlp.pipe``; a failing document yields its exception.
+
+        With ``n_process > 1`` documents are spread over forked workers that share the
+        already-loaded pipeline: only screened sentences are parsed, so shipping many small
+        sentences to spaCy's own worker processes would cost more than it saves."""
+        if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
+            yield from self._extract_forked(docs, n_process, batch_size)
+            return
         pending: deque[_Prepared] = deque()
 
         def sentences() -> Iterator[tuple[str, tuple[int, int]]]:
@@ -130,6 +139,23 @@ class Extractor:
             pending[0].parsed[si] = spdoc
         while pending:
             yield self._finish(pending.popleft())
+
+    def _extract_forked(self, docs: Iterable[Document], n_process: int,
+                        batch_size: int) -> Iterator[tuple[Document, list[Claim] | Exception]]:
+        global _WORKER
+        self.nlp  # noqa: B018 - load once, before forking, so workers share it
+        _WORKER = self
+        originals: deque[Document] = deque()
+
+        def feed() -> Iterator[Document]:
+            for doc in docs:
+                originals.append(doc)
+                yield doc
+
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(n_process) as pool:
+            for result in pool.imap(_work, feed(), chunksize=max(1, batch_size // 4)):
+                yield originals.popleft(), result
 
     # -- stages -----------------------------------------------------------------------------
 
@@ -273,11 +299,11 @@ class Extractor:
                 actors = self._casualty_place(mentions, sent, spdoc, tok_at) or actors
             if not actors:
                 continue
-            if top is not None and top.pos_ not in ("VERB", "AUX"):
+            if top is not None and not _is_verb(top):
                 # "Its withdrawal will take effect": the verb above the noun carries the modality
                 chain, top = _up_to_verb(chain, top)
             counterpart = self._counterpart(pred, mentions, actors, tok_at, spdoc, cue)
-            if pred == Predicate.TRANSFER and counterpart is None and tok.pos_ != "VERB":
+            if pred == Predicate.TRANSFER and counterpart is None and not _is_verb(tok):
                 continue  # "security of supply" is no transfer
             clause = _span_text(top) if top is not None else sent
             modality = modality_of(chain, clause)
@@ -427,7 +453,7 @@ class Extractor:
             prep = _governing_prep(tok)
             if prep is not None and prep.lower_ in preps:
                 return m.actors[0]
-            if pred == Predicate.TRANSFER and tok.dep_ in ("dative", "dobj") and tok.head.pos_ == "VERB":
+            if pred == Predicate.TRANSFER and tok.dep_ in ("dative", "dobj") and _is_verb(tok.head):
                 return m.actors[0]
         return None
 
@@ -532,7 +558,7 @@ def _governing_prep(tok: Any) -> Any:
     cur = tok
     for _ in range(6):
         if cur.dep_ == "pobj":
-            return cur.head if cur.head.dep_ == "prep" or cur.head.pos_ == "ADP" else None
+            return cur.head if cur.head.dep_ == "prep" or cur.head.tag_ == "IN" else None
         if cur.dep_ in ("compound", "amod", "conj", "appos", "poss", "nmod", "cc") and cur.head is not cur:
             cur = cur.head
             continue
@@ -544,7 +570,7 @@ def _describes_not_asserts(tok: Any, kept_verbs: frozenset[str], kept_attributes
     """A nominal cue that is the subject of its clause ("any deployment would be defensive",
     "the withdrawal gives Latvia flexibility") characterises the activity rather than
     reporting it, unless the verb reports its progress ("the withdrawal takes effect")."""
-    if tok.dep_ != "nsubj" or tok.pos_ not in ("NOUN", "PROPN"):
+    if tok.dep_ != "nsubj" or not tok.tag_.startswith("NN"):
         return False
     head = tok.head
     if head.lower_ in kept_verbs:
@@ -569,11 +595,16 @@ def _dash_listed(mentions: list[ActorMention], text: str) -> list[ActorMention]:
     return out
 
 
+def _is_verb(tok: Any) -> bool:
+    """From the fine-grained tag: the attribute ruler that maps tags to POS is not loaded."""
+    return tok.tag_.startswith("VB") or tok.tag_ == "MD"
+
+
 def _up_to_verb(chain: list[Any], top: Any) -> tuple[list[Any], Any]:
     chain = list(chain)
     cur = top
     for _ in range(6):
-        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+        if _is_verb(cur) or cur.head is cur:
             break
         cur = cur.head
         chain.append(cur)
@@ -614,6 +645,20 @@ def _span_text(tok: Any) -> str:
 
 
 _default: Extractor | None = None
+_WORKER: Extractor | None = None
+
+
+def _work(doc: Document) -> list[Claim] | Exception:
+    """One document in a forked worker; exceptions travel back as values."""
+    assert _WORKER is not None
+    try:
+        return _WORKER.extract(doc)
+    except Exception as exc:  # noqa: BLE001
+        try:
+            pickle.dumps(exc)
+            return exc
+        except Exception:  # noqa: BLE001
+            return RuntimeError(repr(exc))
 
 
 def extract_claims(doc: Document) -> list[Claim]:
