@@ -274,6 +274,8 @@ def ingest(
             c.print("nothing new: every document was already in the knowledge base", highlight=False)
         for s in summary.skipped:
             err.print(f"skipped {s['input']}: {s['reason']}", highlight=False, markup=False)
+        for s in summary.ignored:
+            err.print(f"ignored {s['input']}: {s['reason']}", highlight=False, markup=False)
         for e in summary.extraction_errors:
             err.print(f"extraction failed for {e['input'] or e['document']}: {e['error']}", highlight=False, markup=False)
     else:

@@ -37,6 +37,7 @@ class IngestSummary:
     ingested: int = 0
     duplicates: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)
+    ignored: list[dict[str, str]] = field(default_factory=list)
     claims: int = 0
     extraction_errors: list[dict[str, str]] = field(default_factory=list)
     not_english: int = 0
@@ -52,6 +53,7 @@ class IngestSummary:
             "ingested": self.ingested,
             "duplicates": self.duplicates,
             "skipped": self.skipped,
+            "ignored": self.ignored,
             "claims": self.claims,
             "extraction_errors": self.extraction_errors,
             "not_english": self.not_english,
@@ -178,7 +180,7 @@ def ingest_screened(
 
     for s in stream:
         if isinstance(s, Skipped):
-            summary.skipped.append({"input": s.input, "reason": s.reason})
+            (summary.ignored if s.ignored else summary.skipped).append({"input": s.input, "reason": s.reason})
             if on_progress:
                 on_progress(s.input, 0)
             continue

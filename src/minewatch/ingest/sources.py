@@ -70,10 +70,15 @@ class RawItem:
 
 @dataclass
 class Skipped:
-    """An input (or part of one) that yielded no article, and why."""
+    """An input (or part of one) that yielded no article, and why.
+
+    ``ignored`` marks files met while walking a folder that were never meant as
+    articles (an index, a README): reported, but they do not fail the run.
+    """
 
     input: str
     reason: str
+    ignored: bool = False
 
 
 class SourceError(Exception):
@@ -136,7 +141,10 @@ def kind_for_name(name: str) -> str | None:
 def _read_file(path: str, max_bytes: int, follow: bool, explicit: bool) -> Iterator[RawItem | Skipped]:
     kind = kind_for_name(path)
     if kind is None and not explicit:
-        yield Skipped(path, f"not an article file (unsupported ending {os.path.splitext(path)[1] or 'none'})")
+        # Inside a folder, files that are not articles (an index, a README, images) are passed over,
+        # reported but not counted as failed inputs.
+        yield Skipped(path, f"not an article file (unsupported ending {os.path.splitext(path)[1] or 'none'})",
+                      ignored=True)
         return
     try:
         size = os.path.getsize(path)
