@@ -1,0 +1,160 @@
+"""The Ray engine against the single-process engine on a real PostgreSQL server.
+
+Both runs must leave the same claim export; a worker killed mid-run must not
+change it.  Kept to a handful of articles: starting Ray and loading spaCy in
+each actor is most of the time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ray = pytest.importorskip("ray")
+
+from minewatch.cli import app  # noqa: E402
+from minewatch.pipeline import IngestOptions, ingest  # noqa: E402
+from minewatch.scale.ray_engine import ArticleWorker, run_ray_ingest  # noqa: E402
+from minewatch.store.repository import Store  # noqa: E402
+
+ARTICLES = [
+    {"title": "Lithuania to leave mine ban treaty", "published": "2025-03-05", "outlet": "Example Daily",
+     "text": "Vilnius, 5 March 2025. Lithuania's defence council recommended on Wednesday that the country "
+             "withdraw from the Ottawa Convention banning anti-personnel mines, the defence minister said."},
+    {"title": "Lithuania moves to quit landmine pact", "published": "2025-03-05", "outlet": "Example Wire",
+     "text": "Vilnius, 5 March 2025. Lithuania's defence council recommended on Wednesday that the country "
+             "withdraw from the Ottawa Convention banning anti-personnel mines, the defence minister told reporters."},
+    {"title": "Coal output", "published": "2025-03-06", "outlet": "Example Business",
+     "text": "The coal mine near the border produced more coal this quarter, the operator said on Thursday."},
+    {"title": "Estonia notifies UN", "published": "2025-06-27", "outlet": "Baltic Example",
+     "text": "Tallinn, 27 June 2025. Estonia notified the UN Secretary-General of its withdrawal from the Ottawa "
+             "Convention, the foreign ministry said. Estonia plans to buy anti-personnel mines for 100 million euros."},
+    {"title": "Sport", "published": "2025-06-28", "outlet": "Example Sport",
+     "text": "The home side won 3-1 on Saturday; the coach said the credit was all mine."},
+    {"title": "Polska a konwencja", "published": "2025-04-01", "outlet": "Przykład",
+     "text": "Sejm przyjął ustawę o wypowiedzeniu konwencji ottawskiej o zakazie min przeciwpiechotnych."},
+    {"title": "Finland decides", "published": "2025-06-19", "outlet": "Example Daily",
+     "text": "Helsinki, 19 June 2025. Finland's parliament approved the withdrawal from the Ottawa Convention on "
+             "Thursday, and the government said it would produce anti-personnel mines from 2026."},
+]
+
+
+def _write_inputs(folder: Path) -> list[str]:
+    folder.mkdir()
+    lines = [json.dumps(a) for a in ARTICLES]
+    lines.append(json.dumps(ARTICLES[0]))  # an exact duplicate later in the stream
+    (folder / "stream.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "extra.txt").write_text(
+        "Title: Latvia's vote\nPublished: 2025-04-16\n\nRiga, 16 April 2025. Latvia's parliament voted to leave the "
+        "Ottawa Convention banning anti-personnel mines.\n", encoding="utf-8")
+    return [str(folder / "stream.jsonl"), str(folder / "extra.txt")]
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture
+def pg_db():
+    """Fresh databases on the test server (several per test), dropped afterwards."""
+    base = os.environ.get("MINEWATCH_TEST_PG")
+    if not base:
+        pytest.skip("no PostgreSQL server: set MINEWATCH_TEST_PG")
+    import psycopg
+
+    try:
+        admin = psycopg.connect(base, autocommit=True, connect_timeout=3)
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        pytest.skip(f"PostgreSQL at {base} is not reachable: {exc}")
+    names: list[str] = []
+
+    def make() -> str:
+        name = "mw_scale_" + uuid.uuid4().hex[:10]
+        admin.execute(f'CREATE DATABASE "{name}"')
+        names.append(name)
+        return base.rsplit("/", 1)[0] + "/" + name
+
+    yield make
+    for name in names:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def _claims_export(db: str) -> list[str]:
+    result = CliRunner().invoke(app, ["--db", db, "claims", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    return sorted(line for line in result.output.splitlines() if line.strip())
+
+
+def _documents(db: str) -> list[tuple]:
+    from sqlalchemy import select
+
+    from minewatch.store import schema as t
+
+    store = Store.open(db)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(t.documents.c.id, t.documents.c.story_id, t.documents.c.relevant,
+                                   t.documents.c.extraction_error)).all()
+    store.engine.dispose()
+    return sorted(tuple(r) for r in rows)
+
+
+def _single(db: str, inputs: list[str]):
+    store = Store.open(db)
+    summary = ingest(store, inputs, IngestOptions())
+    store.engine.dispose()
+    return summary
+
+
+def test_ray_gives_the_single_process_database(local_ray, pg_db, tmp_path: Path) -> None:
+    inputs = _write_inputs(tmp_path / "in")
+    single_db, ray_db = pg_db(), pg_db()
+    single = _single(single_db, inputs)
+    # Tiny shards: the JSONL file is read as several byte ranges by different actors.
+    distributed = run_ray_ingest(ray_db, inputs, options=IngestOptions(), shard_bytes=400)
+    assert single.claims > 0 and single.duplicates == 1
+    assert distributed.to_dict() == single.to_dict()
+    assert _claims_export(ray_db) == _claims_export(single_db)
+    docs = _documents(ray_db)
+    assert docs == _documents(single_db)
+    assert sum(1 for d in docs if not d[2]) == 2  # coal and sport stored, not parsed
+    # A second run adds nothing.
+    again = run_ray_ingest(ray_db, inputs, options=IngestOptions(), shard_bytes=400)
+    assert again.ingested == 0 and again.duplicates == len(docs) + 1
+
+
+class KillOnceWorker(ArticleWorker):
+    """Kills its own process (SIGKILL, no clean-up) on the first shard it sees while the marker exists."""
+
+    marker = ""
+
+    def process(self, shard):
+        if self.marker and os.path.exists(self.marker):
+            os.remove(self.marker)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().process(shard)
+
+
+def test_a_killed_worker_changes_nothing(local_ray, pg_db, tmp_path: Path) -> None:
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    inputs = _write_inputs(tmp_path / "in")
+    calm_db, killed_db = pg_db(), pg_db()
+    run_ray_ingest(calm_db, inputs, options=IngestOptions(), shard_bytes=400)
+    marker = tmp_path / "kill-once"
+    marker.write_text("x")
+    KillOnceWorker.marker = str(marker)
+    summary = run_ray_ingest(killed_db, inputs, options=IngestOptions(), shard_bytes=400, worker_class=KillOnceWorker)
+    assert not marker.exists()  # a worker did die
+    assert summary.ingested == len(_documents(calm_db))
+    assert _claims_export(killed_db) == _claims_export(calm_db)
+    assert _documents(killed_db) == _documents(calm_db)

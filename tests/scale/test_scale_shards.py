@@ -1,0 +1,74 @@
+"""Shards read on their own give exactly what one reader gives (no Ray needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from minewatch.ingest.sources import RawItem, iter_items
+from minewatch.scale.shards import plan_shards, read_shard
+
+
+def _view(items) -> list[tuple]:
+    return [
+        (i.input, i.locator, i.text, tuple(sorted(i.meta.items()))) if isinstance(i, RawItem) else ("skip", i.input, i.reason)
+        for i in items
+    ]
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> list[str]:
+    lines = []
+    for n in range(40):
+        if n == 7:
+            lines.append("{not json")
+        elif n == 8:
+            lines.append("")
+        else:
+            lines.append(json.dumps({"text": f"Article number {n} about the weather and sport.", "title": f"T{n}"}))
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = tmp_path / "folder"
+    (folder / "b").mkdir(parents=True)
+    (folder / "a.txt").write_text("A short article about rain.\n", encoding="utf-8")
+    (folder / "b" / "c.txt").write_text("Another one about markets.\n", encoding="utf-8")
+    (folder / "notes.bin").write_bytes(b"\x00\x01")
+    return [str(big), str(folder)]
+
+
+def test_shards_read_separately_equal_one_reader(inputs: list[str]) -> None:
+    shards = plan_shards(inputs, shard_bytes=300)
+    assert sum(1 for s in shards if s.end is not None) > 5  # the JSONL file was cut into ranges
+    assert [s.order for s in shards] == list(range(len(shards)))
+    from_shards = [i for s in shards for i in read_shard(s)]
+    assert _view(from_shards) == _view(iter_items(inputs))
+
+
+def test_ranges_cover_the_file_without_overlap(inputs: list[str]) -> None:
+    ranges = [s for s in plan_shards(inputs[:1], shard_bytes=257)]
+    assert ranges[0].start == 0 and ranges[-1].end == Path(inputs[0]).stat().st_size
+    assert all(a.end == b.start for a, b in zip(ranges, ranges[1:], strict=False))
+
+
+def test_standard_input_cannot_be_sharded() -> None:
+    with pytest.raises(ValueError, match="standard input"):
+        plan_shards(["-"])
+
+
+def test_ray_engine_refuses_sqlite(tmp_path: Path) -> None:
+    from minewatch.scale.ray_engine import ScaleError, run_ray_ingest
+
+    with pytest.raises(ScaleError, match="PostgreSQL"):
+        run_ray_ingest(f"sqlite:///{tmp_path / 'kb.db'}", [str(tmp_path)], "local:2")
+
+
+def test_ray_addresses() -> None:
+    from minewatch.scale.ray_engine import ScaleError, ray_address
+
+    assert ray_address("local:3") == (None, 3)
+    assert ray_address("ray://head:10001") == ("ray://head:10001", None)
+    assert ray_address("auto") == ("auto", None)
+    with pytest.raises(ScaleError):
+        ray_address("http://nowhere")
