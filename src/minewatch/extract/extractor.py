@@ -311,7 +311,7 @@ class Extractor:
             if override:
                 modality = override
             if pred == Predicate.TREATY_WITHDRAWAL:
-                stages = [self._withdrawal_stage(cue, sent, tok, modality, top)]
+                stages = [self._withdrawal_stage(cue, sent, tok, modality, top, chain)]
             elif pred == Predicate.TREATY_JOINING:
                 stages = [self.lex.joining_stage(cue.text, sent)]
             quantity, money = self._values_for(pred, values, cue)
@@ -340,9 +340,11 @@ class Extractor:
         near_generic = [t for t in generic if 0 <= t.start - cue.end <= 60 or 0 <= cue.start - t.end <= 20]
         if near_generic and state["treaty"]:
             return state["treaty"]
-        if treaties and pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("withdr"):
+        strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect", cue.text,
+                                                                  re.IGNORECASE)
+        if treaties and strong:
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label
-        if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("withdr") and state["treaty"]:
+        if strong and state["treaty"]:
             return state["treaty"]
         return None
 
@@ -379,12 +381,19 @@ class Extractor:
                     head_anaphor = [m for m in mentions if m.kind == "anaphor" and m.start <= child.idx < m.end]
                     lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
                     listed = [m for m in _dash_listed(mentions, spdoc.text) if lo <= m.start < hi]
-                    inside = head_anaphor or listed or [
+                    dashed = _dash_segments(spdoc.text)
+                    inside = listed or [
                         m for m in mentions if not self._behind_prep(m, spdoc, subject=True)
-                        and not _in_clause_of(m, spdoc, child)]
-                    found = self._mentions_in(inside, child.left_edge.idx,
-                                              child.right_edge.idx + len(child.right_edge), focus,
-                                              before=[m for m in mentions if m.end <= child.idx])
+                        and not _in_clause_of(m, spdoc, child) and not any(a <= m.start < b for a, b in dashed)]
+                    before = [m for m in mentions if m.end <= child.idx]
+                    found = []
+                    if head_anaphor:
+                        # "The country, and fellow states A and B, …": the referent plus the named ones
+                        found = self._mentions_in(head_anaphor, lo, hi, focus, before=before)
+                        named = [m for m in inside if m.kind != "anaphor" and lo <= m.start and m.end <= hi]
+                        found = unique_actors([*found, *self._mentions_in(named, lo, hi, focus)])
+                    else:
+                        found = self._mentions_in(inside, lo, hi, focus, before=before)
                     if not found and any(m.kind == "anaphor" and child.left_edge.idx <= m.start
                                          and m.end <= child.right_edge.idx + len(child.right_edge)
                                          for m in mentions):
@@ -405,6 +414,9 @@ class Extractor:
         anaphors = [m for m in mentions if m.kind == "anaphor"]
         if anaphors:
             return list(focus.resolve(anaphors[0])), chain, None
+        if pred == Predicate.TREATY_WITHDRAWAL and focus.history and not [m for m in mentions if m.end <= tok.idx]:
+            # "The withdrawal will take effect in January": the state the article is about
+            return list(focus.history[-1]), chain, None
         return [], chain, None
 
     def _mentions_in(self, mentions: list[ActorMention], start: int, end: int, focus: Focus,
@@ -469,8 +481,17 @@ class Extractor:
             return [Actor(kind=ActorKind.ORGANIZATION, iso3=None, name="world")]
         return []
 
-    def _withdrawal_stage(self, cue: Cue, sent: str, tok: Any, modality: str, top: Any) -> str:
+    def _withdrawal_stage(self, cue: Cue, sent: str, tok: Any, modality: str, top: Any,
+                          chain: list[Any]) -> str:
         found = self.lex.withdrawal_stage_cues(sent)
+        # a stage word on the cue's own path ("notified … of its withdrawal", "withdrawal will
+        # take effect") beats one elsewhere in the sentence ("after the notification")
+        near = {t.i for t in chain} | {c.i for t in chain for c in t.children if c.dep_ not in ("prep", "advcl")}
+        spans = [(t.idx, t.idx + len(t)) for t in tok.doc if t.i in near]
+        on_path = [c for c in found if any(c.start < e and s < c.end for s, e in spans)]
+        for stage in self.lex.withdrawal_priority:
+            if any(c.label == stage for c in on_path):
+                return stage
         if top is not None:
             lo, hi = top.left_edge.idx, top.right_edge.idx + len(top.right_edge)
             in_clause = [c for c in found if c.start >= lo and c.end <= hi]
@@ -582,6 +603,10 @@ def _describes_not_asserts(tok: Any, kept_verbs: frozenset[str], kept_attributes
 
 
 _DASH_LIST = re.compile(r"\s[-–—]\s+([^-–—]{3,240}?)\s+[-–—]\s")
+
+
+def _dash_segments(text: str) -> list[tuple[int, int]]:
+    return [(m.start(1), m.end(1)) for m in _DASH_LIST.finditer(text)]
 
 
 def _dash_listed(mentions: list[ActorMention], text: str) -> list[ActorMention]:

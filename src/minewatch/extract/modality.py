@@ -72,13 +72,23 @@ def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "")
     """(polarity, modality override): "have not announced plans … being considered" is an
     affirmed *considered* claim, not a negated planned one."""
     lex = modality_lexicon()
-    for tok in chain:
+    for tok in _until_coordination(chain):
         negs = [c for c in tok.children if c.dep_ in ("neg", "det", "advmod") and _is_negation(c, lex)]
         if tok.dep_ == "neg" or negs:
             if lex.shifting.match(tok.text.lower()) and lex.considered_phrases.search(sentence_text or clause_text):
                 return Polarity.AFFIRMED, Modality.CONSIDERED
             return Polarity.NEGATED, None
     return Polarity.AFFIRMED, None
+
+
+def _until_coordination(chain: Sequence[Any]) -> list[Any]:
+    """"Russia is not a party … and has used mines": a negation does not cross "and"."""
+    out = []
+    for tok in chain:
+        out.append(tok)
+        if tok.dep_ == "conj":
+            break
+    return out
 
 
 def _is_negation(tok: Any, lex: ModalityLexicon) -> bool:
