@@ -99,9 +99,17 @@ class ActorLexicon:
             # heads of state and government stand for their state ("Zelensky signed a decree")
             self.surface.setdefault(row["name"], ("leader", row["iso3"]))
         self.organizations: dict[str, Actor] = {}
+        #: organisations that watch, report and react (never the actor of a mine activity);
+        #: deminers act only in clearance
+        self.observers: set[str] = set()
+        self.deminers: set[str] = set()
         for row in _read_csv("organizations.csv"):
             actor = Actor(kind=row["kind"], iso3=None, name=row["name"])
             self.organizations[row["name"]] = actor
+            if row.get("role") == "observer":
+                self.observers.add(row["name"])
+            elif row.get("role") == "deminer":
+                self.deminers.add(row["name"])
             for alias in _split(row.get("aliases")) or [row["name"]]:
                 self.surface.setdefault(alias, (row["kind"], row["name"]))
         self.adjectives = adjectives

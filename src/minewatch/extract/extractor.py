@@ -94,6 +94,8 @@ class Extractor:
         self.counterpart_preps = {k: frozenset(v) for k, v in raw["counterpart_preps"].items()}
         self.global_re = re.compile(r"\b(?:" + "|".join(raw["global_words"]) + r")\b", re.IGNORECASE)
         self.place_preps = frozenset(raw["casualty_place_preps"])
+        self.fallback_weapon_cues = tuple(raw["fallback_weapon_cues"])
+        self.bodies = frozenset(b.lower() for b in raw["state_bodies"])
 
     @property
     def nlp(self) -> Any:
@@ -274,6 +276,8 @@ class Extractor:
             pred = cue.label
             if pred in self.lex.weapon_predicates and _under_ban(tok, self.lex.ban_words):
                 continue
+            if pred == Predicate.USE and tok.dep_ == "amod":
+                continue  # "one of the most mined countries": contamination, not a report of use
             treaty = None
             stages: list[str | None] = [None]
             weapon_list: list[str | None] = [None]
@@ -284,10 +288,11 @@ class Extractor:
                 if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith("sign") and has_withdrawal_cue:
                     continue
             elif pred == Predicate.BORDER:
-                if not any(v.unit == "km" for v in values):
+                # "a 1,340-km border", "a border of 274 kilometres": the length of this border
+                if not any(v.unit == "km" and _measures_border(sent, v, cue) for v in values):
                     continue
             else:
-                weapon_list = self._weapons_for(weapons, si, state, pred)
+                weapon_list = self._weapons_for(weapons, si, state, pred, cue.text)
                 if not weapon_list:
                     continue
             if _describes_not_asserts(tok, self.kept_subject_verbs, self.kept_attributes):
@@ -295,16 +300,21 @@ class Extractor:
             actors, chain, top = self._actors_for(tok, mentions, focus, spdoc, pred)
             if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
                 actors = [a for a in actors if a.kind == ActorKind.STATE]  # only states are parties
+            actors = [a for a in actors if a.name not in self.actors.observers
+                      and (a.name not in self.actors.deminers or pred == Predicate.CLEARANCE)]
             if pred == Predicate.CASUALTIES:
-                actors = self._casualty_place(mentions, sent, spdoc, tok_at) or actors
+                if not any(v.kind == "quantity" and v.unit in _UNITS_FOR[Predicate.CASUALTIES] for v in values):
+                    continue  # "mines kill and maim": a general statement, not a count
+                states = [a for a in actors if a.kind == ActorKind.STATE]
+                actors = states or self._casualty_place(mentions, sent, spdoc, tok_at)
             if not actors:
                 continue
             if top is not None and not _is_verb(top):
                 # "Its withdrawal will take effect": the verb above the noun carries the modality
                 chain, top = _up_to_verb(chain, top)
             counterpart = self._counterpart(pred, mentions, actors, tok_at, spdoc, cue)
-            if pred == Predicate.TRANSFER and counterpart is None and not _is_verb(tok):
-                continue  # "security of supply" is no transfer
+            if pred == Predicate.TRANSFER and counterpart is None and not cue.text.lower().startswith("export"):
+                continue  # "security of supply", "to supply themselves": no transfer between actors
             clause = _span_text(top) if top is not None else sent
             modality = modality_of(chain, clause)
             polarity, override = polarity_of(chain, clause, sent)
@@ -348,7 +358,8 @@ class Extractor:
             return state["treaty"]
         return None
 
-    def _weapons_for(self, weapons: list[Cue], si: int, state: dict, pred: str) -> list[str | None]:
+    def _weapons_for(self, weapons: list[Cue], si: int, state: dict, pred: str,
+                     cue_text: str) -> list[str | None]:
         kinds = list(dict.fromkeys(w.label for w in weapons))
         specific = [k for k in kinds if k != "mine"]
         if specific:
@@ -356,7 +367,8 @@ class Extractor:
         if kinds:
             return kinds
         # "could ramp up manufacturing": production in an article about mines is of mines
-        if pred == Predicate.PRODUCTION and state["weapon"] and si - state["weapon_at"] <= 3:
+        if pred == Predicate.PRODUCTION and state["weapon"] and si - state["weapon_at"] <= 3 \
+                and cue_text.lower().startswith(self.fallback_weapon_cues):
             return [_FALLBACK_WEAPON[state["weapon"]]]
         return []
 
@@ -366,6 +378,7 @@ class Extractor:
         chain = [tok]
         cur = tok
         unresolved_subject = False
+        generic_subject = False  # "countries will be allowed to …": nobody in particular
         for _ in range(12):
             candidates = [c for c in cur.children if c.dep_ in _SUBJECT_DEPS]
             if pred == Predicate.TREATY_WITHDRAWAL and cur is tok:
@@ -394,6 +407,9 @@ class Extractor:
                         found = unique_actors([*found, *self._mentions_in(named, lo, hi, focus)])
                     else:
                         found = self._mentions_in(inside, lo, hi, focus, before=before)
+                    if not found and child.tag_.startswith("NN") and child.lower_ not in self.bodies \
+                            and child.dep_ in ("nsubj", "nsubjpass") and not head_anaphor:
+                        generic_subject = True
                     if not found and any(m.kind == "anaphor" and child.left_edge.idx <= m.start
                                          and m.end <= child.right_edge.idx + len(child.right_edge)
                                          for m in mentions):
@@ -414,9 +430,12 @@ class Extractor:
         anaphors = [m for m in mentions if m.kind == "anaphor"]
         if anaphors:
             return list(focus.resolve(anaphors[0])), chain, None
-        if pred == Predicate.TREATY_WITHDRAWAL and focus.history and not [m for m in mentions if m.end <= tok.idx]:
-            # "The withdrawal will take effect in January": the state the article is about
-            return list(focus.history[-1]), chain, None
+        if pred == Predicate.TREATY_WITHDRAWAL and focus.history and not [m for m in mentions if m.end <= tok.idx] \
+                and not generic_subject:
+            # "The withdrawal will take effect in January", "Parliament approved the measure":
+            # the state the article is about
+            singular = ActorMention(0, 0, "", "anaphor", (), count=1, plural=False)
+            return list(focus.resolve(singular)), chain, None
         return [], chain, None
 
     def _mentions_in(self, mentions: list[ActorMention], start: int, end: int, focus: Focus,
@@ -470,6 +489,7 @@ class Extractor:
         return None
 
     def _casualty_place(self, mentions: list[ActorMention], sent: str, spdoc: Any, tok_at: Any) -> list[Actor]:
+        """Casualties belong to the state where they happened, or to the world for global totals."""
         for m in mentions:
             if not m.is_state:
                 continue
@@ -618,6 +638,17 @@ def _dash_listed(mentions: list[ActorMention], text: str) -> list[ActorMention]:
         if len(inside) >= 2 and all(x.is_state for x in inside):
             out.extend(inside)
     return out
+
+
+_BORDER_LENGTH_BEFORE = re.compile(r"[\s-]*(?:long\s+|land\s+|common\s+|shared\s+)*\Z")
+_BORDER_LENGTH_AFTER = re.compile(r"[^.;]{0,60}?\b(?:at|of|stretching|spanning|measuring|runs|is|totals?)\s+(?:about\s+|some\s+|nearly\s+|around\s+)?\Z")
+
+
+def _measures_border(sent: str, value: Any, cue: Cue) -> bool:
+    """"a 1,340-km border", "the longest border …, at 1,340 kilometres" (not "2 km from the border")."""
+    if value.end <= cue.start:
+        return bool(_BORDER_LENGTH_BEFORE.match(sent[value.end:cue.start]))
+    return bool(_BORDER_LENGTH_AFTER.match(sent[cue.end:value.start]))
 
 
 def _is_verb(tok: Any) -> bool:

@@ -22,8 +22,9 @@ class Cue:
     text: str
 
 
-def _rx(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?![\w])", flags)
+def _rx(patterns: list[str], flags: int = re.IGNORECASE, hyphen_ends: bool = True) -> re.Pattern[str]:
+    tail = r"(?![\w])" if hyphen_ends else r"(?![\w-])"
+    return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")" + tail, flags)
 
 
 class Lexicon:
@@ -32,7 +33,8 @@ class Lexicon:
     def __init__(self) -> None:
         lex = lexicon()
         self.raw = lex
-        self.predicates = {p: _rx(v) for p, v in lex["predicates"].items()}
+        # "victim-activated" is no victim: a cue ends at a word end, not at a hyphen
+        self.predicates = {p: _rx(v, hyphen_ends=False) for p, v in lex["predicates"].items()}
         self.weapon_predicates: frozenset[str] = frozenset(lex["weapon_predicates"])
         self.ban_words: frozenset[str] = frozenset(lex["ban_words"])
         self.weapons = {w: _rx(v) for w, v in lex["weapons"].items()}
