@@ -94,8 +94,10 @@ class Extractor:
         self.counterpart_preps = {k: frozenset(v) for k, v in raw["counterpart_preps"].items()}
         self.global_re = re.compile(r"\b(?:" + "|".join(raw["global_words"]) + r")\b", re.IGNORECASE)
         self.place_preps = frozenset(raw["casualty_place_preps"])
+        self.means_preps = frozenset(raw["means_clause_preps"])
+        self._speaker_state: str | None = None
         self.fallback_weapon_cues = tuple(raw["fallback_weapon_cues"])
-        self.bodies = frozenset(b.lower() for b in raw["state_bodies"])
+        self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | frozenset(raw["process_nouns"])
 
     @property
     def nlp(self) -> Any:
@@ -261,6 +263,7 @@ class Extractor:
         values = _safe_values(sent)
         dates = _safe_dates(sent, prep.doc.published)
         speaker = prep.speakers.get(si)
+        self._speaker_state = prep.speakers.state_near(si)
         evidence = Evidence(s, e, text[s:e])
         blocked = treaties + [Cue(m.start, m.end, m.kind, m.text) for m in mentions if m.kind != "anaphor"]
         claims: list[Claim] = []
@@ -276,13 +279,17 @@ class Extractor:
             pred = cue.label
             if pred in self.lex.weapon_predicates and _under_ban(tok, self.lex.ban_words):
                 continue
+            if tok.dep_ in ("aux", "auxpass"):
+                continue  # "has used": the auxiliary is no "has (mines)"
+            if tok.dep_ == "pcomp" and tok.head.lower_ in self.means_preps:
+                continue  # "By leaving the treaty, X will …", "After withdrawing, countries may …"
             if pred == Predicate.USE and tok.dep_ == "amod":
                 continue  # "one of the most mined countries": contamination, not a report of use
             treaty = None
             stages: list[str | None] = [None]
             weapon_list: list[str | None] = [None]
             if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
-                treaty = self._treaty_for(cue, treaties, generic, state, pred)
+                treaty = self._treaty_for(cue, treaties, generic, state, pred, sent)
                 if treaty is None:
                     continue
                 if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith("sign") and has_withdrawal_cue:
@@ -340,7 +347,8 @@ class Extractor:
             subjects.extend(a for a in actors if a.kind == ActorKind.STATE)
         return claims, unique_actors(subjects)
 
-    def _treaty_for(self, cue: Cue, treaties: list[Cue], generic: list[Cue], state: dict, pred: str) -> str | None:
+    def _treaty_for(self, cue: Cue, treaties: list[Cue], generic: list[Cue], state: dict, pred: str,
+                    sentence: str) -> str | None:
         """The treaty a withdrawal or joining cue is about: named close after the cue
         ("withdraw from the Ottawa Convention", "party to the CCM") or just before it
         ("the Ottawa Convention withdrawal"); "the treaty" refers to the last one named."""
@@ -350,6 +358,9 @@ class Extractor:
         near_generic = [t for t in generic if 0 <= t.start - cue.end <= 60 or 0 <= cue.start - t.end <= 20]
         if near_generic and state["treaty"]:
             return state["treaty"]
+        if _PRONOUN_OBJECT.match(sentence, cue.end) and (treaties or generic) and (treaties or state["treaty"]):
+            # "signed the Convention in 1997 but ratified it in 2012"
+            return min(treaties, key=lambda t: abs(t.start - cue.start)).label if treaties else state["treaty"]
         strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect", cue.text,
                                                                   re.IGNORECASE)
         if treaties and strong:
@@ -420,16 +431,16 @@ class Extractor:
                 break
             cur = cur.head
             chain.append(cur)
-        if unresolved_subject:
+        if unresolved_subject or generic_subject:
             return [], chain, None
         # no subject: the nearest named actor before the cue not behind a preposition, else the focus
         before = [m for m in mentions if m.kind != "anaphor" and m.end <= tok.idx
                   and not self._behind_prep(m, spdoc)]
         if before:
             return list(before[-1].actors), chain, None
-        anaphors = [m for m in mentions if m.kind == "anaphor"]
+        anaphors = [m for m in mentions if m.kind == "anaphor" and m.end <= tok.idx]
         if anaphors:
-            return list(focus.resolve(anaphors[0])), chain, None
+            return list(self._resolve(anaphors[0], focus)), chain, None
         if pred == Predicate.TREATY_WITHDRAWAL and focus.history and not [m for m in mentions if m.end <= tok.idx] \
                 and not generic_subject:
             # "The withdrawal will take effect in January", "Parliament approved the measure":
@@ -451,6 +462,8 @@ class Extractor:
         if not anaphors:
             return []
         ana = anaphors[0]
+        if ana.text.lower() in _FIRST_PERSON:
+            return list(self._resolve(ana, focus))
         earlier = [a for m in (before or []) if m.kind != "anaphor" and m.is_state for a in m.actors]
         earlier = unique_actors(earlier)
         if earlier:
@@ -458,7 +471,15 @@ class Extractor:
                 return [earlier[-1]]
             if ana.count is None and len(earlier) >= 2 or ana.count == len(earlier):
                 return earlier
-        return list(focus.resolve(ana))
+        return list(self._resolve(ana, focus))
+
+    def _resolve(self, ana: ActorMention, focus: Focus) -> tuple[Actor, ...]:
+        """"We"/"our country" is the speaker's state when the text says which; else the focus."""
+        if ana.text.lower() in _FIRST_PERSON and self._speaker_state:
+            state = self.actors.state(self._speaker_state)
+            if state is not None:
+                return (state,)
+        return focus.resolve(ana)
 
     def _behind_prep(self, mention: ActorMention, spdoc: Any, subject: bool = False) -> bool:
         tok = _token_at(spdoc, mention.start)
@@ -640,6 +661,8 @@ def _dash_listed(mentions: list[ActorMention], text: str) -> list[ActorMention]:
     return out
 
 
+_FIRST_PERSON = frozenset({"we", "our country", "our"})
+_PRONOUN_OBJECT = re.compile(r"\s+it\b")
 _BORDER_LENGTH_BEFORE = re.compile(r"[\s-]*(?:long\s+|land\s+|common\s+|shared\s+)*\Z")
 _BORDER_LENGTH_AFTER = re.compile(r"[^.;]{0,60}?\b(?:at|of|stretching|spanning|measuring|runs|is|totals?)\s+(?:about\s+|some\s+|nearly\s+|around\s+)?\Z")
 

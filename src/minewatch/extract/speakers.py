@@ -40,9 +40,20 @@ class SpeakerIndex:
     """Speakers by sentence index, plus the people met so far (to expand "Karolis said")."""
 
     by_sentence: dict[int, Speaker] = field(default_factory=dict)
+    #: the state a speaker speaks for, when the text says it ("Lithuania's Deputy Defence Minister")
+    states: dict[str, str] = field(default_factory=dict)
 
     def get(self, index: int) -> Speaker | None:
         return self.by_sentence.get(index)
+
+    def state_near(self, index: int) -> str | None:
+        """The state of this sentence's speaker, or of the speaker of the next one (a quote
+        followed by "Aleksa said"), or of the last one before."""
+        for i in (index, index + 1, index + 2, index - 1):
+            sp = self.by_sentence.get(i)
+            if sp is not None and sp.name in self.states:
+                return self.states[sp.name]
+        return None
 
 
 class SpeakerPatterns:
@@ -57,6 +68,7 @@ class SpeakerPatterns:
         self.pronoun = re.compile(
             r"(?:\b(?:he|she)\s+(?:also\s+|further\s+|then\s+)?(?:" + verbs + r")\b|\b(?:" + verbs
             + r")\s+(?:he|she)\b)", re.IGNORECASE)
+        self.leading_verb = re.compile(r"\W*(?:" + verbs + r")\b")
         actors = actor_lexicon()
         self.actor_words = set(actors.surface) | set(actors.adjectives)
 
@@ -75,6 +87,23 @@ def _split_run(words: list[str], pat: SpeakerPatterns) -> tuple[list[str], list[
                 or w.endswith(("'s", "’s")) or w.lower() in ("of", "for", "the")):
             cut = i + 1
     return words[:cut], words[cut:]
+
+
+def _state_of(prefix: list[str], role: str | None, pat: SpeakerPatterns) -> str | None:
+    actors = actor_lexicon()
+    for w in prefix:
+        bare = re.sub(r"(?:'s|’s|')$", "", w)
+        if bare in actors.surface:
+            kind, key = actors.surface[bare]
+            if kind not in ("organization", "armed_group"):
+                return key
+        if bare in actors.adjectives:
+            return actors.adjectives[bare]
+    if role:
+        for m in actors.find(role):
+            if m.is_state and m.kind != "anaphor":
+                return m.actors[0].iso3
+    return None
 
 
 def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
@@ -114,6 +143,9 @@ def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
                 role = trailing.group("role").strip() if trailing else None
             if person is None:
                 person = Speaker(name=full, role=role)
+                state = _state_of(prefix, role, pat)
+                if state:
+                    index.states[full] = state
                 if full not in known:
                     known[full] = person
                     for part in name:
@@ -127,4 +159,11 @@ def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
         if found is not None:
             index.by_sentence[si] = found
             last = found
+            if pat.leading_verb.match(sent):
+                # a quote, then "- said Minister X": the quote is X's
+                for back in (si - 1, si - 2):
+                    if back >= 0 and back not in index.by_sentence:
+                        index.by_sentence[back] = found
+                    else:
+                        break
     return index

@@ -90,11 +90,6 @@ class Lexicon:
     def joining_stage(self, cue_text: str, sentence: str) -> str:
         for stage in self.joining_priority:
             if self.joining_stages[stage].search(cue_text):
-                if stage == "in_force":
-                    return stage
-                # "signed ... and ratified": the later, stronger step wins
-                if stage == "signed" and self.joining_stages["ratified"].search(sentence):
-                    return "ratified"
                 return stage
         return "acceded"
 
