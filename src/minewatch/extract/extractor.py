@@ -323,12 +323,16 @@ class Extractor:
             if pred == Predicate.TRANSFER and counterpart is None and not cue.text.lower().startswith("export"):
                 continue  # "security of supply", "to supply themselves": no transfer between actors
             clause = _span_text(top) if top is not None else sent
-            modality = modality_of(chain, clause)
+            modality = modality_of(_with_governor(chain, top), clause)
             polarity, override = polarity_of(chain, clause, sent)
             if override:
                 modality = override
             if pred == Predicate.TREATY_WITHDRAWAL:
-                stages = [self._withdrawal_stage(cue, sent, tok, modality, top, chain)]
+                stage, marker = self._withdrawal_stage(cue, sent, tok, modality, top, chain)
+                stages = [stage]
+                if marker is not None and marker in chain:
+                    # "notified … of their intention to withdraw": the notification happened
+                    modality = override or modality_of(chain[chain.index(marker):], clause)
             elif pred == Predicate.TREATY_JOINING:
                 stages = [self.lex.joining_stage(cue.text, sent)]
             quantity, money = self._values_for(pred, values, cue)
@@ -523,7 +527,8 @@ class Extractor:
         return []
 
     def _withdrawal_stage(self, cue: Cue, sent: str, tok: Any, modality: str, top: Any,
-                          chain: list[Any]) -> str:
+                          chain: list[Any]) -> tuple[str, Any]:
+        """The stage, and the word on the cue's path that marks it (its tense sets the modality)."""
         found = self.lex.withdrawal_stage_cues(sent)
         # a stage word on the cue's own path ("notified … of its withdrawal", "withdrawal will
         # take effect") beats one elsewhere in the sentence ("after the notification")
@@ -531,20 +536,21 @@ class Extractor:
         spans = [(t.idx, t.idx + len(t)) for t in tok.doc if t.i in near]
         on_path = [c for c in found if any(c.start < e and s < c.end for s, e in spans)]
         for stage in self.lex.withdrawal_priority:
-            if any(c.label == stage for c in on_path):
-                return stage
+            hits = [c for c in on_path if c.label == stage]
+            if hits:
+                return stage, _stage_token(tok.doc, hits[0], chain)
         if top is not None:
             lo, hi = top.left_edge.idx, top.right_edge.idx + len(top.right_edge)
             in_clause = [c for c in found if c.start >= lo and c.end <= hi]
             found = in_clause or found
         for stage in self.lex.withdrawal_priority:
             if any(c.label == stage for c in found):
-                return stage
+                return stage, None
         if modality != Modality.ACTUAL:
-            return "proposed"
+            return "proposed", None
         if tok.tag_ in ("VBD", "VBN") and tok.lower_ in ("withdrew", "left", "exited", "quit", "withdrawn"):
-            return "effective"
-        return "decided"
+            return "effective", None
+        return "decided", None
 
     def _values_for(self, pred: str, values: list, cue: Cue) -> tuple[Range | None, Money | None]:
         quantity = money = None
@@ -677,6 +683,21 @@ def _measures_border(sent: str, value: Any, cue: Cue) -> bool:
 def _is_verb(tok: Any) -> bool:
     """From the fine-grained tag: the attribute ruler that maps tags to POS is not loaded."""
     return tok.tag_.startswith("VB") or tok.tag_ == "MD"
+
+
+def _stage_token(doc: Any, cue: Cue, chain: list[Any]) -> Any:
+    for t in chain:
+        if cue.start < t.idx + len(t) and t.idx < cue.end:
+            return t
+    return None
+
+
+def _with_governor(chain: list[Any], top: Any) -> list[Any]:
+    """"allows the states to acquire", "is discussing what the country should buy": the verb
+    governing the clause qualifies it too."""
+    if top is not None and top.dep_ in ("ccomp", "xcomp") and top.head is not top:
+        return [*chain, top.head]
+    return chain
 
 
 def _up_to_verb(chain: list[Any], top: Any) -> tuple[list[Any], Any]:
