@@ -95,6 +95,7 @@ class Extractor:
         self.global_re = re.compile(r"\b(?:" + "|".join(raw["global_words"]) + r")\b", re.IGNORECASE)
         self.place_preps = frozenset(raw["casualty_place_preps"])
         self.means_preps = frozenset(raw["means_clause_preps"])
+        self.presupposing_marks = frozenset(raw["presupposing_marks"])
         self._speaker_state: str | None = None
         self.fallback_weapon_cues = tuple(raw["fallback_weapon_cues"])
         self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | frozenset(raw["process_nouns"])
@@ -197,8 +198,10 @@ class Extractor:
         sent = prep.doc.text[s:e]
         if not self.lex.worth_parsing(sent):
             return False
+        # "The withdrawal will take effect in January" names nothing, yet continues the story
         return bool(_within(prep.weapons, s, e) or _within(prep.treaties, s, e)
-                    or _within(prep.generic, s, e) or _within(prep.mentions, s, e))
+                    or _within(prep.generic, s, e) or _within(prep.mentions, s, e)
+                    or ((prep.treaties or prep.weapons) and self.lex.screen_always.search(sent)))
 
     def _finish(self, prep: _Prepared) -> tuple[Document, list[Claim] | Exception]:
         if prep.error is not None:
@@ -279,6 +282,8 @@ class Extractor:
             pred = cue.label
             if pred in self.lex.weapon_predicates and _under_ban(tok, self.lex.ban_words):
                 continue
+            if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING) and self._presupposed(tok):
+                continue  # "as soon as the withdrawal process is completed": a condition, not a report
             if tok.dep_ in ("aux", "auxpass"):
                 continue  # "has used": the auxiliary is no "has (mines)"
             if tok.dep_ == "pcomp" and tok.head.lower_ in self.means_preps:
@@ -351,6 +356,17 @@ class Extractor:
             subjects.extend(a for a in actors if a.kind == ActorKind.STATE)
         return claims, unique_actors(subjects)
 
+    def _presupposed(self, tok: Any) -> bool:
+        cur = tok
+        for _ in range(6):
+            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.presupposing_marks
+                                           for c in cur.children):
+                return True
+            if cur.head == cur or _is_verb(cur) and cur.dep_ not in ("advcl", "auxpass", "aux"):
+                return False
+            cur = cur.head
+        return False
+
     def _treaty_for(self, cue: Cue, treaties: list[Cue], generic: list[Cue], state: dict, pred: str,
                     sentence: str) -> str | None:
         """The treaty a withdrawal or joining cue is about: named close after the cue
@@ -396,7 +412,7 @@ class Extractor:
         generic_subject = False  # "countries will be allowed to …": nobody in particular
         for _ in range(12):
             candidates = [c for c in cur.children if c.dep_ in _SUBJECT_DEPS]
-            if pred == Predicate.TREATY_WITHDRAWAL and cur is tok:
+            if pred == Predicate.TREATY_WITHDRAWAL and cur == tok:
                 candidates = [c for c in cur.children if c.dep_ == "dobj"] + candidates
             for child in candidates:
                 if child.lower_ in _RELATIVE and cur.dep_ == "relcl":
@@ -431,7 +447,7 @@ class Extractor:
                         unresolved_subject = True
                 if found:
                     return found, chain, cur
-            if cur.head is cur:
+            if cur.head == cur:
                 break
             cur = cur.head
             chain.append(cur)
@@ -627,7 +643,7 @@ def _governing_prep(tok: Any) -> Any:
     for _ in range(6):
         if cur.dep_ == "pobj":
             return cur.head if cur.head.dep_ == "prep" or cur.head.tag_ == "IN" else None
-        if cur.dep_ in ("compound", "amod", "conj", "appos", "poss", "nmod", "cc") and cur.head is not cur:
+        if cur.dep_ in ("compound", "amod", "conj", "appos", "poss", "nmod", "cc") and cur.head != cur:
             cur = cur.head
             continue
         return None
@@ -695,7 +711,7 @@ def _stage_token(doc: Any, cue: Cue, chain: list[Any]) -> Any:
 def _with_governor(chain: list[Any], top: Any) -> list[Any]:
     """"allows the states to acquire", "is discussing what the country should buy": the verb
     governing the clause qualifies it too."""
-    if top is not None and top.dep_ in ("ccomp", "xcomp") and top.head is not top:
+    if top is not None and top.dep_ in ("ccomp", "xcomp") and top.head != top:
         return [*chain, top.head]
     return chain
 
@@ -704,7 +720,7 @@ def _up_to_verb(chain: list[Any], top: Any) -> tuple[list[Any], Any]:
     chain = list(chain)
     cur = top
     for _ in range(6):
-        if _is_verb(cur) or cur.head is cur:
+        if _is_verb(cur) or cur.head == cur:
             break
         cur = cur.head
         chain.append(cur)
@@ -716,9 +732,9 @@ def _in_clause_of(mention: ActorMention, spdoc: Any, subject: Any) -> bool:
     tok = _token_at(spdoc, mention.start)
     cur = tok
     for _ in range(12):
-        if cur is None or cur is subject or cur.head is cur:
+        if cur is None or cur == subject or cur.head == cur:
             return False
-        if cur.dep_ in ("relcl", "acl", "dobj") and cur is not tok or cur.dep_ in ("relcl", "acl"):
+        if cur.dep_ in ("relcl", "acl", "dobj") and cur != tok or cur.dep_ in ("relcl", "acl"):
             return True
         cur = cur.head
     return False
@@ -733,7 +749,7 @@ def _under_ban(tok: Any, ban_words: frozenset[str]) -> bool:
     for _ in range(5):
         if cur.lower_ in ban_words:
             return True
-        if cur.head is cur:
+        if cur.head == cur:
             return False
         cur = cur.head
     return cur.lower_ in ban_words

@@ -51,6 +51,7 @@ class Lexicon:
         self.any_cue = _rx(all_cues)
         topic = [p for v in lex["weapons"].values() for p in v] + [p for v in lex["treaties"].values() for p in v]
         self.any_topic = _rx(topic)
+        self.screen_always = _rx(lex["screen_always"])
 
     def predicate_cues(self, text: str) -> list[Cue]:
         out = [Cue(m.start(), m.end(), p, m.group(0)) for p, rx in self.predicates.items()
