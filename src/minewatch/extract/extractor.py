@@ -98,7 +98,8 @@ class Extractor:
         self.presupposing_marks = frozenset(raw["presupposing_marks"])
         self._speaker_state: str | None = None
         self.fallback_weapon_cues = tuple(raw["fallback_weapon_cues"])
-        self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | frozenset(raw["process_nouns"])
+        self.process_nouns = frozenset(raw["process_nouns"])
+        self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | self.process_nouns
 
     @property
     def nlp(self) -> Any:
@@ -410,6 +411,7 @@ class Extractor:
         cur = tok
         unresolved_subject = False
         generic_subject = False  # "countries will be allowed to …": nobody in particular
+        body_subject = False  # "Parliament approved …": an institution of the state in focus
         for _ in range(12):
             candidates = [c for c in cur.children if c.dep_ in _SUBJECT_DEPS]
             if pred == Predicate.TREATY_WITHDRAWAL and cur == tok:
@@ -438,9 +440,12 @@ class Extractor:
                         found = unique_actors([*found, *self._mentions_in(named, lo, hi, focus)])
                     else:
                         found = self._mentions_in(inside, lo, hi, focus, before=before)
-                    if not found and child.tag_.startswith("NN") and child.lower_ not in self.bodies \
-                            and child.dep_ in ("nsubj", "nsubjpass") and not head_anaphor:
-                        generic_subject = True
+                    if not found and child.tag_.startswith("NN") and child.dep_ in ("nsubj", "nsubjpass") \
+                            and not head_anaphor:
+                        if child.lower_ not in self.bodies:
+                            generic_subject = True
+                        elif child.lower_ not in self.process_nouns:
+                            body_subject = True
                     if not found and any(m.kind == "anaphor" and child.left_edge.idx <= m.start
                                          and m.end <= child.right_edge.idx + len(child.right_edge)
                                          for m in mentions):
@@ -465,8 +470,10 @@ class Extractor:
                 and not generic_subject:
             # "The withdrawal will take effect in January", "Parliament approved the measure":
             # the state the article is about
-            singular = ActorMention(0, 0, "", "anaphor", (), count=1, plural=False)
-            return list(focus.resolve(singular)), chain, None
+            if body_subject:
+                singular = ActorMention(0, 0, "", "anaphor", (), count=1, plural=False)
+                return list(focus.resolve(singular)), chain, None
+            return list(focus.history[-1]), chain, None
         return [], chain, None
 
     def _mentions_in(self, mentions: list[ActorMention], start: int, end: int, focus: Focus,
@@ -548,7 +555,8 @@ class Extractor:
         found = self.lex.withdrawal_stage_cues(sent)
         # a stage word on the cue's own path ("notified … of its withdrawal", "withdrawal will
         # take effect") beats one elsewhere in the sentence ("after the notification")
-        near = {t.i for t in chain} | {c.i for t in chain for c in t.children if c.dep_ not in ("prep", "advcl")}
+        near = {t.i for t in chain} | {c.i for t in chain for c in t.children
+                                        if c.dep_ not in ("prep", "advcl", "conj", "ccomp", "relcl", "cc", "parataxis")}
         spans = [(t.idx, t.idx + len(t)) for t in tok.doc if t.i in near]
         on_path = [c for c in found if any(c.start < e and s < c.end for s, e in spans)]
         for stage in self.lex.withdrawal_priority:
