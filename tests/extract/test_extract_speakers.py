@@ -37,3 +37,26 @@ def test_unattributed_has_no_speaker(claims_of, select):
     claims = claims_of("Estonia decided to withdraw from the Ottawa Convention.")
     got = select(claims, actor="EST")
     assert got and got[0].speaker is None
+
+
+def test_definite_description_and_titled_introduction(claims_of, select):
+    claims = claims_of("Minister of Defence Ana Silva visited the border on Monday. "
+                       "The minister added that Portugal will buy anti-tank mines.")
+    got = select(claims, actor="PRT", predicate="procurement")
+    assert got and got[0].speaker.name == "Ana Silva"
+
+
+def test_first_person_is_the_speakers_state(claims_of, select):
+    claims = claims_of("Spain is also mentioned here.\n"
+                       "“We will buy thousands of anti-tank mines.”\n"
+                       "- said Croatian Defence Minister Ivo Babic.")
+    got = select(claims, predicate="procurement")
+    assert got and {c.actor.key for c in got} == {"HRV"}
+    assert got[0].speaker.name == "Ivo Babic"
+
+
+def test_acting_leader_is_the_speaker(claims_of, select):
+    claims = claims_of("Ukraine's President Volodymyr Zelensky signed a decree withdrawing the country "
+                       "from the Ottawa Convention.")
+    got = select(claims, actor="UKR", predicate="treaty_withdrawal")
+    assert got and "Zelensky" in got[0].speaker.name

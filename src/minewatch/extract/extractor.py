@@ -37,6 +37,7 @@ from minewatch.model import (
     Polarity,
     Predicate,
     Range,
+    Speaker,
 )
 
 try:  # values.py is written alongside; extraction still works (without values) if it is missing
@@ -342,6 +343,7 @@ class Extractor:
             elif pred == Predicate.TREATY_JOINING:
                 stages = [self.lex.joining_stage(cue.text, sent)]
             quantity, money = self._values_for(pred, values, cue)
+            claim_speaker = speaker or _acting_leader(mentions, actors)
             when = _nearest_date(dates, cue)
             for actor in actors:
                 if counterpart is not None and actor.key == counterpart.key:
@@ -352,7 +354,7 @@ class Extractor:
                             document_id=prep.doc.id, actor=actor, predicate=str(pred), stage=stage,
                             treaty=treaty, weapon=weapon, counterpart=counterpart, modality=str(modality),
                             polarity=str(polarity), quantity=quantity, money=money, time=when,
-                            speaker=speaker, evidence=[evidence],
+                            speaker=claim_speaker, evidence=[evidence],
                             confidence=0.7 if top is not None else 0.5))
             subjects.extend(a for a in actors if a.kind == ActorKind.STATE)
         return claims, unique_actors(subjects)
@@ -594,6 +596,15 @@ class Extractor:
         if best_m is not None:
             money = Money(best_m.low, best_m.high, best_m.currency, best_m.text)
         return quantity, money
+
+
+def _acting_leader(mentions: list[ActorMention], actors: list[Actor]) -> Speaker | None:
+    """"President Volodymyr Zelensky signed a decree": the claim is his."""
+    keys = {a.key for a in actors}
+    for m in mentions:
+        if m.kind == "leader" and m.actors and m.actors[0].key in keys:
+            return Speaker(name=m.text)
+    return None
 
 
 def _dist(v: Any, cue: Cue) -> int:

@@ -68,6 +68,11 @@ class SpeakerPatterns:
         self.pronoun = re.compile(
             r"(?:\b(?:he|she)\s+(?:also\s+|further\s+|then\s+)?(?:" + verbs + r")\b|\b(?:" + verbs
             + r")\s+(?:he|she)\b)", re.IGNORECASE)
+        descriptions = "|".join(lex["speaker_descriptions"])
+        # "The Deputy Defense Minister clarified that …": the person last named with that title
+        self.description = re.compile(
+            r"\bthe\s+(?:[\w-]+\s+){0,3}?(?:" + descriptions + r")\s+(?:also\s+|further\s+)?(?:" + verbs + r")\b",
+            re.IGNORECASE)
         self.leading_verb = re.compile(r"\W*(?:" + verbs + r")\b")
         actors = actor_lexicon()
         self.actor_words = set(actors.surface) | set(actors.adjectives)
@@ -130,8 +135,16 @@ def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
             after = pat.after.match(sent, m.end())
             before = pat.before.search(sent, 0, m.start())
             if not after and not before:
-                if len(name) >= 2 and full in known:
-                    continue
+                if len(name) >= 2 and full not in known and any(w in pat.titles for w in prefix):
+                    # "Minister of Defense Jan Kowalski appealed …": a person later quoted as "he"
+                    titled = Speaker(name=full, role=" ".join(w for w in prefix if w in pat.titles) or None)
+                    known[full] = titled
+                    for part in name:
+                        known.setdefault(part, titled)
+                    state = _state_of(prefix, None, pat)
+                    if state:
+                        index.states[full] = state
+                    last = titled
                 continue
             role_words = [w for w in prefix if w not in _FUNCTION_WORDS and not w.endswith(("'s", "’s"))
                           and re.sub(r"'s$", "", w) not in pat.actor_words]
@@ -154,7 +167,7 @@ def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
                     person = known[full]
             found = person
             break
-        if found is None and last is not None and pat.pronoun.search(sent):
+        if found is None and last is not None and (pat.pronoun.search(sent) or pat.description.search(sent)):
             found = last
         if found is not None:
             index.by_sentence[si] = found
