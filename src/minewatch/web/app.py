@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minewatch.store.repository import Store
 from minewatch.web import api, pages
+from minewatch.web.cache import ApiResponseCache, DataVersion, sqlite_path
 from minewatch.web.context import WebContext
 from minewatch.web.middleware import BodyLimitAndHeaders
 
@@ -52,6 +53,7 @@ def create_app(db: str | None = None, *, store: Store | None = None) -> FastAPI:
             return pages.page(request, "error.html", status_code=422, status=422, detail=message)
         return JSONResponse({"detail": message, "errors": problems}, status_code=422)
 
+    app.add_middleware(ApiResponseCache, version=DataVersion(sqlite_path(app.state.mw.store.engine)))
     app.add_middleware(BodyLimitAndHeaders)
     return app
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from minewatch.store.repository import Store
 from minewatch.treaties import RecordIndex, all_statuses
+from minewatch.web.cache import DataVersion, sqlite_path
 
 STATUS_CACHE_SIZE = 4096
+MEMO_SIZE = 1024
 
 
 class WebContext:
@@ -27,6 +30,26 @@ class WebContext:
         self._index: RecordIndex | None = None
         self._index_key: tuple[int, int, int] | None = None
         self._statuses: OrderedDict[tuple[str, date], list[Any]] = OrderedDict()
+        self.version = DataVersion(sqlite_path(store.engine))
+        self._memo: OrderedDict[tuple, Any] = OrderedDict()
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept until the database changes (SQLite only; other databases always compute)."""
+        version = self.version()
+        if version is None:
+            return compute()
+        full = (key, version)
+        with self._lock:
+            if full in self._memo:
+                self._memo.move_to_end(full)
+                return self._memo[full]
+        value = compute()
+        if self.version() == version:
+            with self._lock:
+                self._memo[full] = value
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
+        return value
 
     def index(self) -> RecordIndex:
         events, conflicts, not_party = self.store.treaty_events(), self.store.armed_conflicts(), self.store.not_party()

@@ -16,7 +16,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES, Modality, Polarity, Predicate, Treaty, Weapon
@@ -50,6 +49,10 @@ HERE = Path(__file__).parent
 #: The map's date control spans the period the 2025 withdrawals fall in.
 SLIDER_START = date(2024, 1, 1)
 SLIDER_END = date(2026, 12, 31)
+#: Pages rendered once per data version for visitors who are not signed in.
+CACHEABLE_PAGES = frozenset({"home.html", "state.html", "story.html", "conflicts.html", "search.html", "document.html"})
+#: Claims shown on a state page; the rest are one click away in the API listing.
+STATE_PAGE_CLAIMS = 50
 STATUS_LABELS = {
     "party": "State Party",
     "signatory": "Signatory",
@@ -62,7 +65,6 @@ STATUS_LABELS = {
 
 _env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, trim_blocks=True, lstrip_blocks=True)
 _env.globals.update(safe_url=render.safe_url, labels=STATUS_LABELS)
-templates = Jinja2Templates(env=_env)
 
 router = APIRouter(include_in_schema=False)
 
@@ -82,7 +84,14 @@ def _context(request: Request, **kw: Any) -> dict[str, Any]:
 
 def page(request: Request, template: str, status_code: int = 200, **kw: Any) -> HTMLResponse:
     context = _context(request, **kw)
-    resp = templates.TemplateResponse(request, template, context, status_code=status_code)
+    tpl = _env.get_template(template)
+    if template in CACHEABLE_PAGES and status_code == 200 and not context["signed_in"]:
+        # anonymous pages carry no per-visitor value (forms with CSRF tokens appear only when signed in)
+        key = ("html", template, request.url.path, request.url.query, context["writes_enabled"], date.today())
+        html = _c(request).memo(key, lambda: tpl.render(context))
+    else:
+        html = tpl.render(context)
+    resp = HTMLResponse(html, status_code=status_code)
     if request.cookies.get(CSRF_COOKIE) != context["csrf"]:
         resp.set_cookie(CSRF_COOKIE, context["csrf"], httponly=True, samesite="strict", path="/")
     return resp
@@ -113,9 +122,7 @@ def home(request: Request, on: date | None = None, treaty: Treaty = Treaty.APMBC
             {"iso3": iso3, "name": st.name if st else shape["name"], "d": shape["d"], "status": str(st.status) if st else "na",
              "link": st is not None}
         )
-    conflicts = c.store.conflicts(limit=200)
-    severity = {"high": 0, "medium": 1, "low": 2}
-    conflicts.sort(key=lambda r: (severity.get(r["severity"], 3), r["actor_iso3"] or "", r["id"]))
+    conflicts = c.memo(("open_conflicts",), lambda: _open_conflicts(c))
     counts: dict[str, int] = {}
     for s in statuses.values():
         counts[str(s.status)] = counts.get(str(s.status), 0) + 1
@@ -134,9 +141,16 @@ def home(request: Request, on: date | None = None, treaty: Treaty = Treaty.APMBC
         slider_end=SLIDER_END,
         parties=sum(s.counts_as_party for s in statuses.values()),
         counts=counts,
-        facts=queries.recent_facts(c.store, 20),
-        conflicts=conflicts[:20],
+        facts=c.memo(("recent_facts",), lambda: queries.recent_facts(c.store, 20)),
+        conflicts=conflicts,
     )
+
+
+def _open_conflicts(c: WebContext, n: int = 20) -> list[dict[str, Any]]:
+    severity = {"high": 0, "medium": 1, "low": 2}
+    rows = c.store.conflicts(limit=200)
+    rows.sort(key=lambda r: (severity.get(r["severity"], 3), r["actor_iso3"] or "", r["id"]))
+    return rows[:n]
 
 
 def _claims_with_context(c: WebContext, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -155,19 +169,19 @@ def state_page(request: Request, iso3: Annotated[str, PathParam(pattern=r"^[A-Za
     code = known_state(iso3)
     day = _day(on) if on else date.today()
     statuses = {t: c.status_of(t, code, day) for t in ("APMBC", "CCM")}
-    claims = c.store.claims(ClaimFilter(state=code, limit=200, after=""))
-    return page(
-        request,
-        "state.html",
-        iso3=code,
-        name=eligible_states()[code],
-        day=day,
-        statuses=statuses,
-        timeline=state_timeline(c, code),
-        facts=c.store.facts(state=code),
-        conflicts=c.store.conflicts(state=code),
-        claims=_claims_with_context(c, claims),
-    )
+
+    def data() -> dict[str, Any]:
+        claims = c.store.claims(ClaimFilter(state=code, limit=STATE_PAGE_CLAIMS + 1, after=""))
+        return {
+            "timeline": state_timeline(c, code),
+            "facts": c.store.facts(state=code),
+            "conflicts": c.store.conflicts(state=code),
+            "claims": _claims_with_context(c, claims[:STATE_PAGE_CLAIMS]),
+            "more_claims": len(claims) > STATE_PAGE_CLAIMS,
+        }
+
+    return page(request, "state.html", iso3=code, name=eligible_states()[code], day=day, statuses=statuses,
+                **c.memo(("state", code), data))
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
