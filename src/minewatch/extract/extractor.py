@@ -98,6 +98,8 @@ class Extractor:
         self.means_preps = frozenset(raw["means_clause_preps"])
         self.presupposing_marks = frozenset(raw["presupposing_marks"])
         self._speaker_state: str | None = None
+        self._sentence_text = ""
+        self._spdoc: Any = None
         self.fallback_weapon_cues = tuple(raw["fallback_weapon_cues"])
         self.process_nouns = frozenset(raw["process_nouns"])
         self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | self.process_nouns
@@ -269,6 +271,8 @@ class Extractor:
         dates = _safe_dates(sent, prep.doc.published)
         speaker = prep.speakers.get(si)
         self._speaker_state = prep.speakers.state_near(si)
+        self._sentence_text = sent
+        self._spdoc = spdoc
         evidence = Evidence(s, e, text[s:e])
         blocked = treaties + [Cue(m.start, m.end, m.kind, m.text) for m in mentions if m.kind != "anaphor"]
         claims: list[Claim] = []
@@ -464,7 +468,9 @@ class Extractor:
         before = [m for m in mentions if m.kind != "anaphor" and m.end <= tok.idx
                   and not self._behind_prep(m, spdoc)]
         if before:
-            return list(before[-1].actors), chain, None
+            # a failed parse: the sentence's first state is most often its subject
+            states = [m for m in before if m.is_state]
+            return list((states[0] if states else before[-1]).actors), chain, None
         anaphors = [m for m in mentions if m.kind == "anaphor" and m.end <= tok.idx]
         if anaphors:
             return list(self._resolve(anaphors[0], focus)), chain, None
@@ -493,7 +499,11 @@ class Extractor:
         ana = anaphors[0]
         if ana.text.lower() in _FIRST_PERSON:
             return list(self._resolve(ana, focus))
-        earlier = [a for m in (before or []) if m.kind != "anaphor" and m.is_state for a in m.actors]
+        before = before or []
+        listed = [m for m in _dash_listed(before, self._sentence_text) if m.is_state]
+        candidates = listed or [m for m in before if m.kind != "anaphor" and m.is_state
+                                and not (self._spdoc is not None and self._behind_prep(m, self._spdoc, subject=True))]
+        earlier = [a for m in candidates for a in m.actors]
         earlier = unique_actors(earlier)
         if earlier:
             if not ana.plural:
