@@ -113,6 +113,15 @@ def test_treaty_event_dates_that_differ_are_a_contradiction():
     assert value_conflicts([p1, p2]) == []
 
 
+def test_recurring_withdrawal_steps_on_different_dates_are_no_contradiction():
+    """Ministers recommend, then a cabinet proposes: two proposals, two dates, both true."""
+    a = rec("A", "LVA", "treaty_withdrawal", stage="proposed", treaty="APMBC", weapon=None, modality="actual",
+            time=day("2025-03-18"), story="s-1")
+    b = rec("B", "LVA", "treaty_withdrawal", stage="proposed", treaty="APMBC", weapon=None, modality="actual",
+            time=day("2025-03-25"), story="s-2")
+    assert value_conflicts([a, b]) == []
+
+
 def test_rejected_claims_are_not_compared():
     a = rec("A", money=eur(100_000_000, 999_999_999))
     b = rec("B", money=eur(1_000_000, 9_999_999), review="rejected")

@@ -36,6 +36,11 @@ TIME_BOUND_PREDICATES = frozenset({"stockpile", "casualties", "clearance", "dest
 #: activities (production, transfers) can truly happen at several times.
 TIME_EVENT_PREDICATES = frozenset({"treaty_withdrawal", "treaty_joining"})
 
+#: Stages that happen once per state and treaty.  Proposals and decisions recur
+#: (a ministers' recommendation, then a cabinet's, then a bill), so their dates
+#: differing is no contradiction.
+ONE_OFF_STAGES = frozenset({"notified", "effective", "signed", "ratified", "acceded", "in_force"})
+
 #: Within one story, predicates that copies use for the same figure (per value field).
 STORY_FAMILIES: dict[str, dict[str, str]] = {
     "money": {"production": "spending", "procurement": "spending", "stockpile": "spending"},
@@ -153,8 +158,10 @@ def _names(claim: Any) -> dict[str, Any]:
     }
 
 
-def _fields_for(predicate: str) -> tuple[str, ...]:
-    return ("quantity", "money", "time") if predicate in TIME_EVENT_PREDICATES else ("quantity", "money")
+def _fields_for(predicate: str, stage: str | None = None) -> tuple[str, ...]:
+    if predicate in TIME_EVENT_PREDICATES and (stage is None or stage in ONE_OFF_STAGES):
+        return ("quantity", "money", "time")
+    return ("quantity", "money")
 
 
 # --- value contradictions within one fact -------------------------------------------------------
@@ -171,7 +178,7 @@ def value_conflicts(claims: list[ClaimRecord]) -> list[Conflict]:
     out: list[Conflict] = []
     for fid, recs in sorted(partition(active(claims), lambda r: r.fact_id).items()):
         predicate = str(recs[0].claim.predicate)
-        for fname in _fields_for(predicate):
+        for fname in _fields_for(predicate, recs[0].claim.stage):
             for mclass, crecs in sorted(partition(recs, lambda r: modality_class(r.claim.modality)).items()):
                 out.extend(_fact_value_conflicts(fid, fname, mclass, crecs))
     return sort_conflicts(out)
