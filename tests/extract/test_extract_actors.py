@@ -58,3 +58,15 @@ def test_counterpart_is_not_actor(claims_of, select):
     claims = claims_of("Members that border Belarus - Latvia and Poland - have decided to exit the Ottawa Convention.")
     assert select(claims, actor="LVA", predicate="treaty_withdrawal")
     assert not select(claims, actor="BLR", predicate="treaty_withdrawal")
+
+
+def test_jointly_with_adds_a_co_actor(claims_of, select):
+    claims = claims_of("Slovakia plans jointly with Hungary to begin producing anti-tank mines in 2027.")
+    assert select(claims, actor="SVK", predicate="production", weapon="at_mine")
+    assert select(claims, actor="HUN", predicate="production", weapon="at_mine")
+
+
+def test_background_clause_is_no_claim(claims_of, select):
+    claims = claims_of("Following its withdrawal from the Ottawa Convention, Norway plans to buy anti-tank mines.")
+    assert not select(claims, predicate="treaty_withdrawal")
+    assert select(claims, actor="NOR", predicate="procurement", modality="planned")

@@ -97,6 +97,8 @@ class Extractor:
         self.place_preps = frozenset(raw["casualty_place_preps"])
         self.means_preps = frozenset(raw["means_clause_preps"])
         self.presupposing_marks = frozenset(raw["presupposing_marks"])
+        self.presupposing_preps = frozenset(raw["presupposing_preps"])
+        self.co_actor = re.compile(raw["co_actor_pattern"], re.IGNORECASE)
         self._speaker_state: str | None = None
         self._sentence_text = ""
         self._spdoc: Any = None
@@ -327,6 +329,7 @@ class Extractor:
                 actors = states or self._casualty_place(mentions, sent, spdoc, tok_at)
             if not actors:
                 continue
+            actors = unique_actors([*actors, *self._co_actors(mentions, sent, actors)])
             if top is not None and not _is_verb(top):
                 # "Its withdrawal will take effect": the verb above the noun carries the modality
                 chain, top = _up_to_verb(chain, top)
@@ -363,7 +366,21 @@ class Extractor:
             subjects.extend(a for a in actors if a.kind == ActorKind.STATE)
         return claims, unique_actors(subjects)
 
+    def _co_actors(self, mentions: list[ActorMention], sent: str, actors: list[Actor]) -> list[Actor]:
+        """"Lithuania plans, jointly with Finland, to produce …": Finland acts too."""
+        if not any(a.kind == ActorKind.STATE for a in actors):
+            return []
+        out: list[Actor] = []
+        for m in mentions:
+            if m.is_state and self.co_actor.search(sent, max(0, m.start - 40), m.start):
+                out.extend(m.actors)
+        return out
+
     def _presupposed(self, tok: Any) -> bool:
+        """Conditions and backgrounds ("after its withdrawal", "once it withdraws") presuppose
+        the event; the sentence reports something else."""
+        if tok.dep_ == "pobj" and tok.head.lower_ in self.presupposing_preps:
+            return True
         cur = tok
         for _ in range(6):
             if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.presupposing_marks
