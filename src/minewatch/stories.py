@@ -15,11 +15,14 @@ When a new document matches documents of two stories, it links them: the
 stories merge under the id of the older one (``pop_merges`` tells the store
 which ids went away), so the grouping depends little on arrival order.
 
-Wording is compared by MinHash over word trigrams with LSH banding for
-candidates (a small numpy implementation of datasketch's scheme: building a
-datasketch MinHash per document cost more than the rest of the grouping).
-Only the last ``window`` documents are compared, which bounds memory and time
-per document on an endless stream; copies of a report arrive close together.
+Wording is compared by MinHash over word trigrams (datasketch ``MinHash``,
+``affine32`` scheme, fixed seeds, so a signature is the same on every run and
+machine) and candidates come from a ``datasketch.MinHashLSH`` index of 64 bands
+of 2 rows over the trigram MinHash.  Documents that share wire facts but little
+wording are found through an index of their anchors per credited agency.
+Only the last ``window`` documents are compared (they are removed from both
+indexes when they leave it), which bounds memory and time per document on an
+endless stream; copies of a report arrive close together.
 
 A document joins an earlier one when one of these rules holds (``RULES``):
 
@@ -30,6 +33,12 @@ A document joins an earlier one when one of these rules holds (``RULES``):
 * same facts: trigram Jaccard ≥ 0.15, word Jaccard ≥ 0.40 and ≥ 75 % of the
   smaller document's anchors (numbers, capitalised names) shared — an edited
   or re-translated copy keeps the facts while the wording drifts;
+* same wire facts: both credit the same agency, dates (when both are known)
+  at most 3 days apart, and ≥ 60 % of the smaller anchor set shared with at
+  least 10 shared anchors of which at least one number — two outlets' rewrites
+  of one wire report keep its names and figures while sharing hardly a
+  trigram (a follow-up report of the agency days later is told apart by its
+  date, an unrelated one by its facts);
 * cross-language: different languages, ≥ 45 % of the smaller anchor set
   shared (names are transliterated and spelling-folded, so "Каролис Алекса"
   meets "Karolis Aleksa" and "Konwencja" meets "Convention"), at least 4
@@ -43,6 +52,7 @@ paragraph but datelines two weeks apart are two stories.
 
 from __future__ import annotations
 
+import heapq
 import re
 import struct
 import unicodedata
@@ -54,15 +64,22 @@ from datetime import date
 from functools import lru_cache
 
 import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from minewatch.ingest.meta import find_dateline
 from minewatch.model import Story, short_hash
 
 #: Permutations of the trigram and word MinHashes; the anchor set is kept exactly (up to MAX_ANCHORS).
 SHINGLE_PERM = 128
-WORD_PERM = 64
+WORD_PERM = 128
 MAX_ANCHORS = 96
 SHINGLE_SIZE = 3
+#: datasketch permutation scheme and seeds: fixed, so that signatures are deterministic and stored
+#: ones stay comparable with new ones.  ``affine32`` keeps 32-bit values (the word and trigram
+#: hashes are 32-bit) and, unlike ``legacy``, cannot collide two distinct hashes.
+MINHASH_SCHEME = "affine32"
+SHINGLE_SEED = 1
+WORD_SEED = 2
 
 #: Thresholds of the rules (see the module docstring).
 NEAR_DUPLICATE_JACCARD = 0.30
@@ -73,38 +90,57 @@ FACTS_JACCARD = 0.15
 FACTS_WORD_JACCARD = 0.40
 FACTS_ANCHOR_OVERLAP = 0.75
 FACTS_DAYS = 3
+WIRE_FACTS_ANCHOR_OVERLAP = 0.60
+WIRE_FACTS_MIN_SHARED = 10
+WIRE_FACTS_MIN_NUMBERS = 1
+WIRE_FACTS_DAYS = 3
 CROSS_ANCHOR_OVERLAP = 0.45
 CROSS_MIN_SHARED = 4
 CROSS_MIN_ANCHORS = 6
 CROSS_DAYS = 3
 #: Documents with fewer trigrams than this are too short to compare by wording.
 MIN_SHINGLES = 8
-#: LSH banding of the trigram MinHash (64 bands of 2 rows: a pair at Jaccard 0.15 is found with
-#: probability 0.77, at 0.2 with 0.93, at 0.3 with 0.998).
+#: ``MinHashLSH`` banding of the trigram MinHash, given as ``params`` (b, r) rather than a
+#: threshold: the rules go down to trigram Jaccard 0.12, far below any threshold datasketch would
+#: optimise for.  64 bands of 2 rows find a pair at Jaccard 0.12 with probability 0.60, at 0.15
+#: with 0.77, at 0.2 with 0.93, at 0.3 with 0.998; a pair at 0.02 is a candidate with 0.025.
 LSH_BANDS = 64
 LSH_ROWS = 2
 #: LSH hits below this trigram Jaccard are dropped before the rules (the lowest rule threshold).
 MIN_CANDIDATE_JACCARD = 0.12
-#: Trigram hashes processed at once when computing a MinHash (bounds its working memory).
+#: Trigram hashes given to ``MinHash.update_batch`` at once (it builds a hashes × permutations
+#: matrix, 2 MiB for this many: a 10 MB page has a million trigrams).
 MINHASH_CHUNK = 4096
 #: Documents kept comparable (the most recent ones); bounds memory and time per document.
 DEFAULT_WINDOW = 10_000
-#: From a crowded LSH bucket only this many most recent documents are compared (a big
-#: story is still found through its recent copies; a stock phrase costs no more than this).
-BUCKET_READ = 50
-#: An anchor shared by more documents than this (of one language) is not looked up.
+#: Of the LSH hits of one query only this many most recent documents are compared (a big story is
+#: still found through its recent copies; a stock text shared by thousands costs no more than this).
+MAX_LSH_CANDIDATES = 200
+#: An anchor shared by more documents than this (of one language or one agency) is not looked up.
 MAX_POSTING = 100
+#: Under an agency, an anchor of more reports than this in the window is a stop word (its own name,
+#: the usual capitals and treaties), and a document is compared only if it shares WIRE_FACTS_MIN_READ
+#: anchors that are not (see ``_AnchorIndex``): rewrites of one report share its rarer names and figures.
+WIRE_FACTS_MAX_POSTING = 25
+WIRE_FACTS_MIN_READ = 3
+#: Of the documents sharing anchors with a new one under its agency, only this many (those sharing
+#: most) are compared.
+MAX_ANCHOR_CANDIDATES = 50
 
-RULES = ("near_duplicate", "same_wire", "same_facts", "cross_language")
+RULES = ("near_duplicate", "same_wire", "same_facts", "same_wire_facts", "cross_language")
 
 _MAX32 = np.uint64((1 << 32) - 1)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NON_DIGIT = re.compile(r"\D")
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[,.\u00a0 ]\d{3}(?!\d))*")
+#: The lookbehinds follow the first character, so that the scan skips to candidates quickly
+#: (the same matches as a lookbehind in front, at half the cost).
+_NUMBER = re.compile(r"\d(?<![\w.,]\d)\d*(?:[,.\u00a0 ]\d{3}(?!\d))*")
+_CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ"
 #: A capitalised word inside a sentence: after a space that follows a word, a comma, a dash or a
 #: closing bracket (a capital after ". " or at a line start only opens the sentence).
-_NAME = re.compile(r"(?<=[\w,;)\-–—] )[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]{3,}")
-_ACRONYM = re.compile(r"(?<![\w-])[A-ZА-ЯЁІЇЄ][a-zа-яё]?[A-ZА-ЯЁІЇЄ]{1,4}(?![\w-])")
+_NAME = re.compile(rf"[{_CAPITAL}](?<=[\w,;)\-–—] [{_CAPITAL}])[\w'’-]{{3,}}")
+_ACRONYM_CAPITAL = "A-ZА-ЯЁІЇЄ"
+_ACRONYM = re.compile(rf"[{_ACRONYM_CAPITAL}](?<![\w-][{_ACRONYM_CAPITAL}])[a-zа-яё]?[{_ACRONYM_CAPITAL}]{{1,4}}(?![\w-])")
 #: Cyrillic → Latin, so names meet across scripts.
 TRANSLIT: dict[str, str] = dict(
     zip(
@@ -120,32 +156,25 @@ FOLD = str.maketrans({"c": "k", "w": "v", "y": "i", "j": "i", "q": "k"})
 ANCHOR_PREFIX = 5
 
 
-def _perms(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.RandomState(seed)
-    a = rng.randint(1, (1 << 61) - 1, size=n, dtype=np.uint64) | np.uint64(1)  # odd multipliers
-    b = rng.randint(0, (1 << 61) - 1, size=n, dtype=np.uint64)
-    return a, b
-
-
-_SHINGLE_A, _SHINGLE_B = _perms(SHINGLE_PERM, 1)
 _SHINGLE_MIX = np.uint64(0x9E3779B1)
-_WORD_A, _WORD_B = _perms(WORD_PERM, 2)
+#: One datasketch MinHash per kind, built once: its permutations come from the fixed seed, and
+#: ``copy()`` shares them, so a document's MinHash costs no permutation set-up (what
+#: ``MinHash.bulk`` does for a list of sets).  The inputs are already 32-bit hashes, so the hash
+#: function is the identity.
+_SHINGLE_TEMPLATE = MinHash(num_perm=SHINGLE_PERM, seed=SHINGLE_SEED, hashfunc=int, scheme=MINHASH_SCHEME)
+_WORD_TEMPLATE = MinHash(num_perm=WORD_PERM, seed=WORD_SEED, hashfunc=int, scheme=MINHASH_SCHEME)
 
 
-def _minhash(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """MinHash by multiply-shift hashing: the high 32 bits of (a·h + b) mod 2^64, per permutation.
+def _minhash(template: MinHash, hashes: np.ndarray) -> LeanMinHash:
+    """The MinHash of a set of 32-bit hashes, frozen as a LeanMinHash (no hash function, no
+    permutations kept: what the window holds and the store keeps).
 
-    Long texts go in chunks so that memory stays small (a 10 MB page has a million trigrams).
+    Long texts go in chunks so that memory stays small; the result is the same as in one batch.
     """
-    if hashes.size == 0:
-        return np.full(a.size, _MAX32, dtype=np.uint64).astype(np.uint32)
-    out = np.full(a.size, np.iinfo(np.uint64).max, dtype=np.uint64)
+    m = template.copy()
     for start in range(0, hashes.size, MINHASH_CHUNK):
-        phv = np.multiply.outer(hashes[start : start + MINHASH_CHUNK], a)
-        phv += b
-        phv >>= np.uint64(32)
-        np.minimum(out, phv.min(axis=0), out=out)
-    return out.astype(np.uint32)
+        m.update_batch(hashes[start : start + MINHASH_CHUNK].tolist())
+    return LeanMinHash(m)
 
 
 #: crc32 of words seen lately (computing it is the costly part of hashing a text).
@@ -168,7 +197,7 @@ def _word_hashes(words: list[str]) -> np.ndarray:
 
 
 def _shingle_hashes(word_hashes: np.ndarray) -> np.ndarray:
-    """Distinct hashes of the word trigrams, combined from the word hashes (no string building)."""
+    """Distinct 32-bit hashes of the word trigrams, combined from the word hashes (no string building)."""
     n = word_hashes.size - SHINGLE_SIZE + 1
     if n <= 0:
         return np.zeros(0, dtype=np.uint64)
@@ -211,36 +240,59 @@ def _fold(word: str) -> str:
 class Signature:
     """What grouping needs of a document, small enough to store beside it."""
 
-    shingles: np.ndarray  # uint32[SHINGLE_PERM]
-    words: np.ndarray  # uint32[WORD_PERM]
+    shingle_minhash: LeanMinHash  # word trigrams, SHINGLE_PERM values
+    word_minhash: LeanMinHash  # distinct words, WORD_PERM values
     anchors: np.ndarray  # sorted uint32[≤ MAX_ANCHORS]
     n_shingles: int = 0
     language: str | None = None
     dateline: tuple[int, int] | None = None  # (month, day)
 
-    _HEAD = struct.Struct("<4sBHHHI2sBB")
-    _MAGIC = b"MWS2"  # bumped whenever hashing changes: old signatures must be recomputed
+    # magic, format version, number of anchors, trigram count, language, dateline month and day;
+    # then the two LeanMinHash in datasketch's byte format (little-endian), then the anchors.
+    _HEAD = struct.Struct("<4sBHI2sBB")
+    _MAGIC = b"MWS3"  # bumped whenever hashing or layout changes: old signatures must be recomputed
+    _VERSION = 3
+
+    @property
+    def shingles(self) -> np.ndarray:
+        """The trigram MinHash values (uint32)."""
+        return self.shingle_minhash.hashvalues
+
+    @property
+    def words(self) -> np.ndarray:
+        """The word MinHash values (uint32)."""
+        return self.word_minhash.hashvalues
 
     def to_bytes(self) -> bytes:
         lang = (self.language or "").encode("ascii", "replace")[:2].ljust(2, b"\0")
         month, day = self.dateline or (0, 0)
         head = self._HEAD.pack(
-            self._MAGIC, 1, self.shingles.size, self.words.size, self.anchors.size,
-            min(self.n_shingles, 0xFFFFFFFF), lang, month, day,
+            self._MAGIC, self._VERSION, self.anchors.size, min(self.n_shingles, 0xFFFFFFFF), lang, month, day,
         )
-        return head + self.shingles.astype("<u4").tobytes() + self.words.astype("<u4").tobytes() + \
-            self.anchors.astype("<u4").tobytes()
+        sketches = bytearray(self.shingle_minhash.bytesize("<") + self.word_minhash.bytesize("<"))
+        self.shingle_minhash.serialize(sketches, "<")
+        self.word_minhash.serialize(memoryview(sketches)[self.shingle_minhash.bytesize("<") :], "<")
+        return head + bytes(sketches) + self.anchors.astype("<u4").tobytes()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Signature:
-        magic, _v, ns, nw, na, nsh, lang, month, day = cls._HEAD.unpack_from(data, 0)
+        """Raises ValueError for a signature of another format or hashing: it must be recomputed."""
+        magic, _version, na, nsh, lang, month, day = cls._HEAD.unpack_from(data, 0)
         if magic != cls._MAGIC:
             raise ValueError(f"not a current minewatch story signature ({magic!r}); recompute it from the text")
+        view = memoryview(data)
         off = cls._HEAD.size
-        arr = np.frombuffer(data, dtype="<u4", offset=off, count=ns + nw + na).astype(np.uint32)
+        shingles = LeanMinHash.deserialize(view[off:], "<")
+        off += shingles.bytesize("<")
+        words = LeanMinHash.deserialize(view[off:], "<")
+        off += words.bytesize("<")
+        for mh, seed, n in ((shingles, SHINGLE_SEED, SHINGLE_PERM), (words, WORD_SEED, WORD_PERM)):
+            if mh.scheme != MINHASH_SCHEME or mh.seed != seed or len(mh) != n:
+                raise ValueError("story signature of other MinHash parameters; recompute it from the text")
+        anchors = np.frombuffer(data, dtype="<u4", offset=off, count=na).astype(np.uint32)
         language = lang.rstrip(b"\0").decode("ascii") or None
         return cls(
-            shingles=arr[:ns], words=arr[ns : ns + nw], anchors=arr[ns + nw :], n_shingles=nsh,
+            shingle_minhash=shingles, word_minhash=words, anchors=anchors, n_shingles=nsh,
             language=language, dateline=(month, day) if month else None,
         )
 
@@ -258,8 +310,8 @@ def signature(text: str, language: str | None = None) -> Signature:
     ).astype(np.uint32)[:MAX_ANCHORS]
     dl = find_dateline(text)
     return Signature(
-        shingles=_minhash(shingles, _SHINGLE_A, _SHINGLE_B),
-        words=_minhash(np.unique(wh), _WORD_A, _WORD_B),
+        shingle_minhash=_minhash(_SHINGLE_TEMPLATE, shingles),
+        word_minhash=_minhash(_WORD_TEMPLATE, np.unique(wh)),
         anchors=anchor_h,
         n_shingles=int(shingles.size),
         language=language,
@@ -274,11 +326,6 @@ def minhash_signature(text: str, language: str | None = None) -> bytes:
 
 def load_signature(data: bytes) -> Signature:
     return Signature.from_bytes(data)
-
-
-def _band_keys(values: np.ndarray) -> list[int]:
-    """One key per band: its LSH_ROWS (= 2) hash values as one 64-bit number."""
-    return np.ascontiguousarray(values[: LSH_BANDS * LSH_ROWS], dtype=np.uint32).view(np.uint64).tolist()
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -331,24 +378,31 @@ def match(new: _Entry, old: _Entry, j3: float | None = None) -> tuple[str, float
     if not comparable:
         j3 = 0.0
     elif j3 is None:
-        j3 = _jaccard(a.shingles, b.shingles)
+        j3 = a.shingle_minhash.jaccard(b.shingle_minhash)
     cross = bool(a.language and b.language and a.language != b.language)
-    if j3 < AGENCY_JACCARD and not cross:
+    wire = bool(new.via & old.via)
+    if j3 < AGENCY_JACCARD and not cross and not wire:
         return None  # the cheap exit for most candidates
     gap = days_apart(new.published, a.dateline, old.published, b.dateline)
     if j3 >= NEAR_DUPLICATE_JACCARD and (gap is None or gap <= NEAR_DUPLICATE_DAYS):
         return "near_duplicate", 2.0 + j3
-    if new.via & old.via and new.published and old.published and gap is not None and gap <= AGENCY_DAYS \
+    if wire and new.published and old.published and gap is not None and gap <= AGENCY_DAYS \
             and j3 >= AGENCY_JACCARD:
         return "same_wire", 1.5 + j3
     if j3 >= FACTS_JACCARD and (gap is None or gap <= FACTS_DAYS):
-        j1 = _jaccard(a.words, b.words)
+        j1 = a.word_minhash.jaccard(b.word_minhash)
         if j1 >= FACTS_WORD_JACCARD:
             overlap, _shared, _numbers = _anchor_overlap(a.anchors, b.anchors)
             if overlap >= FACTS_ANCHOR_OVERLAP:
                 return "same_facts", 1.0 + j3 + j1
+    if wire and (gap is None or gap <= WIRE_FACTS_DAYS) \
+            and min(a.anchors.size, b.anchors.size) >= WIRE_FACTS_MIN_SHARED:
+        overlap, shared, shared_numbers = _anchor_overlap(a.anchors, b.anchors)
+        if overlap >= WIRE_FACTS_ANCHOR_OVERLAP and shared >= WIRE_FACTS_MIN_SHARED \
+                and shared_numbers >= WIRE_FACTS_MIN_NUMBERS:
+            return "same_wire_facts", 0.5 + overlap
     if cross and min(a.anchors.size, b.anchors.size) >= CROSS_MIN_ANCHORS and (gap is None or gap <= CROSS_DAYS) \
-            and (not (new.via and old.via) or bool(new.via & old.via)):
+            and (not (new.via and old.via) or wire):
         overlap, shared, shared_numbers = _anchor_overlap(a.anchors, b.anchors)
         if overlap >= CROSS_ANCHOR_OVERLAP and shared >= CROSS_MIN_SHARED and shared_numbers >= 1:
             return "cross_language", overlap
@@ -362,6 +416,80 @@ class _Placed:
     story_id: str
     published: date | None
     via: frozenset[str]
+
+
+class _AnchorIndex:
+    """Scope (a language, an agency) → anchor hash → documents of the window that have it.
+
+    Finds documents that share facts but little wording, which the LSH over trigrams does not.
+    An anchor of more than ``max_posting`` documents of a scope is a stop word there and is not read;
+    with ``count_unread`` it counts as possibly shared, so that the bound misses no document (it
+    matters for an agency, whose own name and usual places are in all its reports), but a document
+    still needs ``min_read`` anchors in common among those read: a rewrite of one report keeps
+    several of its rarer names and figures.
+    """
+
+    def __init__(self, max_posting: int, min_read: int, count_unread: bool, max_candidates: int | None) -> None:
+        self.postings: dict[str, dict[int, list[str]]] = {}
+        self.sizes: dict[str, int] = {}  # document → its number of anchors
+        self.max_posting = max_posting
+        self.min_read = min_read
+        self.count_unread = count_unread
+        self.max_candidates = max_candidates
+
+    def add(self, doc_id: str, scopes: Iterable[str], anchors: list[int]) -> None:
+        self.sizes[doc_id] = len(anchors)
+        for scope in scopes:
+            index = self.postings.setdefault(scope, {})
+            for h in anchors:
+                index.setdefault(h, []).append(doc_id)
+
+    def remove(self, doc_id: str, scopes: Iterable[str], anchors: list[int]) -> None:
+        if self.sizes.pop(doc_id, None) is None:
+            return
+        for scope in scopes:
+            index = self.postings.get(scope)
+            if index is None:
+                continue
+            for h in anchors:
+                posting = index.get(h)
+                if posting is not None:
+                    posting.remove(doc_id)
+                    if not posting:
+                        del index[h]
+            if not index:
+                del self.postings[scope]
+
+    def sharing(self, scopes: Iterable[str], anchors: list[int], overlap: float, min_shared: int) -> list[str]:
+        """Documents of one of the scopes that may share ≥ ``min_shared`` anchors and ≥ ``overlap``
+        of the smaller anchor set (the rule checks exactly); at most ``max_candidates``, those
+        with most anchors read in common."""
+        own = len(anchors)
+        sizes = self.sizes
+        max_posting = self.max_posting
+        best: dict[str, int] = {}
+        for scope in scopes:
+            index = self.postings.get(scope)
+            if not index:
+                continue
+            counts: Counter[str] = Counter()
+            unread = 0
+            for h in anchors:
+                posting = index.get(h)
+                if posting:
+                    if len(posting) <= max_posting:
+                        counts.update(posting)
+                    else:
+                        unread += 1
+            if not self.count_unread:
+                unread = 0
+            need = max(self.min_read, min_shared - unread)
+            for other, n in [item for item in counts.items() if item[1] >= need]:
+                if n + unread >= overlap * min(own, sizes[other]) and n > best.get(other, 0):
+                    best[other] = n
+        if self.max_candidates is not None and len(best) > self.max_candidates:
+            return heapq.nlargest(self.max_candidates, best, key=best.__getitem__)
+        return list(best)
 
 
 class StoryGrouper:
@@ -381,16 +509,21 @@ class StoryGrouper:
         self.merges: dict[str, str] = {}  # merged story → surviving story
         self._order: dict[str, int] = {}
         self._arrivals: deque[str] = deque()
-        # LSH over the trigram MinHash: LSH_BANDS bands of LSH_ROWS values; bucket → matrix rows
-        # (an int for one row, a list for more: most buckets hold one document).
-        self._bands: list[dict[int, int | list[int]]] = [{} for _ in range(LSH_BANDS)]
+        # Candidates by wording: datasketch LSH over the trigram MinHash.  Its keys are rows of a
+        # matrix of the window's trigram MinHash values, so that the Jaccard of all hits is one
+        # vectorised comparison (a bench stream gets ~200 hits per document); rows are reused.
+        self._lsh = MinHashLSH(num_perm=SHINGLE_PERM, params=(LSH_BANDS, LSH_ROWS))
         self._row_of: dict[str, int] = {}
         self._ids: list[str | None] = []
         self._free_rows: list[int] = []
         self._matrix = np.zeros((min(1024, max(window, 1)), SHINGLE_PERM), dtype=np.uint32)
-        # language → anchor hash → documents; only read for other languages.
-        self._anchor_index: dict[str, dict[int, list[str]]] = {}
-        self._anchor_sizes: dict[str, int] = {}
+        self._row_arrival = np.zeros(self._matrix.shape[0], dtype=np.int64)
+        self._arrived = 0
+        # Candidates by facts: other-language documents sharing anchors (read for other languages
+        # only), and documents crediting the same agency sharing anchors.
+        self._by_language = _AnchorIndex(max_posting=MAX_POSTING, min_read=CROSS_MIN_SHARED, count_unread=False, max_candidates=None)
+        self._by_agency = _AnchorIndex(max_posting=WIRE_FACTS_MAX_POSTING, min_read=WIRE_FACTS_MIN_READ, count_unread=True,
+                                       max_candidates=MAX_ANCHOR_CANDIDATES)
 
     @staticmethod
     def story_id_for(first_document_id: str) -> str:
@@ -404,11 +537,22 @@ class StoryGrouper:
 
     def add_signature(self, doc_id: str, sig: Signature | bytes, published: date | None = None,
                       via: Iterable[str] = (), story_id: str | None = None) -> str:
-        """Place a document by its stored signature; ``story_id`` restores a stored grouping as is."""
+        """Place a document by its stored signature; ``story_id`` restores a stored grouping as is.
+
+        A stored signature of an older format restores its document's story but leaves it out of
+        comparison (its hashes cannot be compared with current ones); without ``story_id`` it
+        raises ValueError.
+        """
         if doc_id in self.placed:
             return self.placed[doc_id].story_id
         if isinstance(sig, bytes | bytearray | memoryview):
-            sig = Signature.from_bytes(bytes(sig))
+            try:
+                sig = Signature.from_bytes(bytes(sig))
+            except ValueError:
+                if story_id is None:
+                    raise
+                self._place(doc_id, story_id, published, frozenset(via))
+                return story_id
         entry = _Entry(doc_id, "", sig, published, frozenset(via))
         if story_id is None:
             best: tuple[float, _Entry, str] | None = None
@@ -429,17 +573,20 @@ class StoryGrouper:
             else:
                 story_id = self.story_id_for(doc_id)
         entry.story_id = story_id
-        self.placed[doc_id] = _Placed(story_id, published, entry.via)
-        if story_id not in self.stories:
-            self._order[story_id] = len(self._order)
-            self.stories[story_id] = []
-        self.stories[story_id].append(doc_id)
+        self._place(doc_id, story_id, published, entry.via)
         self.entries[doc_id] = entry
         self._index(entry)
         self._arrivals.append(doc_id)
         while len(self._arrivals) > self.window:
             self._evict(self._arrivals.popleft())
         return story_id
+
+    def _place(self, doc_id: str, story_id: str, published: date | None, via: frozenset[str]) -> None:
+        self.placed[doc_id] = _Placed(story_id, published, via)
+        if story_id not in self.stories:
+            self._order[story_id] = len(self._order)
+            self.stories[story_id] = []
+        self.stories[story_id].append(doc_id)
 
     def _merge(self, source: str, target: str) -> None:
         for d in self.stories.pop(source):
@@ -455,41 +602,28 @@ class StoryGrouper:
         return out
 
     def _candidates(self, entry: _Entry) -> list[tuple[str, float | None]]:
-        """Earlier documents worth comparing: LSH hits with enough trigram overlap, and
-        other-language documents sharing anchors.  Trigram Jaccard comes along when computed."""
+        """Earlier documents worth comparing: LSH hits with enough trigram overlap, other-language
+        documents and same-agency documents sharing anchors.  Trigram Jaccard comes along when computed."""
         found: dict[str, float | None] = {}
         sig = entry.sig
         if sig.n_shingles >= MIN_SHINGLES and self._row_of:
-            rows: set[int] = set()
-            for band, key in zip(self._bands, _band_keys(sig.shingles), strict=True):
-                bucket = band.get(key)
-                if bucket is None:
-                    continue
-                if isinstance(bucket, int):
-                    rows.add(bucket)
-                else:  # a crowded bucket: its most recent members stand for it
-                    rows.update(bucket[-BUCKET_READ:])
-            if rows:
-                idx = np.fromiter(rows, dtype=np.int64, count=len(rows))
-                j3 = (self._matrix[idx] == sig.shingles).mean(axis=1)
-                for i in np.nonzero(j3 >= MIN_CANDIDATE_JACCARD)[0].tolist():
-                    doc = self._ids[int(idx[i])]
-                    if doc is not None:
-                        found[doc] = float(j3[i])
-        if sig.language and sig.anchors.size >= CROSS_MIN_ANCHORS:
-            counts: Counter[str] = Counter()
-            anchors = sig.anchors.tolist()
-            for lang, index in self._anchor_index.items():
-                if lang == sig.language:
-                    continue
-                for h in anchors:
-                    posting = index.get(h)
-                    if posting and len(posting) <= MAX_POSTING:  # a longer one is a stop word
-                        counts.update(posting)
-            own = sig.anchors.size
-            for other, n in counts.items():
-                if n >= CROSS_MIN_SHARED and n >= CROSS_ANCHOR_OVERLAP * min(own, self._anchor_sizes[other]):
-                    found.setdefault(other, None)
+            hits = self._lsh.query(sig.shingle_minhash)
+            if hits:
+                rows = np.array(hits, dtype=np.int64)
+                if rows.size > MAX_LSH_CANDIDATES:  # crowded buckets: their most recent members stand for them
+                    rows = rows[np.argsort(self._row_arrival[rows])[-MAX_LSH_CANDIDATES:]]
+                j3 = np.count_nonzero(self._matrix[rows] == sig.shingles, axis=1) / SHINGLE_PERM
+                keep = np.flatnonzero(j3 >= MIN_CANDIDATE_JACCARD)
+                for row, value in zip(rows[keep].tolist(), j3[keep].tolist(), strict=True):
+                    found[self._ids[row]] = value  # type: ignore[index]
+        if sig.language and sig.anchors.size >= CROSS_MIN_ANCHORS and self._by_language.sizes:
+            others = [lang for lang in self._by_language.postings if lang != sig.language]
+            for doc in self._by_language.sharing(others, sig.anchors.tolist(), CROSS_ANCHOR_OVERLAP, CROSS_MIN_SHARED):
+                found.setdefault(doc, None)
+        if entry.via and sig.anchors.size >= WIRE_FACTS_MIN_SHARED and self._by_agency.sizes:
+            for doc in self._by_agency.sharing(entry.via, sig.anchors.tolist(), WIRE_FACTS_ANCHOR_OVERLAP,
+                                               WIRE_FACTS_MIN_SHARED):
+                found.setdefault(doc, None)
         return list(found.items())
 
     def _index(self, entry: _Entry) -> None:
@@ -503,22 +637,18 @@ class StoryGrouper:
                 if row >= self._matrix.shape[0]:
                     grow = min(self._matrix.shape[0], max(self.window - self._matrix.shape[0], 1))
                     self._matrix = np.concatenate([self._matrix, np.zeros((grow, SHINGLE_PERM), np.uint32)])
+                    self._row_arrival = np.concatenate([self._row_arrival, np.zeros(grow, np.int64)])
             self._matrix[row] = sig.shingles
+            self._row_arrival[row] = self._arrived
             self._ids[row] = entry.doc_id
             self._row_of[entry.doc_id] = row
-            for band, key in zip(self._bands, _band_keys(sig.shingles), strict=True):
-                bucket = band.get(key)
-                if bucket is None:
-                    band[key] = row
-                elif isinstance(bucket, int):
-                    band[key] = [bucket, row]
-                else:
-                    bucket.append(row)
-        if sig.language and sig.anchors.size >= CROSS_MIN_ANCHORS:
-            self._anchor_sizes[entry.doc_id] = sig.anchors.size
-            index = self._anchor_index.setdefault(sig.language, {})
-            for h in sig.anchors.tolist():
-                index.setdefault(h, []).append(entry.doc_id)
+            self._lsh.insert(row, sig.shingle_minhash, check_duplication=False)
+        self._arrived += 1
+        anchors = sig.anchors.tolist()
+        if sig.language and len(anchors) >= CROSS_MIN_ANCHORS:
+            self._by_language.add(entry.doc_id, (sig.language,), anchors)
+        if entry.via and len(anchors) >= WIRE_FACTS_MIN_SHARED:
+            self._by_agency.add(entry.doc_id, entry.via, anchors)
 
     def _evict(self, doc_id: str) -> None:
         """Take a document out of the comparable window (its story stays)."""
@@ -527,24 +657,14 @@ class StoryGrouper:
             return
         row = self._row_of.pop(doc_id, None)
         if row is not None:
-            for band, key in zip(self._bands, _band_keys(self._matrix[row]), strict=True):
-                bucket = band.get(key)
-                if isinstance(bucket, int):
-                    del band[key]
-                elif bucket is not None:
-                    bucket.remove(row)
-                    if len(bucket) == 1:
-                        band[key] = bucket[0]
+            self._lsh.remove(row)
             self._ids[row] = None
             self._free_rows.append(row)
-        if self._anchor_sizes.pop(doc_id, None) is not None and entry.sig.language:
-            index = self._anchor_index.get(entry.sig.language, {})
-            for h in entry.sig.anchors.tolist():
-                posting = index.get(h)
-                if posting is not None:
-                    posting.remove(doc_id)
-                    if not posting:
-                        del index[h]
+        anchors = entry.sig.anchors.tolist()
+        if entry.sig.language:
+            self._by_language.remove(doc_id, (entry.sig.language,), anchors)
+        if entry.via:
+            self._by_agency.remove(doc_id, entry.via, anchors)
 
     def story_of(self, doc_id: str) -> str | None:
         """The document's current story (it changes only when a later document merges two)."""

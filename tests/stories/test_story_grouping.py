@@ -172,12 +172,14 @@ def test_window_bounds_what_is_compared_but_keeps_stories() -> None:
 
 def test_long_text_signature_is_chunked_and_equal() -> None:
     import numpy as np
+    from datasketch import MinHash
 
-    from minewatch.stories import _SHINGLE_A, _SHINGLE_B, MINHASH_CHUNK, _minhash
+    from minewatch.stories import _SHINGLE_TEMPLATE, MINHASH_CHUNK, SHINGLE_PERM, SHINGLE_SEED, _minhash
 
-    hashes = np.arange(1, 3 * MINHASH_CHUNK + 17, dtype=np.uint64) * np.uint64(2654435761)
-    whole = (np.multiply.outer(hashes, _SHINGLE_A) + _SHINGLE_B) >> np.uint64(32)
-    assert (_minhash(hashes, _SHINGLE_A, _SHINGLE_B) == whole.min(axis=0).astype(np.uint32)).all()
+    hashes = (np.arange(1, 3 * MINHASH_CHUNK + 17, dtype=np.uint64) * np.uint64(2654435761)) & np.uint64(0xFFFFFFFF)
+    whole = MinHash(num_perm=SHINGLE_PERM, seed=SHINGLE_SEED, hashfunc=int)
+    whole.update_batch(hashes.tolist())
+    assert (_minhash(_SHINGLE_TEMPLATE, hashes).hashvalues == whole.hashvalues).all()
     big = " ".join(f"word{i % 5000} item{i % 7919}" for i in range(300_000))
     sig = signature(big, "en")
     assert sig.n_shingles > 10_000 and sig.shingles.shape == (128,)
