@@ -100,3 +100,16 @@ def test_organisation_reaction_is_no_claim(claims_of):
 
 def test_non_english_yields_nothing(claims_of):
     assert claims_of("Lithuania withdrew from the Ottawa Convention.", language="de") == []
+
+
+def test_receiving_makes_the_supplier_the_actor(claims_of, select):
+    claims = claims_of("Ukraine has received anti-tank mines from Poland.")
+    assert select(claims, actor="POL", predicate="transfer", counterpart="UKR", weapon="at_mine")
+    assert not select(claims, actor="UKR", predicate="transfer")
+
+
+def test_clearance_with_area(claims_of, select):
+    claims = claims_of("Angola continued demining in 2024. Angola cleared 12 km2 of land last year.",
+                       published=date(2025, 2, 1))
+    got = select(claims, actor="AGO", predicate="clearance")
+    assert got and any(c.quantity and c.quantity.unit == "km2" for c in got)

@@ -96,6 +96,8 @@ class Extractor:
         self.global_re = re.compile(r"\b(?:" + "|".join(raw["global_words"]) + r")\b", re.IGNORECASE)
         self.place_preps = frozenset(raw["casualty_place_preps"])
         self.means_preps = frozenset(raw["means_clause_preps"])
+        self.intrinsic_weapons: dict[str, str] = raw["intrinsic_weapon_cues"]
+        self.inverse_transfer = tuple(raw["transfer_inverse_cues"])
         self.presupposing_marks = frozenset(raw["presupposing_marks"])
         self.presupposing_preps = frozenset(raw["presupposing_preps"])
         self.co_actor = re.compile(raw["co_actor_pattern"], re.IGNORECASE)
@@ -174,7 +176,7 @@ class Extractor:
         """Everything regex-cheap: sentences, mentions, the screen."""
         prep = _Prepared(doc=doc)
         try:
-            if (doc.language or "").lower() not in ENGLISH:
+            if (doc.language or "").lower().replace("_", "-").split("-")[0] not in ENGLISH:
                 prep.english = False
                 return prep
             text = doc.text or ""
@@ -237,6 +239,9 @@ class Extractor:
             weapons = _within(prep.weapons, s, e)
             if weapons:
                 state["weapon"] = weapons[-1].label
+                state["weapon_at"] = si
+            elif si in prep.parsed and any(c.weapon for c in claims[-8:] if c.evidence[0].start == s):
+                state["weapon"] = next(c.weapon for c in reversed(claims) if c.weapon)  # "demining"
                 state["weapon_at"] = si
             if not subjects:
                 subjects = self._plain_subjects(prep, s, e)
@@ -334,6 +339,12 @@ class Extractor:
                 # "Its withdrawal will take effect": the verb above the noun carries the modality
                 chain, top = _up_to_verb(chain, top)
             counterpart = self._counterpart(pred, mentions, actors, tok_at, spdoc, cue)
+            if pred == Predicate.TRANSFER and cue.text.lower().startswith(self.inverse_transfer):
+                # "Ukraine received mines from the US": the supplier is the actor
+                source = self._source(mentions, actors, tok_at)
+                if source is None or len(actors) != 1:
+                    continue
+                actors, counterpart = [source], actors[0]
             if pred == Predicate.TRANSFER and counterpart is None and not cue.text.lower().startswith("export"):
                 continue  # "security of supply", "to supply themselves": no transfer between actors
             clause = _span_text(top) if top is not None else sent
@@ -421,8 +432,11 @@ class Extractor:
             return list(specific)
         if kinds:
             return kinds
-        # "could ramp up manufacturing": production in an article about mines is of mines
-        if pred == Predicate.PRODUCTION and state["weapon"] and si - state["weapon_at"] <= 3 \
+        for prefix, weapon in self.intrinsic_weapons.items():
+            if cue_text.lower().startswith(prefix):
+                return [weapon]  # "demining", "minefields": the cue names the weapon
+        # "could ramp up manufacturing", "cleared 30 km2": in an article about mines, of mines
+        if pred in (Predicate.PRODUCTION, Predicate.CLEARANCE) and state["weapon"] and si - state["weapon_at"] <= 3 \
                 and cue_text.lower().startswith(self.fallback_weapon_cues):
             return [_FALLBACK_WEAPON[state["weapon"]]]
         return []
@@ -563,6 +577,16 @@ class Extractor:
                 return m.actors[0]
             if pred == Predicate.TRANSFER and tok.dep_ in ("dative", "dobj") and _is_verb(tok.head):
                 return m.actors[0]
+        return None
+
+    def _source(self, mentions: list[ActorMention], actors: list[Actor], tok_at: Any) -> Actor | None:
+        keys = {a.key for a in actors}
+        for m in mentions:
+            if m.is_state and len(m.actors) == 1 and m.actors[0].key not in keys:
+                tok = tok_at(m.start)
+                prep = _governing_prep(tok) if tok is not None else None
+                if prep is not None and prep.lower_ == "from":
+                    return m.actors[0]
         return None
 
     def _casualty_place(self, mentions: list[ActorMention], sent: str, spdoc: Any, tok_at: Any) -> list[Actor]:
