@@ -198,3 +198,17 @@ def test_ingest_upload_goes_through_the_pipeline(client) -> None:
     again = client.post("/api/ingest", headers=auth, files=[("files", ("again.txt", text, "text/plain"))]).json()
     assert again["duplicates"] == 1
     assert client.post("/api/ingest", files=[("files", ("x.txt", text, "text/plain"))]).status_code == 401
+
+
+def test_cached_answers_follow_writes_from_another_process(client) -> None:
+    """The response cache keys on the SQLite files, so a write through another connection is seen at once."""
+    from minewatch.store.reconciling import reconcile_pending
+    from minewatch.store.repository import Store
+
+    first = client.get("/api/facts", params={"state": "EST"}).json()["items"]
+    assert client.get("/api/facts", params={"state": "EST"}).json()["items"] == first  # served again
+    other = Store.open(str(client.store.engine.url))
+    other.add_review(client.ids["est_claim"], "rejected", "elsewhere")
+    reconcile_pending(other)
+    assert client.get("/api/facts", params={"state": "EST"}).json()["items"] == []
+    assert "rejected" in client.get(f"/claims/{client.ids['est_claim']}").text
