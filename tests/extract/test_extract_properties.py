@@ -67,3 +67,13 @@ def test_screen_does_not_change_results():
     with_screen = Extractor(screen=True).extract(doc)
     without = Extractor(screen=False).extract(doc)
     assert {c.id for c in with_screen} == {c.id for c in without}
+
+
+def test_two_processes_give_the_same_claims(extractor):
+    texts = ["Latvia decided to withdraw from the Ottawa Convention.",
+             "Greece will buy anti-tank mines.", "Nothing to see here.",
+             "Chile ratified the Convention on Cluster Munitions in 2010."]
+    docs = [Document(text=t, original=t) for t in texts]
+    one = [(d.id, sorted(c.id for c in r)) for d, r in extractor.extract_many(docs, n_process=1)]
+    two = [(d.id, sorted(c.id for c in r)) for d, r in extractor.extract_many(docs, n_process=2, batch_size=2)]
+    assert one == two and sum(len(ids) for _, ids in one) >= 3
