@@ -9,7 +9,7 @@ import pytest
 
 from minewatch.store.repository import Store
 
-_spec = importlib.util.spec_from_file_location("web_kb_fixture", Path(__file__).parents[1] / "web" / "conftest.py")
+_spec = importlib.util.spec_from_file_location("web_kb_fixture", Path(__file__).parents[1] / "web" / "web_kb.py")
 _kb = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 _spec.loader.exec_module(_kb)  # type: ignore[union-attr]
 

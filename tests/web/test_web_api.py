@@ -4,7 +4,7 @@ import csv
 import io
 
 import pytest
-from conftest import TOKEN
+from web_kb import TOKEN
 
 
 def test_claims_pages_with_stable_cursors_cover_everything_once(client) -> None:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_TEXT, TOKEN, fill
+from web_kb import HOSTILE_TEXT, TOKEN, fill
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]

@@ -11,8 +11,8 @@ import os
 import tempfile
 
 import pytest
-from conftest import TOKEN, fill
 from hypothesis import HealthCheck, given, settings
+from web_kb import TOKEN, fill
 
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis.checks import not_a_server_error  # noqa: E402

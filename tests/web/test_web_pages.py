@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import TOKEN
+from web_kb import TOKEN
 
 from minewatch.web.render import evidence_in_paragraph, mark_spans, safe_url, story_copies
 
