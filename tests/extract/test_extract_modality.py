@@ -38,3 +38,9 @@ def test_denied_plan_but_considered_is_one_affirmed_considered_claim(claims_of, 
     for iso in ("SVN", "HRV"):
         got = select(claims, actor=iso, predicate="production")
         assert got and {(c.modality, c.polarity) for c in got} == {("considered", "affirmed")}
+
+
+def test_neither_nor_subject_is_negated(claims_of, select):
+    claims = claims_of("Most states are parties to the Ottawa Convention, though neither Iran nor Cuba have joined.")
+    assert select(claims, actor="IRN", predicate="treaty_joining", polarity="negated")
+    assert select(claims, actor="CUB", predicate="treaty_joining", polarity="negated")

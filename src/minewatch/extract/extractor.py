@@ -307,7 +307,7 @@ class Extractor:
             stages: list[str | None] = [None]
             weapon_list: list[str | None] = [None]
             if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
-                treaty = self._treaty_for(cue, treaties, generic, state, pred, sent)
+                treaty = self._treaty_for(cue, treaties, generic, state, pred, sent, tok)
                 if treaty is None:
                     continue
                 if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith("sign") and has_withdrawal_cue:
@@ -403,7 +403,7 @@ class Extractor:
         return False
 
     def _treaty_for(self, cue: Cue, treaties: list[Cue], generic: list[Cue], state: dict, pred: str,
-                    sentence: str) -> str | None:
+                    sentence: str, tok: Any) -> str | None:
         """The treaty a withdrawal or joining cue is about: named close after the cue
         ("withdraw from the Ottawa Convention", "party to the CCM") or just before it
         ("the Ottawa Convention withdrawal"); "the treaty" refers to the last one named."""
@@ -416,6 +416,10 @@ class Extractor:
         if _PRONOUN_OBJECT.match(sentence, cue.end) and (treaties or generic) and (treaties or state["treaty"]):
             # "signed the Convention in 1997 but ratified it in 2012"
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label if treaties else state["treaty"]
+        if pred == Predicate.TREATY_JOINING and treaties and _is_verb(tok) and not any(
+                c.dep_ in ("dobj", "prep", "dative") for c in tok.children):
+            # "… the Ottawa Convention, though neither the US nor China have joined"
+            return min(treaties, key=lambda t: abs(t.start - cue.start)).label
         strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect", cue.text,
                                                                   re.IGNORECASE)
         if treaties and strong:

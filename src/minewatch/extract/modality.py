@@ -74,6 +74,9 @@ def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "")
     lex = modality_lexicon()
     for tok in _until_coordination(chain):
         negs = [c for c in tok.children if c.dep_ in ("neg", "det", "advmod") and _is_negation(c, lex)]
+        # "neither the US nor China have joined", "none of the states has"
+        negs += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")
+                 and c.left_edge.lower_ in ("neither", "none", "no")]
         if tok.dep_ == "neg" or negs:
             if lex.shifting.match(tok.text.lower()) and lex.considered_phrases.search(sentence_text or clause_text):
                 return Polarity.AFFIRMED, Modality.CONSIDERED
