@@ -368,7 +368,8 @@ def _insert(conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: 
 
 
 def _export_sqlite(store, out: Path) -> dict[str, Any]:
-    if out.is_dir():
+    if out.is_dir() or not out.suffix:
+        # a folder (existing, or a name without an ending such as the CLI's default "export")
         out = out / "minewatch.sqlite"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")

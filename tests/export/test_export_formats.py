@@ -108,3 +108,11 @@ def test_sqlite_export_of_an_empty_base(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'empty.db'}")
     result = export_all(store, "sqlite", tmp_path / "e.sqlite")
     assert result["tables"]["rows"]["claims"] == 0 and result["tables"]["rows"]["records"] > 0
+
+
+def test_sqlite_export_into_a_folder_name(filled, tmp_path: Path) -> None:
+    store, _ = filled
+    result = export_all(store, "sqlite", tmp_path / "export")
+    assert result["tables"]["database"] == str(tmp_path / "export" / "minewatch.sqlite")
+    meta = json.loads((tmp_path / "export" / "metadata.json").read_text(encoding="utf-8"))
+    assert "minewatch" in meta["databases"]
