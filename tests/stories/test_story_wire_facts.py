@@ -157,3 +157,14 @@ def test_seed_rewrites_of_one_reuters_story_are_one_story(order: int) -> None:
     assert len(stories) == 1
     [story] = g.get_stories()
     assert story.agencies == ["Reuters"]
+
+
+def test_lsh_holds_only_the_window_after_evictions() -> None:
+    g = StoryGrouper(window=2)
+    texts = [REWRITE_A, REWRITE_A + " More.", REWRITE_B, FOLLOW_UP, OTHER_REPORT, OTHER_REPORT + " Again."]
+    for i, text in enumerate(texts):
+        place(g, f"d{i}", text)
+    assert set(g.entries) == {"d4", "d5"}
+    assert sorted(g._lsh.keys.keys()) == sorted(g._row_of.values())
+    assert sum(sum(t.itemcounts().values()) for t in g._lsh.hashtables) == 2 * 64
+    assert g.story_of("d5") == g.story_of("d4") and g.story_of("d1") == g.story_of("d0")
