@@ -113,3 +113,12 @@ def test_clearance_with_area(claims_of, select):
                        published=date(2025, 2, 1))
     got = select(claims, actor="AGO", predicate="clearance")
     assert got and any(c.quantity and c.quantity.unit == "km2" for c in got)
+
+
+def test_casualty_counts_listed_per_state(claims_of, select):
+    claims = claims_of("Landmines caused 800 casualties in Colombia in 2022. Colombia's casualty toll exceeded "
+                       "that of other countries, including Mali (120), Nigeria (95), and Iraq (60).")
+    assert select(claims, actor="COL", predicate="casualties")
+    for iso, n in (("MLI", 120), ("NGA", 95), ("IRQ", 60)):
+        got = select(claims, actor=iso, predicate="casualties")
+        assert got and got[0].quantity.low == n and got[0].quantity.unit == "people"

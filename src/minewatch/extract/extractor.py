@@ -51,7 +51,8 @@ _RELATIVE = frozenset({"which", "that", "who", "whose", "whom"})
 #: Units a quantity may carry for each predicate (None: a bare count).
 _UNITS_FOR = {
     Predicate.BORDER: {"km"},
-    Predicate.CASUALTIES: {"people", None, "victims", "casualties", "civilians", "deaths", "children"},
+    # "1,003 landmine casualties" reads as a count of mines to a unit parser: the cue says people
+    Predicate.CASUALTIES: {"people", None, "victims", "casualties", "civilians", "deaths", "children", "mines"},
     Predicate.CLEARANCE: {"km2", "m2", "hectares", "ha", "square kilometres", "square kilometers", "km²"},
 }
 _MINE_UNITS = {"mines", None, "landmines", "units", "pieces", "munitions", "mine"}
@@ -363,7 +364,9 @@ class Extractor:
             quantity, money = self._values_for(pred, values, cue)
             claim_speaker = speaker or _acting_leader(mentions, actors)
             when = _nearest_date(dates, cue)
-            for actor in actors:
+            listed = _listed_counts(mentions, sent) if pred == Predicate.CASUALTIES else {}
+            for actor in actors + [a for a in (m.actors[0] for m in mentions if m.start in listed)
+                                   if a.key not in {x.key for x in actors}]:
                 if counterpart is not None and actor.key == counterpart.key:
                     continue
                 for weapon in weapon_list:
@@ -371,7 +374,8 @@ class Extractor:
                         claims.append(Claim(
                             document_id=prep.doc.id, actor=actor, predicate=str(pred), stage=stage,
                             treaty=treaty, weapon=weapon, counterpart=counterpart, modality=str(modality),
-                            polarity=str(polarity), quantity=quantity, money=money, time=when,
+                            polarity=str(polarity), money=money, time=when,
+                            quantity=_count_for(actor, mentions, listed) or quantity,
                             speaker=claim_speaker, evidence=[evidence],
                             confidence=0.7 if top is not None else 0.5))
             subjects.extend(a for a in actors if a.kind == ActorKind.STATE)
@@ -440,8 +444,9 @@ class Extractor:
             if cue_text.lower().startswith(prefix):
                 return [weapon]  # "demining", "minefields": the cue names the weapon
         # "could ramp up manufacturing", "cleared 30 km2": in an article about mines, of mines
-        if pred in (Predicate.PRODUCTION, Predicate.CLEARANCE) and state["weapon"] and si - state["weapon_at"] <= 3 \
-                and cue_text.lower().startswith(self.fallback_weapon_cues):
+        if state["weapon"] and si - state["weapon_at"] <= 3 and (
+                pred == Predicate.CASUALTIES or pred in (Predicate.PRODUCTION, Predicate.CLEARANCE)
+                and cue_text.lower().startswith(self.fallback_weapon_cues)):
             return [_FALLBACK_WEAPON[state["weapon"]]]
         return []
 
@@ -646,11 +651,36 @@ class Extractor:
             elif v.unit in units and (best_q is None or _dist(v, cue) < _dist(best_q, cue)):
                 best_q = v
         if best_q is not None:
-            unit = best_q.unit or ("people" if pred == Predicate.CASUALTIES else None)
+            unit = "people" if pred == Predicate.CASUALTIES else best_q.unit
             quantity = Range(best_q.low, best_q.high, unit, best_q.text)
         if best_m is not None:
             money = Money(best_m.low, best_m.high, best_m.currency, best_m.text)
         return quantity, money
+
+
+_PAREN_COUNT = re.compile(r"\s*\((\d[\d,. ]*)\)")
+
+
+def _listed_counts(mentions: list[ActorMention], sent: str) -> dict[int, float]:
+    """"including Syria (933), Afghanistan (651)": a count per state, by mention offset."""
+    out: dict[int, float] = {}
+    for m in mentions:
+        if m.is_state and len(m.actors) == 1:
+            hit = _PAREN_COUNT.match(sent, m.end)
+            if hit:
+                try:
+                    out[m.start] = float(hit.group(1).replace(",", "").replace(" ", ""))
+                except ValueError:
+                    continue
+    return out
+
+
+def _count_for(actor: Actor, mentions: list[ActorMention], listed: dict[int, float]) -> Range | None:
+    for m in mentions:
+        if m.start in listed and m.actors and m.actors[0].key == actor.key:
+            n = listed[m.start]
+            return Range(n, n, "people", None)
+    return None
 
 
 def _acting_leader(mentions: list[ActorMention], actors: list[Actor]) -> Speaker | None:
