@@ -122,3 +122,14 @@ def test_casualty_counts_listed_per_state(claims_of, select):
     for iso, n in (("MLI", 120), ("NGA", 95), ("IRQ", 60)):
         got = select(claims, actor=iso, predicate="casualties")
         assert got and got[0].quantity.low == n and got[0].quantity.unit == "people"
+
+
+def test_dates_per_clause_and_respectively(claims_of, select):
+    claims = claims_of("Chile signed the Mine Ban Treaty on December 3, 1997, but ratified it only in 2001. "
+                       "Peru, Bolivia and Ecuador joined the Ottawa Convention in 1998, 1999 and 2000, respectively.")
+    signed = select(claims, actor="CHL", stage="signed")
+    ratified = select(claims, actor="CHL", stage="ratified")
+    assert signed and signed[0].time.start == date(1997, 12, 3)
+    assert ratified and ratified[0].time.start == date(2001, 1, 1)
+    years = {c.actor.key: c.time.start.year for c in select(claims, predicate="treaty_joining") if c.actor.key != "CHL"}
+    assert years == {"PER": 1998, "BOL": 1999, "ECU": 2000}

@@ -363,7 +363,8 @@ class Extractor:
                 stages = [self.lex.joining_stage(cue.text, sent)]
             quantity, money = self._values_for(pred, values, cue)
             claim_speaker = speaker or _acting_leader(mentions, actors)
-            when = _nearest_date(dates, cue)
+            when = _nearest_date(_in_clause(dates, tok) or dates, cue)
+            respective = _respectively(actors, dates, sent)
             listed = _listed_counts(mentions, sent) if pred == Predicate.CASUALTIES else {}
             for actor in actors + [a for a in (m.actors[0] for m in mentions if m.start in listed)
                                    if a.key not in {x.key for x in actors}]:
@@ -374,7 +375,7 @@ class Extractor:
                         claims.append(Claim(
                             document_id=prep.doc.id, actor=actor, predicate=str(pred), stage=stage,
                             treaty=treaty, weapon=weapon, counterpart=counterpart, modality=str(modality),
-                            polarity=str(polarity), money=money, time=when,
+                            polarity=str(polarity), money=money, time=respective.get(actor.key, when),
                             quantity=_count_for(actor, mentions, listed) or quantity,
                             speaker=claim_speaker, evidence=[evidence],
                             confidence=0.7 if top is not None else 0.5))
@@ -694,6 +695,25 @@ def _acting_leader(mentions: list[ActorMention], actors: list[Actor]) -> Speaker
 
 def _dist(v: Any, cue: Cue) -> int:
     return min(abs(v.start - cue.end), abs(cue.start - v.end))
+
+
+def _in_clause(items: list, tok: Any) -> list:
+    """Values inside the clause of the cue's verb ("signed in 1997 but ratified it in 2012")."""
+    verb = tok
+    for _ in range(6):
+        if _is_verb(verb) or verb.head == verb:
+            break
+        verb = verb.head
+    lo, hi = verb.left_edge.idx, verb.right_edge.idx + len(verb.right_edge)
+    return [x for x in items if lo <= x.start and x.end <= hi]
+
+
+def _respectively(actors: list[Actor], dates: list, sent: str) -> dict[str, DateRange]:
+    """"A, B and C joined in 2003, 2004 and 2005, respectively": one date each, in order."""
+    if len(actors) < 2 or len(dates) != len(actors) or not re.search(r"\brespectively\b", sent, re.IGNORECASE):
+        return {}
+    ordered = sorted(dates, key=lambda d: d.start)
+    return {a.key: DateRange(d.start_date, d.end_date, d.text) for a, d in zip(actors, ordered, strict=True)}
 
 
 def _nearest_date(dates: list, cue: Cue) -> DateRange | None:
