@@ -168,3 +168,23 @@ def test_lsh_holds_only_the_window_after_evictions() -> None:
     assert sorted(g._lsh.keys.keys()) == sorted(g._row_of.values())
     assert sum(sum(t.itemcounts().values()) for t in g._lsh.hashtables) == 2 * 64
     assert g.story_of("d5") == g.story_of("d4") and g.story_of("d1") == g.story_of("d0")
+
+
+def test_compact_bucket_storage_keeps_keys_like_a_set() -> None:
+    from minewatch.stories import _BucketStorage
+
+    b = _BucketStorage()
+    for v in range(12):
+        b.insert(b"k", v)
+    b.insert(b"k", 3)
+    assert sorted(b.get(b"k")) == list(range(12)) and b.itemcounts() == {b"k": 12}
+    for v in range(11):
+        b.remove_val(b"k", v)
+    assert list(b.get(b"k")) == [11]
+    b.remove_val(b"k", 11)
+    assert not b.get(b"k")
+    b.remove(b"k")
+    b.insert(b"x", 1)
+    b.insert(b"x", 2)
+    b.remove_val(b"x", 1)
+    assert list(b.get(b"x")) == [2] and b.itemcounts() == {b"x": 1}
