@@ -514,7 +514,7 @@ class _BucketStorage(DictSetStorage):
         value = self._dict.get(key)
         if value is None:
             return ()
-        return value if isinstance(value, tuple | set) else (value,)
+        return value if isinstance(value, (tuple, set)) else (value,)  # noqa: UP038 - faster than a union
 
     def insert(self, key: Hashable, *vals: Hashable, **kwargs: object) -> None:
         d = self._dict
@@ -522,9 +522,9 @@ class _BucketStorage(DictSetStorage):
             current = d.get(key)
             if current is None:
                 d[key] = val
-            elif isinstance(current, set):
+            elif type(current) is set:
                 current.add(val)
-            elif isinstance(current, tuple):
+            elif type(current) is tuple:
                 if val not in current:
                     d[key] = current + (val,) if len(current) < self.SMALL else {*current, val}
             elif current != val:
@@ -532,11 +532,11 @@ class _BucketStorage(DictSetStorage):
 
     def remove_val(self, key: Hashable, val: Hashable, **kwargs: object) -> None:
         current = self._dict.get(key)
-        if isinstance(current, tuple | set):
+        if current == val:  # the usual bucket of one
+            del self._dict[key]
+        elif isinstance(current, (tuple, set)):  # noqa: UP038 - faster than a union
             rest = tuple(v for v in current if v != val)
             self._dict[key] = rest[0] if len(rest) == 1 else (rest if len(rest) <= self.SMALL else set(rest))
-        elif current is not None and current == val:
-            del self._dict[key]
 
     def remove(self, *keys: Hashable, **kwargs: object) -> None:
         for key in keys:
