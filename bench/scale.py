@@ -38,8 +38,9 @@ class MeasuredWorker(ArticleWorker):
 
     def process(self, shard):
         out = super().process(shard)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        Path(self.report_dir, f"{os.getpid()}.rss").write_text(f"{peak_mb:.0f}")
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        Path(self.report_dir, f"{os.getpid()}.rss").write_text(
+            f"{usage.ru_maxrss / 1024:.0f} {usage.ru_utime + usage.ru_stime:.2f}")
         return out
 
 
@@ -68,6 +69,7 @@ def main() -> None:
     ap.add_argument("--pg", default=os.environ.get("MINEWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:55432/postgres"))
     ap.add_argument("--stage-only", action="store_true", help="only the parallel stage, no database")
     args = ap.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
     import ray
 
@@ -96,14 +98,17 @@ def main() -> None:
             row["total_rate"] = args.n / row["total_s"]
             row["claims"] = summary.claims
             drop_db(args.pg, name)
-        rss = [float(p.read_text()) for p in report.glob("*.rss")]
-        row["worker_peak_mb"] = max(rss) if rss else float("nan")
+        reports = [p.read_text().split() for p in report.glob("*.rss")]
+        row["worker_peak_mb"] = max(float(r[0]) for r in reports) if reports else float("nan")
+        # CPU seconds the workers used (both passes): independent of what else runs on the machine.
+        row["worker_cpu_s"] = sum(float(r[1]) for r in reports)
         results[workers] = row
         ray.shutdown()
         print(f"workers={workers}: parallel stage {row['stage_rate']:.0f} articles/s ({row['stage_s']:.1f} s)"
               + (f", end to end {row['total_rate']:.0f} articles/s ({row['total_s']:.1f} s, {row['claims']:.0f} claims)"
                  if "total_s" in row else "")
-              + f", peak memory per worker {row['worker_peak_mb']:.0f} MB")
+              + f", peak memory per worker {row['worker_peak_mb']:.0f} MB"
+              + f", worker CPU {row['worker_cpu_s']:.1f} s in all")
     if 1 in results:
         base = results[1]
         for w, row in results.items():
