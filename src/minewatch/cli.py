@@ -244,6 +244,10 @@ def ingest(
     processes: Annotated[int, typer.Option("--processes", "-j", help="Processes for extraction.")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Summary as table or json.")] = Format.table,
+    engine: Annotated[str, typer.Option("--engine", help="single (this process) or ray (Ray Data; needs PostgreSQL).")] = "single",
+    address: Annotated[
+        str | None, typer.Option("--address", help="With --engine ray: local:N, auto or ray://HOST:10001 (default: local, all CPUs).")
+    ] = None,
 ) -> None:
     """Ingest articles, group syndicated copies into stories, extract claims, reconcile."""
     from minewatch.pipeline import IngestOptions
@@ -251,18 +255,27 @@ def ingest(
 
     if max_bytes <= 0:
         raise fail("--max-bytes must be positive", 2)
-    store = open_store()
-    progress = _Progress(quiet or fmt is not Format.table)
-    try:
-        summary = run_ingest(
-            store,
-            inputs,
-            IngestOptions(max_bytes=max_bytes, follow=follow, extract=not no_extract, n_process=max(1, processes)),
-            stdin=sys.stdin,
-            on_progress=progress,
-        )
-    finally:
-        progress.stop()
+    if engine not in ("single", "ray"):
+        raise fail("--engine must be single or ray", 2)
+    options = IngestOptions(max_bytes=max_bytes, follow=follow, extract=not no_extract, n_process=max(1, processes))
+    if engine == "ray":
+        from minewatch.scale.ray_engine import ScaleError, run_ray_ingest
+        from minewatch.store.database import DatabaseError
+
+        progress = _Progress(quiet or fmt is not Format.table)
+        try:
+            summary = run_ray_ingest(STATE.db, inputs, address, options, on_progress=progress)
+        except (ScaleError, DatabaseError) as exc:
+            raise fail(str(exc), 2) from exc
+        finally:
+            progress.stop()
+    else:
+        store = open_store()
+        progress = _Progress(quiet or fmt is not Format.table)
+        try:
+            summary = run_ingest(store, inputs, options, stdin=sys.stdin, on_progress=progress)
+        finally:
+            progress.stop()
     if fmt is Format.table:
         c = Console()
         c.print(
