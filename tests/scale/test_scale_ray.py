@@ -158,3 +158,12 @@ def test_a_killed_worker_changes_nothing(local_ray, pg_db, tmp_path: Path) -> No
     assert summary.ingested == len(_documents(calm_db))
     assert _claims_export(killed_db) == _claims_export(calm_db)
     assert _documents(killed_db) == _documents(calm_db)
+
+
+def test_cli_ingest_with_the_ray_engine(local_ray, pg_db, tmp_path: Path) -> None:
+    inputs = _write_inputs(tmp_path / "in")
+    db = pg_db()
+    result = CliRunner().invoke(app, ["--db", db, "ingest", "--engine", "ray", "--format", "json", *inputs])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{"):])
+    assert summary["ingested"] == len(ARTICLES) + 1 and summary["duplicates"] == 1

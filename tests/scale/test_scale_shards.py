@@ -72,3 +72,15 @@ def test_ray_addresses() -> None:
     assert ray_address("auto") == ("auto", None)
     with pytest.raises(ScaleError):
         ray_address("http://nowhere")
+
+
+def test_cli_ray_engine_refuses_sqlite_with_a_message(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from minewatch.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text("Parliament voted to leave the Ottawa Convention.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "kb.db"), "ingest", "--engine", "ray", "-q", str(article)])
+    assert result.exit_code == 2
+    assert "PostgreSQL" in result.output
