@@ -344,15 +344,22 @@ class Store:
                 .order_by(t.reviews.c.id)
             ):
                 corrections[r.claim_id] = r.corrections or {}
+        claim_rows: list[dict[str, Any]] = []
+        evidence_rows: list[dict[str, Any]] = []
         for c in claims:
             if c.id in seen:
                 continue
             seen.add(c.id)
-            conn.execute(insert(t.claims).values(**claim_row(c), fact_id=effective_fact_id(c, corrections.get(c.id))))
-            for i, ev in enumerate(c.evidence):
-                conn.execute(
-                    insert(t.evidence).values(claim_id=c.id, ordinal=i, start=ev.start, end=ev.end, text=ev.text)
-                )
+            claim_rows.append({**claim_row(c), "fact_id": effective_fact_id(c, corrections.get(c.id))})
+            evidence_rows.extend(
+                {"claim_id": c.id, "ordinal": i, "start": ev.start, "end": ev.end, "text": ev.text}
+                for i, ev in enumerate(c.evidence)
+            )
+        # One statement per table (executemany), not one per row: the writer is the bottleneck of big runs.
+        if claim_rows:
+            conn.execute(insert(t.claims), claim_rows)
+        if evidence_rows:
+            conn.execute(insert(t.evidence), evidence_rows)
 
     def replace_claims(self, document_id: str, claims: Sequence[Claim], error: str | None = None) -> list[str]:
         """Re-extraction: the document's machine claims are replaced; reviews stay (they key on claim ids).
