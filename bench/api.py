@@ -172,6 +172,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--warmup-seconds", type=float, default=0.0,
+                    help="run the same load first, unmeasured (0: measure from a cold start)")
     ap.add_argument("--think-ms", type=float, default=0.0,
                     help="pause of each client between requests (0: closed loop, latency = clients / throughput)")
     ap.add_argument("--client-procs", type=int, default=1,
@@ -196,6 +198,10 @@ def main() -> None:
         # warm every worker's caches once
         for iso in STATES:
             httpx.get(f"{base}/states/{iso}", timeout=30)
+        if args.warmup_seconds:
+            warm = run_load(base, args.clients, args.warmup_seconds, args.client_procs, args.think_ms)
+            print(f"warm-up {args.warmup_seconds:.0f}s: {sum(len(v) for k, v in warm.items() if k != 'errors')} requests "
+                  "(not counted: fills the per-worker caches as a long-running server has them)")
         t0 = time.perf_counter()
         lat = run_load(base, args.clients, args.seconds, args.client_procs, args.think_ms)
         wall = time.perf_counter() - t0
