@@ -81,8 +81,9 @@ class ActorLexicon:
                     value = getattr(country, attr, None)
                     if value:
                         names.append(value)
-            display = aliases[0] if aliases else (
-                getattr(country, "common_name", None) or (country.name if country else iso3))
+            # the common English short name ("Belarus", not the first alias "Belorussia")
+            display = (row.get("display") or "").strip() or getattr(country, "common_name", None) or (
+                country.name if country else (aliases[0] if aliases else iso3))
             self.states[iso3] = Actor(kind=ActorKind.STATE, iso3=iso3, name=display)
             for n in names:
                 self.surface.setdefault(n, ("name", iso3))

@@ -21,7 +21,7 @@ from typing import Any
 
 from minewatch.extract.actors import ActorMention, Focus, actor_lexicon, lexicon, unique_actors
 from minewatch.extract.merge import merge_claims
-from minewatch.extract.modality import modality_of, polarity_of
+from minewatch.extract.modality import denied, modality_of, polarity_of
 from minewatch.extract.nlp import shared_pipeline, split_sentences
 from minewatch.extract.speakers import SpeakerIndex, find_speakers
 from minewatch.extract.triggers import Cue, cue_lexicon
@@ -108,6 +108,7 @@ class Extractor:
         self.fallback_weapon_cues = tuple(raw["fallback_weapon_cues"])
         self.process_nouns = frozenset(raw["process_nouns"])
         self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | self.process_nouns
+        self.phrasal_verbs = frozenset(raw["phrasal_withdrawal_verbs"])
 
     @property
     def nlp(self) -> Any:
@@ -300,6 +301,9 @@ class Extractor:
                 continue  # "as soon as the withdrawal process is completed": a condition, not a report
             if tok.dep_ in ("aux", "auxpass"):
                 continue  # "has used": the auxiliary is no "has (mines)"
+            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower() in self.phrasal_verbs \
+                    and not any(c.lower_ == "out" for c in tok.children):
+                continue  # "take the country out of": only with its particle, as the parser attaches it
             if tok.dep_ == "pcomp" and tok.head.lower_ in self.means_preps:
                 continue  # "By leaving the treaty, X will …", "After withdrawing, countries may …"
             if pred == Predicate.USE and tok.dep_ == "amod":
@@ -313,6 +317,10 @@ class Extractor:
                     continue
                 if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith("sign") and has_withdrawal_cue:
                     continue
+                if pred == Predicate.TREATY_JOINING and _becoming_party(cue, cues, sent):
+                    continue  # "ratified the treaty, becoming the 165th state party": the ratification's result
+            elif pred == Predicate.STOCKPILE and _object_of_other_cue(tok, cues, pred):
+                continue  # "has not destroyed its stockpile": the stock is what the destruction is about
             elif pred == Predicate.BORDER:
                 # "a 1,340-km border", "a border of 274 kilometres": the length of this border
                 if not any(v.unit == "km" and _measures_border(sent, v, cue) for v in values):
@@ -351,6 +359,8 @@ class Extractor:
             clause = _span_text(top) if top is not None else sent
             modality = modality_of(_with_governor(chain, top), clause)
             polarity, override = polarity_of(chain, clause, sent)
+            if polarity == Polarity.AFFIRMED and denied(top if top is not None else tok):
+                polarity = Polarity.NEGATED  # "rejected claims that it had laid mines"
             if override:
                 modality = override
             if pred == Predicate.TREATY_WITHDRAWAL:
@@ -657,6 +667,38 @@ class Extractor:
         if best_m is not None:
             money = Money(best_m.low, best_m.high, best_m.currency, best_m.text)
         return quantity, money
+
+
+_BECOMING_PARTY = re.compile(r"\bbecom\w*\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:state\s+)?part(?:y|ies)\s+to\s*\Z",
+                             re.IGNORECASE)
+
+
+def _becoming_party(cue: Cue, cues: list[Cue], sent: str) -> bool:
+    """"ratified the treaty, becoming its 165th state party": the party status follows from the
+    stage reported by the earlier joining verb, so it is no accession of its own."""
+    if not re.match(r"(?:a |state )?part", cue.text, re.IGNORECASE):
+        return False
+    if not _BECOMING_PARTY.search(sent[:cue.end]) and not re.search(r"\bbecom\w*\s+(?:\w+\s+){0,3}$",
+                                                                    sent[:cue.start], re.IGNORECASE):
+        return False
+    return any(c.label == Predicate.TREATY_JOINING and c.end <= cue.start and c is not cue for c in cues)
+
+
+def _object_of_other_cue(tok: Any, cues: list[Cue], pred: str) -> bool:
+    """A stock named as the object of another activity ("destroyed its stockpile", "finished
+    destroying its stockpiled mines") is that activity's claim, not a report of holding."""
+    cur = tok
+    for _ in range(4):
+        if cur.head == cur:
+            return False
+        if cur.dep_ not in ("dobj", "amod", "compound", "nsubjpass", "pobj", "prep", "poss") and cur is not tok:
+            return False
+        head = cur.head
+        if _is_verb(head) or head.tag_ == "NN" and head.dep_ != "ROOT":
+            hit = [c for c in cues if c.label != pred and c.start <= head.idx < c.end]
+            return bool(hit) and hit[0].label == Predicate.DESTRUCTION
+        cur = head
+    return False
 
 
 _PAREN_COUNT = re.compile(r"\s*\((\d[\d,. ]*)\)")

@@ -31,6 +31,7 @@ class ModalityLexicon:
         self.planned = re.compile(r"(?:" + "|".join(mod["planned"]) + r")\Z", re.IGNORECASE)
         self.negation = re.compile(r"(?:" + "|".join(lex["negations"]) + r")\Z", re.IGNORECASE)
         self.shifting = re.compile(r"(?:" + "|".join(lex["negation_shifting_verbs"]) + r")\Z", re.IGNORECASE)
+        self.denial = re.compile(r"(?:" + "|".join(lex["denial_verbs"]) + r")\Z", re.IGNORECASE)
         self.considered_phrases = re.compile(
             r"\b(?:" + "|".join(lex["considered_sentence_cues"]) + r")\b", re.IGNORECASE)
 
@@ -72,8 +73,13 @@ def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "")
     """(polarity, modality override): "have not announced plans … being considered" is an
     affirmed *considered* claim, not a negated planned one."""
     lex = modality_lexicon()
-    for tok in _until_coordination(chain):
+    for k, tok in enumerate(_until_coordination(chain)):
+        if k and lex.denial.match(tok.lower_):
+            return Polarity.NEGATED, None  # "denies planting mines", "rejected claims that it laid"
         negs = [c for c in tok.children if c.dep_ in ("neg", "det", "advmod") and _is_negation(c, lex)]
+        # "had no mines in its arsenal": the object's "no" denies the verb
+        negs += [c for c in tok.children if c.dep_ == "dobj" and any(
+            d.dep_ == "det" and d.lower_ == "no" for d in c.children)]
         # "neither the US nor China have joined", "none of the states has"
         negs += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")
                  and c.left_edge.lower_ in ("neither", "none", "no")]
@@ -98,3 +104,21 @@ def _is_negation(tok: Any, lex: ModalityLexicon) -> bool:
     if tok.dep_ == "neg":
         return True
     return tok.lower_ in ("no", "never", "neither")
+
+
+#: Links a reported clause may hang from on its way up to the verb that denies it.
+_DENIAL_PATH = frozenset({"ccomp", "xcomp", "acl", "dobj", "pcomp", "pobj", "prep", "relcl"})
+
+
+def denied(top: Any) -> bool:
+    """"Minsk denies planting mines", "rejected claims that it had laid mines": the clause is
+    the content of a denial somewhere above it (a plain "not" up there does not count)."""
+    lex = modality_lexicon()
+    cur = top
+    for _ in range(5):
+        if cur.dep_ not in _DENIAL_PATH or cur.head == cur:
+            return False
+        cur = cur.head
+        if lex.denial.match(cur.lower_):
+            return True
+    return False
