@@ -257,6 +257,8 @@ def ingest(
         raise fail("--max-bytes must be positive", 2)
     if engine not in ("single", "ray"):
         raise fail("--engine must be single or ray", 2)
+    if address is not None and engine != "ray":
+        raise fail("--address is for --engine ray (the single engine runs in this process)", 2)
     options = IngestOptions(max_bytes=max_bytes, follow=follow, extract=not no_extract, n_process=max(1, processes))
     if engine == "ray":
         from minewatch.scale.ray_engine import ScaleError, run_ray_ingest
