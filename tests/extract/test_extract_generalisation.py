@@ -58,3 +58,51 @@ def test_display_name_is_the_common_short_name(claims_of, select):
     claims = claims_of("Belarus has laid anti-personnel mines along the border.")
     got = select(claims, actor="BLR", predicate="use")
     assert got and got[0].actor.name == "Belarus"
+
+
+def test_future_entry_into_force_for_a_state(claims_of, select):
+    claims = claims_of("Tuvalu ratified the Ottawa Convention in March. "
+                       "The treaty will enter into force for the country on September 1, 2026.",
+                       published=date(2026, 4, 1))
+    got = select(claims, actor="TUV", predicate="treaty_joining", stage="in_force")
+    assert got and got[0].modality == "planned"
+
+
+def test_present_tense_effect_after_publication_is_planned(claims_of, select):
+    claims = claims_of("Chile's withdrawal from the Ottawa Convention takes effect on December 20, 2025.",
+                       published=date(2025, 9, 1))
+    assert select(claims, actor="CHL", stage="effective", modality="planned")
+
+
+def test_past_effect_stays_actual(claims_of, select):
+    claims = claims_of("Chile's withdrawal from the Ottawa Convention took effect on March 2, 2025.",
+                       published=date(2025, 3, 5))
+    assert select(claims, actor="CHL", stage="effective", modality="actual")
+
+
+def test_reported_would_is_a_plan(claims_of, select):
+    claims = claims_of("Norway's parliament voted to leave the Ottawa Convention. "
+                       "Officials said Norway would deposit its instrument of withdrawal with the UN next week.",
+                       published=date(2025, 9, 1))
+    assert select(claims, actor="NOR", stage="notified", modality="planned")
+
+
+def test_not_a_member_is_a_negated_joining(claims_of, select):
+    claims = claims_of("India is not a member of the CCM, the ministry noted.\n"
+                       "Lithuania left the Convention on Cluster Munitions. "
+                       "Moscow, which is not a member, uses cluster munitions heavily.")
+    assert select(claims, actor="IND", predicate="treaty_joining", treaty="CCM", polarity="negated")
+    assert select(claims, actor="RUS", predicate="treaty_joining", treaty="CCM", polarity="negated")
+    assert not select(claims, actor="LTU", predicate="treaty_joining")
+
+
+def test_member_of_an_alliance_is_no_treaty_joining(claims_of, select):
+    claims = claims_of("Estonia, a member of NATO since 2004, ratified the Ottawa Convention in 2004.")
+    assert select(claims, actor="EST", predicate="treaty_joining", stage="ratified")
+    assert not select(claims, actor="EST", predicate="treaty_joining", stage="acceded")
+
+
+def test_the_islands_refers_to_the_last_state(claims_of, select):
+    claims = claims_of("Palau has ratified the Ottawa Convention. "
+                       "The islands hold no stockpile of anti-personnel mines, officials said.")
+    assert select(claims, actor="PLW", predicate="stockpile", polarity="negated")

@@ -332,6 +332,12 @@ class Extractor:
             if _describes_not_asserts(tok, self.kept_subject_verbs, self.kept_attributes):
                 continue
             actors, chain, top = self._actors_for(tok, mentions, focus, spdoc, pred)
+            if pred == Predicate.TREATY_JOINING and re.search(r"into force for\Z", cue.text, re.IGNORECASE):
+                # "the convention will enter into force for the country on …": the state after "for"
+                after = [m for m in mentions if 0 <= m.start - cue.end <= 5]
+                if after:
+                    named = list(after[0].actors) if after[0].kind != "anaphor" else list(self._resolve(after[0], focus))
+                    actors = [a for a in named if a.kind == ActorKind.STATE] or actors
             if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
                 actors = [a for a in actors if a.kind == ActorKind.STATE]  # only states are parties
             actors = [a for a in actors if a.name not in self.actors.observers
@@ -374,6 +380,9 @@ class Extractor:
             quantity, money = self._values_for(pred, values, cue)
             claim_speaker = speaker or _acting_leader(mentions, actors)
             when = _nearest_date(_in_clause(dates, tok) or dates, cue)
+            if modality == Modality.ACTUAL and _after_publication(when, prep.doc.published) \
+                    and not any(t.tag_ in ("VBD", "VBN") for t in chain):
+                modality = Modality.PLANNED  # "takes effect on <a date after publication>": scheduled
             respective = _respectively(actors, dates, sent)
             listed = _listed_counts(mentions, sent) if pred == Predicate.CASUALTIES else {}
             for actor in actors + [a for a in (m.actors[0] for m in mentions if m.start in listed)
@@ -422,6 +431,15 @@ class Extractor:
         """The treaty a withdrawal or joining cue is about: named close after the cue
         ("withdraw from the Ottawa Convention", "party to the CCM") or just before it
         ("the Ottawa Convention withdrawal"); "the treaty" refers to the last one named."""
+        if re.match(r"(?:a |state )?member", cue.text, re.IGNORECASE):
+            # "a member of the CCM"; elliptic "Russia, which is not a member, …" is the treaty in play
+            named = [t for t in treaties + generic if 0 <= t.start - cue.end <= 8]
+            if named:
+                return named[0].label if named[0].label != "generic" else state["treaty"]
+            if not re.match(r"\s*of\b", sentence[cue.end:]) and re.search(
+                    r"\b(?:not|never)\s+(?:been\s+)?(?:a\s+)?(?:state\s+)?members?$", sentence[:cue.end]):
+                return state["treaty"] or (treaties[-1].label if treaties else None)
+            return None
         near = [t for t in treaties if 0 <= t.start - cue.end <= 90 or 0 <= cue.start - t.end <= 40]
         if near:
             return min(near, key=lambda t: abs(t.start - cue.start)).label
@@ -671,6 +689,10 @@ class Extractor:
 
 _BECOMING_PARTY = re.compile(r"\bbecom\w*\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:state\s+)?part(?:y|ies)\s+to\s*\Z",
                              re.IGNORECASE)
+
+
+def _after_publication(when: DateRange | None, published: date | None) -> bool:
+    return bool(when is not None and published is not None and when.start is not None and when.start > published)
 
 
 def _becoming_party(cue: Cue, cues: list[Cue], sent: str) -> bool:

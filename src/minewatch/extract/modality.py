@@ -31,6 +31,7 @@ class ModalityLexicon:
         self.planned = re.compile(r"(?:" + "|".join(mod["planned"]) + r")\Z", re.IGNORECASE)
         self.negation = re.compile(r"(?:" + "|".join(lex["negations"]) + r")\Z", re.IGNORECASE)
         self.shifting = re.compile(r"(?:" + "|".join(lex["negation_shifting_verbs"]) + r")\Z", re.IGNORECASE)
+        self.past_speech = frozenset(v for v in lex["speech_verbs"] if " " not in v and v.endswith(("ed", "told", "wrote", "said")))
         self.denial = re.compile(r"(?:" + "|".join(lex["denial_verbs"]) + r")\Z", re.IGNORECASE)
         self.considered_phrases = re.compile(
             r"\b(?:" + "|".join(lex["considered_sentence_cues"]) + r")\b", re.IGNORECASE)
@@ -62,8 +63,11 @@ def modality_of(chain: Sequence[Any], clause_text: str, default: str = Modality.
     lex = modality_lexicon()
     skipped = {t.i for t in skip}
     toks = [t for t in scope_tokens(chain) if t.i not in skipped]
-    if any(_is_cue(t, lex.considered) for t in toks) or lex.considered_phrases.search(clause_text):
+    considered = [t for t in toks if _is_cue(t, lex.considered)]
+    if considered and not _future_in_the_past(considered, chain, lex) or lex.considered_phrases.search(clause_text):
         return Modality.CONSIDERED
+    if considered:
+        return Modality.PLANNED
     if any(_is_cue(t, lex.planned) for t in toks):
         return Modality.PLANNED
     return default
@@ -120,5 +124,17 @@ def denied(top: Any) -> bool:
             return False
         cur = cur.head
         if lex.denial.match(cur.lower_):
+            return True
+    return False
+
+
+def _future_in_the_past(considered: list[Any], chain: Sequence[Any], lex: ModalityLexicon) -> bool:
+    """"He said Tallinn would deposit its instrument": a "would" reported under a past verb of
+    saying is the speaker's "will", a plan, not a possibility."""
+    if not considered or any(t.lower_ != "would" for t in considered):
+        return False
+    top = chain[-1]
+    for tok in (*chain, top.head):
+        if tok.dep_ == "ccomp" and tok.head.lower_ in lex.past_speech:
             return True
     return False
