@@ -40,13 +40,20 @@ def to_json(obj: Any, indent: int | None = None) -> str:
     return json.dumps(obj, ensure_ascii=False, default=_default, indent=indent)
 
 
-def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested dicts become dotted columns; lists become JSON text (for CSV)."""
+def flatten(row: dict[str, Any], prefix: str = "", leaves: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+    """Nested dicts become dotted columns; lists become JSON text (for CSV).
+
+    A key named in ``leaves`` stays one column even when its value is a dict
+    (it is written as JSON), so a schema's free-form field is not split.
+    """
     out: dict[str, Any] = {}
     for k, v in row.items():
         key = f"{prefix}{k}"
         if isinstance(v, dict):
-            out.update(flatten(v, key + "."))
+            if key in leaves:
+                out[key] = to_json(v)
+            else:
+                out.update(flatten(v, key + ".", leaves))
         elif isinstance(v, list | tuple):
             if all(isinstance(x, str | int | float) for x in v):
                 out[key] = "; ".join(str(x) for x in v)
@@ -59,14 +66,30 @@ def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def csv_header(flat_rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Columns in first-seen order, without a parent that also appears split ("time" and "time.start").
+
+    A null nested value flattens to one column named like its parent; once any
+    row carries that value as a dict, only the dotted columns are kept.
+    """
+    seen: dict[str, None] = {}
+    for r in flat_rows:
+        for k in r:
+            seen.setdefault(k, None)
+    parents = {k.rsplit(".", 1)[0] for k in seen if "." in k}
+    prefixes = set()
+    for p in parents:
+        parts = p.split(".")
+        prefixes.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+    return [k for k in seen if k not in prefixes]
+
+
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
-    flat = [flatten(r) for r in rows]
+    """CSV with a header row always (also for no rows); ``columns`` fixes the header (a schema's order)."""
+    leaves = frozenset(columns) if columns is not None else frozenset()
+    flat = [flatten(r, leaves=leaves) for r in rows]
     if columns is None:
-        seen: dict[str, None] = {}
-        for r in flat:
-            for k in r:
-                seen.setdefault(k, None)
-        columns = list(seen)
+        columns = csv_header(flat)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     w.writeheader()

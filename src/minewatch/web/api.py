@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES, Modality, Polarity, Predicate, Treaty, Weapon
-from minewatch.output import to_csv
+from minewatch.output import to_csv, to_json
 from minewatch.store.repository import ClaimFilter
 from minewatch.treaties import eligible_states, treaty_summary
 from minewatch.web import queries
@@ -50,6 +50,257 @@ class Page(BaseModel):
     next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page; null on the last page")
 
 
+# ---------------------------------------------------------------- response models
+# They describe what the store's dicts carry, for /openapi.json and the CSV
+# columns; extra keys are allowed (the store may add fields before the models do).
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ActorOut(_Out):
+    kind: str
+    iso3: str | None = None
+    name: str
+
+
+class RangeOut(_Out):
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    text: str | None = None
+
+
+class MoneyOut(_Out):
+    low: float | None = None
+    high: float | None = None
+    currency: str | None = None
+    text: str | None = None
+
+
+class TimeOut(_Out):
+    start: str | None = None
+    end: str | None = None
+    text: str | None = None
+
+
+class SpeakerOut(_Out):
+    name: str
+    role: str | None = None
+
+
+class EvidenceOut(_Out):
+    start: int
+    end: int
+    text: str
+
+
+class DocumentRef(_Out):
+    id: str
+    path: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    story_id: str | None = None
+    via: list[str] = []
+
+
+class ClaimReview(_Out):
+    verdict: str
+    reviewer: str
+    note: str | None = None
+    created_at: str | None = None
+    corrections: dict[str, Any] | None = None
+
+
+class ClaimOut(_Out):
+    id: str
+    document: DocumentRef
+    actor: ActorOut
+    predicate: str
+    stage: str | None = None
+    treaty: str | None = None
+    weapon: str | None = None
+    counterpart: ActorOut | None = None
+    modality: str
+    polarity: str
+    quantity: RangeOut | None = None
+    money: MoneyOut | None = None
+    time: TimeOut | None = None
+    speaker: SpeakerOut | None = None
+    evidence: list[EvidenceOut] = []
+    confidence: float | None = None
+    review: ClaimReview | None = None
+
+
+class ReviewRow(_Out):
+    id: int
+    claim_id: str
+    verdict: str
+    corrections: dict[str, Any] | None = None
+    note: str | None = None
+    reviewer: str
+    created_at: str | None = None
+
+
+class ClaimDetail(ClaimOut):
+    reviews: list[ReviewRow] = []
+
+
+class FactOut(_Out):
+    id: str
+    actor_kind: str | None = None
+    actor_iso3: str | None = None
+    actor_name: str | None = None
+    predicate: str
+    stage: str | None = None
+    treaty: str | None = None
+    weapon: str | None = None
+    counterpart_iso3: str | None = None
+    counterpart_name: str | None = None
+    polarity: str | None = None
+    modality: str | None = None
+    independent_sources: int | None = None
+    claim_count: int | None = None
+    document_count: int | None = None
+    first_reported: str | None = None
+    last_reported: str | None = None
+    event_date: str | None = None
+    verified: bool | None = None
+    claim_ids: list[str] = []
+    document_ids: list[str] = []
+    story_ids: list[str] = []
+    quantity: RangeOut | None = None
+    money: MoneyOut | None = None
+    time: TimeOut | None = None
+    detail: dict[str, Any] | None = Field(None, description="the reconciler's full record (sources, speakers, modalities)")
+
+
+class ConflictOut(_Out):
+    id: str
+    kind: str
+    severity: str
+    actor_iso3: str | None = None
+    explanation: str | None = None
+    claim_ids: list[str] = []
+
+
+class DocumentOut(_Out):
+    id: str
+    content_hash: str | None = None
+    path: str | None = None
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    language: str | None = None
+    via: list[str] = []
+    source_kind: str | None = None
+    story_id: str | None = None
+    relevant: bool | None = None
+    extraction_error: str | None = None
+    extracted_at: str | None = None
+    reconciled: bool | None = None
+    ingested_at: str | None = None
+
+
+class DocumentDetail(DocumentOut):
+    text: str | None = None
+    claims: list[ClaimOut] = []
+
+
+class StoryDocument(_Out):
+    id: str
+    story_id: str | None = None
+    path: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    title: str | None = None
+    language: str | None = None
+    via: list[str] = []
+
+
+class StoryOut(_Out):
+    id: str
+    agencies: list[str] = []
+    first_published: str | None = None
+    last_published: str | None = None
+    document_count: int
+    documents: list[StoryDocument] = []
+
+
+class StateRow(_Out):
+    iso3: str
+    name: str
+    on: str
+    APMBC: str
+    CCM: str
+
+
+class TimelineEntry(_Out):
+    date: str | None = None
+    kind: str
+    action: str | None = None
+    stage: str | None = None
+    treaty: str | None = None
+    description: str
+    sources: list[dict[str, Any]] = []
+    independent_sources: int | None = None
+    fact_id: str | None = None
+    undated: bool = Field(False, description="a fact without an event date; date is when it was first reported")
+    computed: bool = False
+
+
+class StateDetail(_Out):
+    iso3: str
+    name: str
+    on: str
+    statuses: dict[str, dict[str, Any]]
+    facts: list[FactOut]
+    conflicts: list[ConflictOut]
+    claim_count: int
+
+
+class ClaimPage(BaseModel):
+    items: list[ClaimOut]
+    next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page; null on the last page")
+
+
+class FactPage(BaseModel):
+    items: list[FactOut]
+    next_cursor: str | None = None
+
+
+class ConflictPage(BaseModel):
+    items: list[ConflictOut]
+    next_cursor: str | None = None
+
+
+class DocumentPage(BaseModel):
+    items: list[DocumentOut]
+    next_cursor: str | None = None
+
+
+class StoryPage(BaseModel):
+    items: list[StoryOut]
+    next_cursor: str | None = None
+
+
+class StatePage(BaseModel):
+    items: list[StateRow]
+    next_cursor: str | None = None
+
+
+class TimelinePage(BaseModel):
+    items: list[TimelineEntry]
+    next_cursor: str | None = None
+
+
+class ReviewPage(BaseModel):
+    items: list[ReviewRow]
+    next_cursor: str | None = None
+
+
 class StatusItem(BaseModel):
     iso3: str
     name: str
@@ -64,6 +315,7 @@ class StatusPage(BaseModel):
     treaty: str
     on: str
     parties: int
+    parties_is_lower_bound: bool = Field(False, description="the depositary records are partial: parties is at least this")
     items: list[StatusItem]
 
 
@@ -134,8 +386,8 @@ class ReviewIn(BaseModel):
 
 
 class ReviewOut(BaseModel):
-    review: dict[str, Any]
-    claim: dict[str, Any] | None
+    review: ReviewRow
+    claim: ClaimOut | None
     reconciled: dict[str, int]
 
 
@@ -161,7 +413,57 @@ def known_state(iso3: str) -> str:
     return code
 
 
-def listing(items: list[dict[str, Any]], limit: int | None, fmt: str, key: str = "id") -> Any:
+def csv_columns(model: type[BaseModel], prefix: str = "", skip: frozenset[str] = frozenset()) -> list[str]:
+    """The CSV header a model gives: nested models become dotted columns, in the model's order.
+
+    The header is the same whatever the rows hold (a null ``time`` and a full
+    one give the same ``time.start``, ``time.end``, ``time.text`` columns).
+    """
+    out: list[str] = []
+    for name, field in model.model_fields.items():
+        if name in skip:
+            continue
+        sub = _nested_model(field.annotation)
+        if sub is not None:
+            out.extend(csv_columns(sub, f"{prefix}{name}."))
+        else:
+            out.append(prefix + name)
+    return out
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if len(args) == 1 and isinstance(args[0], type) and issubclass(args[0], BaseModel):
+        return args[0]
+    return None
+
+
+def json_response(body: Any, status_code: int = 200) -> Response:
+    """JSON without FastAPI's per-field re-validation: the store's dicts are already plain JSON."""
+    return Response(to_json(body).encode("utf-8"), status_code=status_code, media_type="application/json")
+
+
+def check_cursor(cursor: str | None, prefix: str, what: str) -> str | None:
+    """A cursor must look like an id of the listing it pages; anything else is a client error, not an empty page."""
+    if cursor is None:
+        return None
+    if not cursor.startswith(prefix) or len(cursor) <= len(prefix):
+        raise HTTPException(
+            422,
+            detail=f"cursor {cursor[:40]!r} is not a next_cursor of /api/{what} (those are {what} ids, starting {prefix!r}); "
+            "omit it for the first page",
+        )
+    return cursor
+
+
+def listing(
+    items: list[dict[str, Any]], limit: int | None, fmt: str, key: str = "id",
+    model: type[BaseModel] | None = None, skip: frozenset[str] = frozenset(),
+) -> Any:
     """One page: the extra row fetched beyond ``limit`` tells whether a next page exists."""
     next_cursor = None
     if limit is not None and len(items) > limit:
@@ -169,8 +471,9 @@ def listing(items: list[dict[str, Any]], limit: int | None, fmt: str, key: str =
         next_cursor = str(items[-1][key])
     if fmt == "csv":
         headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}
-        return Response(to_csv(items), media_type="text/csv; charset=utf-8", headers=headers)
-    return {"items": items, "next_cursor": next_cursor}
+        columns = csv_columns(model, skip=skip) if model is not None else None
+        return Response(to_csv(items, columns), media_type="text/csv; charset=utf-8", headers=headers)
+    return json_response({"items": items, "next_cursor": next_cursor})
 
 
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
@@ -184,7 +487,7 @@ def status_row(s: Any) -> dict[str, Any]:
     return {k: d[k] for k in StatusItem.model_fields}
 
 
-@router.get("/states", response_model=Page, responses=CSV_RESPONSE)
+@router.get("/states", response_model=StatePage, responses=CSV_RESPONSE)
 def list_states(c: Ctx, on: OnDate = None, format: Fmt = "json") -> Any:
     """Every state that can join, with its APMBC and CCM status on a date."""
     day = check_date(on)
@@ -194,15 +497,15 @@ def list_states(c: Ctx, on: OnDate = None, format: Fmt = "json") -> Any:
         {"iso3": code, "name": name, "on": day.isoformat(), "APMBC": str(apmbc[code].status), "CCM": str(ccm[code].status)}
         for code, name in sorted(eligible_states().items())
     ]
-    return listing(items, None, format, key="iso3")
+    return listing(items, None, format, key="iso3", model=StateRow)
 
 
-@router.get("/states/{iso3}", responses=NOT_FOUND)
-def get_state(c: Ctx, iso3: ISO3, on: OnDate = None) -> dict[str, Any]:
+@router.get("/states/{iso3}", response_model=StateDetail, responses=NOT_FOUND)
+def get_state(c: Ctx, iso3: ISO3, on: OnDate = None) -> Any:
     """One state: status under both treaties, its facts, conflicts and claim count."""
     code = known_state(iso3)
     day = check_date(on)
-    return {
+    return json_response({
         "iso3": code,
         "name": eligible_states()[code],
         "on": day.isoformat(),
@@ -210,7 +513,7 @@ def get_state(c: Ctx, iso3: ISO3, on: OnDate = None) -> dict[str, Any]:
         "facts": c.store.facts(state=code),
         "conflicts": c.store.conflicts(state=code),
         "claim_count": queries.claim_count(c.store, code),
-    }
+    })
 
 
 @router.get("/status", response_model=StatusPage, responses=CSV_RESPONSE)
@@ -220,8 +523,11 @@ def get_status(c: Ctx, treaty: Treaty = Treaty.APMBC, on: OnDate = None, format:
     statuses = c.statuses(str(treaty), day)
     items = [status_row(s) for s in statuses]
     if format == "csv":
-        return Response(to_csv(items), media_type="text/csv; charset=utf-8")
-    return {"treaty": str(treaty), "on": day.isoformat(), "parties": sum(s.counts_as_party for s in statuses), "items": items}
+        return Response(to_csv(items, list(StatusItem.model_fields)), media_type="text/csv; charset=utf-8")
+    from minewatch.treaties import treaty_definition
+
+    return json_response({"treaty": str(treaty), "on": day.isoformat(), "parties": sum(s.counts_as_party for s in statuses),
+                          "parties_is_lower_bound": not treaty_definition(str(treaty)).records_complete, "items": items})
 
 
 @router.get("/treaties", response_model=Page, responses=CSV_RESPONSE)
@@ -233,7 +539,7 @@ def list_treaties(c: Ctx, on: OnDate = None, format: Fmt = "json") -> Any:
     return listing(items, None, format, key="treaty")
 
 
-@router.get("/documents", response_model=Page, responses=CSV_RESPONSE)
+@router.get("/documents", response_model=DocumentPage, responses=CSV_RESPONSE)
 def list_documents(
     c: Ctx,
     limit: Limit = DEFAULT_LIMIT,
@@ -242,37 +548,39 @@ def list_documents(
     language: Annotated[str | None, Query(max_length=8, pattern=r"^[a-z-]+$")] = None,
     format: Fmt = "json",
 ) -> Any:
+    cursor = check_cursor(cursor, "d-", "documents")
     items = c.store.documents(limit=limit + 1, after=cursor, text=text or None, language=language)
-    return listing(items, limit, format)
+    return listing(items, limit, format, model=DocumentOut)
 
 
-@router.get("/documents/{doc_id}", responses=NOT_FOUND)
-def get_document(c: Ctx, doc_id: Annotated[str, PathParam(max_length=80)]) -> dict[str, Any]:
+@router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=NOT_FOUND)
+def get_document(c: Ctx, doc_id: Annotated[str, PathParam(max_length=80)]) -> Any:
     doc = c.store.document(doc_id)
     if doc is None:
         raise HTTPException(404, detail=f"no document {doc_id!r}")
     doc.pop("minhash", None)
     doc.pop("original", None)
     doc["claims"] = c.store.claims(ClaimFilter(document=doc_id))
-    return doc
+    return json_response(doc)
 
 
-@router.get("/stories", response_model=Page, responses=CSV_RESPONSE)
+@router.get("/stories", response_model=StoryPage, responses=CSV_RESPONSE)
 def list_stories(c: Ctx, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, format: Fmt = "json") -> Any:
     # With a cursor the store orders by id; " " sorts before every id, so the first page is ordered the same way.
+    cursor = check_cursor(cursor, "s-", "stories")
     items = c.store.stories(limit=limit + 1, after=cursor or " ")
-    return listing(items, limit, format)
+    return listing(items, limit, format, model=StoryOut)
 
 
-@router.get("/stories/{story_id}", responses=NOT_FOUND)
-def get_story(c: Ctx, story_id: Annotated[str, PathParam(max_length=80)]) -> dict[str, Any]:
+@router.get("/stories/{story_id}", response_model=StoryOut, responses=NOT_FOUND)
+def get_story(c: Ctx, story_id: Annotated[str, PathParam(max_length=80)]) -> Any:
     found = c.store.stories(ids=[story_id])
     if not found:
         raise HTTPException(404, detail=f"no story {story_id!r}")
-    return found[0]
+    return json_response(found[0])
 
 
-@router.get("/claims", response_model=Page, responses=CSV_RESPONSE)
+@router.get("/claims", response_model=ClaimPage, responses=CSV_RESPONSE)
 def list_claims(
     c: Ctx,
     state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="actor or counterpart ISO3")] = None,
@@ -289,6 +597,7 @@ def list_claims(
 ) -> Any:
     if since and until and since > until:
         raise HTTPException(422, detail=f"since ({since}) is after until ({until})")
+    cursor = check_cursor(cursor, "c-", "claims")
     f = ClaimFilter(
         state=state,
         predicate=predicate.value if predicate else None,
@@ -301,19 +610,19 @@ def list_claims(
         after=cursor or "",
         limit=limit + 1,
     )
-    return listing(c.store.claims(f), limit, format)
+    return listing(c.store.claims(f), limit, format, model=ClaimOut)
 
 
-@router.get("/claims/{claim_id}", responses=NOT_FOUND)
-def get_claim(c: Ctx, claim_id: Annotated[str, PathParam(max_length=80)]) -> dict[str, Any]:
+@router.get("/claims/{claim_id}", response_model=ClaimDetail, responses=NOT_FOUND)
+def get_claim(c: Ctx, claim_id: Annotated[str, PathParam(max_length=80)]) -> Any:
     claim = c.store.claim(claim_id)
     if claim is None:
         raise HTTPException(404, detail=f"no claim {claim_id!r}")
     claim["reviews"] = c.store.reviews(claim_id=claim_id)
-    return claim
+    return json_response(claim)
 
 
-@router.get("/facts", response_model=Page, responses=CSV_RESPONSE)
+@router.get("/facts", response_model=FactPage, responses=CSV_RESPONSE)
 def list_facts(
     c: Ctx,
     state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
@@ -322,13 +631,15 @@ def list_facts(
     cursor: Cursor = None,
     format: Fmt = "json",
 ) -> Any:
+    cursor = check_cursor(cursor, "f-", "facts")
     items = c.store.facts(
         state=state, predicate=predicate.value if predicate else None, limit=limit + 1, after=cursor or ""
     )
-    return listing(items, limit, format)
+    # the CSV leaves out ``detail``: it repeats the columns already there (JSON keeps it)
+    return listing(items, limit, format, model=FactOut, skip=frozenset({"detail"}))
 
 
-@router.get("/conflicts", response_model=Page, responses=CSV_RESPONSE)
+@router.get("/conflicts", response_model=ConflictPage, responses=CSV_RESPONSE)
 def list_conflicts(
     c: Ctx,
     state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
@@ -337,15 +648,16 @@ def list_conflicts(
     cursor: Cursor = None,
     format: Fmt = "json",
 ) -> Any:
+    cursor = check_cursor(cursor, "x-", "conflicts")
     items = c.store.conflicts(state=state, kind=kind or None, limit=limit + 1, after=cursor or "")
-    return listing(items, limit, format)
+    return listing(items, limit, format, model=ConflictOut)
 
 
-@router.get("/timeline/{iso3}", response_model=Page, responses={**CSV_RESPONSE, **NOT_FOUND})
+@router.get("/timeline/{iso3}", response_model=TimelinePage, responses={**CSV_RESPONSE, **NOT_FOUND})
 def get_timeline(c: Ctx, iso3: ISO3, treaty: Treaty | None = None, format: Fmt = "json") -> Any:
     """Depositary records and reported facts of one state on one time axis."""
     code = known_state(iso3)
-    return listing(state_timeline(c, code, str(treaty) if treaty else None), None, format, key="date")
+    return listing(state_timeline(c, code, str(treaty) if treaty else None), None, format, key="date", model=TimelineEntry)
 
 
 def state_timeline(c: WebContext, iso3: str, treaty: str | None = None) -> list[dict[str, Any]]:
@@ -355,7 +667,7 @@ def state_timeline(c: WebContext, iso3: str, treaty: str | None = None) -> list[
     return [e.to_dict() for e in entries]
 
 
-@router.get("/reviews", response_model=Page, responses=CSV_RESPONSE)
+@router.get("/reviews", response_model=ReviewPage, responses=CSV_RESPONSE)
 def list_reviews(
     c: Ctx,
     claim_id: Annotated[str | None, Query(max_length=80)] = None,
@@ -364,7 +676,7 @@ def list_reviews(
     format: Fmt = "json",
 ) -> Any:
     items = queries.reviews_page(c.store, claim_id=claim_id, after=cursor, limit=limit + 1)
-    return listing(items, limit, format)
+    return listing(items, limit, format, model=ReviewRow)
 
 
 def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:

@@ -140,10 +140,18 @@ def home(request: Request, on: date | None = None, treaty: Treaty = Treaty.APMBC
         slider_start=SLIDER_START,
         slider_end=SLIDER_END,
         parties=sum(s.counts_as_party for s in statuses.values()),
+        lower_bound=parties_lower_bound(str(treaty)),
         counts=counts,
         facts=c.memo(("recent_facts",), lambda: queries.recent_facts(c.store, 20)),
         conflicts=conflicts,
     )
+
+
+def parties_lower_bound(treaty: str) -> bool:
+    """Whether the treaty's depositary records are partial, so its party count is a floor."""
+    from minewatch.treaties import treaty_definition
+
+    return not treaty_definition(treaty).records_complete
 
 
 def _open_conflicts(c: WebContext, n: int = 20) -> list[dict[str, Any]]:
@@ -172,9 +180,14 @@ def state_page(request: Request, iso3: Annotated[str, PathParam(pattern=r"^[A-Za
 
     def data() -> dict[str, Any]:
         claims = c.store.claims(ClaimFilter(state=code, limit=STATE_PAGE_CLAIMS + 1, after=""))
+        facts = c.store.facts(state=code)
+        timeline = state_timeline(c, code)
+        dated, undated = split_timeline(timeline, facts)
         return {
-            "timeline": state_timeline(c, code),
-            "facts": c.store.facts(state=code),
+            "timeline": dated,
+            "undated": undated,
+            "axis": timeline_axis(dated),
+            "facts": facts,
             "conflicts": c.store.conflicts(state=code),
             "claims": _claims_with_context(c, claims[:STATE_PAGE_CLAIMS]),
             "more_claims": len(claims) > STATE_PAGE_CLAIMS,
@@ -182,6 +195,74 @@ def state_page(request: Request, iso3: Annotated[str, PathParam(pattern=r"^[A-Za
 
     return page(request, "state.html", iso3=code, name=eligible_states()[code], day=day, statuses=statuses,
                 **c.memo(("state", code), data))
+
+
+def value_text(v: dict[str, Any] | None, kind: str) -> str | None:
+    """A merged quantity, money or time value in words: its text, else its range."""
+    if not v:
+        return None
+    if kind == "time":
+        lo, hi = v.get("start"), v.get("end")
+    else:
+        lo, hi = v.get("low"), v.get("high")
+    if v.get("text"):
+        return str(v["text"])
+
+    def num(x: Any) -> str:
+        return f"{x:,.0f}" if isinstance(x, int | float) and float(x).is_integer() else str(x)
+
+    if lo is None and hi is None:
+        return None
+    rng = num(lo) if hi in (None, lo) else (f"up to {num(hi)}" if lo is None else f"{num(lo)}–{num(hi)}")
+    extra = v.get("currency") if kind == "money" else v.get("unit") if kind == "quantity" else None
+    return f"{rng} {extra}" if extra else rng
+
+
+def fact_values(f: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of the quantity, money and time a fact's claims agree on."""
+    out = []
+    for kind in ("quantity", "money", "time"):
+        t = value_text(f.get(kind), kind)
+        if t:
+            out.append((kind, t))
+    return out
+
+
+def split_timeline(entries: list[dict[str, Any]], facts: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Dated entries (records, facts with an event date) and undated facts, placed by first report.
+
+    An undated fact's date is when it was first reported, not when it happened,
+    so it must not sit on the same axis as depositary dates.
+    """
+    by_id = {f["id"]: f for f in facts}
+    dated, undated = [], []
+    for e in entries:
+        e = dict(e)
+        fact = by_id.get(e.get("fact_id") or "")
+        desc = (e.get("description") or "").lower()
+        e["values"] = [(k, v) for k, v in (fact_values(fact) if fact else []) if v.lower() not in desc]
+        (undated if e.get("undated") else dated).append(e)
+    undated.sort(key=lambda e: (e.get("date") or "", e.get("description") or ""))
+    return dated, undated
+
+
+def timeline_axis(entries: list[dict[str, Any]], width: int = 900) -> dict[str, Any] | None:
+    """Positions for a horizontal SVG time axis: one dot per dated entry, a tick per year."""
+    days = [(date.fromisoformat(e["date"]), e) for e in entries if e.get("date")]
+    if not days:
+        return None
+    lo, hi = date(min(d for d, _ in days).year, 1, 1), date(max(d for d, _ in days).year + 1, 1, 1)
+    span = (hi - lo).days or 1
+    pad = 20
+
+    def x(d: date) -> float:
+        return round(pad + (width - 2 * pad) * (d - lo).days / span, 1)
+
+    years = list(range(lo.year, hi.year + 1))
+    step = max(1, len(years) // 12)
+    ticks = [{"x": x(date(y, 1, 1)), "year": y, "label": (y - lo.year) % step == 0} for y in years]
+    dots = [{"x": x(d), "date": d.isoformat(), "kind": e.get("kind"), "text": e.get("description") or ""} for d, e in days]
+    return {"width": width, "ticks": ticks, "dots": dots}
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
@@ -193,7 +274,8 @@ def story_page(request: Request, story_id: Annotated[str, PathParam(max_length=8
     story = found[0]
     texts = queries.document_texts(c.store, [d["id"] for d in story["documents"]])
     docs = [dict(d, text=texts.get(d["id"], {}).get("text", "")) for d in story["documents"]]
-    copies, differing = render.story_copies(docs)
+    claims = {d["id"]: c.store.claims(ClaimFilter(document=d["id"])) for d in story["documents"]}
+    copies, differing = render.story_copies(docs, claims)
     return page(request, "story.html", story=story, copies=copies, differing=differing)
 
 

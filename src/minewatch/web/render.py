@@ -83,6 +83,42 @@ def evidence_in_paragraph(text: str | None, start: int, end: int) -> Markup:
     return escape(lead) + mark_spans(para, [(start - p0, end - p0)]) + escape(trail)
 
 
+#: Magnitude words a figure may carry ("5 million", "tens of millions").
+MAGNITUDE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+#: Units that belong to a figure when they follow it ("5 million euros", "300 mines").
+UNIT_AFTER = re.compile(
+    r"(?:\s+of)?\s*(?:euros?|dollars?|pounds?|francs?|kroner|kronor|zloty|per\s?cent|percent|%|"
+    r"(?:anti-personnel\s+|landmines?|mines?|munitions?|rounds?|shells?|units?)[a-z-]*)\b|\s*%",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _value(raw: str) -> float | None:
+    """The number a digit figure stands for ("$5.5 million" -> 5.5e6); None when it has no digits."""
+    m = _NUMBER.search(raw)
+    if not m:
+        return None
+    try:
+        v = float(m.group(0).replace(",", ""))
+    except ValueError:
+        return None
+    rest = raw[m.end():].lower()
+    w = re.match(r"\s*([a-z]+)", rest)
+    if w and w.group(1) in MAGNITUDE:
+        v *= MAGNITUDE[w.group(1)]
+    return v
+
+
+def _key(low: Any, high: Any) -> str:
+    """One spelling for a value range, so "800 million" and "800,000,000" compare equal."""
+    def one(x: Any) -> str:
+        if isinstance(x, int | float):
+            return f"{float(x):.6g}"
+        return str(x) if x is not None else ""
+    return f"{one(low)}..{one(high)}"
+
+
 def figures(text: str) -> list[tuple[int, int, str]]:
     """(start, end, normalised) for every number or money phrase in ``text``."""
     out = []
@@ -90,24 +126,92 @@ def figures(text: str) -> list[tuple[int, int, str]]:
         raw = m.group(0).strip()
         if BARE_YEAR.match(raw):
             continue
-        norm = re.sub(r"\s+", "", raw.lower()).rstrip(".,")
+        v = _value(raw)
+        norm = _key(v, v) if v is not None else re.sub(r"\s+", "", raw.lower()).rstrip(".,")
         out.append((m.start(), m.start() + len(raw), norm))
     return out
 
 
-def story_copies(docs: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Each copy's text with the figures that not every copy carries marked; and those figures."""
-    found = [figures(d.get("text") or "") for d in docs]
+def _with_unit(text: str, start: int, end: int) -> int:
+    """``end`` moved past a unit that follows the figure, so the mark reads "5 million euros"."""
+    m = UNIT_AFTER.match(text, end)
+    return m.end() if m else end
+
+
+def claim_figures(text: str, claims: Sequence[dict[str, Any]]) -> list[tuple[int, int, str]]:
+    """(start, end, key) of each quantity, money or time value the claims carry, found in ``text``.
+
+    Figures written in words ("tens of millions of euros") never match a digit
+    pattern; the claims' own value text, looked for first inside the claim's
+    evidence and then anywhere in the copy, finds them, and the claims' low/high
+    say what they mean.
+    """
+    out: list[tuple[int, int, str]] = []
+    low_text = text.lower()
+    for cl in claims:
+        ev = cl.get("evidence") or []
+        for field in ("money", "quantity", "time"):
+            v = cl.get(field)
+            if not isinstance(v, dict) or not (v.get("text") or "").strip():
+                continue
+            needle = v["text"].strip().lower()
+            if field == "time":
+                key = "t:" + _key(v.get("start"), v.get("end"))
+            else:
+                key = _key(v.get("low"), v.get("high"))
+            pos = -1
+            for e in ev:
+                s0, e0 = int(e.get("start", 0)), int(e.get("end", 0))
+                i = low_text.find(needle, max(0, s0 - 5), min(len(text), e0 + len(needle) + 5))
+                if i >= 0:
+                    pos = i
+                    break
+            if pos < 0:
+                pos = low_text.find(needle)
+            if pos < 0:
+                continue
+            end = pos + len(needle)
+            if field != "time":
+                end = _with_unit(text, pos, end)
+            out.append((pos, end, key))
+    return out
+
+
+def _merge_figures(text: str, claims: Sequence[dict[str, Any]]) -> list[tuple[int, int, str]]:
+    """Claims' values first; digit figures only where no claim value covers them."""
+    found = claim_figures(text, claims)
+    for s, e, n in figures(text):
+        if any(s < e2 and s2 < e for s2, e2, _ in found):
+            continue
+        found.append((s, _with_unit(text, s, e), n))
+    return sorted(found)
+
+
+def story_copies(
+    docs: Sequence[dict[str, Any]], claims: dict[str, list[dict[str, Any]]] | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each copy's text with the figures that not every copy carries marked; and those figures.
+
+    ``claims`` (document id -> its claims) lets values written in words count
+    as figures; without it only digit figures are compared.
+    """
+    claims = claims or {}
+    texts = [d.get("text") or "" for d in docs]
+    found = [_merge_figures(t, claims.get(str(d.get("id")), [])) for t, d in zip(texts, docs, strict=True)]
     sets = [{f[2] for f in fs} for fs in found]
     common = set.intersection(*sets) if sets else set()
-    shown = {n: text for fs, d in zip(found, docs, strict=True) for s, e, n in fs for text in [(d.get("text") or "")[s:e]]}
-    differing = [shown[n] for n in sorted(set().union(*sets) - common)] if sets else []
+    shown: dict[str, str] = {}
+    for fs, t in zip(found, texts, strict=True):
+        for s, e, n in fs:
+            shown.setdefault(n, t[s:e])
+    differing_keys = sorted(set().union(*sets) - common, key=lambda n: shown[n].lower()) if sets else []
+    differing = [shown[n] for n in differing_keys]
     out = []
-    for d, fs in zip(docs, found, strict=True):
+    for d, fs, t in zip(docs, found, texts, strict=True):
         spans = [(s, e) for s, e, n in fs if n not in common]
         copy = dict(d)
-        copy["marked"] = mark_spans(d.get("text") or "", spans, css="differs")
-        copy["differing"] = sorted({n for _, _, n in fs if n not in common})
+        copy["marked"] = mark_spans(t, spans, css="differs")
+        copy["differing"] = sorted({t[s:e] for s, e, n in fs if n not in common})
         out.append(copy)
     return out, differing
 

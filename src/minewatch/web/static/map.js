@@ -51,6 +51,10 @@
         label.textContent = data.on;
         layerName.textContent = data.treaty;
         parties.textContent = data.parties;
+        ["parties-bound", "parties-partial"].forEach(function (id) {
+          var el = document.getElementById(id);
+          if (el) { el.hidden = !data.parties_is_lower_bound; }
+        });
         map.dataset.on = data.on;
         map.dataset.treaty = data.treaty;
         map.removeAttribute("aria-busy");
