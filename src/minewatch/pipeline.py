@@ -4,7 +4,8 @@ This module only connects the stages; each stage stays a plain function.  The
 single-process command and the distributed path call the same functions.
 
 Order of writes is what makes a killed run safe to repeat: each document is
-written with its story link and claims in one transaction, duplicates are
+written with its story link and claims in one transaction per batch of
+documents (a batch is all or nothing), duplicates are
 recognised by content hash, story grouping is rebuilt from the stored
 signatures in ingestion order, and reconciliation works from the documents
 still marked unreconciled — so a second run finishes exactly what the first
@@ -178,18 +179,18 @@ def ingest_screened(
         write_stage(store, batch, summary)
         batch.clear()
 
-    for s in stream:
+    def handle(s, stored: set[str]) -> None:
         if isinstance(s, Skipped):
             (summary.ignored if s.ignored else summary.skipped).append({"input": s.input, "reason": s.reason})
             if on_progress:
                 on_progress(s.input, 0)
-            continue
+            return
         doc = s.document
-        if doc.content_hash in seen_hashes or store.has_content(doc.content_hash):
+        if doc.content_hash in seen_hashes or doc.content_hash in stored:
             summary.duplicates += 1
             if on_progress:
                 on_progress(s.label, 1)
-            continue
+            return
         seen_hashes.add(doc.content_hash)
         if not is_english(doc):
             summary.not_english += 1
@@ -201,25 +202,49 @@ def ingest_screened(
             flush()
         if on_progress:
             on_progress(s.label, 1)
+
+    # Which texts are stored already is asked once per chunk, not once per article (a round trip each).
+    chunk: list = []
+    for s in stream:
+        chunk.append(s)
+        if len(chunk) >= max(1, options.batch_size):
+            stored = store.existing_hashes([x.document.content_hash for x in chunk if not isinstance(x, Skipped)])
+            for x in chunk:
+                handle(x, stored)
+            chunk.clear()
+    if chunk:
+        stored = store.existing_hashes([x.document.content_hash for x in chunk if not isinstance(x, Skipped)])
+        for x in chunk:
+            handle(x, stored)
     flush()
     summary.reconciled = reconcile_pending(store)
     return summary
 
 
 def write_stage(store, batch: Sequence[Screened], summary: IngestSummary) -> None:
-    """One transaction per document; an irrelevant one is kept without its original (HTML) and unparsed."""
+    """One transaction for the whole batch; an irrelevant article is kept without its original (HTML) and unparsed.
+
+    The batch is atomic (a killed run leaves none of it or all of it) and
+    content hashes are checked inside it, so a repeated batch adds nothing.
+    """
+    from minewatch.store.repository import DocumentWrite
+
+    items = []
     for s in batch:
-        doc = s.document
         if not s.relevant:
-            doc.original = ""
-        written = store.add_document(
-            doc,
-            minhash=s.signature,
-            claims=s.claims,
-            extraction_error=s.error,
-            extracted=s.extracted,
-            relevant=s.relevant,
+            s.document.original = ""
+        items.append(
+            DocumentWrite(
+                s.document,
+                minhash=s.signature,
+                claims=s.claims,
+                extraction_error=s.error,
+                extracted=s.extracted,
+                relevant=s.relevant,
+            )
         )
+    for s, written in zip(batch, store.add_documents(items), strict=True):
+        doc = s.document
         if written:
             summary.ingested += 1
             summary.claims += len(s.claims)

@@ -133,31 +133,54 @@ def test_ray_gives_the_single_process_database(local_ray, pg_db, tmp_path: Path)
     assert again.ingested == 0 and again.duplicates == len(docs) + 1
 
 
-class KillOnceWorker(ArticleWorker):
-    """Kills its own process (SIGKILL, no clean-up) on the first shard it sees while the marker exists."""
+class SlowWorker(ArticleWorker):
+    """Records its pid (so the driver side can kill it) and takes its time over each shard."""
 
-    marker = ""
+    pid_dir = ""
 
     def process(self, shard):
-        if self.marker and os.path.exists(self.marker):
-            os.remove(self.marker)
-            os.kill(os.getpid(), signal.SIGKILL)
+        import time
+
+        Path(self.pid_dir, str(os.getpid())).write_text("x")
+        time.sleep(0.3)
         return super().process(shard)
 
 
-def test_a_killed_worker_changes_nothing(local_ray, pg_db, tmp_path: Path) -> None:
+def test_a_worker_killed_after_writes_began_changes_nothing(local_ray, pg_db, tmp_path: Path) -> None:
+    """SIGKILL from outside, once documents are already in the database: Ray retries, the DB is the same."""
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
     inputs = _write_inputs(tmp_path / "in")
     calm_db, killed_db = pg_db(), pg_db()
-    run_ray_ingest(calm_db, inputs, options=IngestOptions(), shard_bytes=400)
-    marker = tmp_path / "kill-once"
-    marker.write_text("x")
-    KillOnceWorker.marker = str(marker)
-    summary = run_ray_ingest(killed_db, inputs, options=IngestOptions(), shard_bytes=400, worker_class=KillOnceWorker)
-    assert not marker.exists()  # a worker did die
+    # Small write batches, so documents reach the database while actors still work.
+    options = IngestOptions(batch_size=2)
+    run_ray_ingest(calm_db, inputs, options=IngestOptions(batch_size=2), shard_bytes=200)
+    pid_dir = tmp_path / "pids"
+    pid_dir.mkdir()
+    SlowWorker.pid_dir = str(pid_dir)
+    killed: list[int] = []
+    store = Store.open(killed_db)
+
+    def progress(_label: str, _n: int) -> None:
+        if killed or store.counts().get("documents", 0) < 2:
+            return
+        for name in sorted(os.listdir(pid_dir)):
+            try:
+                os.kill(int(name), signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+            killed.append(int(name))
+            break
+
+    summary = run_ray_ingest(killed_db, inputs, options=options, shard_bytes=200, worker_class=SlowWorker,
+                             on_progress=progress)
+    store.engine.dispose()
+    assert killed, "no worker was killed"
     assert summary.ingested == len(_documents(calm_db))
     assert _claims_export(killed_db) == _claims_export(calm_db)
     assert _documents(killed_db) == _documents(calm_db)
+    # A second run over the same inputs after the disturbance adds nothing.
+    again = run_ray_ingest(killed_db, inputs, options=options, shard_bytes=200)
+    assert again.ingested == 0
 
 
 def test_cli_ingest_with_the_ray_engine(local_ray, pg_db, tmp_path: Path) -> None:

@@ -84,3 +84,25 @@ def test_cli_ray_engine_refuses_sqlite_with_a_message(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--db", str(tmp_path / "kb.db"), "ingest", "--engine", "ray", "-q", str(article)])
     assert result.exit_code == 2
     assert "PostgreSQL" in result.output
+    assert not (tmp_path / "kb.db").exists()  # refused before anything opened (and created) the file
+
+
+def test_ray_engine_refusal_leaves_no_sqlite_file(tmp_path: Path) -> None:
+    from minewatch.scale.ray_engine import ScaleError, run_ray_ingest
+
+    with pytest.raises(ScaleError, match="PostgreSQL"):
+        run_ray_ingest(str(tmp_path / "r1.db"), [str(tmp_path)], "local:2")
+    assert not (tmp_path / "r1.db").exists()
+
+
+def test_cli_address_needs_the_ray_engine(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from minewatch.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text("Parliament voted to leave the Ottawa Convention.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "kb.db"), "ingest", "--address", "local:2", "-q", str(article)])
+    assert result.exit_code == 2
+    assert "--engine ray" in result.output
+    assert not (tmp_path / "kb.db").exists()

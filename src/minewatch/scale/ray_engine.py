@@ -80,9 +80,13 @@ class ArticleWorker:
     for the actor's life (``pipeline.get_extractor`` holds it per process).
     """
 
-    def __init__(self, max_bytes: int = 10_000_000, extract: bool = True) -> None:
+    def __init__(self, max_bytes: int = 10_000_000, extract: bool = True, follow: bool = False) -> None:
+        # One CPU per actor: BLAS/OpenMP pools sized to the machine would fight the other actors and the driver.
+        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            os.environ[var] = "1"
         self.max_bytes = max_bytes
         self.extract = extract
+        self.follow = follow
 
     def process(self, shard: Shard) -> list[Any]:
         """Screened articles and Skipped inputs of one shard, in reading order."""
@@ -91,7 +95,7 @@ class ArticleWorker:
         from minewatch.pipeline import extract_stage
 
         out: list[Any] = []
-        for item in read_shard(shard, self.max_bytes):
+        for item in read_shard(shard, self.max_bytes, follow=self.follow):
             if isinstance(item, Skipped):
                 out.append(item)
                 continue
@@ -126,7 +130,7 @@ def screened_stream(
         [{"shard": pickle.dumps(s)} for s in shards], override_num_blocks=len(shards)
     ).map_batches(
         worker_class,
-        fn_constructor_kwargs={"max_bytes": options.max_bytes, "extract": options.extract},
+        fn_constructor_kwargs={"max_bytes": options.max_bytes, "extract": options.extract, "follow": options.follow},
         batch_size=1,
         # Ray Data restarts a dead actor and retries its task (max_restarts = max_task_retries = -1).
         compute=ray.data.ActorPoolStrategy(size=workers),
@@ -153,13 +157,15 @@ def run_ray_ingest(
     worker_class: type[ArticleWorker] = ArticleWorker,
 ) -> IngestSummary:
     """Ingest on Ray into a PostgreSQL store; the same summary and database as ``pipeline.ingest``."""
+    from minewatch.store.database import database_url
     from minewatch.store.repository import Store
 
     options = options or IngestOptions()
-    if options.follow:
-        raise ScaleError("--follow reads inputs as they grow, which the Ray engine cannot split: use the default engine")
+    # Refused before Store.open, which would create and initialise the SQLite file.
+    if database_url(db).startswith("sqlite"):
+        raise ScaleError(SQLITE_REFUSED)
     store = Store.open(db)
-    if store.is_sqlite:
+    if store.is_sqlite:  # pragma: no cover - database_url said PostgreSQL
         raise ScaleError(SQLITE_REFUSED)
     try:
         shards = plan_shards(list(inputs), shard_bytes)

@@ -1,7 +1,11 @@
 """Splitting inputs into independent blocks that workers read on their own.
 
-A shard is a whole file (HTML, text, feed, WARC, gzip JSONL: not splittable)
-or a byte range of a large plain JSONL file cut at line starts.  Shards are
+A shard is a whole file (HTML, text, feed, WARC, gzip JSONL: not split) or a
+byte range of a large plain JSONL file cut at line starts.  A WARC or a
+``.jsonl.gz`` file is one shard however big: a gzip member stream cannot be
+entered at a byte offset without reading what precedes it, and WARC record
+numbers and the "no HTML records" verdict are per file; split such inputs
+before ingesting (one WARC per crawl segment) to spread them over workers.  Shards are
 numbered in the order the single-process reader would meet their articles
 (inputs as given, folders walked in sorted order, ranges in file order), and
 a range knows the number of lines before it, so its locators ("line N") are
@@ -88,20 +92,24 @@ class _Range:
         return self.fh.readline(left if limit < 0 else min(limit, left))
 
 
-def read_shard(shard: Shard, max_bytes: int = 10_000_000) -> Iterator[RawItem | Skipped]:
-    """The articles of one shard, as the single-process reader would yield them."""
+def read_shard(shard: Shard, max_bytes: int = 10_000_000, *, follow: bool = False) -> Iterator[RawItem | Skipped]:
+    """The articles of one shard, as the single-process reader would yield them.
+
+    ``follow`` is ``--follow`` (fetch each feed entry's page): the worker that
+    reads a feed fetches its pages, so the fetches are spread like the feeds.
+    """
     if shard.end is None:
         if shard.explicit:
-            yield from sources.iter_items([shard.path], max_bytes=max_bytes)
+            yield from sources.iter_items([shard.path], max_bytes=max_bytes, follow=follow)
         else:
             try:
-                yield from sources._read_file(shard.path, max_bytes, False, explicit=False)
+                yield from sources._read_file(shard.path, max_bytes, follow, explicit=False)
             except Exception as exc:  # the same last guard as the folder walk
                 yield Skipped(shard.path, f"unexpected error: {type(exc).__name__}: {exc}")
         return
     with open(shard.path, "rb") as fh:
         fh.seek(shard.start)
-        for item in sources._jsonl_lines(shard.path, _Range(fh, shard.end), max_bytes, False):
+        for item in sources._jsonl_lines(shard.path, _Range(fh, shard.end), max_bytes, follow):
             if isinstance(item, RawItem):
                 n = int(item.locator.split()[-1]) + shard.first_line
                 item.locator = f"line {n}"
