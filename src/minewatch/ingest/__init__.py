@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from minewatch.ingest.clean import clean_text
+from minewatch.ingest.clean import clean_text, staff_bylines
 from minewatch.ingest.language import detect_language
 from minewatch.ingest.meta import (
     agency_for_host,
     dateline_date,
     detect_agencies,
+    detect_unlisted_agencies,
     outlet_from_url,
     parse_date,
     parse_header,
@@ -115,6 +116,10 @@ def prepare(item: RawItem) -> Document:
     title = meta.get("title") or _title_from_text(text)
 
     via = detect_agencies(text)
+    # A byline naming no person ("By AFP staff") is cleaned away but still credits its agency.
+    for line in staff_bylines(body):
+        via.extend(a for a in detect_agencies(line) if a not in via)
+    via.extend(detect_unlisted_agencies(text, via))
     own = agency_for_host(outlet_from_url(url))
     if own and own not in via:
         via.append(own)

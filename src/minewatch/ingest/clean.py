@@ -10,6 +10,14 @@ anything that looks like running prose.
 The rules are general (line shape, runs of short lines, link density, script
 of the line against the script of the document, repeated and teaser lines) and
 the phrases that identify furniture live in ``data/boilerplate.json``.
+
+Notices addressed to the reader (cookies, consent, an outdated browser) are
+told from news about cookies or browsers by their address ("we", "your", "this
+site") and the absence of reported speech ("said", "according to"); button
+rows ("Accept all | Reject") by being made of button labels only.  A list of
+related headlines goes with its header wherever it stands; it ends the article
+only when no article prose follows it.  Bylines naming no person ("By Staff
+Reporter") go; a byline with a person's name stays in the text, verbatim.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from minewatch.ingest.language import ENGLISH_MARKERS, detect_language, looks_english
+from minewatch.ingest.language import ENGLISH_MARKERS, detect_language, detector, looks_english
 
 #: Lines at most this long that do not end like a sentence are "short" (menu
 #: items, related headlines, browser-list entries).
@@ -33,6 +41,8 @@ SHORT_RUN = 4
 MIN_CHARS_BEFORE_TAIL = 300
 #: Line endings of running prose (and of list introductions).
 SENTENCE_END = tuple('.!?:;"”»\'’)…')
+#: Longest line taken for a headline in a list of related stories.
+MAX_HEADLINE_CHARS = 160
 #: Share of a line made of URLs above which it is a link list / srcset dump.
 MAX_LINK_SHARE = 0.4
 
@@ -50,18 +60,39 @@ class _Rules:
     drop_line: re.Pattern[str]
     drop_line_containing: tuple[tuple[str, re.Pattern[str]], ...]
     stop_after: re.Pattern[str]
+    related_header: re.Pattern[str]
+    notice_max_chars: int
+    notice_heading_words: int
+    notice_topics: tuple[tuple[str, re.Pattern[str]], ...]
+    notice_addressed: re.Pattern[str]
+    notice_reported: re.Pattern[str]
+    notice_heading: re.Pattern[str]
+    button_core: frozenset[str]
+    button_words: frozenset[str]
+    staff_byline: re.Pattern[str]
     nav_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     raw = json.loads(resources.files("minewatch.ingest").joinpath("data/boilerplate.json").read_text("utf-8"))
+    notice = raw["reader_notice"]
     return _Rules(
         drop_line=re.compile("|".join(f"(?:{p})" for p in raw["drop_line"]), re.IGNORECASE),
         drop_line_containing=tuple(
             (needle.lower(), re.compile(p, re.IGNORECASE)) for needle, p in raw["drop_line_containing"]
         ),
         stop_after=re.compile("|".join(f"(?:{p})" for p in raw["stop_after"]), re.IGNORECASE),
+        related_header=re.compile("^(?:" + "|".join(f"(?:{p})" for p in raw["related_header"]) + ")$", re.IGNORECASE),
+        notice_max_chars=int(notice["max_chars"]),
+        notice_heading_words=int(notice["heading_words"]),
+        notice_topics=tuple((needle.lower(), re.compile(p, re.IGNORECASE)) for needle, p in notice["topics"]),
+        notice_addressed=re.compile(notice["addressed"], re.IGNORECASE),
+        notice_reported=re.compile(notice["reported"], re.IGNORECASE),
+        notice_heading=re.compile(notice["heading"], re.IGNORECASE),
+        button_core=frozenset(raw["buttons"]["core"]),
+        button_words=frozenset(raw["buttons"]["core"]) | frozenset(raw["buttons"]["other"]),
+        staff_byline=re.compile(raw["staff_byline"], re.IGNORECASE),
         nav_words=frozenset(w.lower() for w in raw["nav_words"]),
     )
 
@@ -107,6 +138,51 @@ def _is_short(line: str) -> bool:
     return len(line) < SHORT_LINE and not line.endswith(SENTENCE_END)
 
 
+_BUTTON_SPLIT = re.compile(r"\s*[|·•/]\s*")
+_BUTTON_WORD = re.compile(r"[\w'’]+")
+#: A row of buttons has at most this many words.
+MAX_BUTTON_WORDS = 12
+
+
+def is_reader_notice(line: str) -> bool:
+    """A cookie, consent or browser notice addressed to the reader, not news about cookies or browsers.
+
+    The topic alone does not decide ("Regulators fined the site for setting
+    cookies without consent" is news): the line must speak to the reader and
+    not report what someone said; a short heading ("Your browser is outdated")
+    is judged by its whole shape instead.
+    """
+    rules = _rules()
+    if len(line) > rules.notice_max_chars:
+        return False
+    low = line.lower()
+    if not any(needle in low and rx.search(line) for needle, rx in rules.notice_topics):
+        return False
+    if len(line.split()) <= rules.notice_heading_words and rules.notice_heading.match(line.strip()):
+        return True
+    return bool(rules.notice_addressed.search(line)) and not rules.notice_reported.search(line)
+
+
+def is_button_row(line: str) -> bool:
+    """A line of button labels only ("Accept all | Reject all", "Got it!", "Update now | Continue anyway")."""
+    rules = _rules()
+    words = [w.lower().replace("’", "'") for w in _BUTTON_WORD.findall(line)]
+    if not words or len(words) > MAX_BUTTON_WORDS:
+        return False
+    if line.rstrip(" !.").endswith(SENTENCE_END):
+        return False
+    return all(w in rules.button_words for w in words) and any(w in rules.button_core for w in words)
+
+
+def staff_bylines(text: str) -> list[str]:
+    """The bylines of ``text`` that name no person ("By Staff Reporter", "By AFP staff").
+
+    Cleaning drops them; ``prepare`` still reads an agency's credit out of them.
+    """
+    rules = _rules()
+    return [ln.strip() for ln in text.split("\n") if ln[:3].lower() == "by " and rules.staff_byline.match(ln.strip())]
+
+
 def _is_furniture(line: str, rules: _Rules) -> bool:
     """Line-level rules: a single line that is page furniture wherever it stands."""
     low = line.lower()
@@ -129,21 +205,113 @@ def _is_furniture(line: str, rules: _Rules) -> bool:
             return True
     if _BULLET.match(line) and len(_WORD.findall(line)) < 5 and not line.endswith(SENTENCE_END):
         return True
+    if low.startswith("by ") and rules.staff_byline.match(line):
+        return True
+    if len(line) <= rules.notice_max_chars and is_reader_notice(line):
+        return True
+    if len(line) < 120 and is_button_row(line):
+        return True
     return False
 
 
-#: A line needs this many words before it can be judged to be in another language.
+#: A line needs this many words before it can be judged to be in another language ...
 FOREIGN_BLOCK_WORDS = 15
+#: ... or, as one sentence of running prose, this many (a German sentence in an English article).
+FOREIGN_SENTENCE_WORDS = 8
+#: English function words (ENGLISH_MARKERS) making up this share of a line mark it English.
+ENGLISH_LINE_SHARE = 0.1
+#: The detector's confidence needed to call one sentence another language.
+FOREIGN_SENTENCE_CONFIDENCE = 0.8
+_FOREIGN_QUICK_EXIT = (" the ", " of ", " and ", " that ", " with ")
 
 
 def _is_foreign_block(line: str) -> bool:
+    """A line in another language than the English article, confirmed by the language detector.
+
+    Long lines are judged whole.  A shorter line is judged only when it reads as
+    one sentence of running prose (ends like a sentence, mostly lower-case words),
+    so names, titles and short English quotes are never sent to the detector.
+    """
     low = line.lower()
-    if " the " in low or " of " in low or " and " in low or len(line) < FOREIGN_BLOCK_WORDS * 3:
+    if len(line) < FOREIGN_SENTENCE_WORDS * 5 or any(w in low for w in _FOREIGN_QUICK_EXIT):
         return False  # the quick exit for English prose and short lines
     words = _WORD_LOWER.findall(low)
-    if len(words) < FOREIGN_BLOCK_WORDS or any(w in ENGLISH_MARKERS for w in words):
+    if len(words) < FOREIGN_SENTENCE_WORDS:
         return False
-    return detect_language(line) not in (None, "en")
+    if len(words) < FOREIGN_BLOCK_WORDS:
+        if not line.endswith(SENTENCE_END) or line.endswith(("...", "…")):
+            return False
+        lower = sum(1 for w in _WORD_LOWER.findall(line) if w[0].islower())
+        if lower < len(words) / 2:
+            return False  # a list of names, a title
+    if sum(1 for w in words if w in ENGLISH_MARKERS) >= max(1.0, ENGLISH_LINE_SHARE * len(words)):
+        return False
+    if len(words) >= FOREIGN_BLOCK_WORDS:
+        return detect_language(line) not in (None, "en")
+    # One sentence is little evidence: the detector must be sure, and sure it is not English
+    # (a sentence of place names and plain words can read as Swedish or Estonian to it).
+    values = detector().compute_language_confidence_values(line)
+    top = values[0] if values else None
+    if top is None or top.value < FOREIGN_SENTENCE_CONFIDENCE or top.language.iso_code_639_1.name == "EN":
+        return False
+    return all(v.value < 0.05 for v in values if v.language.iso_code_639_1.name == "EN")
+
+
+def _is_headline(line: str) -> bool:
+    """A line that reads as a link to another story: short, not ending like a sentence."""
+    if not line or len(line) > MAX_HEADLINE_CHARS or len(line.split()) < 2:
+        return False
+    return not line.endswith(SENTENCE_END) or line.endswith(("?", "...", "…"))
+
+
+def _is_prose(line: str, rules: _Rules, script: str | None) -> bool:
+    """Article prose: a sentence of the article's writing system that no furniture rule claims."""
+    if len(line.split()) < 6 or not line.endswith(SENTENCE_END) or line.endswith(("...", "…")):
+        return False
+    if script is not None and script_of(line) != script:
+        return False
+    return not _is_furniture(line, rules)
+
+
+def _related_blocks(lines: list[str], rules: _Rules) -> tuple[list[str], set[int]]:
+    """Lists of related headlines: (lines with the page's tail cut off, indexes of lines to drop).
+
+    A related header ("Read more", "Related articles") goes with the headline-like
+    lines under it (two or more, or bulleted ones).  When only page furniture
+    follows that list and enough article came before, the header opens the page's
+    tail and everything from it goes; otherwise only the header and its list go,
+    and the article paragraphs after them stay.
+    """
+    drop: set[int] = set()
+    seen = 0
+    script: str | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line or not rules.related_header.match(line.rstrip(" :.")):
+            seen += len(line)
+            i += 1
+            continue
+        block: list[int] = []
+        j = i + 1
+        while j < len(lines):
+            if lines[j] and _is_headline(lines[j]):
+                block.append(j)
+            elif lines[j]:
+                break
+            j += 1
+        if len(block) < 2 and not any(_BULLET.match(lines[k]) for k in block):
+            block = []
+        end = block[-1] if block else i
+        if seen >= MIN_CHARS_BEFORE_TAIL:
+            if script is None:
+                script = script_of("\n".join(lines[:i]))
+            if not any(_is_prose(ln, rules, script) for ln in lines[end + 1 :] if ln):
+                return lines[:i], drop
+        drop.add(i)
+        drop.update(block)
+        i = end + 1
+    return lines, drop
 
 
 def _document_script(lines: list[str], scripts: list[str | None]) -> str | None:
@@ -171,9 +339,11 @@ def clean_text(text: str) -> str:
             lines = lines[:i]
             break
         seen += len(line)
+    # ... and lists of related headlines (the tail too, when nothing of the article follows them).
+    lines, related = _related_blocks(lines, rules)
 
     # 2. Furniture lines.
-    keep = [bool(line) and not _is_furniture(line, rules) for line in lines]
+    keep = [bool(line) and i not in related and not _is_furniture(line, rules) for i, line in enumerate(lines)]
 
     # 3. Lines in another writing system than the article (a browser notice in
     #    Ukrainian under an English article).

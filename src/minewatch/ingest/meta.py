@@ -259,6 +259,56 @@ def detect_agencies(text: str) -> list[str]:
     return [table.agencies[i].name for i in sorted(found)]
 
 
+#: The name of a news agency that is not in the table: one capitalised word ending in "wire",
+#: "news" or "press" ("Nordwire"), or up to three capitalised words ending in Wire, News, Press,
+#: Agency or Newswire ("Baltic News Agency").  It counts only where a table agency would count:
+#: in the strict credit contexts of UNLISTED_CREDIT_CONTEXTS.
+_UNLISTED_AGENCY = re.compile(
+    r"(?<![\w-])(?:[A-Z][a-z]+(?:wire|news|press)"
+    r"|(?:[A-Z][\w'’-]+\s){1,3}(?:News\s+Agency|Press\s+Agency|Wire|News|Press|Agency|Newswire))(?![\w-])"
+)
+
+
+#: Credits that make an unlisted name an agency: a dateline credit "(Nordwire) -", a line
+#: "Source: Baltic Wire", "Baltic Wire reported".  Weaker contexts a listed agency may use
+#: ("… – State Council News" at a line's end, "told X", "By X") are left out: for a name known
+#: only by its shape they credit outlets and government services as often as wires.
+UNLISTED_CREDIT_CONTEXTS: tuple[tuple[str, str], ...] = (
+    (r"\(\s*(?:[\w.\- ]+/)?$", r"^(?:/[\w.\- ]+)?\s*\)"),
+    (r"^\s*(?i:source|sources)\s*:\s*$", ""),
+    ("", r"^\s+(?:reports|reported|has reported)\b"),
+)
+_UNLISTED_CONTEXTS = tuple(
+    (re.compile(b) if b else None, re.compile(a) if a else None) for b, a in UNLISTED_CREDIT_CONTEXTS
+)
+
+
+def detect_unlisted_agencies(text: str, known: list[str] | None = None) -> list[str]:
+    """Agencies credited in the text that ``data/agencies.csv`` does not list, by name shape.
+
+    Why: a wire the table lacks (a small national agency, a new one) would
+    leave its syndicated copies without a shared credit; its name has a shape
+    ("…wire", "… News Agency") and its credit the same contexts as a listed
+    agency's.  Names a listed agency's alias starts are left to the table.
+    """
+    table = _table()
+    out: list[str] = []
+    known_set = set(known or ())
+    for m in _UNLISTED_AGENCY.finditer(text):
+        name = " ".join(m.group().split())
+        if name in known_set or name in out or table.alias_start.match(name):
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        start = max(line_start, m.start() - CREDIT_BEFORE)
+        before = text[start : m.start()] if start == line_start else "\x00" + text[start : m.start()]
+        after = text[m.end() : min(line_end, m.end() + CREDIT_AFTER)]
+        if any((b is None or b.search(before)) and (a is None or a.search(after)) for b, a in _UNLISTED_CONTEXTS):
+            out.append(name)
+    return out
+
+
 def agency_for_host(host: str | None) -> str | None:
     """The agency whose own site this is (tass.com → TASS), so its copy counts as its wire."""
     if not host:
