@@ -106,3 +106,49 @@ def test_the_islands_refers_to_the_last_state(claims_of, select):
     claims = claims_of("Palau has ratified the Ottawa Convention. "
                        "The islands hold no stockpile of anti-personnel mines, officials said.")
     assert select(claims, actor="PLW", predicate="stockpile", polarity="negated")
+
+
+def test_demonym_with_group_noun_is_the_state(claims_of, select):
+    claims = claims_of("Landmines remain a threat in the north. "
+                       "Thai deminers cleared about 40 square kilometres of land in 2024.")
+    assert select(claims, actor="THA", predicate="clearance")
+
+
+def test_the_accused_is_the_actor(claims_of, select):
+    claims = claims_of("Baku has accused Armenian troops of planting new anti-personnel mines.")
+    assert select(claims, actor="ARM", predicate="use", weapon="ap_mine")
+    assert not select(claims, actor="AZE", predicate="use")
+
+
+def test_border_phrase_is_no_actor(claims_of, select):
+    claims = claims_of("Lithuania plans fortifications along the borders with Belarus that will include minefields.")
+    assert select(claims, actor="LTU", predicate="use", modality="planned")
+    assert not select(claims, actor="BLR")
+
+
+def test_hypothetical_relative_clause_is_no_procurement(claims_of, select):
+    claims = claims_of("Moldova signed the convention. "
+                       "The minister said the army would use any anti-tank mines it obtained.")
+    assert not select(claims, predicate="procurement")
+
+
+def test_recipient_as_indirect_object(claims_of, select):
+    claims = claims_of("Washington has already sent Kyiv large numbers of anti-tank mines.")
+    assert select(claims, actor="USA", predicate="transfer", weapon="at_mine", counterpart="UKR")
+
+
+def test_use_across_a_states_land(claims_of, select):
+    claims = claims_of("Russian troops laid mines across Ukrainian territory, the report said.")
+    assert select(claims, actor="RUS", predicate="use", counterpart="UKR")
+
+
+def test_border_length_as_predicate(claims_of, select):
+    claims = claims_of("Lithuania's border with Belarus is about 680 km long.")
+    got = select(claims, actor="LTU", predicate="border", counterpart="BLR")
+    assert got and got[0].quantity is not None and got[0].quantity.low == 612
+
+
+def test_region_stands_for_its_state_only_as_a_place(claims_of, select):
+    claims = claims_of("Latvia's border with Kaliningrad is 227 km long.\nKaliningrad has deployed anti-tank mines.")
+    assert select(claims, actor="LVA", predicate="border", counterpart="RUS")
+    assert not select(claims, actor="RUS")

@@ -34,7 +34,7 @@ class ActorMention:
     start: int
     end: int
     text: str
-    kind: str  # name | capital | people | adjective | body | group | organization | armed_group | anaphor
+    kind: str  # name | capital | people | adjective | body | group | organization | armed_group | place | anaphor
     actors: tuple[Actor, ...] = ()
     count: int | None = None  # "the three Baltic states" -> 3; anaphors with a number
     plural: bool = False
@@ -96,6 +96,10 @@ class ActorLexicon:
                 self.surface.setdefault(b, ("body", iso3))
             for a in _split(row.get("adjectives")):
                 adjectives.setdefault(a, iso3)
+        for row in _read_csv("places.csv"):
+            # regions and towns locate an event in a state ("near Kharkiv", "the border with
+            # Kaliningrad") but never act: kind "place" is kept out of actor positions
+            self.surface.setdefault(row["place"], ("place", row["iso3"]))
         for row in _read_csv("leaders.csv"):
             # heads of state and government stand for their state ("Zelensky signed a decree")
             self.surface.setdefault(row["name"], ("leader", row["iso3"]))
@@ -170,7 +174,7 @@ class ActorLexicon:
 
 def _without_overlaps(mentions: list[ActorMention]) -> list[ActorMention]:
     """Longest mention wins; named forms beat anaphors of the same length."""
-    rank = {"group": 0, "name": 1, "leader": 1, "organization": 1, "armed_group": 1, "body": 1, "capital": 2,
+    rank = {"group": 0, "place": 1, "name": 1, "leader": 1, "organization": 1, "armed_group": 1, "body": 1, "capital": 2,
             "people": 2, "adjective": 3, "anaphor": 4}
     # named mentions first: "the three Baltic states" is a group, not an unresolved "the three … states"
     ordered = sorted(mentions, key=lambda m: (m.kind == "anaphor", -(m.end - m.start), rank.get(m.kind, 5), m.start))

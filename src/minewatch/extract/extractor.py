@@ -109,6 +109,11 @@ class Extractor:
         self.process_nouns = frozenset(raw["process_nouns"])
         self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | self.process_nouns
         self.phrasal_verbs = frozenset(raw["phrasal_withdrawal_verbs"])
+        adjectives = "|".join(sorted(map(re.escape, self.actors.adjectives), key=len, reverse=True))
+        self._place_adjective = re.compile(
+            r"\b(?:" + "|".join(raw["counterpart_preps"]["use"] + raw["use_place_preps"]) + r")\s+(?:the\s+)?("
+            + adjectives + r")\s+(?:" + "|".join(raw["place_nouns"]) + r")\b")
+        self.accusation = re.compile(r"(?:" + "|".join(raw["accusation_verbs"]) + r")\Z", re.IGNORECASE)
 
     @property
     def nlp(self) -> Any:
@@ -255,7 +260,7 @@ class Extractor:
         text = prep.doc.text
         out: list[Actor] = []
         for m in _within(prep.mentions, s, e):
-            if not m.is_state:
+            if not m.is_state or m.kind == "place":
                 continue
             before = text[max(s, m.start - 12):m.start].lower().split()
             if before and before[-1] in ("the",) and len(before) > 1:
@@ -272,6 +277,7 @@ class Extractor:
         text = prep.doc.text
         sent = text[s:e]
         mentions = [_shift(m, -s) for m in _within(prep.mentions, s, e)]
+        actor_mentions = [m for m in mentions if m.kind != "place"]  # places locate, never act
         treaties = [_shift(c, -s) for c in _within(prep.treaties, s, e)]
         generic = [_shift(c, -s) for c in _within(prep.generic, s, e)]
         weapons = [_shift(c, -s) for c in _within(prep.weapons, s, e)]
@@ -306,6 +312,8 @@ class Extractor:
                 continue  # "take the country out of": only with its particle, as the parser attaches it
             if tok.dep_ == "pcomp" and tok.head.lower_ in self.means_preps:
                 continue  # "By leaving the treaty, X will …", "After withdrawing, countries may …"
+            if tok.dep_ == "relcl" and any(c.dep_ == "det" and c.lower_ in ("any", "whatever") for c in tok.head.children):
+                continue  # "would use any mines it obtained": a hypothetical, not a report
             if pred == Predicate.USE and tok.dep_ == "amod":
                 continue  # "one of the most mined countries": contamination, not a report of use
             treaty = None
@@ -329,9 +337,10 @@ class Extractor:
                 weapon_list = self._weapons_for(weapons, si, state, pred, cue.text)
                 if not weapon_list:
                     continue
-            if _describes_not_asserts(tok, self.kept_subject_verbs, self.kept_attributes):
+            if pred != Predicate.BORDER and _describes_not_asserts(tok, self.kept_subject_verbs, self.kept_attributes):
+                # a border was kept only when its length is measured ("the border … is 400 km long")
                 continue
-            actors, chain, top = self._actors_for(tok, mentions, focus, spdoc, pred)
+            actors, chain, top = self._actors_for(tok, actor_mentions, focus, spdoc, pred)
             if pred == Predicate.TREATY_JOINING and re.search(r"into force for\Z", cue.text, re.IGNORECASE):
                 # "the convention will enter into force for the country on …": the state after "for"
                 after = [m for m in mentions if 0 <= m.start - cue.end <= 5]
@@ -349,7 +358,7 @@ class Extractor:
                 actors = states or self._casualty_place(mentions, sent, spdoc, tok_at)
             if not actors:
                 continue
-            actors = unique_actors([*actors, *self._co_actors(mentions, sent, actors)])
+            actors = unique_actors([*actors, *self._co_actors(actor_mentions, sent, actors)])
             if top is not None and not _is_verb(top):
                 # "Its withdrawal will take effect": the verb above the noun carries the modality
                 chain, top = _up_to_verb(chain, top)
@@ -488,6 +497,9 @@ class Extractor:
         generic_subject = False  # "countries will be allowed to …": nobody in particular
         body_subject = False  # "Parliament approved …": an institution of the state in focus
         for _ in range(12):
+            accused = self._accused(cur, mentions, focus, spdoc)
+            if accused:
+                return accused, chain, cur
             candidates = [c for c in cur.children if c.dep_ in _SUBJECT_DEPS]
             if pred == Predicate.TREATY_WITHDRAWAL and cur == tok:
                 candidates = [c for c in cur.children if c.dep_ == "dobj"] + candidates
@@ -495,8 +507,11 @@ class Extractor:
                 if child.lower_ in _RELATIVE and cur.dep_ == "relcl":
                     # "Russia, which has never joined": the noun the clause hangs on, if named
                     head = cur.head
+                    # "the borders with Belarus that will include minefields": a place, not the actor
                     named = [m for m in mentions if m.kind != "anaphor"
                              and head.left_edge.idx <= m.start and m.end <= cur.left_edge.idx]
+                    if named and not named[-1].start <= head.idx < named[-1].end:
+                        named = [m for m in named if not self._behind_prep(m, spdoc, subject=True)]
                     found = unique_actors(a for m in named[-1:] for a in m.actors)
                 else:
                     head_anaphor = [m for m in mentions if m.kind == "anaphor" and m.start <= child.idx < m.end]
@@ -552,6 +567,21 @@ class Extractor:
                 return list(focus.resolve(singular)), chain, None
             return list(focus.history[-1]), chain, None
         return [], chain, None
+
+    def _accused(self, cur: Any, mentions: list[ActorMention], focus: Focus, spdoc: Any) -> list[Actor]:
+        """"Baku has accused Armenian troops of laying mines": the accused acts, not the accuser."""
+        if cur.dep_ != "pcomp" or cur.head.lower_ not in ("of", "for") or cur.head.head == cur.head:
+            return []
+        verb = cur.head.head
+        if not self.accusation.match(verb.lower_):
+            return []
+        for obj in (c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")):
+            lo, hi = obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)
+            found = self._mentions_in([m for m in mentions if not self._behind_prep(m, spdoc, subject=True)],
+                                      lo, hi, focus, before=[m for m in mentions if m.end <= lo])
+            if found:
+                return found
+        return []
 
     def _mentions_in(self, mentions: list[ActorMention], start: int, end: int, focus: Focus,
                      before: list[ActorMention] | None = None) -> list[Actor]:
@@ -613,8 +643,14 @@ class Extractor:
             prep = _governing_prep(tok)
             if prep is not None and prep.lower_ in preps:
                 return m.actors[0]
-            if pred == Predicate.TRANSFER and tok.dep_ in ("dative", "dobj") and _is_verb(tok.head):
-                return m.actors[0]
+            if pred == Predicate.TRANSFER and tok.dep_ in ("dative", "dobj", "dep", "iobj") and _is_verb(tok.head):
+                return m.actors[0]  # "sent Kyiv large numbers of mines" (the parser may call Kyiv "dep")
+        if pred == Predicate.USE:
+            # "laid mines across Ukrainian land": the adjective of the place names the state
+            for m in self._place_adjective.finditer(spdoc.text, cue.end, cue.end + 80):
+                state = self.actors.state(self.actors.adjectives.get(m.group(1), ""))
+                if state is not None and state.key not in keys:
+                    return state
         return None
 
     def _source(self, mentions: list[ActorMention], actors: list[Actor], tok_at: Any) -> Actor | None:
