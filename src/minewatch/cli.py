@@ -67,10 +67,11 @@ def parse_day(value: str | None, option: str) -> date:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from exc
 
 
-def treaty_code(value: str) -> str:
+def treaty_code(value: str, param_hint: str = "--treaty") -> str:
+    """The treaty's code; ``param_hint`` names the argument as the command takes it."""
     v = value.strip().upper()
     if v not in ("APMBC", "CCM"):
-        raise typer.BadParameter(f"{value!r}: use APMBC or CCM", param_hint="--treaty")
+        raise typer.BadParameter(f"{value!r}: use APMBC or CCM", param_hint=param_hint)
     return v
 
 
@@ -139,6 +140,10 @@ def status(
             ],
         )
     else:
+        unknown = sum(1 for r in dicts if r["status"] == "unknown")
+        if unknown:  # on stderr: the JSON stays an array, the CSV a table
+            err.print(f"note: {unknown} states unknown (the {code} records bundled are partial)",
+                      highlight=False, markup=False)
         emit(dicts, fmt)
 
 
@@ -151,7 +156,7 @@ def treaty_show(
     """The treaty's rules in words and the number of parties on a date."""
     from minewatch.treaties import status as st
 
-    code = treaty_code(treaty)
+    code = treaty_code(treaty, param_hint="TREATY")
     day = parse_day(on, "--on")
     store = open_store()
     summary = st.treaty_summary(code, day, store.treaty_events(), store.armed_conflicts(), store.not_party())
@@ -289,8 +294,11 @@ def ingest(
             c.print("nothing new: every document was already in the knowledge base", highlight=False)
         for s in summary.skipped:
             err.print(f"skipped {s['input']}: {s['reason']}", highlight=False, markup=False)
+        for s in getattr(summary, "pages_not_fetched", []):
+            err.print(f"warning {s['input']}: {s['reason']}", highlight=False, markup=False)
         for s in summary.ignored:
-            err.print(f"ignored {s['input']}: {s['reason']}", highlight=False, markup=False)
+            label = "warning" if s["reason"].startswith("page not fetched") else "ignored"
+            err.print(f"{label} {s['input']}: {s['reason']}", highlight=False, markup=False)
         for e in summary.extraction_errors:
             err.print(f"extraction failed for {e['input'] or e['document']}: {e['error']}", highlight=False, markup=False)
     else:
@@ -606,10 +614,19 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate an existing database to this version's schema."""
-    from minewatch.store.database import DatabaseError, database_url, make_engine, upgrade
+    from sqlalchemy import inspect
+
+    from minewatch.store.database import DatabaseError, current_revision, database_url, make_engine, upgrade
 
     try:
-        before, after = upgrade(make_engine(database_url(STATE.db)))
+        engine = make_engine(database_url(STATE.db))
+        # A database with tables but no schema version is someone else's: refuse it, as opening does.
+        if current_revision(engine) is None and set(inspect(engine).get_table_names()) - {"alembic_version"}:
+            raise DatabaseError(
+                "this database has tables but no minewatch schema version; "
+                "it was not made by minewatch, or by a version before migrations"
+            )
+        before, after = upgrade(engine)
     except DatabaseError as exc:
         raise fail(str(exc), 2) from exc
     Console().print(f"schema {before or '(empty)'} → {after}" if before != after else f"schema already at {after}")
