@@ -86,7 +86,9 @@ def prepare(item: RawItem) -> Document:
 
     Metadata precedence: what the input states (header block, JSONL fields,
     feed) over what the page says about itself (HTML metadata) over what the
-    text implies (a dateline with a year; the URL's host as outlet).
+    text implies (a dateline with a year; the URL's host as outlet).  A page
+    fetched for a feed entry names its own outlet; the feed's title
+    (``fallback_outlet``) stands in only when the page names none.
     """
     meta = dict(item.meta)
     original: str
@@ -111,7 +113,7 @@ def prepare(item: RawItem) -> Document:
         published = dateline_date(text)
 
     url = meta.get("url") or None
-    outlet = meta.get("outlet") or outlet_from_url(url)
+    outlet = meta.get("outlet") or meta.get("fallback_outlet") or outlet_from_url(url)
     language = (meta.get("language") or "").strip().lower()[:2] or detect_language(text)
     title = meta.get("title") or _title_from_text(text)
 

@@ -70,11 +70,15 @@ def parse_header(text: str) -> tuple[dict[str, str], str]:
 
     A block counts only when every line of it is a header line and at least one
     key is a known one, so an article that opens with "Update: …" stays whole.
+    Line endings are made "\n" first (Windows "\r\n", old Mac "\r"), so the
+    blank line that ends the block is found whatever wrote the file.
     """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     head, sep, body = text.partition("\n\n")
     if not sep:
         return {}, text
-    lines = [ln.rstrip("\r") for ln in head.split("\n")]
+    lines = head.split("\n")
     fields: dict[str, str] = {}
     for line in lines:
         m = _HEADER_LINE.match(line.strip("\ufeff"))

@@ -39,6 +39,9 @@ EXTENSIONS: dict[str, str] = {
     ".warc": "warc",
     ".warc.gz": "warc",
 }
+#: Endings read when a file is named on the command line but passed over in a folder walk:
+#: a README or notes file sits beside the articles and is not one.
+NAMED_ONLY_EXTENSIONS: tuple[str, ...] = (".md",)
 #: File signatures of formats that are certainly not articles.
 BINARY_MAGIC: tuple[bytes, ...] = (
     b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x7fELF", b"MZ", b"\x1f\x8b",
@@ -74,11 +77,20 @@ class Skipped:
 
     ``ignored`` marks files met while walking a folder that were never meant as
     articles (an index, a README): reported, but they do not fail the run.
+    ``warning`` names a problem that did not keep the article out (with
+    ``ignored`` set, so it does not fail the run either): "page_not_fetched"
+    for a feed entry whose page ``--follow`` could not fetch and that went in
+    with the feed's own text.
     """
 
     input: str
     reason: str
     ignored: bool = False
+    warning: str | None = None
+
+
+#: ``Skipped.warning`` of a feed entry ingested from the feed's text because its page was not fetched.
+PAGE_NOT_FETCHED = "page_not_fetched"
 
 
 class SourceError(Exception):
@@ -89,9 +101,12 @@ def iter_items(
     inputs: list[str],
     max_bytes: int = 10_000_000,
     follow: bool = False,
-    stdin: TextIO | None = None,
+    stdin: TextIO | BinaryIO | None = None,
 ) -> Iterator[RawItem | Skipped]:
-    """Stream the articles of the inputs, in the order given (folders walked in sorted order)."""
+    """Stream the articles of the inputs, in the order given (folders walked in sorted order).
+
+    ``stdin`` is read as bytes (its ``buffer`` when it is a text stream) and decoded like a file.
+    """
     for given in inputs:
         try:
             if given == "-":
@@ -144,6 +159,10 @@ def _read_file(path: str, max_bytes: int, follow: bool, explicit: bool) -> Itera
         # Inside a folder, files that are not articles (an index, a README, images) are passed over,
         # reported but not counted as failed inputs.
         yield Skipped(path, f"not an article file (unsupported ending {os.path.splitext(path)[1] or 'none'})",
+                      ignored=True)
+        return
+    if not explicit and path.lower().endswith(NAMED_ONLY_EXTENSIONS):
+        yield Skipped(path, f"not an article file ({os.path.splitext(path)[1]} is documentation; name it to read it)",
                       ignored=True)
         return
     try:
@@ -275,15 +294,18 @@ def decode(data: bytes, declared: str | None = None) -> str:
 # stdin
 
 
-def _read_stdin(stream: TextIO, max_bytes: int) -> Iterator[RawItem | Skipped]:
-    text = stream.read(max_bytes + 1)
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+def _read_stdin(stream: TextIO | BinaryIO, max_bytes: int) -> Iterator[RawItem | Skipped]:
+    # Bytes, not the stream's decoded text: piped text is in whatever charset its writer used
+    # (Latin-1, Windows-1250 …), and ``decode`` finds it as it does for a file.
+    data: bytes | str = getattr(stream, "buffer", stream).read(max_bytes + 1)
+    if isinstance(data, str):  # a text stream without bytes under it (StringIO in tests)
+        data = data.encode("utf-8", "surrogatepass")
+    if len(data) > max_bytes:
         yield Skipped("-", f"standard input too large (over limit {max_bytes} bytes)")
         return
-    if not text.strip():
+    if not data.strip():
         yield Skipped("-", "empty standard input")
         return
-    data = text.encode("utf-8", "surrogatepass")
     yield from _items_from_bytes("-", data, None, max_bytes, False, meta={}, default_kind="stdin")
 
 
@@ -390,19 +412,23 @@ def _read_feed(source: str, data: bytes, max_bytes: int, follow: bool) -> Iterat
         if not body:
             body = entry.get("summary") or entry.get("description") or ""
         if follow and meta.get("url"):
-            page = None
+            problem: str | None = None
             try:
-                page = _fetch(meta["url"], max_bytes)
+                content, _ctype, charset = _fetch(meta["url"], max_bytes)
+                html = decode(content, charset)
             except SourceError as exc:
-                yield Skipped(f"{source} {locator}", f"{exc}; using the feed's text")
-            if page is not None:
-                content, ctype, charset = page
-                try:
-                    html = decode(content, charset)
-                    yield RawItem(source, "html", text=None, html=html, meta=meta, locator=locator)
-                    continue
-                except SourceError as exc:
-                    yield Skipped(f"{source} {locator}", f"{exc}; using the feed's text")
+                problem = str(exc)
+            if problem is None:
+                # A fetched page names its own site (og:site_name); the feed's title stands in
+                # only when the page does not.
+                page_meta = {k: v for k, v in meta.items() if k != "outlet"}
+                if outlet:
+                    page_meta["fallback_outlet"] = outlet
+                yield RawItem(source, "html", text=None, html=html, meta=page_meta, locator=locator)
+                continue
+            if html_to_text(body).strip():
+                yield Skipped(f"{source} {locator}", f"page not fetched ({problem}); ingested from the feed's text",
+                              ignored=True, warning=PAGE_NOT_FETCHED)
         text = html_to_text(body)
         if not text.strip():
             yield Skipped(source, f"{locator}: no text")
