@@ -152,3 +152,20 @@ def test_region_stands_for_its_state_only_as_a_place(claims_of, select):
     claims = claims_of("Latvia's border with Kaliningrad is 227 km long.\nKaliningrad has deployed anti-tank mines.")
     assert select(claims, actor="LVA", predicate="border", counterpart="RUS")
     assert not select(claims, actor="RUS")
+
+
+def test_weapon_pronouns_refer_to_the_previous_mention(claims_of, select):
+    claims = claims_of("Serbia has no anti-personnel mines. "
+                       "The country could buy them from partners or make them at home if needed, he added.\n"
+                       "Cluster munitions were used in the war. "
+                       "Oslo has said it does not hold any such weapons and has no plans to buy them.")
+    assert select(claims, actor="SRB", predicate="procurement", weapon="ap_mine", modality="considered")
+    assert select(claims, actor="SRB", predicate="production", weapon="ap_mine", modality="considered")
+    assert select(claims, actor="NOR", predicate="stockpile", weapon="cluster_munition", polarity="negated")
+    assert select(claims, actor="NOR", predicate="procurement", weapon="cluster_munition", polarity="negated")
+
+
+def test_weapon_pronoun_needs_a_recent_antecedent(claims_of, select):
+    claims = claims_of("Anti-personnel mines were discussed. The summit ended. Talks went on. "
+                       "Officials met. Norway could buy them, he said.")
+    assert not select(claims, actor="NOR", predicate="procurement")

@@ -109,6 +109,7 @@ class Extractor:
         self.process_nouns = frozenset(raw["process_nouns"])
         self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | self.process_nouns
         self.phrasal_verbs = frozenset(raw["phrasal_withdrawal_verbs"])
+        self.weapon_anaphor_re = re.compile(r"\b(?:" + "|".join(raw["weapon_anaphors"]) + r")\b", re.IGNORECASE)
         adjectives = "|".join(sorted(map(re.escape, self.actors.adjectives), key=len, reverse=True))
         self._place_adjective = re.compile(
             r"\b(?:" + "|".join(raw["counterpart_preps"]["use"] + raw["use_place_preps"]) + r")\s+(?:the\s+)?("
@@ -334,7 +335,7 @@ class Extractor:
                 if not any(v.unit == "km" and _measures_border(sent, v, cue) for v in values):
                     continue
             else:
-                weapon_list = self._weapons_for(weapons, si, state, pred, cue.text)
+                weapon_list = self._weapons_for(weapons, si, state, pred, cue.text, tok)
                 if not weapon_list:
                     continue
             if pred != Predicate.BORDER and _describes_not_asserts(tok, self.kept_subject_verbs, self.kept_attributes):
@@ -471,7 +472,7 @@ class Extractor:
         return None
 
     def _weapons_for(self, weapons: list[Cue], si: int, state: dict, pred: str,
-                     cue_text: str) -> list[str | None]:
+                     cue_text: str, tok: Any = None) -> list[str | None]:
         kinds = list(dict.fromkeys(w.label for w in weapons))
         specific = [k for k in kinds if k != "mine"]
         if specific:
@@ -481,12 +482,24 @@ class Extractor:
         for prefix, weapon in self.intrinsic_weapons.items():
             if cue_text.lower().startswith(prefix):
                 return [weapon]  # "demining", "minefields": the cue names the weapon
+        if state["weapon"] and si - state["weapon_at"] <= 1 and tok is not None and self._weapon_anaphor(tok):
+            return [state["weapon"]]  # "could buy them from allies", "does not hold any such weapons"
         # "could ramp up manufacturing", "cleared 30 km2": in an article about mines, of mines
         if state["weapon"] and si - state["weapon_at"] <= 3 and (
                 pred == Predicate.CASUALTIES or pred in (Predicate.PRODUCTION, Predicate.CLEARANCE)
                 and cue_text.lower().startswith(self.fallback_weapon_cues)):
             return [_FALLBACK_WEAPON[state["weapon"]]]
         return []
+
+    def _weapon_anaphor(self, tok: Any) -> bool:
+        """A pronoun or "the weapons" in the cue's own phrase, after it, refers to the weapon
+        named in this or the previous sentence."""
+        doc = tok.doc
+        after = [t for t in tok.subtree if t.i > tok.i]
+        if not after:
+            return False
+        text = doc[after[0].i: after[-1].i + 1].text
+        return bool(self.weapon_anaphor_re.search(text))
 
     def _actors_for(self, tok: Any, mentions: list[ActorMention], focus: Focus, spdoc: Any,
                     pred: str) -> tuple[list[Actor], list[Any], Any]:
