@@ -72,6 +72,13 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "independent_sources": "Independent sources (wire copies count once)", "claim_count": "Claims",
             "document_count": "Articles", "first_reported": "First report", "last_reported": "Latest report",
             "event_date": "When it happened, where known", "verified": "An analyst verified a claim of it",
+            "counterpart_name": "Counterpart's name",
+            "quantity_low": "Merged quantity, lower bound", "quantity_high": "Merged quantity, upper bound",
+            "quantity_unit": "Quantity unit", "quantity_text": "Quantity as written",
+            "money_low": "Merged amount, lower bound", "money_high": "Merged amount, upper bound",
+            "money_currency": "ISO 4217 currency", "money_text": "Amount as written",
+            "time_start": "Merged time, start", "time_end": "Merged time, end", "time_text": "Time as written",
+            "document_ids": "Articles supporting it (JSON list)", "story_ids": "Wire stories supporting it (JSON list)",
         },
     },
     "conflicts": {
@@ -81,6 +88,10 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "actor_iso3": "State concerned", "fact_id": "Fact concerned", "explanation": "What disagrees, in words",
             "claim_ids": "Claims involved (JSON list)", "record": "Depositary record involved (JSON)",
         },
+    },
+    "states": {
+        "description": "States that can join the treaties (and any other state a record names).",
+        "columns": {"iso3": "ISO 3166-1 alpha-3 code", "name": "State"},
     },
     "records": {
         "description": "Depositary records: signatures, ratifications, accessions, withdrawals.",
@@ -95,6 +106,7 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
         "columns": {
             "id": "Review id", "claim_id": "Claim reviewed", "verdict": "verified, rejected or corrected",
             "corrections": "Corrected fields (JSON)", "note": "Analyst's note", "reviewer": "Who", "created_at": "When (UTC)",
+            "claim_id_reviewed": "Claim id as reviewed (also when the claim is gone after re-extraction; SQLite only)",
         },
     },
     "fact_claims": {
@@ -158,6 +170,26 @@ def flat_claims(store) -> list[dict[str, Any]]:
     return out
 
 
+_FACT_VALUES = {
+    "quantity": ("low", "high", "unit", "text"),
+    "money": ("low", "high", "currency", "text"),
+    "time": ("start", "end", "text"),
+}
+
+
+def flat_fact(f: dict[str, Any]) -> dict[str, Any]:
+    """A fact as one flat row: the merged quantity, money and time as columns, its claims, articles and stories as lists."""
+    out = {k: f.get(k) for k in DESCRIPTIONS["facts"]["columns"] if k not in ("document_ids", "story_ids")}
+    for kind, parts in _FACT_VALUES.items():
+        v = f.get(kind) or {}
+        for part in parts:
+            out[f"{kind}_{part}"] = v.get(part)
+    out["claim_ids"] = list(f.get("claim_ids") or [])
+    out["document_ids"] = list(f.get("document_ids") or [])
+    out["story_ids"] = list(f.get("story_ids") or [])
+    return out
+
+
 def _select_all(store, table, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
     cols = [table.c[c] for c in columns] if columns else list(table.c)
     with store.engine.connect() as conn:
@@ -171,8 +203,7 @@ def table_rows(store, name: str, *, nested: bool) -> list[dict[str, Any]]:
     if name == "facts":
         facts = store.facts()
         if not nested:
-            keep = list(DESCRIPTIONS["facts"]["columns"])
-            return [{k: f.get(k) for k in keep} | {"claim_ids": f.get("claim_ids") or []} for f in facts]
+            return [flat_fact(f) for f in facts]
         return facts
     if name == "conflicts":
         return store.conflicts()
@@ -297,7 +328,10 @@ CREATE TABLE documents (
 CREATE TABLE facts (
   id TEXT PRIMARY KEY, actor_iso3 TEXT, actor_name TEXT, predicate TEXT, stage TEXT, treaty TEXT, weapon TEXT,
   counterpart_iso3 TEXT, polarity TEXT, modality TEXT, independent_sources INTEGER, claim_count INTEGER,
-  document_count INTEGER, first_reported TEXT, last_reported TEXT, event_date TEXT, verified INTEGER
+  document_count INTEGER, first_reported TEXT, last_reported TEXT, event_date TEXT, verified INTEGER,
+  counterpart_name TEXT, quantity_low REAL, quantity_high REAL, quantity_unit TEXT, quantity_text TEXT,
+  money_low REAL, money_high REAL, money_currency TEXT, money_text TEXT, time_start TEXT, time_end TEXT, time_text TEXT,
+  document_ids TEXT, story_ids TEXT
 );
 CREATE TABLE claims (
   id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id), fact_id TEXT REFERENCES facts(id),
@@ -319,13 +353,18 @@ CREATE TABLE conflict_claims (
   conflict_id TEXT NOT NULL REFERENCES conflicts(id), claim_id TEXT NOT NULL REFERENCES claims(id),
   PRIMARY KEY (conflict_id, claim_id)
 );
+CREATE TABLE states (
+  iso3 TEXT PRIMARY KEY, name TEXT NOT NULL
+);
 CREATE TABLE records (
-  id INTEGER PRIMARY KEY, treaty TEXT, state_iso3 TEXT, state_name TEXT, action TEXT, date TEXT, source_url TEXT,
+  id INTEGER PRIMARY KEY, treaty TEXT, state_iso3 TEXT REFERENCES states(iso3), state_name TEXT, action TEXT, date TEXT, source_url TEXT,
   note TEXT, origin TEXT
 );
 CREATE TABLE reviews (
-  id INTEGER PRIMARY KEY, claim_id TEXT, verdict TEXT, corrections TEXT, note TEXT, reviewer TEXT, created_at TEXT
+  id INTEGER PRIMARY KEY, claim_id TEXT REFERENCES claims(id), verdict TEXT, corrections TEXT, note TEXT, reviewer TEXT,
+  created_at TEXT, claim_id_reviewed TEXT NOT NULL
 );
+CREATE INDEX reviews_claim ON reviews(claim_id);
 CREATE INDEX claims_document ON claims(document_id);
 CREATE INDEX claims_fact ON claims(fact_id);
 CREATE INDEX claims_actor ON claims(actor_iso3, predicate);
@@ -395,6 +434,9 @@ def _export_sqlite(store, out: Path) -> dict[str, Any]:
         for x in conflicts:
             if x.get("fact_id") not in fact_ids:
                 x["fact_id"] = None
+        for f in facts:
+            f["document_ids"] = to_json(f.get("document_ids") or [])
+            f["story_ids"] = to_json(f.get("story_ids") or [])
         cols = {name: [c for c in _sqlite_columns(conn, name)] for name in (
             "stories", "documents", "facts", "claims", "conflicts", "records", "reviews")}
         written["stories"] = _insert(conn, "stories", cols["stories"], stories)
@@ -411,8 +453,16 @@ def _export_sqlite(store, out: Path) -> dict[str, Any]:
             ({"conflict_id": x["id"], "claim_id": cid} for x in conflicts for cid in dict.fromkeys(x.get("claim_ids") or [])
              if cid in claim_ids),
         )
-        written["records"] = _insert(conn, "records", cols["records"], table_rows(store, "records", nested=False))
-        written["reviews"] = _insert(conn, "reviews", cols["reviews"], table_rows(store, "reviews", nested=False))
+        records = table_rows(store, "records", nested=False)
+        written["states"] = _insert(conn, "states", ["iso3", "name"], _states(records))
+        written["records"] = _insert(conn, "records", cols["records"], records)
+        reviews = table_rows(store, "reviews", nested=False)
+        for r in reviews:
+            # a review outlives a claim that re-extraction removed: the link is empty, the id stays readable
+            r["claim_id_reviewed"] = r["claim_id"]
+            if r["claim_id"] not in claim_ids:
+                r["claim_id"] = None
+        written["reviews"] = _insert(conn, "reviews", cols["reviews"], reviews)
         conn.commit()
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
@@ -424,6 +474,25 @@ def _export_sqlite(store, out: Path) -> dict[str, Any]:
     meta_path = out.with_name("metadata.json")
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return {"database": str(out), "metadata": str(meta_path), "rows": written}
+
+
+def _states(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every state that can join, plus any other a record names, so records.state_iso3 always has its row."""
+    from minewatch.treaties import eligible_states
+
+    names = dict(eligible_states())
+    for r in records:
+        code = r.get("state_iso3")
+        if code and code not in names:
+            names[code] = r.get("state_name") or code
+    return [{"iso3": k, "name": v} for k, v in sorted(names.items())]
+
+
+#: The column Datasette shows for a row wherever another table links to it (names, not bare ids).
+LABEL_COLUMNS = {
+    "documents": "title", "claims": "actor_name", "facts": "actor_name", "conflicts": "explanation",
+    "states": "name", "records": "state_name", "reviews": "verdict",
+}
 
 
 def _sqlite_columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -441,7 +510,8 @@ def datasette_metadata(database: str) -> dict[str, Any]:
         "databases": {
             database: {
                 "tables": {
-                    name: {"description": d["description"], "columns": dict(d["columns"])}
+                    name: {"description": d["description"], "columns": dict(d["columns"]),
+                           **({"label_column": LABEL_COLUMNS[name]} if name in LABEL_COLUMNS else {})}
                     for name, d in DESCRIPTIONS.items()
                 }
             }
