@@ -83,8 +83,9 @@ def test_review_form_correction_changes_only_edited_fields(client) -> None:
             "money_currency": "EUR", "speaker_name": "", "speaker_role": ""}
     assert client.post(f"/claims/{cid}/review", data=form, follow_redirects=False).status_code == 303
     review = client.get("/api/reviews").json()["items"][-1]
+    # the old wording no longer describes the corrected numbers: it is dropped, not kept
     assert review["corrections"] == {"modality": "actual", "money": {"low": 750000000.0, "high": 800000000.0,
-                                                                      "currency": "EUR", "text": "800 million euros"}}
+                                                                      "currency": "EUR"}}
     assert client.get(f"/api/claims/{cid}").json()["modality"] == "actual"
 
 

@@ -8,8 +8,9 @@ while new rows arrive.
 
 from __future__ import annotations
 
-import os
+import re
 import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -706,6 +707,27 @@ def post_review(c: Ctx, review: ReviewIn) -> dict[str, Any]:
     return apply_review(c, review)
 
 
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+def upload_name(filename: str | None, i: int) -> str:
+    """The uploaded file's own name, made safe to store and show: no folders, no control or odd characters."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE_NAME.sub("_", base).strip(" .")[:120]
+    return base if base else f"upload-{i:04d}"
+
+
+def _renamed(items: Iterable[Any], names: dict[str, str]) -> Iterator[Any]:
+    """Items of the temporary copies, named after the uploaded files (the document's path, the skip messages)."""
+    for it in items:
+        name = names.get(it.input)
+        if name:
+            if hasattr(it, "reason"):
+                it.reason = it.reason.replace(it.input, name)
+            it.input = name
+        yield it
+
+
 def upload_suffix(name: str) -> str:
     """The reader an upload asks for by its ending; anything unknown is read as plain text."""
     from minewatch.ingest.sources import EXTENSIONS
@@ -725,18 +747,26 @@ def upload_suffix(name: str) -> str:
 )
 def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="article files")]) -> dict[str, Any]:
     """Upload articles: they go through the same pipeline as ``minewatch ingest``."""
-    from minewatch.pipeline import IngestOptions, ingest
+    from minewatch.ingest.sources import Skipped
+    from minewatch.pipeline import IngestOptions
 
     if not files:
         raise HTTPException(422, detail="no files uploaded")
+    from minewatch.ingest.batch import prepare_stream
+    from minewatch.ingest.sources import iter_items
+    from minewatch.pipeline import ingest_screened, screen_stage
+
+    options = IngestOptions()
     with tempfile.TemporaryDirectory(prefix="minewatch-upload-") as tmp:
-        paths = []
+        paths, names = [], {}
         for i, f in enumerate(files):
-            name = os.path.basename(f.filename or "") or f"upload-{i}"
-            suffix = upload_suffix(name)
-            path = Path(tmp) / f"{i:04d}{suffix}"
+            name = upload_name(f.filename, i)
+            path = Path(tmp) / f"{i:04d}{upload_suffix(name)}"
             path.write_bytes(f.file.read())
             paths.append(str(path))
+            names[str(path)] = name
+        items = _renamed(iter_items(paths, max_bytes=options.max_bytes, follow=False), names)
+        screened = (p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items))
         with c.write_lock:
-            summary = ingest(c.store, paths, IngestOptions())
+            summary = ingest_screened(c.store, screened, options)
     return summary.to_dict()

@@ -65,6 +65,8 @@ STATUS_LABELS = {
 
 _env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, trim_blocks=True, lstrip_blocks=True)
 _env.globals.update(safe_url=render.safe_url, labels=STATUS_LABELS)
+_env.globals.update(value_text=lambda v, kind: value_text(v, kind))
+_env.filters["html_id"] = render.html_id
 
 router = APIRouter(include_in_schema=False)
 
@@ -172,14 +174,19 @@ def _claims_with_context(c: WebContext, claims: list[dict[str, Any]]) -> list[di
 
 
 @router.get("/states/{iso3}", response_class=HTMLResponse)
-def state_page(request: Request, iso3: Annotated[str, PathParam(pattern=r"^[A-Za-z]{3}$")], on: date | None = None) -> HTMLResponse:
+def state_page(
+    request: Request,
+    iso3: Annotated[str, PathParam(pattern=r"^[A-Za-z]{3}$")],
+    on: date | None = None,
+    after: Annotated[str | None, Query(max_length=80, pattern=r"^c-[A-Za-z0-9_.:-]+$", description="claims after this id")] = None,
+) -> HTMLResponse:
     c = _c(request)
     code = known_state(iso3)
     day = _day(on) if on else date.today()
     statuses = {t: c.status_of(t, code, day) for t in ("APMBC", "CCM")}
 
     def data() -> dict[str, Any]:
-        claims = c.store.claims(ClaimFilter(state=code, limit=STATE_PAGE_CLAIMS + 1, after=""))
+        claims = c.store.claims(ClaimFilter(state=code, limit=STATE_PAGE_CLAIMS + 1, after=after or ""))
         facts = c.store.facts(state=code)
         timeline = state_timeline(c, code)
         dated, undated = split_timeline(timeline, facts)
@@ -191,10 +198,13 @@ def state_page(request: Request, iso3: Annotated[str, PathParam(pattern=r"^[A-Za
             "conflicts": c.store.conflicts(state=code),
             "claims": _claims_with_context(c, claims[:STATE_PAGE_CLAIMS]),
             "more_claims": len(claims) > STATE_PAGE_CLAIMS,
+            "next_after": claims[STATE_PAGE_CLAIMS - 1]["id"] if len(claims) > STATE_PAGE_CLAIMS else None,
+            "after": after,
+            "claim_total": queries.claim_count(c.store, code),
         }
 
     return page(request, "state.html", iso3=code, name=eligible_states()[code], day=day, statuses=statuses,
-                **c.memo(("state", code), data))
+                **c.memo(("state", code, after), data))
 
 
 def value_text(v: dict[str, Any] | None, kind: str) -> str | None:
@@ -286,6 +296,11 @@ def claim_page(request: Request, claim_id: Annotated[str, PathParam(max_length=8
     if claim is None:
         raise HTTPException(404, detail=f"no claim {claim_id!r}")
     _claims_with_context(c, [claim])
+    corrected = (claim.get("review") or {}).get("corrections") or {}
+    original = original_claim(c, claim_id) if corrected else None
+    changes = [
+        {"field": k, "new": field_text(k, v), "old": field_text(k, (original or {}).get(k))} for k, v in corrected.items()
+    ]
     facts = c.store.facts(state=claim["actor"]["iso3"]) if claim["actor"].get("iso3") else []
     facts = [f for f in facts if claim_id in (f.get("claim_ids") or [])]
     return page(
@@ -294,7 +309,11 @@ def claim_page(request: Request, claim_id: Annotated[str, PathParam(max_length=8
         claim=claim,
         facts=facts,
         conflicts=c.store.conflicts(claim_id=claim_id),
-        reviews=c.store.reviews(claim_id=claim_id),
+        reviews=[dict(r, when=when_utc(r.get("created_at")),
+                      changes=[(k, field_text(k, v)) for k, v in (r.get("corrections") or {}).items()])
+                 for r in c.store.reviews(claim_id=claim_id)],
+        changes=changes,
+        original=original,
         error=error,
         choices={
             "predicate": [p.value for p in Predicate],
@@ -304,6 +323,7 @@ def claim_page(request: Request, claim_id: Annotated[str, PathParam(max_length=8
             "modality": [m.value for m in Modality],
             "polarity": [p.value for p in Polarity],
         },
+        actor_kinds=["state", "organization", "armed_group"],
     )
 
 
@@ -317,29 +337,143 @@ def _num(v: str | None) -> float | None:
         raise HTTPException(422, detail=f"not a number: {v!r}") from None
 
 
+def _text(form: dict[str, str], key: str) -> str | None:
+    return (form.get(key) or "").strip() or None
+
+
+def _actor_correction(claim: dict[str, Any], form: dict[str, str], key: str) -> tuple[bool, dict[str, Any] | None]:
+    """(changed, new actor) from the ``{key}_kind/_iso3/_name`` inputs; an empty name clears a counterpart."""
+    if f"{key}_name" not in form:
+        return False, None
+    old = claim.get(key) or None
+    name = _text(form, f"{key}_name")
+    iso3 = (_text(form, f"{key}_iso3") or "").upper() or None if f"{key}_iso3" in form else (old or {}).get("iso3")
+    kind = _text(form, f"{key}_kind") or (old or {}).get("kind") or "state"
+    new = {"kind": kind, "iso3": iso3, "name": name} if name else None
+    if old is None and new is None:
+        return False, None
+    if old is not None and new is not None and (old.get("kind"), old.get("iso3"), old.get("name")) == (kind, iso3, name):
+        return False, None
+    return True, new
+
+
+def _value_correction(claim: dict[str, Any], form: dict[str, str], key: str) -> tuple[bool, dict[str, Any] | None]:
+    """(changed, new value) for quantity, money or time.
+
+    When the numbers (or dates) change and the analyst left the old wording,
+    the wording is dropped: "millions of euros" must not survive a correction
+    to 100M-999M.
+    """
+    lo_key, hi_key = ("start", "end") if key == "time" else ("low", "high")
+    names = [f"{key}_{lo_key}", f"{key}_{hi_key}", f"{key}_text"]
+    if not any(n in form for n in names):
+        return False, None
+    old = claim.get(key) or {}
+    if key == "time":
+        lo, hi = _text(form, names[0]), _text(form, names[1])
+        for v in (lo, hi):
+            if v is not None:
+                try:
+                    date.fromisoformat(v)
+                except ValueError:
+                    raise HTTPException(422, detail=f"not a date (YYYY-MM-DD): {v!r}") from None
+    else:
+        lo, hi = _num(form.get(names[0])), _num(form.get(names[1]))
+    text = _text(form, names[2]) if names[2] in form else (old.get("text") or None)
+    extra_key = {"quantity": "unit", "money": "currency"}.get(key)
+    extra = _text(form, f"{key}_{extra_key}") if extra_key else None
+    if key == "money" and extra:
+        extra = extra.upper()
+    numbers_changed = (lo, hi) != (old.get(lo_key), old.get(hi_key))
+    text_changed = text != (old.get("text") or None)
+    extra_changed = extra_key is not None and f"{key}_{extra_key}" in form and extra != (old.get(extra_key) or None)
+    if not (numbers_changed or text_changed or extra_changed):
+        return False, None
+    if numbers_changed and not text_changed:
+        text = None
+    if lo is None and hi is None and text is None:
+        return True, None
+    new: dict[str, Any] = {lo_key: lo, hi_key: hi, "text": text}
+    if extra_key:
+        new[extra_key] = extra if f"{key}_{extra_key}" in form else old.get(extra_key)
+    return True, new
+
+
 def form_corrections(claim: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
-    """The fields the analyst changed, in the contract's shape (unchanged fields are not corrections)."""
+    """The fields the analyst changed, in the contract's shape (unchanged fields are not corrections).
+
+    The form covers the same correctable fields as ``POST /api/reviews``:
+    actor, predicate, stage, treaty, weapon, counterpart, modality, polarity,
+    quantity, money, time and speaker.
+    """
     out: dict[str, Any] = {}
     for key in ("predicate", "stage", "treaty", "weapon", "modality", "polarity"):
         if key in form:
             value = form[key] or None
             if value != claim.get(key):
                 out[key] = value
-    for key, extra in (("quantity", "unit"), ("money", "currency")):
-        low, high = _num(form.get(f"{key}_low")), _num(form.get(f"{key}_high"))
-        old = claim.get(key) or {}
-        if (low, high) != (old.get("low"), old.get("high")) and (f"{key}_low" in form or f"{key}_high" in form):
-            new = dict(old) if old else {extra: None, "text": None}
-            new.update(low=low, high=high)
-            if key == "money" and form.get("money_currency"):
-                new["currency"] = form["money_currency"].strip().upper()
-            out[key] = new if (low is not None or high is not None) else None
+    for key in ("actor", "counterpart"):
+        changed, new = _actor_correction(claim, form, key)
+        if changed:
+            if key == "actor" and new is None:
+                raise HTTPException(422, detail="the actor needs a name")
+            out[key] = new
+    for key in ("quantity", "money", "time"):
+        changed, new = _value_correction(claim, form, key)
+        if changed:
+            out[key] = new
     name = (form.get("speaker_name") or "").strip()
     role = (form.get("speaker_role") or "").strip() or None
     old_speaker = claim.get("speaker") or {}
     if "speaker_name" in form and (name or None, role) != (old_speaker.get("name"), old_speaker.get("role")):
         out["speaker"] = {"name": name, "role": role} if name else None
     return out
+
+
+def original_claim(c: WebContext, claim_id: str) -> dict[str, Any] | None:
+    """The claim as extracted, before any review's corrections (shown next to the corrected values)."""
+    from sqlalchemy import select
+
+    from minewatch.store import schema as t
+    from minewatch.store.repository import claim_export
+
+    cl, d = t.claims, t.documents
+    q = select(cl, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title).join(
+        d, d.c.id == cl.c.document_id
+    ).where(cl.c.id == claim_id)
+    with c.store.engine.connect() as conn:
+        row = conn.execute(q).mappings().first()
+        if row is None:
+            return None
+        ev = [{"start": e["start"], "end": e["end"], "text": e["text"]} for e in conn.execute(
+            select(t.evidence).where(t.evidence.c.claim_id == claim_id).order_by(t.evidence.c.ordinal)).mappings()]
+    return claim_export(dict(row), ev, None)
+
+
+def field_text(kind: str, v: Any) -> str:
+    """One claim field in words, for the review's table of changes."""
+    if v is None:
+        return "—"
+    if kind in ("quantity", "money", "time") and isinstance(v, dict):
+        return value_text(v, kind) or "—"
+    if kind in ("actor", "counterpart") and isinstance(v, dict):
+        return f"{v.get('name')} ({v.get('iso3')})" if v.get("iso3") else str(v.get("name"))
+    if kind == "speaker" and isinstance(v, dict):
+        return f"{v.get('name')}, {v['role']}" if v.get("role") else str(v.get("name"))
+    return str(v).replace("_", " ")
+
+
+def when_utc(stamp: str | None) -> str:
+    """A stored review time (naive UTC) written with its timezone."""
+    if not stamp:
+        return "unknown time"
+    from datetime import datetime
+
+    try:
+        d = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp)
+    return d.strftime("%Y-%m-%d %H:%M UTC") if d.tzinfo is None else d.strftime("%Y-%m-%d %H:%M %Z")
 
 
 @router.post("/claims/{claim_id}/review")
@@ -351,7 +485,10 @@ async def review_form(request: Request, claim_id: Annotated[str, PathParam(max_l
     if claim is None:
         raise HTTPException(404, detail=f"no claim {claim_id!r}")
     verdict = form.get("verdict", "")
-    corrections = form_corrections(claim, form) if verdict == "corrected" else {}
+    try:
+        corrections = form_corrections(claim, form) if verdict == "corrected" else {}
+    except HTTPException as exc:
+        return RedirectResponse(f"/claims/{quote(claim_id)}?error={quote(str(exc.detail))}", status_code=303)
     try:
         review = ReviewIn(
             claim_id=claim_id,
@@ -376,6 +513,13 @@ def _short_error(exc: Exception) -> str:
     if callable(errors):
         return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors())[:300]
     return str(exc)[:300]
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """The bundled icon, also at the path browsers ask for on their own (no 404 in the console)."""
+    return Response((HERE / "static" / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -425,6 +569,13 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "")
     q = q.strip()
     docs = c.store.documents(text=q, limit=50) if q else []
     claims = _claims_with_context(c, c.store.claims(ClaimFilter(text=q, limit=50, after=""))) if q else []
+    if docs:
+        texts = queries.document_texts(c.store, [d["id"] for d in docs])
+        for d in docs:
+            d["snippet"] = render.snippet(texts.get(d["id"], {}).get("text"), q)
+    for cl in claims:
+        ev = " … ".join(e.get("text") or "" for e in cl.get("evidence") or [])
+        cl["snippet"] = render.snippet(ev or cl["actor"].get("name"), q)
     return page(request, "search.html", q=q, documents=docs, claims=claims)
 
 

@@ -35,6 +35,45 @@ BARE_YEAR = re.compile(r"^(?:19|20)\d\d$")
 LINK_SCHEMES = ("http://", "https://")
 
 
+_NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def html_id(value: str | None) -> str:
+    """A safe HTML id (and URL fragment) for a store id.
+
+    Store ids ("x-" + hex for conflicts) pass unchanged; any other character
+    becomes ``_<hex code>_`` and an id not starting with a letter gets an
+    ``id-`` prefix, so a link ``/conflicts#<html_id(id)>`` always finds its row.
+    """
+    v = _NOT_ID.sub(lambda m: f"_{ord(m.group(0)):x}_", value or "")
+    return v if v[:1].isalpha() else f"id-{v}"
+
+
+def snippet(text: str | None, query: str, width: int = 90) -> Markup:
+    """The text around the first place a query word occurs, escaped, the words marked (search results)."""
+    if not text or not query.strip():
+        return Markup("")
+    words = [w for w in re.split(r"\s+", query.strip()) if w]
+    low = text.lower()
+    hits = [(low.find(w.lower()), w) for w in [query.strip(), *words]]
+    hits = [(i, w) for i, w in hits if i >= 0]
+    if not hits:
+        return escape(text[: 2 * width]) + (escape(" …") if len(text) > 2 * width else "")
+    first = min(i for i, _ in hits)
+    a, b = max(0, first - width), min(len(text), first + width)
+    part = text[a:b]
+    lp = part.lower()
+    spans = []
+    for w in words:
+        wl = w.lower()
+        i = lp.find(wl)
+        while i >= 0 and wl:
+            spans.append((i, i + len(wl)))
+            i = lp.find(wl, i + len(wl))
+    out = mark_spans(part.replace("\n", " "), spans, css="hit")
+    return (escape("… ") if a else Markup("")) + out + (escape(" …") if b < len(text) else Markup(""))
+
+
 def safe_url(url: str | None) -> str | None:
     if not url:
         return None
