@@ -300,7 +300,10 @@ def detect_unlisted_agencies(text: str, known: list[str] | None = None) -> list[
     known_set = set(known or ())
     for m in _UNLISTED_AGENCY.finditer(text):
         name = " ".join(m.group().split())
-        if name in known_set or name in out or table.alias_start.match(name):
+        if name in known_set or name in out:
+            continue
+        listed = table.alias_start.match(name)
+        if listed and any(table.agencies[i].alias.match(name) for i in table.first_words[listed.group()]):
             continue
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
