@@ -158,7 +158,8 @@ def test_a_fact_with_thousands_of_claims_is_compared_by_distinct_values():
     story_found = story_value_conflicts(claims)
     drift = modality_drift(claims)
     elapsed = time.perf_counter() - started
-    assert len(found) == 2  # "millions" disagrees with both other figures, which agree with each other
+    assert len(found) == 1  # "millions" disagrees with both other figures: one conflict listing the three
+    assert len(found[0].detail["values"]) == 3
     assert story_found == [] and drift == []
     assert elapsed < 5  # generous: it runs in well under a second
 
@@ -178,14 +179,16 @@ def test_modality_drift_between_stories_is_medium_or_low_when_it_looks_like_prog
     assert c2.id == c.id  # one drift per fact
 
 
-def test_modality_drift_within_one_story_is_high_and_none_without_an_actual_report():
-    planned = rec("A", "FIN", "production", modality="planned")
+def test_modality_drift_sets_one_story_against_others_never_against_itself():
+    planned = rec("A", "FIN", "production", modality="planned", outlet="Daily Meridian")
     considered = rec("B", "FIN", "production", modality="considered")
     assert modality_drift([planned, considered]) == []
-    done = rec("C", "FIN", "production", modality="actual")
-    (c,) = modality_drift([planned, considered, done])
-    assert c.severity == "high"
+    done = rec("C", "FIN", "production", modality="actual", outlet="Daily Meridian")
+    assert modality_drift([planned, considered, done]) == []  # all copies of one story
+    elsewhere = rec("D", "FIN", "production", modality="planned", story="s-2", published=date(2025, 7, 1))
+    (c,) = modality_drift([planned, considered, done, elsewhere])
     assert "as planned or as only under consideration" in c.explanation
+    assert not c.explanation.startswith("Daily Meridian reports") or "while Daily Meridian" not in c.explanation
     assert modality_drift([planned, rec("C", "FIN", "production", modality="actual", review="rejected")]) == []
 
 
@@ -207,5 +210,18 @@ def test_many_distinct_figures_are_compared_with_the_best_supported_one_only():
     claims = [rec(f"d{i}", quantity=mines(1000 * (i + 1), 1000 * (i + 1)), story=f"s-{i}") for i in range(40)]
     claims += [rec("extra", quantity=mines(1000, 1000), story="s-extra")]  # the figure most reports give
     found = value_conflicts(claims)
-    assert len(found) == 39
+    assert len(found) == 1 and len(found[0].detail["values"]) == 40
     assert all("'1,000 mines'" in c.explanation for c in found)
+
+
+def test_one_disagreement_among_three_copies_of_one_story_is_one_conflict():
+    a = rec("A", money=eur(100_000_000, 999_999_999, "hundreds of millions of euros"))
+    b = rec("B", money=eur(1_000_000, 9_999_999, "millions of euros"))
+    c = rec("C", money=eur(1_000, 9_999, "thousands of euros"))
+    found = value_conflicts([a, b, c])
+    assert len(found) == 1
+    (x,) = found
+    assert x.severity == "high" and x.explanation.startswith("Copies of one story disagree")
+    for text in ("'hundreds of millions of euros' (Outlet A)", "'millions of euros' (Outlet B)", "'thousands of euros' (Outlet C)"):
+        assert text in x.explanation
+    assert len(x.claim_ids) == 3

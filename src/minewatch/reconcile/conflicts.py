@@ -13,7 +13,7 @@ from itertools import combinations
 from typing import Any
 
 from minewatch.model import MODALITY_STRENGTH, Polarity
-from minewatch.reconcile import phrases
+from minewatch.reconcile import phrases, summary
 from minewatch.reconcile.base import (
     ClaimRecord,
     Value,
@@ -199,40 +199,46 @@ def _fact_value_conflicts(fid: str, fname: str, mclass: str, recs: list[ClaimRec
     if len(groups) < 2:
         return []
     distinct = sorted(groups.values(), key=lambda g: (-len(g.docs), repr(g.value.key), repr(g.period)))
-    out = []
+    involved: list[_Group] = []
+    same_story = False
     for a, b in _pairs(distinct):
         if not comparable(a.value, b.value) or overlaps(a.value, b.value):
             continue
         if len(a.docs | b.docs) < 2:
             continue
-        same_story = bool(a.stories & b.stories)
+        shared = bool(a.stories & b.stories)
         if time_bound:
             if a.period is not None and b.period is not None:
                 if not overlaps(a.period, b.period):
                     continue
-            elif not same_story:
+            elif not shared:
                 continue
-        out.append(_value_conflict(fid, fname, mclass, a, b, same_story))
-    return out
+        same_story = same_story or shared
+        involved.extend(g for g in (a, b) if all(g is not x for x in involved))
+    if not involved:
+        return []
+    return [_value_conflict(fid, fname, mclass, involved, same_story)]
 
 
-def _value_conflict(fid: str, fname: str, mclass: str, a: _Group, b: _Group, same_story: bool) -> Conflict:
-    a, b = sorted((a, b), key=lambda g: record_order(g.recs[0]))
-    recs = a.recs + b.recs
-    claim = recs[0].claim
+def _value_conflict(fid: str, fname: str, mclass: str, groups: list[_Group], same_story: bool) -> Conflict:
+    """One conflict per fact, field and modality class, listing every disagreeing value with its reports."""
+    groups = sorted(groups, key=lambda g: record_order(g.recs[0]))
+    recs = [r for g in groups for r in g.recs]
+    claim = min(recs, key=record_order).claim
     names = _names(claim)
     subject = phrases.value_subject(fname, predicate=str(claim.predicate), modality=_strongest(recs), **names)
-    period = a.period or b.period
-    if period is not None and fname != "time":
-        subject += " " + phrases.time_phrase(period.low, period.high)
+    periods = {g.period.key for g in groups if g.period is not None}
+    if len(periods) == 1 and fname != "time":
+        period = next(g.period for g in groups if g.period is not None)
+        subject += " " + phrases.time_phrase(period.low, period.high)  # type: ignore[union-attr]
     lead = _copies_phrase(recs) if same_story else "Reports"
-    explanation = (
-        f"{lead} disagree on {subject}: '{value_text(a.value)}' ({sources_label(a.recs)}) "
-        f"vs '{value_text(b.value)}' ({sources_label(b.recs)})."
-    )
-    keys = sorted([repr((a.value.key, a.period.key if a.period else None)), repr((b.value.key, b.period.key if b.period else None))])
+    listed = [f"'{value_text(g.value)}' ({sources_label(g.recs)})" for g in groups]
+    joined = " vs ".join(listed) if len(listed) == 2 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    explanation = f"{lead} disagree on {subject}: {joined}."
+    story_sets = [g.stories for g in groups]
+    common = {st for st in set().union(*story_sets) if sum(st in x for x in story_sets) > 1} if same_story else set()
     return Conflict(
-        id=conflict_id("value_contradiction", fid, fname, mclass, *keys),
+        id=conflict_id("value_contradiction", fid, fname, mclass),
         kind="value_contradiction",
         severity=SEVERITY[("value_contradiction", "same_story" if same_story else "across_stories")],
         actor_iso3=claim.actor.iso3,
@@ -240,10 +246,10 @@ def _value_conflict(fid: str, fname: str, mclass: str, a: _Group, b: _Group, sam
         claim_ids=sorted({r.claim_id for r in recs}),
         record=None,
         explanation=explanation,
-        story_id=next((s for s in sorted(a.stories & b.stories) if not s.startswith("doc:")), None),
+        story_id=next((st for st in sorted(common) if not st.startswith("doc:")), None),
         detail={
             "field": fname,
-            "values": [_value_detail(a), _value_detail(b)],
+            "values": [_value_detail(g) for g in groups],
         },
     )
 
@@ -411,60 +417,79 @@ def _quoted(holders: Iterable[ClaimRecord], fname: str) -> str:
 
 
 def modality_drift(claims: list[ClaimRecord]) -> list[Conflict]:
-    """Some reports give as done what others give as planned or considered (one fact key).
+    """Some stories give as done what other stories give as planned or considered (one fact key).
 
-    Plans normally become outcomes, so drift between stories is low unless
+    One source is set against *others*: copies of one story, or one document
+    that mentions both a plan and its outcome, are never compared with
+    themselves.  Plans normally become outcomes, so drift is low unless
     publication dates show an outcome reported no later than a report of it
-    as a plan (medium); copies of one story that disagree are high.
+    as a plan (medium).
     """
     out = []
-    for fid, recs in sorted(partition(active(claims), lambda r: r.fact_id).items()):
-        actual = [r for r in recs if modality_class(r.claim.modality) == "actual"]
-        actual_docs = {r.document_id for r in actual}
-        other = [r for r in recs if r.document_id not in actual_docs]
-        if not actual or not other:
-            continue
-        same_story = bool({r.story_key for r in actual} & {r.story_key for r in other})
-        pub_a = [r.published for r in actual if r.published]
-        pub_o = [r.published for r in other if r.published]
-        # Medium only on evidence: an outcome reported before (or the day of) a report of it as a plan.
-        overlapping = bool(pub_a and pub_o and min(pub_a) <= max(pub_o))
-        proven = bool(pub_a and pub_o and len(pub_a) == len(actual) and len(pub_o) == len(other) and not overlapping)
-        case = "same_story" if same_story else ("overlapping" if overlapping else "progression")
-        claim = recs[0].claim
-        names = _names(claim)
-        noun = phrases.activity_noun(str(claim.predicate), claim.stage, names["weapon"], names["counterpart"], claim.treaty)
-        subject = f"{phrases.possessive(names['actor'])} {noun}"
-        modalities = sorted({str(r.claim.modality) for r in other}, key=lambda m: -MODALITY_STRENGTH.get(m, 0))  # type: ignore[call-overload]
-        how = " or ".join(phrases.MODALITY_DESCRIPTIONS.get(m, m) for m in modalities)
-        verb_a = "reports" if len(actual_docs) == 1 else "report"
-        verb_o = "reports" if len({r.document_id for r in other}) == 1 else "report"
-        tail = ""
-        if case == "progression":
-            tail = (
-                ", perhaps because the plan has since been carried out"
-                if proven
-                else ", which may only reflect reports written at different times"
-            )
-        explanation = (
-            f"{sources_label(actual)} {verb_a} {subject} {phrases.MODALITY_DESCRIPTIONS['actual']}, "
-            f"while {sources_label(other)} {verb_o} it {how}{tail}."
-        )
-        out.append(
-            Conflict(
-                id=conflict_id("modality_drift", fid),
-                kind="modality_drift",
-                severity=SEVERITY[("modality_drift", case)],
-                actor_iso3=claim.actor.iso3,
-                fact_id=fid,
-                claim_ids=sorted({r.claim_id for r in actual + other}),
-                record=None,
-                explanation=explanation,
-                detail={
-                    "actual_document_ids": sorted(actual_docs),
-                    "other_document_ids": sorted({r.document_id for r in other}),
-                    "other_modalities": modalities,
-                },
-            )
-        )
+    for _, recs in sorted(partition(active(claims), lambda r: r.fact_id).items()):
+        s = summary.summarise(recs, cap=None)
+        c = drift_conflict(s) if s else None
+        if c is not None:
+            out.append(c)
     return sort_conflicts(out)
+
+
+def drift_pair(actual: dict[str, Any], other: dict[str, Any]) -> tuple[list[Any], list[Any]] | None:
+    """The earliest report of an outcome and the earliest plan *of another story*, if there is one."""
+    pairs = [(a, o) for a in actual["leads"] for o in other["leads"] if a[1] != o[1]]
+    return min(pairs, key=lambda p: (p[0][0], p[1][0])) if pairs else None
+
+
+def drift_conflict(s: dict[str, Any]) -> Conflict | None:
+    """The modality drift of one fact, from its summary (``summary.summarise``/``merge``)."""
+    actual, other = s["drift"].get("actual"), s["drift"].get("prospective")
+    if not actual or not other:
+        return None
+    pair = drift_pair(actual, other)
+    if pair is None:
+        return None
+    lead_a, lead_o = pair
+    overlapping = bool(actual["min"] and other["max"] and actual["min"] <= other["max"])
+    dated = not actual["undated"] and not other["undated"]
+    proven = dated and not overlapping
+    case = "overlapping" if overlapping else "progression"
+    who = summary.common_actor(s["actors"])
+    counterpart = summary.common_actor(s["counterparts"])
+    actor_name = (who.name or who.key) if who else ""
+    weapon = phrases.weapon_name(s["weapon"])
+    noun = phrases.activity_noun(s["predicate"], s["stage"], weapon, counterpart.name if counterpart else None, s["treaty"])
+    subject = f"{phrases.possessive(actor_name)} {noun}"
+    modalities = sorted(other["mods"], key=lambda m: -MODALITY_STRENGTH.get(m, 0))  # type: ignore[call-overload]
+    how = " or ".join(phrases.MODALITY_DESCRIPTIONS.get(m, m) for m in modalities)
+    label_a = lead_a[2] + (f" and {actual['docs'] - 1} more" if actual["docs"] > 1 else "")
+    label_o = lead_o[2] if lead_o[2] != lead_a[2] else f"another story from {lead_o[2]}"
+    label_o += f" and {other['docs'] - 1} more" if other["docs"] > 1 else ""
+    verb_a = "reports" if actual["docs"] == 1 else "report"
+    verb_o = "reports" if other["docs"] == 1 else "report"
+    tail = ""
+    if case == "progression":
+        tail = (
+            ", perhaps because the plan has since been carried out"
+            if proven
+            else ", which may only reflect reports written at different times"
+        )
+    explanation = (
+        f"{label_a} {verb_a} {subject} {phrases.MODALITY_DESCRIPTIONS['actual']}, "
+        f"while {label_o} {verb_o} it {how}{tail}."
+    )
+    return Conflict(
+        id=conflict_id("modality_drift", s["fact_id"]),
+        kind="modality_drift",
+        severity=SEVERITY[("modality_drift", case)],
+        actor_iso3=who.iso3 if who else None,
+        fact_id=s["fact_id"],
+        claim_ids=sorted({k[3] for k in actual["top"]} | {k[3] for k in other["top"]}),
+        record=None,
+        explanation=explanation,
+        detail={
+            "actual_documents": actual["docs"],
+            "other_documents": other["docs"],
+            "lead_document_ids": [lead_a[0][2], lead_o[0][2]],
+            "other_modalities": modalities,
+        },
+    )

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from minewatch.model import MODALITY_STRENGTH, Actor, DateRange, Money, Range, _date
+from minewatch.model import Actor, DateRange, Money, Range, _date
 from minewatch.reconcile.base import (
-    REVIEWED_OK,
     ClaimRecord,
     Value,
     active,
@@ -24,6 +23,7 @@ from minewatch.reconcile.base import (
     partition,
     value_of,
 )
+from minewatch.reconcile.summary import common_actor, merged_value, strongest, summarise
 
 
 @dataclass
@@ -54,6 +54,17 @@ class Fact:
     modalities: dict[str, int] = field(default_factory=dict)
     speakers: list[str] = field(default_factory=list)
     confidence: float = 0.0
+    #: Exact counts when the id lists are capped (a stored fact); ``None``: the lists are complete.
+    claim_count: int | None = None
+    document_count: int | None = None
+
+    @property
+    def n_claims(self) -> int:
+        return len(self.claim_ids) if self.claim_count is None else self.claim_count
+
+    @property
+    def n_documents(self) -> int:
+        return len(self.document_ids) if self.document_count is None else self.document_count
 
     def to_dict(self, max_items: int | None = None) -> dict[str, Any]:
         """JSON-ready; ``max_items`` caps the id and source lists of widely reported facts (counts stay exact)."""
@@ -75,8 +86,8 @@ class Fact:
             "claim_ids": cap(self.claim_ids),
             "document_ids": cap(self.document_ids),
             "story_ids": cap(self.story_ids),
-            "claim_count": len(self.claim_ids),
-            "document_count": len(self.document_ids),
+            "claim_count": self.n_claims,
+            "document_count": self.n_documents,
             "independent_sources": self.independent_sources,
             "first_reported": _iso(self.first_reported),
             "last_reported": _iso(self.last_reported),
@@ -119,7 +130,14 @@ class Fact:
             modalities=dict(d.get("modalities") or {}),
             speakers=list(d.get("speakers") or []),
             confidence=float(d.get("confidence") or 0.0),
+            claim_count=_count(d.get("claim_count"), d.get("claim_ids")),
+            document_count=_count(d.get("document_count"), d.get("document_ids")),
         )
+
+
+def _count(n: int | None, ids: list[Any] | None) -> int | None:
+    """The exact count, kept only where the id list was capped."""
+    return None if n is None or n == len(ids or []) else int(n)
 
 
 def _iso(d: date | None) -> str | None:
@@ -128,60 +146,44 @@ def _iso(d: date | None) -> str | None:
 
 def build_fact(claims: list[ClaimRecord]) -> Fact | None:
     """One fact from the claims of one fact key; ``None`` when every claim was rejected."""
-    recs = active(claims)
-    if not recs:
-        return None
-    keys = {r.fact_id for r in recs}
-    if len(keys) != 1:
-        raise ValueError(f"build_fact needs claims of one fact key, got {len(keys)}: {sorted(keys)[:5]}")
-    (fid,) = keys
-    first = recs[0].claim
+    summary = summarise(claims, cap=None)
+    return None if summary is None else fact_from_summary(summary)
 
-    docs: dict[str, ClaimRecord] = {}
-    for r in recs:
-        docs.setdefault(r.document_id, r)
-    published = [r.published for r in recs if r.published is not None]
-    modality = max((r.claim.modality for r in recs), key=lambda m: MODALITY_STRENGTH.get(str(m), 0))  # type: ignore[call-overload]
-    doc_modalities: dict[str, set[str]] = {}
-    for r in recs:
-        doc_modalities.setdefault(str(r.claim.modality), set()).add(r.document_id)
 
-    time = _merge_time(recs)
+def fact_from_summary(s: dict[str, Any]) -> Fact:
+    """The fact a summary describes (``summary.summarise``/``merge``): the store's and the pure path's one reader."""
+    time = merged_value(s, "time")
+    capped = s["claims"] != len(s["claim_top"]) or s["documents"] != len(s["doc_top"])
     return Fact(
-        id=fid,
-        actor=_common_actor([r.claim.actor for r in recs]),
-        predicate=str(first.predicate),
-        stage=first.stage,
-        treaty=first.treaty,
-        weapon=first.weapon,
-        counterpart=_common_actor([r.claim.counterpart for r in recs if r.claim.counterpart]) if first.counterpart else None,
-        polarity=str(first.polarity),
-        modality=str(modality),
-        claim_ids=[r.claim_id for r in recs],
-        document_ids=list(docs),
-        story_ids=sorted({r.story_id for r in recs if r.story_id}),
-        independent_sources=len({r.story_key for r in recs}),
-        first_reported=min(published) if published else None,
-        last_reported=max(published) if published else None,
-        quantity=_merge_quantity(recs),
-        money=_merge_money(recs),
-        time=time,
-        event_date=_event_date(time),
-        verified=any(r.review in REVIEWED_OK for r in recs),
+        id=s["fact_id"],
+        actor=common_actor(s["actors"]) or Actor("state", None, ""),
+        predicate=s["predicate"],
+        stage=s["stage"],
+        treaty=s["treaty"],
+        weapon=s["weapon"],
+        counterpart=common_actor(s["counterparts"]),
+        polarity=s["polarity"],
+        modality=strongest(s["modality_docs"]),
+        claim_ids=[k[3] for k in s["claim_top"]],
+        document_ids=[d[2] for d in s["doc_top"]],
+        story_ids=list(s["story_top"]),
+        independent_sources=s["stories"],
+        first_reported=_date(s["first"]),
+        last_reported=_date(s["last"]),
+        quantity=merged_value(s, "quantity"),  # type: ignore[arg-type]
+        money=merged_value(s, "money"),  # type: ignore[arg-type]
+        time=time,  # type: ignore[arg-type]
+        event_date=_event_date(time),  # type: ignore[arg-type]
+        verified=s["verified"],
         sources=[
-            {
-                "document_id": d,
-                "outlet": r.outlet,
-                "url": r.url,
-                "path": r.path,
-                "published": r.published,
-                "story_id": r.story_id,
-            }
-            for d, r in docs.items()
+            {"document_id": d[2], "outlet": d[3], "url": d[4], "path": d[5], "published": _date(d[1]), "story_id": d[6]}
+            for d in s["doc_top"]
         ],
-        modalities={m: len(ds) for m, ds in sorted(doc_modalities.items())},
-        speakers=sorted({r.claim.speaker.name for r in recs if r.claim.speaker}),
-        confidence=max(float(r.claim.confidence) for r in recs),
+        modalities=dict(sorted(s["modality_docs"].items())),
+        speakers=list(s["speakers"]),
+        confidence=s["confidence"],
+        claim_count=s["claims"] if capped else None,
+        document_count=s["documents"] if capped else None,
     )
 
 

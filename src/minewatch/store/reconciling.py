@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 
 from minewatch.store import schema as t
 from minewatch.store.repository import CORRECTABLE, _chunks, claim_from_row
@@ -27,13 +27,21 @@ def apply_corrections(claim_dict: dict[str, Any], corrections: dict[str, Any] | 
     return out
 
 
-def load_claim_records(conn, *, fact_ids: Sequence[str] = (), story_ids: Sequence[str] = ()) -> list:
-    """ClaimRecords (claims with their document context and the latest review applied)."""
-    from minewatch.model import Claim
-    from minewatch.reconcile import ClaimRecord
+def load_claim_records(
+    conn, *, fact_ids: Sequence[str] = (), story_ids: Sequence[str] = (), where: Any = None, with_evidence: bool = False
+) -> list:
+    """ClaimRecords (claims with their document context and the latest review applied).
+
+    ``where`` narrows the claims further (e.g. only those with a figure); a
+    claim with a review is always loaded, since a correction can add what the
+    stored row lacks.  Reconciliation never reads evidence, so it is loaded
+    only on request.
+    """
 
     c, d = t.claims, t.documents
     base = select(c, d.c.story_id, d.c.published, d.c.outlet, d.c.path, d.c.url, d.c.via).join(d, d.c.id == c.c.document_id)
+    if where is not None:
+        base = base.where(or_(where, c.c.id.in_(select(t.reviews.c.claim_id))))
     rows: dict[str, dict] = {}
     for chunk in _chunks(list(fact_ids), 500):
         for r in conn.execute(base.where(c.c.fact_id.in_(chunk))).mappings():
@@ -41,16 +49,32 @@ def load_claim_records(conn, *, fact_ids: Sequence[str] = (), story_ids: Sequenc
     for chunk in _chunks(list(story_ids), 500):
         for r in conn.execute(base.where(d.c.story_id.in_(chunk))).mappings():
             rows[r["id"]] = dict(r)
+    return _records(conn, rows, with_evidence)
+
+
+def _records(conn, rows: dict[str, dict], with_evidence: bool = False) -> list:
+    from minewatch.model import Claim
+    from minewatch.reconcile import ClaimRecord
+
     if not rows:
         return []
     ids = list(rows)
     evidence: dict[str, list] = defaultdict(list)
     reviews: dict[str, dict] = {}
-    for chunk in _chunks(ids, 500):
-        for e in conn.execute(select(t.evidence).where(t.evidence.c.claim_id.in_(chunk)).order_by(t.evidence.c.ordinal)).mappings():
-            evidence[e["claim_id"]].append(e)
-        for r in conn.execute(select(t.reviews).where(t.reviews.c.claim_id.in_(chunk)).order_by(t.reviews.c.id)).mappings():
-            reviews[r["claim_id"]] = dict(r)
+    if with_evidence:
+        for chunk in _chunks(ids, 500):
+            q = select(t.evidence).where(t.evidence.c.claim_id.in_(chunk)).order_by(t.evidence.c.ordinal)
+            for e in conn.execute(q).mappings():
+                evidence[e["claim_id"]].append(e)
+    if len(ids) > 5000:  # cheaper to read every review than to ask for thousands of ids
+        for r in conn.execute(select(t.reviews).order_by(t.reviews.c.id)).mappings():
+            if r["claim_id"] in rows:
+                reviews[r["claim_id"]] = dict(r)
+    else:
+        for chunk in _chunks(ids, 500):
+            q = select(t.reviews).where(t.reviews.c.claim_id.in_(chunk)).order_by(t.reviews.c.id)
+            for r in conn.execute(q).mappings():
+                reviews[r["claim_id"]] = dict(r)
     out = []
     for cid in sorted(ids):
         r = rows[cid]
@@ -95,8 +119,8 @@ def fact_row(fact) -> dict[str, Any]:
         "polarity": str(fact.polarity),
         "modality": str(fact.modality),
         "independent_sources": fact.independent_sources,
-        "claim_count": len(fact.claim_ids),
-        "document_count": len(fact.document_ids),
+        "claim_count": fact.n_claims,
+        "document_count": fact.n_documents,
         "first_reported": fact.first_reported,
         "last_reported": fact.last_reported,
         "event_date": fact.event_date,
@@ -136,48 +160,154 @@ def _replace_conflicts(conn, scope: str, conflicts: Iterable, seen: set[str]) ->
     return n
 
 
+def _has_value(rec: Any) -> bool:
+    from minewatch.reconcile.base import VALUE_FIELDS, value_of
+
+    return any(value_of(rec.claim, f) is not None for f in VALUE_FIELDS)
+
+
+def _value_filter() -> Any:
+    c = t.claims
+    return or_(*(c.c[col].isnot(None) for col in VALUE_COLUMNS))
+
+
+VALUE_COLUMNS = (
+    "quantity_low", "quantity_high", "money_low", "money_high", "time_start", "time_end",
+)
+TREATY_PREDICATES = ("treaty_joining", "treaty_withdrawal")
+
+
 def reconcile_pending(store) -> dict[str, int]:
-    """Rebuild the facts and conflicts touched by unreconciled documents and queued reviews."""
+    """Bring facts and conflicts up to date with unreconciled documents and queued reviews.
+
+    A fact that only gained claims of documents it has never counted is
+    updated by merging a summary of the new claims into its stored summary
+    (``fact_summaries``, ``fact_stories``): the cost is that of the new claims,
+    however many the fact already has.  A fact touched by anything else — a
+    review, a re-extraction, a story merge (its documents come back while
+    already counted) — is rebuilt from all its claims.  Both paths go through
+    ``minewatch.reconcile.summary``, so they give the same facts and conflicts.
+    """
     from minewatch import reconcile as rc
+    from minewatch.reconcile import summary as sm
+    from minewatch.reconcile.base import active, partition
+    from minewatch.reconcile.conflicts import STORY_FAMILIES, drift_conflict
+    from minewatch.reconcile.facts import fact_from_summary
 
     events, armed = store.treaty_events(), store.armed_conflicts()
     counts = {"documents": 0, "facts": 0, "conflicts": 0}
+    d, c = t.documents, t.claims
     with store.engine.begin() as conn:
-        doc_ids = list(conn.execute(select(t.documents.c.id).where(t.documents.c.reconciled.is_(False))).scalars())
+        pending = conn.execute(select(d.c.id, d.c.in_facts, d.c.story_id).where(d.c.reconciled.is_(False))).all()
         queued = list(conn.execute(select(t.reconcile_queue.c.fact_id)).scalars())
-        if not doc_ids and not queued:
+        if not pending and not queued:
             return counts
-        fact_ids: set[str] = set(queued)
-        story_ids: set[str] = set()
-        for chunk in _chunks(doc_ids, 500):
-            fact_ids.update(conn.execute(select(t.claims.c.fact_id).where(t.claims.c.document_id.in_(chunk))).scalars())
-            story_ids.update(
-                s for s in conn.execute(select(t.documents.c.story_id).where(t.documents.c.id.in_(chunk))).scalars() if s
-            )
-        records = load_claim_records(conn, fact_ids=sorted(fact_ids))
-        by_fact: dict[str, list] = defaultdict(list)
-        for rec in records:
-            by_fact[rc.fact_key(rec.claim)].append(rec)
+        doc_ids = [p.id for p in pending]
+        story_ids = sorted({p.story_id for p in pending if p.story_id})
+        rebuild: set[str] = set(queued)
+        for chunk in _chunks([p.id for p in pending if p.in_facts], 500):
+            rebuild.update(f for f in conn.execute(select(c.c.fact_id).where(c.c.document_id.in_(chunk))).scalars() if f)
+
+        # Claims of documents no summary counts yet: the only ones an incremental fact reads.
+        new_q = (
+            select(c, d.c.story_id, d.c.published, d.c.outlet, d.c.path, d.c.url, d.c.via)
+            .join(d, d.c.id == c.c.document_id)
+            .where(d.c.reconciled.is_(False), d.c.in_facts.is_(False))
+        )
+        new_recs = _records(conn, {r["id"]: dict(r) for r in conn.execute(new_q).mappings()})
+        for r in new_recs:
+            if r.review is not None:
+                rebuild.add(r.fact_id)
+        new_by_fact = partition([r for r in new_recs if r.fact_id not in rebuild], lambda r: r.fact_id)
+
+        stored: dict[str, dict] = {}
+        for chunk in _chunks(sorted(new_by_fact), 500):
+            q = select(t.fact_summaries).where(t.fact_summaries.c.fact_id.in_(chunk))
+            stored.update({row.fact_id: row.summary for row in conn.execute(q)})
+        unsummarised = sorted(set(new_by_fact) - set(stored))
+        for chunk in _chunks(unsummarised, 500):  # facts stored before summaries existed
+            rebuild.update(conn.execute(select(t.facts.c.id).where(t.facts.c.id.in_(chunk))).scalars())
+        for fid in list(new_by_fact):
+            if fid in rebuild:
+                del new_by_fact[fid]
+
+        summaries: dict[str, dict | None] = {}
+        # incremental: merge what the new documents add
+        keys = {(fid, r.story_key) for fid, recs in new_by_fact.items() for r in active(recs)}
+        known: set[tuple[str, str]] = set()
+        for chunk in _chunks(sorted({k for _, k in keys}), 500):
+            q = select(t.fact_stories).where(t.fact_stories.c.story_key.in_(chunk))
+            known.update((row.fact_id, row.story_key) for row in conn.execute(q) if row.fact_id in new_by_fact)
+        added = sorted(keys - known)
+        if added:
+            conn.execute(insert(t.fact_stories), [{"fact_id": f, "story_key": k} for f, k in added])
+        new_stories: dict[str, int] = defaultdict(int)
+        for f, _ in added:
+            new_stories[f] += 1
+        for fid, recs in new_by_fact.items():
+            old = stored.get(fid)
+            merged = sm.merge(old, sm.summarise(recs))
+            if merged is not None:
+                merged["stories"] = (old["stories"] if old else 0) + new_stories[fid]
+            summaries[fid] = merged
+
+        # rebuild: everything the fact has
+        full = partition(load_claim_records(conn, fact_ids=sorted(rebuild)), lambda r: r.fact_id)
+        for chunk in _chunks(sorted(rebuild), 500):
+            conn.execute(delete(t.fact_stories).where(t.fact_stories.c.fact_id.in_(chunk)))
+        rows = []
+        for fid in sorted(rebuild):
+            group = full.get(fid, [])
+            summaries[fid] = sm.summarise(group)
+            rows.extend({"fact_id": fid, "story_key": k} for k in sorted({r.story_key for r in active(group)}))
+        if rows:
+            conn.execute(insert(t.fact_stories), rows)
+
         seen: set[str] = set()
-        for fid in sorted(fact_ids | set(by_fact)):
-            group = by_fact.get(fid, [])
-            conn.execute(delete(t.facts).where(t.facts.c.id == fid))
-            fact = rc.build_fact(group) if group else None
-            if fact is not None:
-                conn.execute(insert(t.facts).values(**fact_row(fact)))
-                counts["facts"] += 1
-            active = [r for r in group if r.review != "rejected"]
-            counts["conflicts"] += _replace_conflicts(
-                conn, f"fact:{fid}", [*rc.value_conflicts(active), *rc.modality_drift(active)], seen
-            )
-            counts["conflicts"] += _replace_conflicts(
-                conn, f"record:{fid}", rc.record_conflicts(active, events, armed), seen
-            )
-        for sid in sorted(story_ids):
-            story_records = [r for r in load_claim_records(conn, story_ids=[sid]) if r.review != "rejected"]
-            counts["conflicts"] += _replace_conflicts(conn, f"story:{sid}", rc.story_value_conflicts(story_records), seen)
+        fact_rows, summary_rows = [], []
+        touched = sorted(summaries)
+        for chunk in _chunks(touched, 500):
+            conn.execute(delete(t.facts).where(t.facts.c.id.in_(chunk)))
+            conn.execute(delete(t.fact_summaries).where(t.fact_summaries.c.fact_id.in_(chunk)))
+        for fid in touched:
+            s = summaries[fid]
+            if s is not None:
+                fact_rows.append(fact_row(fact_from_summary(s)))
+                summary_rows.append({"fact_id": fid, "summary": s})
+            drift = drift_conflict(s) if s is not None else None
+            counts["conflicts"] += _replace_conflicts(conn, f"drift:{fid}", [drift] if drift else [], seen)
+        if fact_rows:
+            conn.execute(insert(t.facts), fact_rows)
+            conn.execute(insert(t.fact_summaries), summary_rows)
+        counts["facts"] = len(fact_rows)
+
+        # value conflicts read only claims with figures; record checks only treaty facts
+        valued = sorted(f for f, recs in new_by_fact.items() if any(_has_value(r) for r in recs))
+        by_value = partition(load_claim_records(conn, fact_ids=valued, where=_value_filter()), lambda r: r.fact_id)
+        treaty = sorted(f for f, s in summaries.items() if f not in rebuild and s and s["predicate"] in TREATY_PREDICATES)
+        by_treaty = partition(load_claim_records(conn, fact_ids=treaty), lambda r: r.fact_id)
+        for fid in touched:
+            if fid in rebuild or fid in by_value or fid in valued:
+                group = full.get(fid) if fid in rebuild else by_value.get(fid, [])
+                counts["conflicts"] += _replace_conflicts(conn, f"fact:{fid}", rc.value_conflicts(group or []), seen)
+            s = summaries[fid]
+            if fid in rebuild or (s and s["predicate"] in TREATY_PREDICATES):
+                group = full.get(fid) if fid in rebuild else by_treaty.get(fid, [])
+                counts["conflicts"] += _replace_conflicts(
+                    conn, f"record:{fid}", rc.record_conflicts(group or [], events, armed), seen
+                )
+
+        # copies of one story: per touched story, only the claims a story comparison can use
+        family_predicates = sorted({p for fam in STORY_FAMILIES.values() for p in fam})
+        story_recs = partition(
+            load_claim_records(conn, story_ids=story_ids, where=c.c.predicate.in_(family_predicates)),
+            lambda r: r.story_id,
+        )
+        for sid in story_ids:
+            found = rc.story_value_conflicts(story_recs.get(sid, []))
+            counts["conflicts"] += _replace_conflicts(conn, f"story:{sid}", found, seen)
         for chunk in _chunks(doc_ids, 500):
-            conn.execute(update(t.documents).where(t.documents.c.id.in_(chunk)).values(reconciled=True))
+            conn.execute(update(d).where(d.c.id.in_(chunk)).values(reconciled=True, in_facts=True))
         conn.execute(delete(t.reconcile_queue))
         counts["documents"] = len(doc_ids)
     return counts

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sql_false  # noqa: I001  (a function, kept apart from the column types)
 
 metadata = MetaData(
     naming_convention={
@@ -107,6 +108,10 @@ documents = Table(
     Column("extraction_error", Text),
     Column("extracted_at", DateTime),
     Column("reconciled", Boolean, nullable=False, default=False),
+    # Whether this document's claims are counted in the stored fact summaries: a document
+    # that is reconciled again while counted (re-extraction, story merge, review) makes its
+    # facts rebuild from scratch instead of being merged in a second time.
+    Column("in_facts", Boolean, nullable=False, default=False, server_default=sql_false()),
     Column("ingested_at", DateTime, nullable=False),
     Index(None, "story_id"),
     Index(None, "published"),
@@ -220,6 +225,26 @@ conflicts = Table(
     Index(None, "actor_iso3"),
     Index(None, "kind"),
     Index(None, "scope"),
+)
+
+# What a fact needs to take new claims without reloading its old ones (minewatch.reconcile.summary):
+# counts, capped id lists in reporting order, value ranges, modality leads.  Rebuilt from the
+# claims whenever something non-additive touches the fact.
+fact_summaries = Table(
+    "fact_summaries",
+    metadata,
+    Column("fact_id", String(40), primary_key=True),
+    Column("summary", JSON, nullable=False),
+)
+
+# The distinct stories (independent sources) of each fact, so a new copy of a known story
+# does not count twice; a document without a story is a story of its own ("doc:<id>").
+fact_stories = Table(
+    "fact_stories",
+    metadata,
+    Column("fact_id", String(40), primary_key=True),
+    Column("story_key", String(60), primary_key=True),
+    Index(None, "story_key"),
 )
 
 # Facts whose claims changed outside a document's (re-)ingestion — an analyst's
