@@ -99,6 +99,10 @@ def prepare(item: RawItem) -> Document:
         for key in ("title", "published", "outlet", "url"):
             if not meta.get(key) and page.get(key):
                 meta[key] = page[key]
+        # The extractor falls back to the host name for a page that names no site; a feed's
+        # title (``fallback_outlet``) says more than that.
+        if meta.get("fallback_outlet") and meta.get("outlet") in (None, outlet_from_url(meta.get("url"))):
+            meta["outlet"] = meta["fallback_outlet"]
     else:
         original = item.text or ""
         header, body = parse_header(original)

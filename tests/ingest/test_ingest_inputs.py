@@ -1,0 +1,153 @@
+"""Inputs the auditor found mishandled: CRLF headers, Latin-1 on stdin, .md in folders, --follow failures."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from minewatch.ingest import prepare
+from minewatch.ingest.meta import parse_header
+from minewatch.ingest.sources import PAGE_NOT_FETCHED, RawItem, Skipped, iter_items
+
+HEADER = "url: https://example.org/a\npublished: 2025-06-24\ntitle: Ruritania leaves\noutlet: Example Times\n"
+BODY = (
+    "Ruritania leaves the treaty\n\n"
+    "Ruritania's parliament voted on Tuesday to withdraw from the Mine Ban Treaty, the speaker said.\n\n"
+    "The bill passed by 101 votes to 12 and now goes to the president for signature.\n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_header_survives_windows_and_old_mac_line_endings(tmp_path: Path, newline: str) -> None:
+    raw = (HEADER + "\n" + BODY).replace("\n", newline)
+    header, body = parse_header(raw)
+    assert header["title"] == "Ruritania leaves" and header["outlet"] == "Example Times"
+    assert body.startswith("Ruritania leaves the treaty\n")
+    path = tmp_path / "a.txt"
+    path.write_bytes(raw.encode("utf-8"))
+    [item] = list(iter_items([str(path)]))
+    doc = prepare(item)
+    assert doc.published == date(2025, 6, 24) and doc.outlet == "Example Times" and doc.url == "https://example.org/a"
+    assert "url:" not in doc.text and "101 votes to 12" in doc.text
+
+
+def test_latin1_on_stdin_is_decoded_like_a_file() -> None:
+    text = (
+        "Le Parlement a voté mardi le retrait du traité. Les députés ont approuvé le texte à une large majorité, "
+        "a déclaré le président de la chambre. Le ministre a salué une décision « nécessaire » pour la sécurité.\n"
+    )
+    code = (
+        "import json, sys\n"
+        "from minewatch.ingest.sources import iter_items\n"
+        "from minewatch.ingest import prepare\n"
+        "out = [prepare(i).text for i in iter_items(['-'])]\n"
+        "sys.stdout.buffer.write(json.dumps(out).encode('utf-8'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], input=text.encode("latin-1"), capture_output=True, timeout=120,
+                          check=True)
+    [cleaned] = json.loads(done.stdout)
+    assert "voté mardi le retrait du traité" in cleaned and "« nécessaire »" in cleaned
+
+
+def test_stdin_as_bytes_and_as_text() -> None:
+    [item] = list(iter_items(["-"], stdin=io.BytesIO(BODY.encode("cp1252"))))
+    assert isinstance(item, RawItem) and item.text == BODY
+    [item] = list(iter_items(["-"], stdin=io.StringIO(BODY)))
+    assert isinstance(item, RawItem) and item.text == BODY
+
+
+def test_folder_walk_passes_over_markdown_but_a_named_md_is_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Notes\n\nThese files are articles.\n", encoding="utf-8")
+    out = list(iter_items([str(tmp_path)]))
+    assert [i.input for i in out if isinstance(i, RawItem)] == [str(tmp_path / "a.txt")]
+    [skip] = [i for i in out if isinstance(i, Skipped)]
+    assert skip.ignored and skip.input.endswith("README.md")
+    [named] = list(iter_items([str(tmp_path / "README.md")]))
+    assert isinstance(named, RawItem) and "These files are articles." in named.text
+
+
+PAGE = """<html><head><title>Ruritania leaves the treaty</title>
+<meta property="og:site_name" content="Ruritania Herald"></head><body><article>
+<h1>Ruritania leaves the treaty</h1>
+<p>Ruritania's parliament voted on Tuesday to withdraw from the Mine Ban Treaty, the speaker of the chamber
+said after a debate that lasted into the evening, according to officials in the capital.</p>
+<p>The bill passed by 101 votes to 12 and now goes to the president, who is expected to sign it.</p>
+</article></body></html>"""
+
+
+def feed(base: str) -> str:
+    items = [f"<item><title>Fetched</title><link>{base}/page</link><description>Short summary of the vote "
+             "in parliament.</description></item>"]
+    for i, path in enumerate(["/missing", "/gone", "/big", "/also-missing"], 1):
+        items.append(f"<item><title>Entry {i}</title><link>{base}{path}</link>"
+                     f"<description>Summary {i}: the parliament voted to leave the treaty.</description></item>")
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Treaty Feed</title>'
+            + "".join(items) + "</channel></rss>")
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        routes = {"/page": PAGE, "/feed": feed(base), "/big": "<p>" + "x" * 50_000 + "</p>"}
+        if self.path not in routes:
+            self.send_response(404)
+            self.end_headers()
+            return
+        data = routes[self.path].encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml" if self.path == "/feed" else "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = None
+    for port in range(18530, 18560):
+        try:
+            httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+            break
+        except OSError:
+            continue
+    assert httpd is not None, "no free port in 18530-18559"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_follow_failures_are_warnings_and_every_entry_goes_in(server: str) -> None:
+    out = list(iter_items([f"{server}/feed"], follow=True, max_bytes=20_000))
+    items = [i for i in out if isinstance(i, RawItem)]
+    warnings = [i for i in out if isinstance(i, Skipped)]
+    assert [i.kind for i in items] == ["html", "feed", "feed", "feed", "feed"]
+    assert len(warnings) == 4
+    assert all(w.ignored and w.warning == PAGE_NOT_FETCHED for w in warnings)
+    assert all("ingested from the feed's text" in w.reason for w in warnings)
+    assert "too large" in warnings[2].reason and "HTTP 404" in warnings[0].reason
+    docs = [prepare(i) for i in items]
+    # the fetched page names its own site; feed-text documents are the feed's
+    assert docs[0].outlet == "Ruritania Herald"
+    assert [d.outlet for d in docs[1:]] == ["Treaty Feed"] * 4
+    assert docs[1].text.startswith("Summary 1:")
+
+
+def test_fetched_page_without_site_name_falls_back_to_the_feed_title() -> None:
+    item = RawItem("feed.xml", "html", html=PAGE.replace('<meta property="og:site_name" content="Ruritania Herald">', ""),
+                   meta={"url": "https://example.org/p", "fallback_outlet": "Treaty Feed"})
+    assert prepare(item).outlet == "Treaty Feed"
