@@ -37,6 +37,7 @@ IRRELEVANT = {
         "{n} miners were brought to the surface after a methane alarm at a coal mine in {state}.",
         "Output at the country's largest coal mine fell {a} percent as the operator closed two seams.",
         "The government in {city} said the last hard-coal mines would close by 20{a}{b}.",
+        "A methane explosion at a coal mine in {state} killed {a} miners and injured {n} more.",
     ],
     "gold": [
         "{firm} said its gold mine in the north would produce {n} ounces this year; copper mines also grew.",
@@ -78,7 +79,26 @@ RELEVANT = {
     "de": ["Die Regierung in {city} lehnt Antipersonenminen weiter ab und hält an der Ottawa-Konvention fest."],
     "sv": ["Regeringen i {city} vill inte återinföra truppminor trots Ottawakonventionen."],
     "fr": ["La France condamne l'emploi de mines antipersonnel et d'armes à sous-munitions."],
+    # No row of the term list verbatim: inflected forms, "mine" near a war or casualty word, Unicode hyphens.
+    "context-en": [
+        "Russian forces laid mines along the road to {city}, the regional governor said.",
+        "A child stepped on a mine near a village in {state} and was taken to hospital.",
+        "{a} farmers were killed by a mine explosion while ploughing a field.",
+        "{state} buys mines from a domestic manufacturer, the defence ministry said.",
+        "The treaty banning mines will lose another member if {state} goes ahead.",
+        "The army will buy anti\u2011personnel mines, officials in {city} confirmed.",
+    ],
+    "context-other": [
+        "Die Bundeswehr will keine Minen kaufen, hieß es in {city}.",
+        "Wojsko kupi miny od krajowego producenta.",
+        "Kaitsevägi ostab miine, teatas ministeerium.",
+        "Puolustusvoimat hankkii miinoja kotimaiselta valmistajalta.",
+        "Армія потребує мін, заявили в міністерстві.",
+        "Le gouvernement défend la convention sur les mines.",
+    ],
 }
+#: The relevant topics whose templates hold no listed term verbatim (recall on them is printed apart).
+CONTEXT_TOPICS = ("treaty-context-en", "treaty-context-other")
 
 FILLER = [
     "Officials in {city} said more details would follow next week.",

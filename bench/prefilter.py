@@ -49,6 +49,13 @@ def main() -> None:
           f"(lost {sum(stopped[t] for t in rel)})")
     print(f"irrelevant stopped:   {sum(stopped[t] for t in irr)}/{n_irr} "
           f"({100 * sum(stopped[t] for t in irr) / max(1, n_irr):.1f}%)")
+    ctx = [t for t in rel if t in newsgen.CONTEXT_TOPICS]
+    n_ctx = sum(total[t] for t in ctx)
+    print(f"  of which without a listed term verbatim: {sum(passed[t] for t in ctx)}/{n_ctx} "
+          f"({100 * sum(passed[t] for t in ctx) / max(1, n_ctx):.1f}% recall)")
+    plain = [t for t in rel if t not in newsgen.CONTEXT_TOPICS]
+    n_plain = sum(total[t] for t in plain)
+    print(f"  the others: {sum(passed[t] for t in plain)}/{n_plain}")
     for t in sorted(total):
         print(f"  {t:18} passed {passed[t]:6}  stopped {stopped[t]:6}")
     gold_dir = SHARED / "gold"

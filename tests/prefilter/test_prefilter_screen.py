@@ -31,6 +31,25 @@ RELEVANT = [
     "Sverige överväger truppminor igen.",
     "La France condamne l'usage de mines antipersonnel et d'armes à sous-munitions.",
     "Poland began building the East Shield along its border.",
+    # No listed compound: "mine(s)" next to a war, military, casualty or treaty word.
+    "Russian forces laid mines along the road.",
+    "A child stepped on a mine near the school.",
+    "Two farmers were killed by a mine explosion.",
+    "The treaty banning mines is under strain.",
+    "Estonia buys mines from a domestic producer.",
+    "Soldiers cleared mines from the bridge.",
+    # Unicode hyphens (U+2010, U+2011) and a soft hyphen.
+    "The army will buy anti\u2011personnel mines.",
+    "Land\u2010mines remain in the fields.",
+    "Land\u00admines remain in the fields.",
+    # Bare inflected forms in the region's languages.
+    "Die Armee braucht Minen.",
+    "Wojsko kupi miny.",
+    "El ejército compra minas.",
+    "Kaitsevägi ostab miine.",
+    "Армії бракує мін.",
+    "Puolustusvoimat hankkii miinoja.",
+    "Le gouvernement défend la convention sur les mines.",
 ]
 
 IRRELEVANT = [
@@ -47,6 +66,13 @@ IRRELEVANT = [
     "Termine für die Sitzung wurden verschoben.",
     "Mina vänner kom på besök.",
     "Pozostało 5 min do końca meczu.",
+    # Near-misses of the context rows: a pit, not a weapon.
+    "A methane explosion at the coal mine killed three miners.",
+    "Twelve workers were injured at a gold mine on Friday.",
+    "The firm bought two copper mines in Chile.",
+    "Minor injuries were reported after the crash.",
+    "Market forces drove mine closures in the valley.",
+    "The war of words over the data-mining contract is mine to settle, the CEO said.",
 ]
 
 
@@ -58,6 +84,13 @@ def test_relevant_articles_pass(text: str) -> None:
 @pytest.mark.parametrize("text", IRRELEVANT)
 def test_other_news_is_stopped(text: str) -> None:
     assert relevance_match(text) is None, (text, relevance_match(text))
+
+
+def test_dashes_are_normalised_before_matching() -> None:
+    from minewatch.prefilter import normalise_dashes
+
+    assert normalise_dashes("anti\u2011personnel land\u2010mines \u2013 x") == "anti-personnel land-mines - x"
+    assert normalise_dashes("land\u00admines") == "landmines"
 
 
 def test_title_alone_can_make_an_article_relevant() -> None:
