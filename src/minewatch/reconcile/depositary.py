@@ -57,6 +57,7 @@ CHECK_SEVERITY = {
     "joining_denied": "high",
     "party_after_withdrawal": "high",
     "withdrawal_too_early": "high",
+    "withdrawal_before_joining": "high",
     "withdrawal_pending": "high",
     "withdrawal_effective_date": "medium",
     "withdrawal_without_instrument": "high",
@@ -149,8 +150,8 @@ class StateRecord:
     def withdrawal(self, armed_conflicts: Iterable[Any], before: date | None = None) -> tuple[Event | None, Event | None, str | None]:
         """(notification, effective, reason): the latest notification up to ``before`` and when it takes effect.
 
-        The effective event is the recorded one, else computed by Art. 20(3)
-        (``None`` with a reason while an armed conflict keeps it pending).
+        The effective event is the recorded one, else computed by Art. 20(2)
+        (``None`` with a reason while an armed conflict keeps it pending, Art. 20(3)).
         """
         notes = self.all(["withdrawal_notification"])
         if not notes:
@@ -336,7 +337,9 @@ def _check_joining(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable
             )
         )
         return out
-    if t is not None:
+    # "X is (still) a party", dated by its publication: a statement of status, not an accession on that day.
+    present = t is None or (r.published is not None and t.low == t.high == r.published)
+    if t is not None and not present:
         accepted = [e.date for e in state.all(JOINING_STAGE_ACTIONS[stage])]
         eif = state.entry_into_force() if stage in (None, "in_force", "ratified", "acceded") else None
         if eif is not None and eif.computed:
@@ -353,13 +356,14 @@ def _check_joining(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable
                     f"the depositary record has {phrases.possessive(name)} {noun} {verb} {primary.date.isoformat()}",
                 )
             )
-    if stage == "in_force" and modality == "actual":
-        ref = t.low if t and t.low else (r.published if t is None else None)
+    if stage in (None, "ratified", "acceded", "in_force") and modality == "actual":
+        # a report that the state is (or became) a party, dated after its withdrawal took effect
+        ref = r.published if present else (t.low if t and t.low else None)
         if ref is not None:
             _, effective, _ = state.withdrawal(armed_conflicts, before=ref)
             rejoined = [d for d in state.deposits if effective is not None and d.date > effective.date]
             if effective is not None and effective.date <= ref and not rejoined:
-                how = "took" if not effective.computed else "took (by Art. 20(3))"
+                how = "took" if not effective.computed else "took (by Art. 20(2))"
                 out.append(
                     _Finding(
                         "party_after_withdrawal",
@@ -383,6 +387,19 @@ def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Itera
                 {"treaty": state.treaty, "iso3": state.iso3, "action": None, "date": None, "source_url": None},
                 f"the depositary record of {phrases.treaty_name(state.treaty)} holds no instrument by which "
                 f"{_state_name(r, state)} joined it",
+            )
+        )
+        return out
+    t = value_of(c, "time")
+    joined = state.first(("signature", *DEPOSIT_ACTIONS))
+    if modality != "considered" and t is not None and t.high is not None and joined is not None and t.high < joined.date:
+        noun = phrases.RECORD_NOUNS.get(joined.action, joined.action)
+        out.append(
+            _Finding(
+                "withdrawal_before_joining",
+                joined.as_record(),
+                f"the depositary record has {phrases.possessive(_state_name(r, state))} {noun} dated "
+                f"{joined.date.isoformat()}: a state cannot withdraw before it has joined",
             )
         )
         return out
@@ -454,12 +471,12 @@ def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Itera
                 _Finding(
                     "withdrawal_too_early",
                     note.as_record(effective_by_rules=earliest.isoformat()),
-                    f"{received}, so under Art. 20(3) it could not take effect before {earliest.isoformat()}",
+                    f"{received}, so under Art. 20(2) it could not take effect before {earliest.isoformat()}",
                 )
             )
         elif not _within(effective.date, t):
             if effective.computed:
-                body = f"{received}, so under Art. 20(3) it takes effect on {effective.date.isoformat()}"
+                body = f"{received}, so under Art. 20(2) it takes effect on {effective.date.isoformat()}"
                 record = rule_record
             else:
                 body = f"the record has it taking effect on {effective.date.isoformat()}"

@@ -1,7 +1,7 @@
 """The treaty rules reconciliation needs, through ``minewatch.treaties`` when it is importable.
 
 The small fallbacks keep reconciliation usable (and testable) on its own:
-they implement the same Art. 17(2) and Art. 20(3) arithmetic as
+they implement the same Art. 17(2) and Art. 20(2)-(3) arithmetic as
 ``minewatch.treaties.rules`` and are only used when that module is missing.
 """
 
@@ -50,7 +50,7 @@ def entry_into_force_for_state(treaty: str, deposit: date) -> date:
 def withdrawal_effective_date(
     treaty: str, iso3: str, notification: date, armed_conflicts: Iterable[Any] = ()
 ) -> tuple[date | None, str | None]:
-    """Art. 20(3): six months after receipt, postponed while the state is engaged in armed conflict."""
+    """Art. 20(2): six months after receipt; Art. 20(3): postponed while the state is engaged in armed conflict."""
     conflicts = [c for c in armed_conflicts if getattr(c, "iso3", None) == iso3]
     rules = _rules()
     if rules is not None:
