@@ -128,7 +128,10 @@ def test_open_lithuania_and_find_its_withdrawal(server, page) -> None:
     assert entries.count() >= 2
     texts = " ".join(entries.all_text_contents()).lower()
     assert "withdraw" in texts and "2025-12-27" in texts
-    assert page.locator("#timeline li.kind-fact").count() >= 1
+    # reported facts without an event date sit in their own section, labelled by the date first reported
+    assert page.locator("#timeline li.kind-fact, #timeline-undated li.kind-fact").count() >= 1
+    assert "first reported" in page.text_content("#timeline-undated")
+    assert page.locator("#timeline-axis circle").count() >= 2
     marks = page.locator("blockquote.evidence mark").all_text_contents()
     assert any(m.startswith("The Seimas voted") for m in marks)
     page.screenshot(path=str(SHOTS / "state-LTU.png"), full_page=True)

@@ -478,9 +478,25 @@ def listing(
 
 
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "unknown id"}}
 
-router = APIRouter(prefix="/api", tags=["api"])
+class Problem(BaseModel):
+    where: str
+    problem: str
+    input: Any = None
+
+
+class ApiError(BaseModel):
+    """What every 4xx answer of the API carries: a message a person can read, and the field-level problems."""
+
+    detail: str
+    errors: list[Problem] | None = None
+
+
+router = APIRouter(
+    prefix="/api", tags=["api"],
+    responses={422: {"model": ApiError, "description": "invalid parameters or body (the message says which)"}},
+)
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "unknown id", "model": ApiError}}
 
 
 def status_row(s: Any) -> dict[str, Any]:
