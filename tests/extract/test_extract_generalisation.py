@@ -169,3 +169,36 @@ def test_weapon_pronoun_needs_a_recent_antecedent(claims_of, select):
     claims = claims_of("Anti-personnel mines were discussed. The summit ended. Talks went on. "
                        "Officials met. Norway could buy them, he said.")
     assert not select(claims, actor="NOR", predicate="procurement")
+
+
+def test_accusation_with_of_on_the_object(claims_of, select):
+    claims = claims_of("Yerevan has accused Azerbaijani troops of laying new anti-tank mines along the disputed border.")
+    assert select(claims, actor="AZE", predicate="use", weapon="at_mine")
+    assert not select(claims, actor="ARM", predicate="use")
+
+
+def test_definite_army_is_the_home_state(claims_of, select):
+    claims = claims_of("Latvia will leave the Ottawa Convention, Latvia's defence minister said. "
+                       "Latvia plans to buy anti-personnel mines. "
+                       "The army has already ordered anti-tank mines from a Swedish manufacturer, she added.")
+    assert select(claims, actor="LVA", predicate="procurement", weapon="at_mine", modality="actual")
+    assert not select(claims, predicate="production")
+
+
+def test_officials_said_they_is_the_named_state(claims_of, select):
+    claims = claims_of("Moscow ignores the Ottawa Convention. Kyiv has not sent an instrument of withdrawal, "
+                       "and officials said they did not intend to leave the treaty outright.")
+    assert not select(claims, actor="RUS", predicate="treaty_withdrawal")
+    got = select(claims, actor="UKR", predicate="treaty_withdrawal", polarity="negated")
+    assert {c.stage for c in got} >= {"notified"}
+
+
+def test_past_obligation_is_not_destruction(claims_of, select):
+    claims = claims_of("Ukraine still holds three million anti-personnel mines that it was obliged to destroy years ago.")
+    assert select(claims, actor="UKR", predicate="stockpile")
+    assert not select(claims, predicate="destruction")
+
+
+def test_future_obligation_is_a_plan(claims_of, select):
+    claims = claims_of("Georgia is required to destroy its anti-personnel mines by 2027.", published=date(2025, 1, 1))
+    assert select(claims, actor="GEO", predicate="destruction", modality="planned")

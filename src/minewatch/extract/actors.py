@@ -217,6 +217,21 @@ class Focus:
         if states:
             self.history.append(states)
 
+    def dominant(self) -> Actor | None:
+        """The state most often in subject position so far (the latest on a tie): the home
+        state of an article, which "the army" or "the ministry" belong to."""
+        counts: dict[str, int] = {}
+        last: dict[str, int] = {}
+        actors: dict[str, Actor] = {}
+        for n, entry in enumerate(self.history):
+            for a in entry:
+                counts[a.key] = counts.get(a.key, 0) + 1
+                last[a.key] = n
+                actors[a.key] = a
+        if not counts:
+            return None
+        return actors[max(counts, key=lambda k: (counts[k], last[k]))]
+
     def resolve(self, mention: ActorMention) -> tuple[Actor, ...]:
         if not self.history:
             return ()

@@ -109,6 +109,7 @@ class Extractor:
         self.process_nouns = frozenset(raw["process_nouns"])
         self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | self.process_nouns
         self.phrasal_verbs = frozenset(raw["phrasal_withdrawal_verbs"])
+        self.acting_bodies = frozenset(raw["acting_bodies"])
         self.weapon_anaphor_re = re.compile(r"\b(?:" + "|".join(raw["weapon_anaphors"]) + r")\b", re.IGNORECASE)
         adjectives = "|".join(sorted(map(re.escape, self.actors.adjectives), key=len, reverse=True))
         self._place_adjective = re.compile(
@@ -315,6 +316,10 @@ class Extractor:
                 continue  # "By leaving the treaty, X will …", "After withdrawing, countries may …"
             if tok.dep_ == "relcl" and any(c.dep_ == "det" and c.lower_ in ("any", "whatever") for c in tok.head.children):
                 continue  # "would use any mines it obtained": a hypothetical, not a report
+            if _past_obligation(tok):
+                continue  # "mines that it was obliged to destroy years ago": a duty, neither done nor planned
+            if pred == Predicate.PRODUCTION and tok.dep_ == "pobj" and tok.lower_.endswith(("er", "ers")):
+                continue  # "ordered mines from a manufacturer": the maker is someone else
             if pred == Predicate.USE and tok.dep_ == "amod":
                 continue  # "one of the most mined countries": contamination, not a report of use
             treaty = None
@@ -509,6 +514,7 @@ class Extractor:
         unresolved_subject = False
         generic_subject = False  # "countries will be allowed to …": nobody in particular
         body_subject = False  # "Parliament approved …": an institution of the state in focus
+        definite_body = False  # "the army", "the ministry": the home state's
         for _ in range(12):
             accused = self._accused(cur, mentions, focus, spdoc)
             if accused:
@@ -536,7 +542,15 @@ class Extractor:
                         and not _in_clause_of(m, spdoc, child) and not any(a <= m.start < b for a, b in dashed)]
                     before = [m for m in mentions if m.end <= child.idx]
                     found = []
-                    if head_anaphor:
+                    named_before = unique_actors(a for m in before if m.is_state and m.kind != "anaphor"
+                                                 for a in m.actors)
+                    if head_anaphor and child.lower_ == "they" and self._reported_by_body(cur) \
+                            and len(named_before) <= 1:
+                        # "Kyiv has not …, and officials said they did not intend to leave": they
+                        # are the officials of the one state named (or in focus), not the last pair
+                        singular = ActorMention(0, 0, "", "anaphor", (), count=1, plural=False)
+                        found = named_before or list(focus.resolve(singular))
+                    elif head_anaphor:
                         # "The country, and fellow states A and B, …": the referent plus the named ones
                         found = self._mentions_in(head_anaphor, lo, hi, focus, before=before)
                         named = [m for m in inside if m.kind != "anaphor" and lo <= m.start and m.end <= hi]
@@ -549,6 +563,8 @@ class Extractor:
                             generic_subject = True
                         elif child.lower_ not in self.process_nouns:
                             body_subject = True
+                            definite_body = definite_body or child.lower_ in self.acting_bodies and any(
+                                c.dep_ in ("det", "poss") and c.lower_ in ("the", "its") for c in child.children)
                     if not found and any(m.kind == "anaphor" and child.left_edge.idx <= m.start
                                          and m.end <= child.right_edge.idx + len(child.right_edge)
                                          for m in mentions):
@@ -579,16 +595,32 @@ class Extractor:
                 singular = ActorMention(0, 0, "", "anaphor", (), count=1, plural=False)
                 return list(focus.resolve(singular)), chain, None
             return list(focus.history[-1]), chain, None
+        if definite_body and pred != Predicate.TREATY_WITHDRAWAL and not unresolved_subject:
+            # "The army has already ordered anti-tank mines": the speaker's state, else the article's
+            home = self.actors.state(self._speaker_state) if self._speaker_state else None
+            home = home or focus.dominant()
+            if home is not None:
+                return [home], chain, None
         return [], chain, None
+
+    def _reported_by_body(self, clause: Any) -> bool:
+        """The clause is what a group of officials said ("officials said they …")."""
+        if clause.dep_ != "ccomp":
+            return False
+        return any(c.dep_ == "nsubj" and c.lower_ in self.bodies and c.tag_ == "NNS" for c in clause.head.children)
 
     def _accused(self, cur: Any, mentions: list[ActorMention], focus: Focus, spdoc: Any) -> list[Actor]:
         """"Baku has accused Armenian troops of laying mines": the accused acts, not the accuser."""
         if cur.dep_ != "pcomp" or cur.head.lower_ not in ("of", "for") or cur.head.head == cur.head:
             return []
         verb = cur.head.head
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        if verb.dep_ == "dobj" and self.accusation.match(verb.head.lower_):
+            # "accused Cambodian troops of laying": the parser may hang "of" on the object
+            verb, objects = verb.head, [verb]
         if not self.accusation.match(verb.lower_):
             return []
-        for obj in (c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")):
+        for obj in objects:
             lo, hi = obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)
             found = self._mentions_in([m for m in mentions if not self._behind_prep(m, spdoc, subject=True)],
                                       lo, hi, focus, before=[m for m in mentions if m.end <= lo])
@@ -706,6 +738,15 @@ class Extractor:
         if top is not None:
             lo, hi = top.left_edge.idx, top.right_edge.idx + len(top.right_edge)
             in_clause = [c for c in found if c.start >= lo and c.end <= hi]
+            conj = top
+            while conj.dep_ in ("ccomp", "xcomp", "advcl") and conj.head != conj:
+                conj = conj.head
+            if not in_clause and conj.dep_ == "conj":
+                # "… has not sent an instrument of withdrawal, and officials said they did not
+                # intend to leave": the other conjunct's stage is not this one's
+                clo, chi = conj.left_edge.idx, conj.right_edge.idx + len(conj.right_edge)
+                in_clause = [c for c in found if c.start >= clo and c.end <= chi]
+                found = in_clause
             found = in_clause or found
         for stage in self.lex.withdrawal_priority:
             if any(c.label == stage for c in found):
@@ -738,6 +779,17 @@ class Extractor:
 
 _BECOMING_PARTY = re.compile(r"\bbecom\w*\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:state\s+)?part(?:y|ies)\s+to\s*\Z",
                              re.IGNORECASE)
+
+
+_OBLIGATION = re.compile(r"(?:oblig|requir|bound|compell|forc)\w*\Z", re.IGNORECASE)
+
+
+def _past_obligation(tok: Any) -> bool:
+    """"was obliged to destroy", "were required to clear": the cue is the content of a duty
+    stated in the past tense."""
+    if tok.dep_ != "xcomp" or not _OBLIGATION.match(tok.head.lower_):
+        return False
+    return any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("was", "were") for c in tok.head.children)
 
 
 def _after_publication(when: DateRange | None, published: date | None) -> bool:
