@@ -620,8 +620,10 @@ class Extractor:
             verb, objects = verb.head, [verb]
         if not self.accusation.match(verb.lower_):
             return []
-        for obj in objects:
-            lo, hi = obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)
+        spans = [(obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)) for obj in objects]
+        if verb.i < cur.head.i:
+            spans.append((verb.idx + len(verb), cur.head.idx))  # whatever stands between verb and "of"
+        for lo, hi in spans:
             found = self._mentions_in([m for m in mentions if not self._behind_prep(m, spdoc, subject=True)],
                                       lo, hi, focus, before=[m for m in mentions if m.end <= lo])
             if found:
