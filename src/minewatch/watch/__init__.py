@@ -20,6 +20,7 @@ from minewatch.watch.alerts import (
     AlertError,
     AlertRule,
     CheckReport,
+    DeliveryOptions,
     add_rule,
     check_alerts,
     list_rules,
@@ -45,6 +46,7 @@ __all__ = [
     "AlertRule",
     "CheckReport",
     "CycleReport",
+    "DeliveryOptions",
     "PollOptions",
     "PollResult",
     "Watch",
@@ -84,12 +86,12 @@ class CycleReport:
 def run_cycle(
     store, *, options: PollOptions | None = None, alerts: bool = True, base_url: str | None = None,
     out: TextIO | None = None, client=None, today: date | None = None,
-    on_result: Callable[[PollResult], None] | None = None,
+    on_result: Callable[[PollResult], None] | None = None, delivery: DeliveryOptions | None = None,
 ) -> CycleReport:
-    """Poll the due watches, then evaluate the alert rules and deliver what is pending."""
+    """Poll the due watches, then evaluate the alert rules (those whose inputs changed) and deliver what is pending."""
     report = CycleReport(polls=poll_due(store, client=client, options=options, on_result=on_result))
     if alerts:
-        report.alerts = check_alerts(store, base_url=base_url, out=out, today=today)
+        report.alerts = check_alerts(store, base_url=base_url, out=out, today=today, options=delivery)
     return report
 
 
@@ -97,12 +99,13 @@ def run_watcher(
     store, *, once: bool = False, options: PollOptions | None = None, alerts: bool = True,
     base_url: str | None = None, out: TextIO | None = None, client=None,
     on_cycle: Callable[[CycleReport], None] | None = None, sleep: Callable[[float], None] = time.sleep,
-    max_cycles: int | None = None,
+    max_cycles: int | None = None, delivery: DeliveryOptions | None = None,
 ) -> int:
     """Cycle until stopped (or once); sleeps until the next watch is due, within bounds. Returns cycles run."""
     cycles = 0
     while True:
-        report = run_cycle(store, options=options, alerts=alerts, base_url=base_url, out=out, client=client)
+        report = run_cycle(store, options=options, alerts=alerts, base_url=base_url, out=out, client=client,
+                           delivery=delivery)
         cycles += 1
         if on_cycle:
             on_cycle(report)

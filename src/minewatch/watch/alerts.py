@@ -5,9 +5,14 @@ outbox).  Evaluating a rule inserts one ``pending`` row per new subject (a
 fact id, a conflict id, a status change); the unique (rule, subject) pair is
 what makes an alert happen once, whatever restarts in between.  Delivery then
 sends the pending rows and marks them ``sent``; a webhook that is down keeps
-its rows pending, retried with a growing delay on the next checks.  A crash
-between sending and marking can repeat one alert; the receiver can recognise
-it by the ``X-Minewatch-Delivery`` header (the row id).
+its rows pending, retried with a growing delay on the next checks.  Each row
+is claimed before it is sent (``pending`` → ``sending`` by a conditional
+update), so two checks running at once never send the same alert; a process
+killed while sending leaves its row ``sending`` until a lease runs out
+(``SENDING_LEASE_S``), after which another check sends it again: the
+receiver can recognise such a repeat by the ``X-Minewatch-Delivery`` header
+(the row id).  One check spends at most ``DeliveryOptions.deadline_s``
+delivering; what it did not reach stays pending.
 
 A new rule does not announce what the knowledge base already held when it was
 made: those subjects are recorded as ``baseline`` (``include_existing`` sends
@@ -48,6 +53,14 @@ WEBHOOK_TIMEOUT_S = 10.0
 #: Across checks, a pending alert waits this long after its n-th failed delivery (doubling, capped).
 REDELIVERY_BASE_S = 60
 REDELIVERY_MAX_S = 3600
+#: How long a delivery may hold its row in state ``sending`` before another process may take it over
+#: (a process killed mid-send leaves its row there).  Longer than any single delivery can take.
+SENDING_LEASE_S = 600
+#: Default bound on the time one check spends delivering; what is left stays pending for the next check.
+DELIVERY_DEADLINE_S = 60.0
+#: Subjects of the rows (state ``seen``) where a rule keeps what it last saw; never delivered.
+SEEN = "seen"
+WATERMARK = "watermark"
 #: How many sources an alert lists (the count stays exact).
 MAX_SOURCES = 20
 #: The date field of a state's status that says since when it holds.
@@ -183,6 +196,13 @@ def add_rule(
             )
         ).inserted_primary_key[0]
     rule = get_rule(store, rid)
+    if kind == "status":
+        # The statuses at creation are what later changes are measured against.
+        _, statuses = _status_changes(store, rule, today or date.today())
+        with store.engine.begin() as conn:
+            known: dict[str, Any] = {}
+            for subject, status in statuses.items():
+                _remember(conn, rid, subject, {"status": status, "on": (today or date.today()).isoformat()}, known)
     if not include_existing and kind != "status":
         with store.engine.begin() as conn:
             for subject in sorted(_subject_ids(store, rule)):
@@ -257,29 +277,120 @@ def _subject_ids(store, rule: AlertRule) -> set[str]:
     return set()
 
 
-def _status_changes(store, rule: AlertRule, today: date) -> list[dict[str, Any]]:
-    """States whose status under the treaty differs between the last evaluation and today."""
+def _current_statuses(store, rule: AlertRule, today: date) -> dict[tuple[str, str], Any]:
+    """Each watched state's status under each watched treaty, from the records as they are now."""
     from minewatch.treaties import status as st
 
-    since = rule.last_evaluated_on or today
-    if since >= today:
-        return []
     events, armed, not_party = store.treaty_events(), store.armed_conflicts(), store.not_party()
     wanted = set(rule.states)
-    changes = []
+    out: dict[tuple[str, str], Any] = {}
     for treaty in [rule.treaty] if rule.treaty else list(TREATIES):
-        before = {s.iso3: s for s in st.all_statuses(treaty, since, events, armed, not_party)}
         for now in st.all_statuses(treaty, today, events, armed, not_party):
-            if wanted and now.iso3 not in wanted:
-                continue
-            old = before.get(now.iso3)
-            if old is None or old.status == now.status:
-                continue
-            d = now.to_dict()
-            since_field = STATUS_SINCE.get(str(now.status))
-            changes.append({"treaty": treaty, "iso3": now.iso3, "before": str(old.status), "after": d,
-                            "since": d.get(since_field) if since_field else None})
-    return changes
+            if not wanted or now.iso3 in wanted:
+                out[(treaty, now.iso3)] = now
+    return out
+
+
+def _seen_key(treaty: str, iso3: str) -> str:
+    return f"{SEEN}:{treaty}:{iso3}"
+
+
+def _last_seen(conn, rule_id: int) -> dict[str, dict[str, Any]]:
+    rows = conn.execute(
+        select(w.sent_alerts.c.subject, w.sent_alerts.c.payload).where(
+            w.sent_alerts.c.rule_id == rule_id, w.sent_alerts.c.state == SEEN
+        )
+    ).all()
+    return {r.subject: (r.payload or {}) for r in rows}
+
+
+def _remember(conn, rule_id: int, subject: str, payload: dict[str, Any], known: dict[str, Any]) -> None:
+    """Upsert one ``seen`` row (what the rule last saw), in the caller's transaction."""
+    if subject in known:
+        conn.execute(
+            update(w.sent_alerts)
+            .where(w.sent_alerts.c.rule_id == rule_id, w.sent_alerts.c.subject == subject)
+            .values(payload=payload)
+        )
+    else:
+        conn.execute(
+            insert(w.sent_alerts).values(
+                rule_id=rule_id, subject=subject, state=SEEN, payload=payload, attempts=0, created_at=utcnow()
+            )
+        )
+        known[subject] = payload
+
+
+def _status_changes(store, rule: AlertRule, today: date) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """States whose status differs from the one this rule last saw, and the statuses seen now.
+
+    Comparing with what the rule saw (not with the status recomputed for the
+    last evaluation date from today's records) is what catches a backdated
+    record: a withdrawal notification imported today but dated four days ago
+    changes the status "as of" both days, so a date-to-date comparison misses it.
+    A rule without ``seen`` rows (made before they existed) starts from the
+    statuses on its last evaluation date.
+    """
+    from minewatch.treaties import status as st
+
+    current = _current_statuses(store, rule, today)
+    with store.engine.connect() as conn:
+        seen = _last_seen(conn, rule.id)
+    fallback: dict[tuple[str, str], str] = {}
+    since = rule.last_evaluated_on or today
+    if not any(k.startswith(SEEN + ":") for k in seen) and since < today:
+        events, armed, not_party = store.treaty_events(), store.armed_conflicts(), store.not_party()
+        for treaty in {tr for tr, _ in current}:
+            for old in st.all_statuses(treaty, since, events, armed, not_party):
+                fallback[(treaty, old.iso3)] = str(old.status)
+    changes = []
+    statuses: dict[str, str] = {}
+    for (treaty, iso3), now in sorted(current.items()):
+        statuses[_seen_key(treaty, iso3)] = str(now.status)
+        before = (seen.get(_seen_key(treaty, iso3)) or {}).get("status") or fallback.get((treaty, iso3))
+        if before is None or before == str(now.status):
+            continue
+        d = now.to_dict()
+        since_field = STATUS_SINCE.get(str(now.status))
+        changes.append({"treaty": treaty, "iso3": iso3, "before": before, "after": d,
+                        "since": d.get(since_field) if since_field else None})
+    return changes, statuses
+
+
+def _fingerprints(store, today: date) -> dict[str, Any]:
+    """Cheap summaries of what rules read: unchanged means nothing to evaluate (one aggregate query each).
+
+    ``kb`` changes when documents are ingested, facts or conflicts rebuilt
+    (reconcile) or facts gain sources; ``records`` when depositary records
+    are imported or corrected; ``date`` once a day (statuses depend on it).
+    """
+    from sqlalchemy import literal_column
+
+    from minewatch.store import schema as t
+
+    with store.engine.connect() as conn:
+        docs = conn.execute(select(func.count(), func.max(t.documents.c.ingested_at)).select_from(t.documents)).one()
+        facts = conn.execute(
+            select(func.count(), func.sum(t.facts.c.independent_sources), func.sum(t.facts.c.claim_count),
+                   func.sum(t.facts.c.document_count), func.max(t.facts.c.last_reported)).select_from(t.facts)
+        ).one()
+        conflicts = conn.execute(select(func.count(), func.max(t.conflicts.c.id)).select_from(t.conflicts)).one()
+        queue = conn.execute(select(func.count(literal_column("*"))).select_from(t.reconcile_queue)).scalar()
+        events = conn.execute(
+            select(t.treaty_events.c.id, t.treaty_events.c.action, t.treaty_events.c.date, t.treaty_events.c.state_iso3)
+            .order_by(t.treaty_events.c.id)
+        ).all()
+    kb = json.dumps([list(docs), list(facts), list(conflicts), queue], default=str)
+    records = hashlib.sha256(json.dumps([list(e) for e in events], default=str).encode()).hexdigest()
+    return {"kb": hashlib.sha256(kb.encode()).hexdigest(), "records": records, "date": today.isoformat()}
+
+
+def _needs_evaluation(rule: AlertRule, last: dict[str, Any] | None, now: dict[str, Any]) -> bool:
+    if not last:
+        return True
+    if rule.kind == "status":
+        return last.get("records") != now["records"] or last.get("date") != now["date"]
+    return last.get("kb") != now["kb"]
 
 
 # ---------------------------------------------------------------------------- payloads
@@ -422,21 +533,36 @@ def resolve_base_url(rule: AlertRule, base_url: str | None = None) -> str:
 # ---------------------------------------------------------------------------- evaluation
 
 
-def evaluate(store, *, base_url: str | None = None, today: date | None = None) -> int:
-    """Queue one pending alert per new (rule, subject); returns how many were queued."""
+def evaluate(store, *, base_url: str | None = None, today: date | None = None, force: bool = False) -> int:
+    """Queue one pending alert per new (rule, subject); returns how many were queued.
+
+    A rule is evaluated only when what it reads changed since its last
+    evaluation (see ``_fingerprints``): a watcher polling every minute would
+    otherwise scan every fact for every rule on every cycle.  ``force``
+    evaluates every rule.
+    """
     today = today or date.today()
     queued = 0
-    for rule in list_rules(store):
+    rules = list_rules(store)
+    if not rules:
+        return 0
+    prints = _fingerprints(store, today)
+    for rule in rules:
         base = resolve_base_url(rule, base_url)
         with store.engine.connect() as conn:
             known = set(conn.execute(select(w.sent_alerts.c.subject).where(w.sent_alerts.c.rule_id == rule.id)).scalars())
+            seen = _last_seen(conn, rule.id)
+        if not force and not _needs_evaluation(rule, seen.get(WATERMARK), prints):
+            continue
         payloads: list[dict[str, Any]] = []
+        statuses: dict[str, str] = {}
         if rule.kind == "fact":
             payloads = [fact_payload(rule, f, base) for f in _matching_facts(store, rule) if f["id"] not in known]
         elif rule.kind == "conflict":
             payloads = [conflict_payload(store, rule, c, base) for c in _matching_conflicts(store, rule) if c["id"] not in known]
         else:
-            payloads = [status_payload(rule, ch, base) for ch in _status_changes(store, rule, today)]
+            changes, statuses = _status_changes(store, rule, today)
+            payloads = [status_payload(rule, ch, base) for ch in changes]
             payloads = [p for p in payloads if p["subject"] not in known]
         now = utcnow()
         with store.engine.begin() as conn:
@@ -455,6 +581,11 @@ def evaluate(store, *, base_url: str | None = None, today: date | None = None) -
                     )
                 )
                 queued += 1
+            # What the rule saw, in the same transaction as the alerts it led to.
+            for subject, status in statuses.items():
+                if (seen.get(subject) or {}).get("status") != status:
+                    _remember(conn, rule.id, subject, {"status": status, "on": today.isoformat()}, seen)
+            _remember(conn, rule.id, WATERMARK, prints, seen)
             if rule.kind == "status" and (rule.last_evaluated_on or today) < today:
                 conn.execute(update(w.alert_rules).where(w.alert_rules.c.id == rule.id).values(last_evaluated_on=today))
     return queued
@@ -481,12 +612,24 @@ def encode(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
+def retry_pauses(attempts: int) -> tuple[float, ...]:
+    """The pauses between ``attempts`` POSTs of one alert within a check (0.5 s, doubling, capped at 8 s)."""
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    return tuple(min(8.0, 0.5 * 2**i) for i in range(attempts - 1))
+
+
 def post_webhook(
     url: str, body: bytes, secret: str, *, delivery_id: str, event: str, client=None,
     pauses: tuple[float, ...] = WEBHOOK_RETRY_PAUSES, sleep: Callable[[float], None] = time.sleep,
-    timeout_s: float = WEBHOOK_TIMEOUT_S,
+    timeout_s: float = WEBHOOK_TIMEOUT_S, deadline: float | None = None,
 ) -> int:
-    """POST a signed body; retried with growing pauses on network errors, 5xx, 408 and 429."""
+    """POST a signed body; retried with growing pauses on network errors, 5xx, 408 and 429.
+
+    ``deadline`` (a ``time.monotonic()`` value) bounds the whole call: no
+    attempt starts after it and each request's timeout is cut to what is
+    left, so a hanging receiver cannot hold the watcher's cycle.
+    """
     import httpx
 
     headers = {
@@ -503,9 +646,18 @@ def post_webhook(
     try:
         for attempt in range(len(pauses) + 1):
             if attempt:
+                if deadline is not None and time.monotonic() + pauses[attempt - 1] >= deadline:
+                    last += " (delivery deadline of this check reached)"
+                    break
                 sleep(pauses[attempt - 1])
+            timeout = timeout_s
+            if deadline is not None:
+                timeout = min(timeout_s, deadline - time.monotonic())
+                if timeout <= 0:
+                    last = last or "delivery deadline of this check reached"
+                    break
             try:
-                resp = client.post(url, content=body, headers=headers, timeout=timeout_s)
+                resp = client.post(url, content=body, headers=headers, timeout=timeout)
             except httpx.HTTPError as exc:
                 last = f"{type(exc).__name__}: {exc}"
                 continue
@@ -521,29 +673,77 @@ def post_webhook(
 
 
 @dataclass
+class DeliveryOptions:
+    """How hard one check tries: per-request timeout, POSTs per alert, and a bound on the whole delivery step.
+
+    The bound (``deadline_s``) is what keeps a slow or hanging webhook from
+    stalling the watcher's polling: when it is reached, the alerts not yet
+    tried stay pending (without counting a failed attempt) for the next check.
+    """
+
+    timeout_s: float = WEBHOOK_TIMEOUT_S
+    attempts: int = len(WEBHOOK_RETRY_PAUSES) + 1
+    deadline_s: float | None = DELIVERY_DEADLINE_S
+
+    def pauses(self) -> tuple[float, ...]:
+        return retry_pauses(self.attempts)
+
+
+@dataclass
 class CheckReport:
     queued: int = 0
     sent: int = 0
     failed: int = 0
+    deferred: int = 0  # left pending: the delivery deadline of this check was reached
     errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+def _claim_row(store, row: dict[str, Any], now: datetime) -> bool:
+    """Take one row for sending: only the process whose conditional update lands sends it.
+
+    The row moves to ``sending`` with ``next_attempt_at`` as the end of a
+    lease; a process that dies while sending leaves it there, and once the
+    lease is over another check takes it again (the receiver recognises a
+    repeat by the ``X-Minewatch-Delivery`` header).
+    """
+    cond = [w.sent_alerts.c.id == row["id"], w.sent_alerts.c.state == row["state"]]
+    if row["next_attempt_at"] is None:
+        cond.append(w.sent_alerts.c.next_attempt_at.is_(None))
+    else:
+        cond.append(w.sent_alerts.c.next_attempt_at == row["next_attempt_at"])
+    with store.engine.begin() as conn:
+        res = conn.execute(
+            update(w.sent_alerts).where(*cond).values(
+                state="sending", next_attempt_at=now + timedelta(seconds=SENDING_LEASE_S)
+            )
+        )
+        return res.rowcount == 1
+
+
 def deliver_pending(
     store, *, out: TextIO | None = None, client=None, now: datetime | None = None,
-    sleep: Callable[[float], None] = time.sleep, pauses: tuple[float, ...] = WEBHOOK_RETRY_PAUSES,
+    sleep: Callable[[float], None] = time.sleep, pauses: tuple[float, ...] | None = None,
+    options: DeliveryOptions | None = None,
 ) -> CheckReport:
-    """Send the pending alerts that are due; each is marked sent in its own transaction."""
+    """Send the pending alerts that are due, each claimed first, so concurrent checks never send one twice."""
     now = now or utcnow()
+    options = options or DeliveryOptions()
+    pauses = options.pauses() if pauses is None else pauses
+    deadline = time.monotonic() + options.deadline_s if options.deadline_s is not None else None
     report = CheckReport()
     rules = {r.id: r for r in list_rules(store)}
     with store.engine.connect() as conn:
         rows = conn.execute(
             select(w.sent_alerts)
-            .where(w.sent_alerts.c.state == "pending")
-            .where((w.sent_alerts.c.next_attempt_at.is_(None)) | (w.sent_alerts.c.next_attempt_at <= now))
+            .where(
+                ((w.sent_alerts.c.state == "pending")
+                 & ((w.sent_alerts.c.next_attempt_at.is_(None)) | (w.sent_alerts.c.next_attempt_at <= now)))
+                # A sending row whose lease ran out: its sender died.
+                | ((w.sent_alerts.c.state == "sending") & (w.sent_alerts.c.next_attempt_at <= now))
+            )
             .order_by(w.sent_alerts.c.id)
         ).mappings().all()
     rule_errors: dict[int, str | None] = {}
@@ -551,6 +751,11 @@ def deliver_pending(
         rule = rules.get(row["rule_id"])
         if rule is None:
             continue
+        if deadline is not None and time.monotonic() >= deadline:
+            report.deferred += 1
+            continue
+        if not _claim_row(store, dict(row), now):
+            continue  # another process took it
         body = encode(row["payload"])
         try:
             if rule.destination == "webhook":
@@ -558,7 +763,8 @@ def deliver_pending(
                 if not secret:
                     raise DeliveryError(f"no webhook secret (set {SECRET_ENV})")
                 post_webhook(rule.target or "", body, secret, delivery_id=str(row["id"]),
-                             event=row["payload"].get("type", ""), client=client, pauses=pauses, sleep=sleep)
+                             event=row["payload"].get("type", ""), client=client, pauses=pauses, sleep=sleep,
+                             timeout_s=options.timeout_s, deadline=deadline)
             elif rule.destination == "file":
                 try:
                     with open(rule.target or "", "ab") as fh:
@@ -575,17 +781,26 @@ def deliver_pending(
             with store.engine.begin() as conn:
                 conn.execute(
                     update(w.sent_alerts).where(w.sent_alerts.c.id == row["id"]).values(
-                        attempts=attempts, last_error=str(exc), next_attempt_at=now + timedelta(seconds=delay)
+                        state="pending", attempts=attempts, last_error=str(exc),
+                        next_attempt_at=now + timedelta(seconds=delay),
                     )
                 )
             report.failed += 1
             report.errors.append(f"rule {rule.id}, {row['subject']}: {exc}")
             rule_errors[rule.id] = str(exc)
             continue
+        except BaseException:
+            # Interrupted mid-send (Ctrl-C): hand the row back at once rather than after the lease.
+            with store.engine.begin() as conn:
+                conn.execute(
+                    update(w.sent_alerts).where(w.sent_alerts.c.id == row["id"], w.sent_alerts.c.state == "sending")
+                    .values(state="pending", next_attempt_at=row["next_attempt_at"] if row["state"] == "pending" else None)
+                )
+            raise
         with store.engine.begin() as conn:
             conn.execute(
                 update(w.sent_alerts).where(w.sent_alerts.c.id == row["id"]).values(
-                    state="sent", sent_at=utcnow(), attempts=row["attempts"] + 1, last_error=None
+                    state="sent", sent_at=utcnow(), attempts=row["attempts"] + 1, last_error=None, next_attempt_at=None
                 )
             )
         report.sent += 1
@@ -598,11 +813,12 @@ def deliver_pending(
 
 def check_alerts(
     store, *, base_url: str | None = None, out: TextIO | None = None, today: date | None = None,
-    client=None, sleep: Callable[[float], None] = time.sleep, pauses: tuple[float, ...] = WEBHOOK_RETRY_PAUSES,
+    client=None, sleep: Callable[[float], None] = time.sleep, pauses: tuple[float, ...] | None = None,
+    options: DeliveryOptions | None = None, force: bool = False,
 ) -> CheckReport:
-    """Evaluate every rule, then deliver what is pending (after each poll cycle, or ``alerts check``)."""
-    queued = evaluate(store, base_url=base_url, today=today)
-    report = deliver_pending(store, out=out, client=client, sleep=sleep, pauses=pauses)
+    """Evaluate the rules whose inputs changed, then deliver what is pending (after each poll cycle, or ``alerts check``)."""
+    queued = evaluate(store, base_url=base_url, today=today, force=force)
+    report = deliver_pending(store, out=out, client=client, sleep=sleep, pauses=pauses, options=options)
     report.queued = queued
     return report
 
@@ -610,6 +826,8 @@ def check_alerts(
 def alerts_of(store, rule_id: int | None = None, state: str | None = None) -> list[dict[str, Any]]:
     """The outbox as rows (for `alerts log` and tests)."""
     q = select(w.sent_alerts).order_by(w.sent_alerts.c.id)
+    if state != SEEN:
+        q = q.where(w.sent_alerts.c.state != SEEN)  # a rule's memory, not alerts
     if rule_id is not None:
         q = q.where(w.sent_alerts.c.rule_id == rule_id)
     if state:

@@ -41,6 +41,14 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 # ---------------------------------------------------------------------------- watch
 
 
+def _delivery(timeout: float, attempts: int, deadline: float):
+    from minewatch.watch import DeliveryOptions
+
+    if timeout <= 0 or attempts < 1 or deadline <= 0:
+        raise _fail("--webhook-timeout and --delivery-deadline must be positive, --webhook-attempts at least 1", 2)
+    return DeliveryOptions(timeout_s=timeout, attempts=attempts, deadline_s=deadline)
+
+
 def _entries(n: int) -> str:
     return f"{n} new entr{'y' if n == 1 else 'ies'}"
 
@@ -99,12 +107,16 @@ def watch_run(
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest feed or page accepted.")] = 10_000_000,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Store documents without extracting claims.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No poll report on standard error.")] = False,
+    webhook_timeout: Annotated[float, typer.Option("--webhook-timeout", help="Seconds one webhook POST may take.")] = 10.0,
+    webhook_attempts: Annotated[int, typer.Option("--webhook-attempts", help="POSTs of one alert per check (pauses 0.5 s, doubling).")] = 4,
+    delivery_deadline: Annotated[float, typer.Option("--delivery-deadline", help="Seconds one check may spend delivering; the rest stays pending.")] = 60.0,
 ) -> None:
     """Poll watches on their schedules and send alerts (alerts to stdout are JSON lines; reports go to stderr)."""
     from minewatch.watch import PollOptions, PollResult, run_watcher
 
     if timeout <= 0 or max_bytes <= 0:
         raise _fail("--timeout and --max-bytes must be positive", 2)
+    delivery = _delivery(webhook_timeout, webhook_attempts, delivery_deadline)
     store = _store()
     errors = 0
 
@@ -114,6 +126,7 @@ def watch_run(
             errors += r.outcome == "error"
             if not quiet:
                 _print_poll(r)
+        errors += report.alerts.failed if report.alerts else 0  # as `alerts check`: a failed delivery fails --once
         a = report.alerts
         if a and not quiet and (a.queued or a.sent or a.failed):
             err.print(f"alerts: {a.queued} new, {a.sent} sent, {a.failed} failed", highlight=False)
@@ -134,7 +147,7 @@ def watch_run(
     try:
         run_watcher(
             store, once=once, alerts=not no_alerts, base_url=base_url, out=sys.stdout, on_cycle=on_cycle,
-            options=PollOptions(timeout_s=timeout, max_bytes=max_bytes, extract=not no_extract),
+            options=PollOptions(timeout_s=timeout, max_bytes=max_bytes, extract=not no_extract), delivery=delivery,
         )
     except KeyboardInterrupt:
         err.print("stopped", highlight=False)
@@ -204,11 +217,15 @@ def alerts_remove(rule_id: Annotated[int, typer.Argument(help="The rule's id (se
 def alerts_check(
     base_url: BaseUrlOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report as table or json (on stderr).")] = Format.table,
+    webhook_timeout: Annotated[float, typer.Option("--webhook-timeout", help="Seconds one webhook POST may take.")] = 10.0,
+    webhook_attempts: Annotated[int, typer.Option("--webhook-attempts", help="POSTs of one alert per check (pauses 0.5 s, doubling).")] = 4,
+    delivery_deadline: Annotated[float, typer.Option("--delivery-deadline", help="Seconds one check may spend delivering; the rest stays pending.")] = 60.0,
 ) -> None:
     """Evaluate every rule once and deliver what is new or still pending."""
     from minewatch.watch import check_alerts
 
-    report = check_alerts(_store(), base_url=base_url, out=sys.stdout)
+    delivery = _delivery(webhook_timeout, webhook_attempts, delivery_deadline)
+    report = check_alerts(_store(), base_url=base_url, out=sys.stdout, options=delivery, force=True)
     if fmt is Format.table:
         err.print(f"alerts: {report.queued} new, {report.sent} sent, {report.failed} failed", highlight=False)
         for e in report.errors:
