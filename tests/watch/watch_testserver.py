@@ -29,6 +29,7 @@ class LoopbackServer:
     requests: list[dict] = field(default_factory=list)  # every GET: path and conditional headers
     hooks: list[dict] = field(default_factory=list)  # every POST: path, headers, body
     hook_failures: int = 0  # answer the next N POSTs with 500
+    hook_delay_s: float = 0.0  # a slow receiver: stall each POST (bounded) before answering
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -85,6 +86,8 @@ def start_server() -> LoopbackServer:
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(min(length, 1_000_000))
+            if state.hook_delay_s:
+                time.sleep(min(state.hook_delay_s, 5.0))
             with lock:
                 fail = state.hook_failures > 0
                 if fail:
@@ -95,11 +98,25 @@ def start_server() -> LoopbackServer:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = _bind(Handler)
     server.daemon_threads = True
     state.server = server
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return state
+
+
+#: The loopback ports the test servers may use.
+PORTS = range(18600, 18700)
+
+
+def _bind(handler) -> ThreadingHTTPServer:
+    """The first free port of ``PORTS`` (tests running at once each get their own)."""
+    for port in PORTS:
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError:
+            continue
+    raise RuntimeError(f"no free loopback port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def stop_server(state: LoopbackServer) -> None:
