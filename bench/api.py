@@ -41,8 +41,9 @@ def fill(db: str, n_claims: int) -> None:
     from minewatch.treaties import state_name
 
     store = Store.open(db)
-    if store.counts()["documents"] >= n_claims // CLAIMS_PER_DOC:
-        print(f"reusing {db}: {store.counts()}")
+    counts = store.counts()
+    if counts["documents"] >= n_claims // CLAIMS_PER_DOC and counts.get("claims", 0) >= n_claims * 9 // 10:
+        print(f"reusing {db}: {counts}")
         return
     rnd = random.Random(7)
     t0 = time.perf_counter()

@@ -52,7 +52,7 @@ SLIDER_END = date(2026, 12, 31)
 #: Pages rendered once per data version for visitors who are not signed in.
 CACHEABLE_PAGES = frozenset({"home.html", "state.html", "story.html", "conflicts.html", "search.html", "document.html"})
 #: Claims shown on a state page; the rest are one click away in the API listing.
-STATE_PAGE_CLAIMS = 50
+STATE_PAGE_CLAIMS = 25
 STATUS_LABELS = {
     "party": "State Party",
     "signatory": "Signatory",
@@ -173,8 +173,76 @@ def _claims_with_context(c: WebContext, claims: list[dict[str, Any]]) -> list[di
     return claims
 
 
+class _PageCache:
+    """Whole rendered pages for anonymous visitors, per process, dropped when the data changes.
+
+    An anonymous page carries nothing per visitor (no CSRF token in it), so a
+    hit is answered on the event loop with no thread hop and no store call:
+    this is what keeps state pages cheap under load.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        from collections import OrderedDict
+
+        self.size = size
+        self.entries: OrderedDict[tuple, bytes] = OrderedDict()
+
+    def get(self, key: tuple) -> bytes | None:
+        hit = self.entries.get(key)
+        if hit is not None:
+            self.entries.move_to_end(key)
+        return hit
+
+    def put(self, key: tuple, body: bytes) -> None:
+        self.entries[key] = body
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+_PAGES = _PageCache()
+
+
+def _anonymous_key(request: Request) -> tuple | None:
+    """The page-cache key of this request, or None when it must be rendered for this visitor."""
+    if has_session(request):
+        return None
+    version = _c(request).version()
+    if version is None:
+        return None
+    return (request.url.path, request.url.query, configured_token() is not None, date.today(), version)
+
+
+def _cached_html(request: Request, key: tuple | None) -> HTMLResponse | None:
+    body = _PAGES.get(key) if key is not None else None
+    if body is None:
+        return None
+    resp = HTMLResponse(body)
+    if not request.cookies.get(CSRF_COOKIE):
+        resp.set_cookie(CSRF_COOKIE, new_csrf(), httponly=True, samesite="strict", path="/")
+    return resp
+
+
 @router.get("/states/{iso3}", response_class=HTMLResponse)
-def state_page(
+async def state_page(
+    request: Request,
+    iso3: Annotated[str, PathParam(pattern=r"^[A-Za-z]{3}$")],
+    on: date | None = None,
+    after: Annotated[str | None, Query(max_length=80, pattern=r"^c-[A-Za-z0-9_.:-]+$", description="claims after this id")] = None,
+) -> HTMLResponse:
+    """A state's page; anonymous repeats come from the page cache without leaving the event loop."""
+    from starlette.concurrency import run_in_threadpool
+
+    key = _anonymous_key(request)
+    hit = _cached_html(request, key)
+    if hit is not None:
+        return hit
+    resp = await run_in_threadpool(_state_page, request, iso3, on, after)
+    if key is not None and resp.status_code == 200 and _c(request).version() == key[-1]:
+        _PAGES.put(key, bytes(resp.body))
+    return resp
+
+
+def _state_page(
     request: Request,
     iso3: Annotated[str, PathParam(pattern=r"^[A-Za-z]{3}$")],
     on: date | None = None,
