@@ -202,3 +202,49 @@ def test_past_obligation_is_not_destruction(claims_of, select):
 def test_future_obligation_is_a_plan(claims_of, select):
     claims = claims_of("Georgia is required to destroy its anti-personnel mines by 2027.", published=date(2025, 1, 1))
     assert select(claims, actor="GEO", predicate="destruction", modality="planned")
+
+
+def test_headline_plan_is_planned_for_both_states(claims_of, select):
+    claims = claims_of("Norway and Sweden Plan Landmine Production\n\nThe two countries gave no details.")
+    assert select(claims, actor="NOR", predicate="production", modality="planned")
+    assert select(claims, actor="SWE", predicate="production", modality="planned")
+    assert not select(claims, predicate="production", modality="actual")
+
+
+def test_dateline_date_is_not_the_event_date(claims_of, select):
+    claims = claims_of("RIGA, March 7 — Latvia's withdrawal from the Convention on Cluster Munitions took effect "
+                       "on Thursday.", published=date(2025, 3, 8))
+    got = select(claims, actor="LVA", stage="effective")
+    assert got and got[0].time is not None and got[0].time.start == date(2025, 3, 6)
+
+
+def test_bracketed_dateline_names_no_actor(claims_of, select):
+    claims = claims_of("(Kyiv, May 3, 2024) – Russian forces used anti-personnel mines near the front, the report said.")
+    assert select(claims, actor="RUS", predicate="use")
+    assert not select(claims, actor="UKR", predicate="use")
+
+
+def test_year_in_a_treaty_name_is_no_event_date(claims_of, select):
+    claims = claims_of("Latvia's parliament voted to leave the 1997 Ottawa Convention.", published=date(2025, 4, 1))
+    got = select(claims, actor="LVA", predicate="treaty_withdrawal")
+    assert got and all(c.time is None for c in got)
+
+
+def test_date_of_saying_is_not_the_event_date(claims_of, select):
+    claims = claims_of("Palau has ratified the Mine Ban Treaty, the United Nations said on Thursday.",
+                       published=date(2025, 9, 5))
+    got = select(claims, actor="PLW", stage="ratified")
+    assert got and got[0].time is None
+
+
+def test_organisations_are_no_speakers(claims_of, select):
+    claims = claims_of("Palau has ratified the Mine Ban Treaty, the United Nations said.\n"
+                       "Landmines killed 500 people in Laos in 2023, according to Human Rights Watch.")
+    assert all(c.speaker is None for c in claims)
+
+
+def test_signing_a_law_is_no_speech(claims_of, select):
+    claims = claims_of("Latvian President Edgars Rinkevics has signed a law on Latvia's withdrawal from the "
+                       "Ottawa Convention.")
+    got = select(claims, actor="LVA", stage="approved")
+    assert got and got[0].speaker is None

@@ -21,7 +21,7 @@ from typing import Any
 
 from minewatch.extract.actors import ActorMention, Focus, actor_lexicon, lexicon, unique_actors
 from minewatch.extract.merge import merge_claims
-from minewatch.extract.modality import denied, modality_of, polarity_of
+from minewatch.extract.modality import denied, modality_lexicon, modality_of, polarity_of
 from minewatch.extract.nlp import shared_pipeline, split_sentences
 from minewatch.extract.speakers import SpeakerIndex, find_speakers
 from minewatch.extract.triggers import Cue, cue_lexicon
@@ -74,6 +74,7 @@ class _Prepared:
     parsed: dict[int, Any] = field(default_factory=dict)
     error: Exception | None = None
     english: bool = True
+    datelines: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _within(items: list, s: int, e: int) -> list:
@@ -109,6 +110,9 @@ class Extractor:
         self.process_nouns = frozenset(raw["process_nouns"])
         self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | self.process_nouns
         self.phrasal_verbs = frozenset(raw["phrasal_withdrawal_verbs"])
+        # verbs that only report ("said on Thursday"); "announced in March" may be the event itself
+        self.speech_verbs = frozenset(v for v in raw["speech_verbs"] if " " not in v and not re.match(
+            r"announc|declar|confirm|reveal|urg|hail|claim|estimat|posted", v))
         self.acting_bodies = frozenset(raw["acting_bodies"])
         self.weapon_anaphor_re = re.compile(r"\b(?:" + "|".join(raw["weapon_anaphors"]) + r")\b", re.IGNORECASE)
         adjectives = "|".join(sorted(map(re.escape, self.actors.adjectives), key=len, reverse=True))
@@ -150,7 +154,7 @@ class Extractor:
                 pending.append(prep)
                 for si in prep.screened:
                     s, e = prep.sentences[si]
-                    yield prep.doc.text[s:e], (n, si)
+                    yield _headline_case(prep.doc.text[s:e], s, prep.mentions), (n, si)
 
         done = 0
         for spdoc, (n, si) in self.nlp.pipe(sentences(), as_tuples=True, batch_size=batch_size,
@@ -194,6 +198,9 @@ class Extractor:
             # "Ottawa" in "Ottawa Convention" is no capital
             prep.mentions = [m for m in self.actors.find(text)
                              if not any(m.start < t.end and t.start < m.end for t in prep.treaties)]
+            # "VILNIUS, March 7 —", "(Kyiv, January 31, 2023) –": where and when it was filed
+            prep.datelines = [d for d in (_dateline(text, s, e) for s, e in prep.sentences) if d]
+            prep.mentions = [m for m in prep.mentions if not any(a <= m.start < b for a, b in prep.datelines)]
             prep.generic = self.lex.generic_treaty_mentions(text)
             org_spans = [Cue(m.start, m.end, m.kind, m.text) for m in prep.mentions
                          if m.kind in (ActorKind.ORGANIZATION, ActorKind.ARMED_GROUP)]
@@ -285,7 +292,9 @@ class Extractor:
         weapons = [_shift(c, -s) for c in _within(prep.weapons, s, e)]
         tok_at = _token_index(spdoc)
         values = _safe_values(sent)
-        dates = _safe_dates(sent, prep.doc.published)
+        dates = [d for d in _safe_dates(sent, prep.doc.published)
+                 if not any(a <= d.start + s < b for a, b in prep.datelines)
+                 and not _names_a_treaty(d, sent, treaties + generic)]
         speaker = prep.speakers.get(si)
         self._speaker_state = prep.speakers.state_near(si)
         self._sentence_text = sent
@@ -295,6 +304,7 @@ class Extractor:
         claims: list[Claim] = []
         subjects: list[Actor] = []
         cues = self.lex.predicate_cues(sent)
+        headline = _is_headline(sent)
         has_withdrawal_cue = any(c.label == Predicate.TREATY_WITHDRAWAL for c in cues)
         for cue in cues:
             if any(cue.start < b.end and b.start < cue.end for b in blocked):
@@ -384,6 +394,9 @@ class Extractor:
                 polarity = Polarity.NEGATED  # "rejected claims that it had laid mines"
             if override:
                 modality = override
+            if headline:
+                # the parser reads a title-case headline as nouns: its words before the cue qualify it
+                modality = _headline_modality(sent[:cue.start], modality)
             if pred == Predicate.TREATY_WITHDRAWAL:
                 stage, marker = self._withdrawal_stage(cue, sent, tok, modality, top, chain)
                 stages = [stage]
@@ -393,8 +406,10 @@ class Extractor:
             elif pred == Predicate.TREATY_JOINING:
                 stages = [self.lex.joining_stage(cue.text, sent)]
             quantity, money = self._values_for(pred, values, cue)
-            claim_speaker = speaker or _acting_leader(mentions, actors)
-            when = _nearest_date(_in_clause(dates, tok) or dates, cue)
+            # "President X signed a decree": his decision; "President X signed the law": parliament's act
+            claim_speaker = speaker or (_acting_leader(mentions, actors) if stages != ["approved"] else None)
+            event_dates = [d for d in dates if not self._of_saying(d, spdoc, chain)]
+            when = _nearest_date(_in_clause(event_dates, tok) or event_dates, cue)
             if modality == Modality.ACTUAL and _after_publication(when, prep.doc.published) \
                     and not any(t.tag_ in ("VBD", "VBN") for t in chain):
                 modality = Modality.PLANNED  # "takes effect on <a date after publication>": scheduled
@@ -583,6 +598,9 @@ class Extractor:
         if before:
             # a failed parse: the sentence's first state is most often its subject
             states = [m for m in before if m.is_state]
+            if states and _is_headline(self._sentence_text):
+                # "Finland and Lithuania Plan …": a headline's leading states are its subjects
+                return unique_actors(a for m in states for a in m.actors), chain, None
             return list((states[0] if states else before[-1]).actors), chain, None
         anaphors = [m for m in mentions if m.kind == "anaphor" and m.end <= tok.idx]
         if anaphors:
@@ -602,6 +620,17 @@ class Extractor:
             if home is not None:
                 return [home], chain, None
         return [], chain, None
+
+    def _of_saying(self, date_mention: Any, spdoc: Any, chain: list[Any]) -> bool:
+        """"…, the United Nations said on Thursday": the date of the saying, not of the event."""
+        tok = _token_at(spdoc, date_mention.start)
+        for _ in range(4):
+            if tok is None or tok.head == tok:
+                return False
+            tok = tok.head
+            if _is_verb(tok):
+                return tok.lower_ in self.speech_verbs and tok not in chain
+        return False
 
     def _reported_by_body(self, clause: Any) -> bool:
         """The clause is what a group of officials said ("officials said they …")."""
@@ -792,6 +821,65 @@ def _past_obligation(tok: Any) -> bool:
     if tok.dep_ != "xcomp" or not _OBLIGATION.match(tok.head.lower_):
         return False
     return any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("was", "were") for c in tok.head.children)
+
+
+_DATELINE = re.compile(
+    r"\(?(?:[A-Z][A-Za-z'’.-]+(?:[ -][A-Z][A-Za-z'’.-]+){0,3})"
+    r"(?:,\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s+\d{4})?|\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?))?\)?\s*[—–-]{1,2}\s")
+_YEAR = re.compile(r"(?:in\s+)?(?:the\s+)?\d{4}\Z", re.IGNORECASE)
+
+
+def _dateline(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """The dateline opening a sentence: a place (capitals or names) and maybe a date, then a dash."""
+    m = _DATELINE.match(text, s, e)
+    if not m or m.end() - s > 60:
+        return None
+    head = m.group(0)
+    # a dateline is in capitals ("WARSAW —") or bracketed, or carries a date ("Vilnius, March 7 —")
+    if not (re.match(r"\(?[A-Z][A-Z'’.-]{2,}", head) or head.startswith("(") or re.search(r"\d", head)):
+        return None
+    return s, m.end()
+
+
+def _names_a_treaty(date_mention: Any, sent: str, treaties: list[Cue]) -> bool:
+    """"the 1997 Ottawa Convention", "the 2008 accord": a year in a treaty's name is no event date."""
+    if not _YEAR.search(date_mention.text.strip()):
+        return False
+    return any(0 <= t.start - date_mention.end <= 2 or t.start <= date_mention.start < t.end for t in treaties) \
+        or bool(re.match(r"\s*(?:[A-Z][\w-]+\s+)*(?:accord|treaty|convention|pact|agreement|ban)\b",
+                         sent[date_mention.end:], re.IGNORECASE))
+
+
+def _is_headline(sent: str) -> bool:
+    """Title case and no closing full stop: "Finland and Lithuania Plan Landmine Production"."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", sent)
+    long_words = [w for w in words if len(w) > 3]
+    return len(words) >= 3 and sent.rstrip()[-1:] not in ".!?\"”" and len(long_words) >= 2 \
+        and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+
+
+def _headline_modality(before: str, modality: str) -> str:
+    lex = modality_lexicon()
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", before)]
+    if any(lex.considered.match(w) for w in words if w not in ("may", "can")):
+        return Modality.CONSIDERED
+    if any(lex.planned.match(w) for w in words) or re.search(r"\bto\s+\Z", before, re.IGNORECASE):
+        return Modality.PLANNED
+    return modality
+
+
+def _headline_case(sent: str, offset: int, mentions: list[ActorMention]) -> str:
+    """A headline in title case parses as a string of proper nouns; lower-casing its words
+    outside actor names (same length, so offsets hold) gives the parser a better chance."""
+    if not _is_headline(sent):
+        return sent
+    keep = [(m.start - offset, m.end - offset) for m in mentions if m.kind != "anaphor"]
+    out = list(sent)
+    for m in re.finditer(r"[A-Za-z][\w'’-]*", sent):
+        if any(a <= m.start() < b for a, b in keep) or m.group(0).isupper():
+            continue
+        out[m.start()] = out[m.start()].lower()
+    return "".join(out)
 
 
 def _after_publication(when: DateRange | None, published: date | None) -> bool:

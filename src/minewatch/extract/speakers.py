@@ -94,6 +94,23 @@ def _split_run(words: list[str], pat: SpeakerPatterns) -> tuple[list[str], list[
     return words[:cut], words[cut:]
 
 
+#: Last words of names of organisations, offices and places rather than people.
+_INSTITUTION_WORDS = frozenset(
+    "Nations Watch Monitor Ministry Council Committee Agency Organization Organisation Office Service Services "
+    "Campaign Coalition Union Institute Foundation Group Centre Center Commission Parliament Government Army "
+    "Forces Command Department Bureau Authority Court Assembly Cross Crescent Review Times Post News Press "
+    "Reuters Agence Network International Alliance Association Federation Fund Bank Programme Program Mission "
+    "Secretariat Convention Treaty Monitoring Report Guard Police Navy Kremlin Pentagon".split())
+
+
+def _not_a_person(words: list[str], name: list[str], pat: SpeakerPatterns) -> bool:
+    """Organisations and institutions report and react; the contract's speaker is a person."""
+    run = " ".join(words)
+    if run in pat.actor_words or " ".join(name) in pat.actor_words:
+        return True
+    return name[-1].rstrip(".,") in _INSTITUTION_WORDS or any(w in _INSTITUTION_WORDS for w in name[1:])
+
+
 def _state_of(prefix: list[str], role: str | None, pat: SpeakerPatterns) -> str | None:
     actors = actor_lexicon()
     for w in prefix:
@@ -126,6 +143,8 @@ def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
             if not name:
                 continue
             full = " ".join(name)
+            if _not_a_person(words, name, pat):
+                continue  # "the United Nations said", "according to Human Rights Watch": a source, no speaker
             if len(name) == 1:
                 person = known.get(full)
                 if person is None:
