@@ -248,3 +248,32 @@ def test_signing_a_law_is_no_speech(claims_of, select):
                        "Ottawa Convention.")
     got = select(claims, actor="LVA", stage="approved")
     assert got and got[0].speaker is None
+
+
+def test_global_monitor_total_is_the_world(claims_of, select):
+    claims = claims_of("Landmines and explosive remnants killed or injured more than 5,000 people in 2023, "
+                       "according to the Landmine Monitor report released on Monday.")
+    got = select(claims, actor="world", predicate="casualties")
+    assert got and got[0].quantity is not None and got[0].quantity.low == 5000
+
+
+def test_notifying_the_un_of_a_decision(claims_of, select):
+    claims = claims_of("Sweden has left the Ottawa Convention. Stockholm notified the United Nations of its decision "
+                       "on July 10.\nDenmark voted to leave the Ottawa Convention. "
+                       "The UN Secretary-General received Copenhagen's notification on Wednesday.")
+    assert select(claims, actor="SWE", stage="notified", modality="actual")
+    assert select(claims, actor="DNK", stage="notified")
+
+
+def test_elliptic_not_a_party(claims_of, select):
+    claims = claims_of("Finland voted to leave the Ottawa Convention. Russia is not a party, Finnish officials noted.")
+    assert select(claims, actor="RUS", predicate="treaty_joining", treaty="APMBC", polarity="negated")
+    assert not select(claims, actor="FIN", predicate="treaty_joining")
+
+
+def test_spending_on_works_that_include_mines_is_no_mine_purchase(claims_of, select):
+    claims = claims_of("Sweden plans to spend about 2 billion euros on the Nordic Line, a chain of bunkers along "
+                       "the border with Russia that will include minefields.")
+    assert select(claims, actor="SWE", predicate="use", modality="planned")
+    assert not select(claims, predicate="procurement")
+    assert not select(claims, actor="RUS")

@@ -326,6 +326,8 @@ class Extractor:
                 continue  # "By leaving the treaty, X will …", "After withdrawing, countries may …"
             if tok.dep_ == "relcl" and any(c.dep_ == "det" and c.lower_ in ("any", "whatever") for c in tok.head.children):
                 continue  # "would use any mines it obtained": a hypothetical, not a report
+            if pred == Predicate.PROCUREMENT and weapons and _weapons_only_in_relatives(tok, weapons):
+                continue  # "spend 10 billion on fortifications that will include minefields": not on mines
             if _past_obligation(tok):
                 continue  # "mines that it was obliged to destroy years ago": a duty, neither done nor planned
             if pred == Predicate.PRODUCTION and tok.dep_ == "pobj" and tok.lower_.endswith(("er", "ers")):
@@ -461,13 +463,14 @@ class Extractor:
         """The treaty a withdrawal or joining cue is about: named close after the cue
         ("withdraw from the Ottawa Convention", "party to the CCM") or just before it
         ("the Ottawa Convention withdrawal"); "the treaty" refers to the last one named."""
-        if re.match(r"(?:a |state )?member", cue.text, re.IGNORECASE):
+        if re.match(r"(?:a |state )?(?:member|part(?:y|ies)\Z)", cue.text, re.IGNORECASE):
             # "a member of the CCM"; elliptic "Russia, which is not a member, …" is the treaty in play
             named = [t for t in treaties + generic if 0 <= t.start - cue.end <= 8]
             if named:
                 return named[0].label if named[0].label != "generic" else state["treaty"]
             if not re.match(r"\s*of\b", sentence[cue.end:]) and re.search(
-                    r"\b(?:not|never)\s+(?:been\s+)?(?:a\s+)?(?:state\s+)?members?$", sentence[:cue.end]):
+                    r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:a\s+)?(?:state\s+)?(?:members?|part(?:y|ies))$",
+                    sentence[:cue.end]):
                 return state["treaty"] or (treaties[-1].label if treaties else None)
             return None
         near = [t for t in treaties if 0 <= t.start - cue.end <= 90 or 0 <= cue.start - t.end <= 40]
@@ -483,8 +486,8 @@ class Extractor:
                 c.dep_ in ("dobj", "prep", "dative") for c in tok.children):
             # "… the Ottawa Convention, though neither the US nor China have joined"
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label
-        strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect", cue.text,
-                                                                  re.IGNORECASE)
+        strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect|notif",
+                                                                  cue.text, re.IGNORECASE)
         if treaties and strong:
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label
         if strong and state["treaty"]:
@@ -584,6 +587,8 @@ class Extractor:
                                          and m.end <= child.right_edge.idx + len(child.right_edge)
                                          for m in mentions):
                         unresolved_subject = True
+                if found and child.dep_ == "dobj" and not any(a.kind == ActorKind.STATE for a in found):
+                    found = []  # "notified the United Nations of its decision": the object is no party
                 if found:
                     return found, chain, cur
             if cur.head == cur:
@@ -748,7 +753,9 @@ class Extractor:
             prep = _governing_prep(tok) if tok is not None else None
             if prep is not None and prep.lower_ in self.place_preps or m.kind in ("adjective",):
                 return list(m.actors)
-        if self.global_re.search(sent):
+        if self.global_re.search(sent) or not any(m.is_state for m in mentions) and any(
+                m.actors and m.actors[0].name in self.actors.observers for m in mentions):
+            # "worldwide", or a global monitor's total naming no state ("according to the Landmine Monitor")
             return [Actor(kind=ActorKind.ORGANIZATION, iso3=None, name="world")]
         return []
 
@@ -813,6 +820,18 @@ _BECOMING_PARTY = re.compile(r"\bbecom\w*\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?
 
 
 _OBLIGATION = re.compile(r"(?:oblig|requir|bound|compell|forc)\w*\Z", re.IGNORECASE)
+
+
+def _weapons_only_in_relatives(tok: Any, weapons: list[Cue]) -> bool:
+    """Every weapon named sits in a relative clause below the cue's object, describing something
+    else the cue is about."""
+    doc = tok.doc
+    relatives = [t for t in tok.subtree if t.dep_ in ("relcl", "acl") and t != tok and tok not in t.subtree]
+    if not relatives:
+        return False
+    spans = [(r.left_edge.idx, r.right_edge.idx + len(r.right_edge)) for r in relatives]
+    del doc
+    return all(any(a <= w.start < b for a, b in spans) for w in weapons)
 
 
 def _past_obligation(tok: Any) -> bool:
