@@ -181,7 +181,10 @@ def ingest_screened(
 
     def handle(s, stored: set[str]) -> None:
         if isinstance(s, Skipped):
-            (summary.ignored if s.ignored else summary.skipped).append({"input": s.input, "reason": s.reason})
+            row = {"input": s.input, "reason": s.reason}
+            if getattr(s, "warning", None):
+                row["warning"] = s.warning  # e.g. page_not_fetched: the watcher retries that page later
+            (summary.ignored if s.ignored else summary.skipped).append(row)
             if on_progress:
                 on_progress(s.input, 0)
             return

@@ -199,6 +199,55 @@ def test_follow_fetches_each_new_entry_page(server, db):
     assert r.outcome == "not_modified" and server.get_count("/page-1.html") == 1
 
 
+def test_a_page_that_failed_is_retried_on_later_polls(server, db):
+    item = ("page-2", "Norway", "Wed, 04 Nov 2026 07:00:00 GMT",
+            "Norway will destroy its cluster munitions, a teaser says.", server.url("/page-2.html"))
+    server.routes["/teasers.xml"] = Route(rss("Teasers", [item]))
+    server.routes["/page-2.html"] = Route(b"down", status=503, content_type="text/plain")
+    store = Store.open(db)
+    add_watch(store, server.url("/teasers.xml"), "5m", name="teasers", follow=True, now=T0)
+    [r] = poll_due(store, now=T0, options=FAST)
+    assert r.ingested == 1  # the teaser goes in meanwhile
+    [pending] = feeds.pending_pages(store, "teasers")
+    assert pending["state"] == "pending" and pending["attempts"] == 1
+    assert feeds.get_watch(store, "teasers").seen_entries == 1  # the retry row is not an entry
+    # Polls before the retry is due do not ask for the page again.
+    fetches = server.get_count("/page-2.html")
+    with store.engine.begin() as conn:  # a poll due early (as after a restart)
+        conn.execute(feeds.w.watches.update().values(next_poll_at=T0))
+    poll_due(store, now=T0 + timedelta(minutes=4, seconds=59), options=FAST)
+    assert server.get_count("/page-2.html") == fetches
+    # Due, still failing: one more attempt, a longer wait.
+    [r] = poll_due(store, now=T0 + timedelta(minutes=10), options=FAST)
+    [pending] = feeds.pending_pages(store, "teasers")
+    assert pending["attempts"] == 2 and server.get_count("/page-2.html") > fetches
+    assert len(store.documents()) == 1
+    # The page is back: fetched on the next due poll, ingested as its own document, and not again.
+    server.routes["/page-2.html"] = Route(PAGE.encode(), content_type="text/html; charset=utf-8")
+    [r] = poll_due(store, now=T0 + timedelta(minutes=30), options=FAST)
+    assert r.ingested == 1 and r.outcome == "new"
+    assert feeds.pending_pages(store, "teasers")[0]["state"] == "fetched"
+    texts = [d["text"] for d in store.documents(with_text=True)]
+    assert len(texts) == 2 and any("destroy its last stock of cluster munitions" in t for t in texts)
+    fetches = server.get_count("/page-2.html")
+    poll_due(store, now=T0 + timedelta(hours=3), options=FAST)
+    assert server.get_count("/page-2.html") == fetches
+
+
+def test_a_page_retry_gives_up_after_its_attempts(server, db):
+    item = ("page-3", "Norway", "Wed, 04 Nov 2026 07:00:00 GMT", "A teaser about mine ban treaty news.",
+            server.url("/page-3.html"))
+    server.routes["/teasers.xml"] = Route(rss("Teasers", [item]))
+    server.routes["/page-3.html"] = Route(b"gone", status=500, content_type="text/plain")
+    store = Store.open(db)
+    add_watch(store, server.url("/teasers.xml"), "5m", name="teasers", follow=True, now=T0)
+    poll_due(store, now=T0, options=FAST)
+    for day in range(1, feeds.PAGE_RETRY_ATTEMPTS + 2):
+        poll_due(store, now=T0 + timedelta(days=day), options=FAST)
+    [pending] = feeds.pending_pages(store, "teasers")
+    assert pending["state"] == "gave_up" and pending["attempts"] == feeds.PAGE_RETRY_ATTEMPTS + 1
+
+
 def test_a_failed_ingest_leaves_the_entries_for_the_next_poll(server, db, monkeypatch):
     server.routes["/wire.xml"] = Route(rss("Wire Service", [ITEM_A]))
     store = Store.open(db)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -50,6 +51,13 @@ POLL_LEASE_S = 600
 HTTP_TIMEOUT_S = 20.0
 MAX_FEED_BYTES = 10_000_000
 MAX_REDIRECTS = 5
+#: ``--follow``: a page that could not be fetched is tried again on later polls, this long after the
+#: n-th failure (doubling, capped), at most this many times; the feed's teaser is ingested meanwhile.
+PAGE_RETRY_BASE_S = 300
+PAGE_RETRY_MAX_S = 6 * 3600
+PAGE_RETRY_ATTEMPTS = 5
+#: ``watch_entries.entry_ref`` of a page waiting for a retry starts with this (the rest is JSON).
+PAGE_RETRY_PREFIX = "page-retry "
 HTTP_HEADERS = {
     "User-Agent": "minewatch/0.1 (+treaty monitor; conditional polling)",
     "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
@@ -186,12 +194,17 @@ def add_watch(
     return get_watch(store, name)
 
 
+def _entry_rows():
+    """Rows that are entries seen, not page retries waiting (``PAGE_RETRY_PREFIX``)."""
+    return (w.watch_entries.c.entry_ref.is_(None) | w.watch_entries.c.entry_ref.not_like(PAGE_RETRY_PREFIX + "%"))
+
+
 def get_watch(store, name: str) -> Watch:
     with store.engine.connect() as conn:
         r = conn.execute(select(w.watches).where(w.watches.c.name == name)).mappings().first()
         if r is None:
             raise WatchError(f"no watch named {name!r}")
-        seen = conn.execute(select(w.watch_entries.c.id).where(w.watch_entries.c.watch == name)).all()
+        seen = conn.execute(select(w.watch_entries.c.id).where(w.watch_entries.c.watch == name, _entry_rows())).all()
     return _row_to_watch(dict(r), len(seen))
 
 
@@ -201,7 +214,7 @@ def list_watches(store) -> list[Watch]:
     with store.engine.connect() as conn:
         counts = dict(
             conn.execute(
-                select(w.watch_entries.c.watch, func.count()).group_by(w.watch_entries.c.watch)
+                select(w.watch_entries.c.watch, func.count()).where(_entry_rows()).group_by(w.watch_entries.c.watch)
             ).all()
         )
         rows = conn.execute(select(w.watches).order_by(w.watches.c.name)).mappings().all()
@@ -490,6 +503,11 @@ def poll_watch(
     else:
         updates.update(failures=0, last_error=None, last_success_at=now, last_result=_describe(result))
         updates["next_poll_at"] = now + timedelta(seconds=watch.every_seconds)
+    if watch.follow:
+        try:
+            _retry_pages(store, watch, options, now, result)
+        except Exception as exc:  # the retry of a page must not fail the poll it rides on
+            result.error = result.error or f"page retry: {type(exc).__name__}: {exc}"
     result.next_poll_at = updates["next_poll_at"]
     with store.engine.begin() as conn:
         conn.execute(update(w.watches).where(w.watches.c.name == watch.name).values(**updates))
@@ -634,7 +652,106 @@ def _ingest_entries(store, watch: Watch, feed: ParsedFeed, options: PollOptions)
         _relabel(store, summary.documents, str(path), watch.url)
     _fill(result, summary)
     _mark_seen(store, watch.name, [(e.key, e.ref, e.title) for e in todo])
+    if watch.follow:
+        failed = _page_failures(summary, str(path), len(todo))
+        _queue_page_retries(store, watch, feed, [todo[i] for i in sorted(failed)], utcnow())  # timed by _retry_pages
     return result
+
+
+def _page_failures(summary, path: str, n: int) -> set[int]:
+    """Indexes (0-based) of the rendered entries whose page ``--follow`` could not fetch."""
+    from minewatch.ingest.sources import PAGE_NOT_FETCHED
+
+    out: set[int] = set()
+    for s in summary.ignored:
+        if s.get("warning") != PAGE_NOT_FETCHED:
+            continue
+        m = re.search(r" entry (\d+)$", s.get("input") or "")
+        if m and s["input"].startswith(path) and 1 <= int(m.group(1)) <= n:
+            out.add(int(m.group(1)) - 1)
+    return out
+
+
+def _retry_key(entry_key: str) -> str:
+    return hashlib.sha256(f"page-retry:{entry_key}".encode()).hexdigest()
+
+
+def _queue_page_retries(store, watch: Watch, feed: ParsedFeed, entries: list[FeedEntry], now: datetime) -> None:
+    """Keep entries whose page failed pending for a page retry (the teaser stays ingested).
+
+    The retry state lives in the entry's ``watch_entries`` row (a second row
+    per entry, keyed apart, ``entry_ref`` holding JSON), so a restarted
+    watcher carries on with the same attempts.
+    """
+    if not entries:
+        return
+    with store.engine.begin() as conn:
+        for e in entries:
+            key = _retry_key(e.key)
+            if conn.execute(select(w.watch_entries.c.id).where(
+                    w.watch_entries.c.watch == watch.name, w.watch_entries.c.entry_key == key)).first():
+                continue
+            state = {
+                "state": "pending", "attempts": 1, "next": None,  # set by the poll's clock in _retry_pages
+                "link": e.link, "ref": e.ref, "title": e.title, "body": e.body[:4000],
+                "published": e.published.isoformat() if e.published else None,
+                "feed_title": feed.title, "language": feed.language,
+            }
+            conn.execute(insert(w.watch_entries).values(
+                watch=watch.name, entry_key=key, entry_ref=PAGE_RETRY_PREFIX + json.dumps(state), title=e.title,
+                seen_at=now,
+            ))
+
+
+def pending_pages(store, watch_name: str) -> list[dict[str, Any]]:
+    """The entries of a watch waiting for a page retry, with their attempts and state (for status and tests)."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(w.watch_entries.c.id, w.watch_entries.c.entry_ref).where(
+            w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_ref.like(PAGE_RETRY_PREFIX + "%"),
+        ).order_by(w.watch_entries.c.id)).all()
+    return [{"id": r.id, **json.loads(r.entry_ref[len(PAGE_RETRY_PREFIX):])} for r in rows]
+
+
+def _retry_pages(store, watch: Watch, options: PollOptions, now: datetime, result: PollResult) -> None:
+    """Fetch the pages that failed before and are due again; a fetched page becomes its own document."""
+    pending = [p for p in pending_pages(store, watch.name) if p["state"] == "pending"]
+    for p in [p for p in pending if p["next"] is None]:  # queued by this poll: first retry after the base delay
+        p["next"] = (now + timedelta(seconds=PAGE_RETRY_BASE_S)).isoformat()
+        row_id = p.pop("id")
+        with store.engine.begin() as conn:
+            conn.execute(update(w.watch_entries).where(w.watch_entries.c.id == row_id)
+                         .values(entry_ref=PAGE_RETRY_PREFIX + json.dumps(p)))
+    due = [p for p in pending if p["next"] is not None and "id" in p
+           and datetime.fromisoformat(p["next"]) <= now and p.get("link")]
+    for p in due:
+        entry = FeedEntry(key="", ref=p["ref"] + "#page", title=p.get("title"), link=p["link"],
+                          published=datetime.fromisoformat(p["published"]) if p.get("published") else None,
+                          body=p.get("body") or "")
+        feed = ParsedFeed(p.get("feed_title"), p.get("language"), [entry])
+        with tempfile.TemporaryDirectory(prefix="minewatch-watch-") as tmp:
+            path = Path(tmp) / "page-retry.xml"
+            path.write_bytes(render_rss(feed, [entry]))
+            summary = _run_ingest(store, [str(path)], True, options)
+            _relabel(store, summary.documents, str(path), watch.url)
+        if _page_failures(summary, str(path), 1):
+            attempts = p["attempts"] + 1
+            if attempts > PAGE_RETRY_ATTEMPTS:
+                p["state"] = "gave_up"
+            else:
+                delay = min(PAGE_RETRY_BASE_S * 2 ** (attempts - 1), PAGE_RETRY_MAX_S)
+                p["next"] = (now + timedelta(seconds=delay)).isoformat()
+            p["attempts"] = attempts
+        else:
+            p["state"] = "fetched"
+            result.ingested += summary.ingested
+            result.claims += summary.claims
+            result.documents.extend(summary.documents)
+            if result.outcome in ("not_modified", "unchanged", "nothing_new") and summary.ingested:
+                result.outcome = "new"
+        row_id = p.pop("id")
+        with store.engine.begin() as conn:
+            conn.execute(update(w.watch_entries).where(w.watch_entries.c.id == row_id)
+                         .values(entry_ref=PAGE_RETRY_PREFIX + json.dumps(p)))
 
 
 def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions):
@@ -712,6 +829,7 @@ def seconds_until_next_poll(store, now: datetime | None = None) -> float | None:
 def seen_entries(store, watch_name: str) -> Iterator[dict[str, Any]]:
     with store.engine.connect() as conn:
         for r in conn.execute(
-            select(w.watch_entries).where(w.watch_entries.c.watch == watch_name).order_by(w.watch_entries.c.id)
+            select(w.watch_entries).where(w.watch_entries.c.watch == watch_name, _entry_rows())
+            .order_by(w.watch_entries.c.id)
         ).mappings():
             yield dict(r)
