@@ -614,19 +614,11 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate an existing database to this version's schema."""
-    from sqlalchemy import inspect
-
-    from minewatch.store.database import DatabaseError, current_revision, database_url, make_engine, upgrade
+    from minewatch.store.database import DatabaseError, database_url, make_engine, upgrade
 
     try:
         engine = make_engine(database_url(STATE.db))
-        # A database with tables but no schema version is someone else's: refuse it, as opening does.
-        if current_revision(engine) is None and set(inspect(engine).get_table_names()) - {"alembic_version"}:
-            raise DatabaseError(
-                "this database has tables but no minewatch schema version; "
-                "it was not made by minewatch, or by a version before migrations"
-            )
-        before, after = upgrade(engine)
+        before, after = upgrade(engine)  # refuses a database minewatch did not make
     except DatabaseError as exc:
         raise fail(str(exc), 2) from exc
     Console().print(f"schema {before or '(empty)'} → {after}" if before != after else f"schema already at {after}")

@@ -73,9 +73,21 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+FOREIGN_DATABASE = (
+    "this database has tables but no minewatch schema version; "
+    "it was not made by minewatch, or by a version before migrations"
+)
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Migrate to the newest schema; returns (before, after)."""
+    """Migrate to the newest schema; returns (before, after).
+
+    A database with tables but no schema version is someone else's: migrating
+    it would write minewatch's tables beside them, so it is refused.
+    """
     before = current_revision(engine)
+    if before is None and set(inspect(engine).get_table_names()) - {"alembic_version"}:
+        raise DatabaseError(FOREIGN_DATABASE)
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -99,12 +111,6 @@ def open_engine(db: str | None = None) -> Engine:
     if current == head:
         return engine
     if current is None:
-        tables = set(inspect(engine).get_table_names())
-        if tables - {"alembic_version"}:
-            raise DatabaseError(
-                "this database has tables but no minewatch schema version; "
-                "it was not made by minewatch, or by a version before migrations"
-            )
         upgrade(engine)
         return engine
     known = {s.revision for s in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()}
