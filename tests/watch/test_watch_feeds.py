@@ -116,6 +116,33 @@ def test_feed_entries_are_ingested_once_and_faults_are_survived(server, db):
     assert doc_count(store) == 4
 
 
+def test_faults_are_survived_with_extraction_on(server, tmp_path):
+    """The fault mix again with the real extraction: failing feeds do not keep claims from the good one."""
+    pytest.importorskip("spacy")
+    extract = pytest.importorskip("minewatch.extract")
+    if not hasattr(extract, "Extractor"):
+        pytest.skip("minewatch.extract has no Extractor yet")
+    server.routes["/wire.xml"] = Route(rss("Wire Service", [ITEM_A, ITEM_B]))
+    server.routes["/down.xml"] = Route(b"internal error", status=500, content_type="text/plain")
+    server.routes["/slow.xml"] = Route(rss("Slow", [ITEM_D]), delay_s=1.5)
+    server.routes["/junk.xml"] = Route(b"<rss><channel><item><title>cut off", content_type="application/xml")
+    store = Store.open(f"sqlite:///{tmp_path / 'kb.db'}")
+    for name in ("wire", "down", "slow", "junk"):
+        add_watch(store, server.url(f"/{name}.xml"), "60s", name=name, now=T0)
+    options = PollOptions(timeout_s=0.5, max_bytes=200_000, extract=True)
+    results = {r.watch: r for r in poll_due(store, now=T0, options=options)}
+    assert results["wire"].outcome == "new" and results["wire"].ingested == 2
+    assert results["wire"].claims >= 2  # FIN production, LTU procurement
+    for name in ("down", "slow", "junk"):
+        assert results[name].outcome == "error", results[name]
+    assert store.counts()["facts"] >= 2
+    server.routes["/slow.xml"].delay_s = 0
+    results = {r.watch: r for r in poll_due(store, now=T0 + timedelta(seconds=125), options=options)}
+    assert results["slow"].outcome == "new" and results["slow"].ingested == 1 and results["slow"].claims >= 1
+    assert results["wire"].outcome == "not_modified"
+    store.engine.dispose()
+
+
 def test_a_poll_claimed_by_another_watcher_is_skipped(server, db):
     server.routes["/wire.xml"] = Route(rss("Wire Service", [ITEM_A]))
     store = Store.open(db)
