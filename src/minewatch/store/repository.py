@@ -389,6 +389,20 @@ class Store:
         if new_rows:
             conn.execute(insert(t.stories), new_rows)
 
+    def set_relevance(self, relevance: dict[str, bool]) -> int:
+        """Record the prefilter's current decision for stored documents (a re-screen); how many changed."""
+        changed = 0
+        with self.engine.begin() as conn:
+            for value in (True, False):
+                ids = [d for d, r in relevance.items() if r is value]
+                for chunk in _chunks(ids, 500):
+                    changed += conn.execute(
+                        update(t.documents)
+                        .where(t.documents.c.id.in_(chunk), t.documents.c.relevant.is_not(value))
+                        .values(relevant=value)
+                    ).rowcount
+        return changed
+
     def apply_story_merges(self, merges: dict[str, str]) -> None:
         """Stories joined by a new document become one; their documents are reconciled again."""
         if not merges:
