@@ -269,18 +269,38 @@ def load_grouper(store):
     return grouper
 
 
-def reextract(store, document_ids: Iterable[str], n_process: int = 1) -> dict[str, int]:
-    """Run the current rules again on stored documents; reviews stay attached by claim id."""
+def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescreen: bool = True) -> dict[str, int]:
+    """Run the current prefilter and rules again on stored documents; reviews stay attached by claim id.
+
+    With ``rescreen`` (what ``minewatch extract --all`` does) each document
+    is screened again first and ``documents.relevant`` updated: a widened
+    term list lets old articles through, and a document the screen now
+    stops loses its claims (an irrelevant document has none).
+    """
+    from minewatch.prefilter import is_relevant_document
+
     ids = list(document_ids)
-    counts = {"documents": 0, "claims": 0, "errors": 0}
+    counts = {"documents": 0, "claims": 0, "errors": 0, "relevant": 0, "irrelevant": 0, "relevance_changed": 0}
     for start in range(0, len(ids), 64):
         docs = store.load_documents(ids[start : start + 64])
+        if rescreen:
+            relevance = {d.id: is_relevant_document(d) for d in docs}
+            counts["relevance_changed"] += store.set_relevance(relevance)
+            for d in docs:
+                if not relevance[d.id]:
+                    store.replace_claims(d.id, [], None)
+                    counts["documents"] += 1
+                    counts["irrelevant"] += 1
+            docs = [d for d in docs if relevance[d.id]]
+            counts["relevant"] += len(docs)
         for doc, claims, error in extract_batch(docs, n_process):
             store.replace_claims(doc.id, claims if is_english(doc) else [], error)
             counts["documents"] += 1
             counts["claims"] += len(claims)
             counts["errors"] += 1 if error else 0
-    counts.update(reconcile_pending(store))
+    reconciled = reconcile_pending(store)
+    counts.update({k: v for k, v in reconciled.items() if k != "documents"})
+    counts["reconciled_documents"] = reconciled.get("documents", 0)
     return counts
 
 

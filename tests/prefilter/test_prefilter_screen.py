@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from minewatch.prefilter import compile_terms, is_relevant, load_terms, relevance_match
 
@@ -155,3 +155,42 @@ def test_every_article_with_a_gold_claim_passes() -> None:
         if not any(is_relevant_document(prepare(i)) for i in items):
             lost.append(p.name)
     assert lost == []
+
+
+def test_extract_all_rescreens_stored_documents(tmp_path: Path, sqlite_url: str) -> None:
+    """`minewatch extract --all` applies the current screen: relevance is updated, stopped ones lose claims."""
+    pytest.importorskip("spacy")
+    from typer.testing import CliRunner
+
+    from minewatch.cli import app
+    from minewatch.pipeline import IngestOptions, ingest
+    from minewatch.store import schema as t
+    from minewatch.store.repository import Store
+
+    src = tmp_path / "two.jsonl"
+    rows = [
+        {"title": "Exit", "published": "2025-03-05",
+         "text": "Lithuania's defence council recommended withdrawing from the Ottawa Convention banning "
+                 "anti-personnel mines, the defence minister said on Wednesday."},
+        {"title": "Coal", "published": "2025-03-06", "text": "Coal mine output rose again this quarter, the operator said."},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    store = Store.open(sqlite_url)
+    ingest(store, [str(src)], IngestOptions(extract=False))
+    # As an older, narrower (and a wrong, wider) screen would have left them.
+    with store.engine.begin() as conn:
+        conn.execute(t.documents.update().where(t.documents.c.title == "Exit").values(relevant=False))
+        conn.execute(t.documents.update().where(t.documents.c.title == "Coal").values(relevant=True))
+    store.engine.dispose()
+    result = CliRunner().invoke(app, ["--db", sqlite_url, "extract", "--all"])
+    assert result.exit_code == 0, result.output
+    store = Store.open(sqlite_url)
+    with store.engine.connect() as conn:
+        got = {r.title: r.relevant for r in conn.execute(select(t.documents.c.title, t.documents.c.relevant))}
+        claims = {r.title: r.n for r in conn.execute(
+            select(t.documents.c.title, func.count(t.claims.c.id).label("n"))
+            .select_from(t.documents.outerjoin(t.claims, t.claims.c.document_id == t.documents.c.id))
+            .group_by(t.documents.c.title))}
+    assert got == {"Exit": True, "Coal": False}
+    assert claims["Exit"] >= 1 and claims["Coal"] == 0
+    store.engine.dispose()
