@@ -173,3 +173,26 @@ def test_openapi_describes_listing_items(client) -> None:
     assert "money" in schemas["ClaimOut"]["properties"] and "counterpart_name" in schemas["FactOut"]["properties"]
     ok = spec["paths"]["/api/claims/{claim_id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok["$ref"].endswith("ClaimDetail")
+
+
+def test_state_and_predicate_filter_finds_counterparts_too(client) -> None:
+    from datetime import date
+
+    from minewatch.model import Actor, Claim, Document, Evidence
+    from minewatch.store.reconciling import reconcile_pending
+
+    text = "Transfer report\nPoland said it handed old stock to Lithuania for destruction last week."
+    doc = Document(text=text, original=text, title="Transfer report", outlet="Sample Wire", published=date(2025, 7, 2),
+                   language="en")
+    i = text.index("Poland said")
+    claim = Claim(doc.id, Actor("state", "POL", "Poland"), "transfer", weapon="mine",
+                  counterpart=Actor("state", "LTU", "Lithuania"), evidence=[Evidence(i, len(text), text[i:])])
+    client.store.add_document(doc, claims=[claim], extracted=True)
+    reconcile_pending(client.store)
+    got = client.get("/api/claims", params={"state": "LTU", "predicate": "transfer"}).json()["items"]
+    assert [c["id"] for c in got] == [claim.id]
+    assert client.get("/api/claims", params={"state": "POL", "predicate": "transfer"}).json()["items"][0]["id"] == claim.id
+    both = client.get("/api/claims", params={"state": "LTU", "predicate": "treaty_withdrawal", "limit": 1}).json()
+    nxt = client.get("/api/claims", params={"state": "LTU", "predicate": "treaty_withdrawal", "limit": 1,
+                                            "cursor": both["next_cursor"]}).json()
+    assert len(both["items"]) == len(nxt["items"]) == 1 and both["items"][0]["id"] < nxt["items"][0]["id"]
