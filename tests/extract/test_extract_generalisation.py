@@ -277,3 +277,24 @@ def test_spending_on_works_that_include_mines_is_no_mine_purchase(claims_of, sel
     assert select(claims, actor="SWE", predicate="use", modality="planned")
     assert not select(claims, predicate="procurement")
     assert not select(claims, actor="RUS")
+
+
+def test_accuser_and_bystanders_are_not_the_accused(claims_of, select):
+    claims = claims_of("Tensions with Laos have grown. Hanoi has accused Lao troops of laying new anti-personnel "
+                       "mines along the border, where several Vietnamese soldiers were wounded.")
+    assert select(claims, actor="LAO", predicate="use")
+    assert not select(claims, actor="VNM", predicate="use")
+
+
+def test_date_in_a_treaty_title_is_no_event_date(claims_of, select):
+    claims = claims_of("The decree puts into effect Serbia's withdrawal from the Convention on the Prohibition of the "
+                       "Use, Stockpiling, Production and Transfer of Anti-Personnel Mines and on Their Destruction "
+                       "of September 18, 1997.", published=date(2025, 7, 1))
+    got = select(claims, actor="SRB", predicate="treaty_withdrawal")
+    assert got and all(c.time is None or c.time.start.year != 1997 for c in got)
+
+
+def test_joining_date_after_the_treaty_is_kept(claims_of, select):
+    claims = claims_of("Ecuador ratified the treaty in 1999. Ecuador ratified the Mine Ban Treaty in 1999.")
+    got = select(claims, actor="ECU", stage="ratified")
+    assert got and got[0].time is not None and got[0].time.start == date(1999, 1, 1)

@@ -654,7 +654,8 @@ class Extractor:
             verb, objects = verb.head, [verb]
         if not self.accusation.match(verb.lower_):
             return []
-        spans = [(obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)) for obj in objects]
+        # the accused ends where the accusation's content begins ("… troops | of laying …")
+        spans = [(obj.left_edge.idx, min(obj.right_edge.idx + len(obj.right_edge), cur.head.idx)) for obj in objects]
         if verb.i < cur.head.i:
             spans.append((verb.idx + len(verb), cur.head.idx))  # whatever stands between verb and "of"
         for lo, hi in spans:
@@ -862,6 +863,8 @@ def _dateline(text: str, s: int, e: int) -> tuple[int, int] | None:
 
 def _names_a_treaty(date_mention: Any, sent: str, treaties: list[Cue]) -> bool:
     """"the 1997 Ottawa Convention", "the 2008 accord": a year in a treaty's name is no event date."""
+    if any(re.fullmatch(r"\s+of\s+", sent[t.end:date_mention.start]) for t in treaties if t.end <= date_mention.start):
+        return True  # "the Convention on … Anti-Personnel Mines … of September 18, 1997"
     if not _YEAR.search(date_mention.text.strip()):
         return False
     return any(0 <= t.start - date_mention.end <= 2 or t.start <= date_mention.start < t.end for t in treaties) \
@@ -979,7 +982,10 @@ def _in_clause(items: list, tok: Any) -> list:
             break
         verb = verb.head
     lo, hi = verb.left_edge.idx, verb.right_edge.idx + len(verb.right_edge)
-    return [x for x in items if lo <= x.start and x.end <= hi]
+    # "… along the border, where soldiers were wounded in July": a relative clause has its own time
+    nested = [(t.left_edge.idx, t.right_edge.idx + len(t.right_edge)) for t in verb.subtree
+              if t.dep_ in ("relcl", "advcl") and t != verb and tok not in t.subtree]
+    return [x for x in items if lo <= x.start and x.end <= hi and not any(a <= x.start < b for a, b in nested)]
 
 
 def _respectively(actors: list[Actor], dates: list, sent: str) -> dict[str, DateRange]:
