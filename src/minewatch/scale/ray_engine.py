@@ -100,7 +100,14 @@ class ArticleWorker:
                 out.append(item)
                 continue
             prepared = prepare_one(item)
-            out.append(prepared if isinstance(prepared, Skipped) else screen_stage(prepared))
+            if isinstance(prepared, Skipped):
+                out.append(prepared)
+                continue
+            screened = screen_stage(prepared)
+            if not screened.relevant:
+                # The driver would drop it anyway (write_stage): not shipping it makes its batches lighter.
+                screened.document.original = ""
+            out.append(screened)
         if self.extract:
             extract_stage([s for s in out if not isinstance(s, Skipped)])
         return out
