@@ -298,3 +298,30 @@ def test_joining_date_after_the_treaty_is_kept(claims_of, select):
     claims = claims_of("Ecuador ratified the treaty in 1999. Ecuador ratified the Mine Ban Treaty in 1999.")
     got = select(claims, actor="ECU", stage="ratified")
     assert got and got[0].time is not None and got[0].time.start == date(1999, 1, 1)
+
+
+def test_similar_decisions_by_other_states(claims_of, select):
+    claims = claims_of("Croatia's parliament voted to leave the Ottawa Convention. "
+                       "Zagreb's move follows similar decisions by lawmakers in Slovenia and Hungary.")
+    assert select(claims, actor="HRV", stage="approved")
+    assert select(claims, actor="SVN", predicate="treaty_withdrawal", stage="decided")
+    assert select(claims, actor="HUN", predicate="treaty_withdrawal", stage="decided")
+
+
+def test_such_a_decision_made_by_a_state(claims_of, select):
+    claims = claims_of("Croatia's parliament voted to leave the Ottawa Convention. "
+                       "Earlier, such a decision was made by Slovenia.")
+    assert select(claims, actor="SVN", predicate="treaty_withdrawal", stage="decided")
+
+
+def test_such_a_step_needs_a_reported_withdrawal(claims_of, select):
+    claims = claims_of("Croatia bought new tanks under the Ottawa Convention rules. Such a step is rare, Slovenia said.")
+    assert not select(claims, predicate="treaty_withdrawal")
+
+
+def test_person_reporting_what_the_army_will_do(claims_of, select):
+    claims = claims_of("Ukraine holds anti-personnel mines. Ukraine joined the Ottawa Convention in 2005. "
+                       "Deputy Minister Ivan Petrenko said the army would use any anti-personnel mines it obtained "
+                       "only on Ukrainian soil.")
+    assert select(claims, actor="UKR", predicate="use", weapon="ap_mine", modality="planned")
+    assert not select(claims, predicate="procurement")

@@ -110,6 +110,7 @@ class Extractor:
         self.process_nouns = frozenset(raw["process_nouns"])
         self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | self.process_nouns
         self.phrasal_verbs = frozenset(raw["phrasal_withdrawal_verbs"])
+        self.withdrawal_anaphor = re.compile(raw["withdrawal_anaphor"] + r"\Z", re.IGNORECASE)
         # verbs that only report ("said on Thursday"); "announced in March" may be the event itself
         self.speech_verbs = frozenset(v for v in raw["speech_verbs"] if " " not in v and not re.match(
             r"announc|declar|confirm|reveal|urg|hail|claim|estimat|posted", v))
@@ -239,7 +240,7 @@ class Extractor:
 
     def assemble(self, prep: _Prepared) -> list[Claim]:
         focus = Focus()
-        state = {"treaty": None, "weapon": None, "weapon_at": -99}
+        state = {"treaty": None, "weapon": None, "weapon_at": -99, "withdrawal": False}
         claims: list[Claim] = []
         for si, (s, e) in enumerate(prep.sentences):
             treaties = _within(prep.treaties, s, e)
@@ -248,6 +249,8 @@ class Extractor:
             if si in prep.parsed:
                 found, subjects = self._sentence_claims(prep, si, s, e, prep.parsed[si], focus, state)
                 claims.extend(found)
+                state["withdrawal"] = state["withdrawal"] or any(
+                    c.predicate == Predicate.TREATY_WITHDRAWAL for c in found)
             if treaties:
                 state["treaty"] = treaties[-1].label
             elif sentence_treaty is None and _within(prep.weapons, s, e) and not state["treaty"]:
@@ -313,9 +316,17 @@ class Extractor:
             if tok is None:
                 continue
             pred = cue.label
+            anaphoric = pred == Predicate.TREATY_WITHDRAWAL and bool(self.withdrawal_anaphor.match(cue.text))
+            if anaphoric:
+                # "similar votes in Estonia and Latvia", "such a decision was made by Latvia": the
+                # withdrawal told just before, now by others; only once one has been reported
+                if not state["withdrawal"] or not state["treaty"]:
+                    continue
+                tok = tok_at(cue.end - 1) or tok
             if pred in self.lex.weapon_predicates and _under_ban(tok, self.lex.ban_words):
                 continue
-            if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING) and self._presupposed(tok):
+            if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING) and not anaphoric \
+                    and self._presupposed(tok):
                 continue  # "as soon as the withdrawal process is completed": a condition, not a report
             if tok.dep_ in ("aux", "auxpass"):
                 continue  # "has used": the auxiliary is no "has (mines)"
@@ -359,6 +370,10 @@ class Extractor:
                 # a border was kept only when its length is measured ("the border … is 400 km long")
                 continue
             actors, chain, top = self._actors_for(tok, actor_mentions, focus, spdoc, pred)
+            if anaphoric:
+                own = self._own_modifiers(tok, actor_mentions, spdoc)
+                if own:
+                    actors = own
             if pred == Predicate.TREATY_JOINING and re.search(r"into force for\Z", cue.text, re.IGNORECASE):
                 # "the convention will enter into force for the country on …": the state after "for"
                 after = [m for m in mentions if 0 <= m.start - cue.end <= 5]
@@ -486,7 +501,8 @@ class Extractor:
                 c.dep_ in ("dobj", "prep", "dative") for c in tok.children):
             # "… the Ottawa Convention, though neither the US nor China have joined"
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label
-        strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect|notif",
+        strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect|notif|such|"
+                                                                  r"similar|the same|a similar",
                                                                   cue.text, re.IGNORECASE)
         if treaties and strong:
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label
@@ -556,7 +572,7 @@ class Extractor:
                     listed = [m for m in _dash_listed(mentions, spdoc.text) if lo <= m.start < hi]
                     dashed = _dash_segments(spdoc.text)
                     inside = listed or [
-                        m for m in mentions if not self._behind_prep(m, spdoc, subject=True)
+                        m for m in mentions if (child.dep_ == "agent" or not self._behind_prep(m, spdoc, subject=True))
                         and not _in_clause_of(m, spdoc, child) and not any(a <= m.start < b for a, b in dashed)]
                     before = [m for m in mentions if m.end <= child.idx]
                     found = []
@@ -578,7 +594,9 @@ class Extractor:
                     if not found and child.tag_.startswith("NN") and child.dep_ in ("nsubj", "nsubjpass") \
                             and not head_anaphor:
                         if child.lower_ not in self.bodies:
-                            generic_subject = True
+                            # "countries will be allowed to": nobody in particular; a person saying
+                            # what "the army" will do above a state body does not unmake it
+                            generic_subject = generic_subject or not (definite_body and child.tag_ == "NNP")
                         elif child.lower_ not in self.process_nouns:
                             body_subject = True
                             definite_body = definite_body or child.lower_ in self.acting_bodies and any(
@@ -636,6 +654,21 @@ class Extractor:
             if _is_verb(tok):
                 return tok.lower_ in self.speech_verbs and tok not in chain
         return False
+
+    def _own_modifiers(self, noun: Any, mentions: list[ActorMention], spdoc: Any) -> list[Actor]:
+        """States in a noun's own "by …"/"in …" modifiers ("similar decisions by lawmakers in
+        Latvia and Lithuania"), not in relative clauses below it."""
+        preps = [c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "in", "of")]
+        # the parser often hangs "by …" on the verb instead: a modifier right after the noun is its own
+        preps += [c for c in noun.head.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "in")
+                  and c.i == noun.right_edge.i + 1]
+        out: list[Actor] = []
+        for p in preps:
+            lo, hi = p.idx, p.right_edge.idx + len(p.right_edge)
+            nested = [(t.left_edge.idx, t.right_edge.idx + len(t.right_edge)) for t in p.subtree if t.dep_ == "relcl"]
+            out.extend(a for m in mentions if lo <= m.start < hi and m.is_state and m.kind != "anaphor"
+                       and not any(a <= m.start < b for a, b in nested) for a in m.actors)
+        return unique_actors(out)
 
     def _reported_by_body(self, clause: Any) -> bool:
         """The clause is what a group of officials said ("officials said they …")."""
