@@ -376,11 +376,14 @@ def _fingerprints(store, today: date) -> dict[str, Any]:
         ).one()
         conflicts = conn.execute(select(func.count(), func.max(t.conflicts.c.id)).select_from(t.conflicts)).one()
         queue = conn.execute(select(func.count(literal_column("*"))).select_from(t.reconcile_queue)).scalar()
+        # A review corrects facts without a new document; fact ids change with their content.
+        reviews = conn.execute(select(func.count(), func.max(t.reviews.c.id)).select_from(t.reviews)).one()
+        fact_ids = conn.execute(select(func.min(t.facts.c.id), func.max(t.facts.c.id))).one()
         events = conn.execute(
             select(t.treaty_events.c.id, t.treaty_events.c.action, t.treaty_events.c.date, t.treaty_events.c.state_iso3)
             .order_by(t.treaty_events.c.id)
         ).all()
-    kb = json.dumps([list(docs), list(facts), list(conflicts), queue], default=str)
+    kb = json.dumps([list(docs), list(facts), list(fact_ids), list(conflicts), queue, list(reviews)], default=str)
     records = hashlib.sha256(json.dumps([list(e) for e in events], default=str).encode()).hexdigest()
     return {"kb": hashlib.sha256(kb.encode()).hexdigest(), "records": records, "date": today.isoformat()}
 
