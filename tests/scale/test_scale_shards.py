@@ -106,3 +106,52 @@ def test_cli_address_needs_the_ray_engine(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--engine ray" in result.output
     assert not (tmp_path / "kb.db").exists()
+
+
+def test_read_shard_follows_feed_pages_like_the_single_reader(tmp_path: Path) -> None:
+    """`--follow` on the Ray engine: the worker reading a feed fetches its pages, as `ingest --follow` does."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = (b"<html><head><title>Exit vote</title></head><body><article><p>Parliament voted on Tuesday to leave "
+            b"the Ottawa Convention banning anti-personnel mines, the speaker said.</p></article></body></html>")
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            ok = self.path == "/page.html"
+            self.send_response(200 if ok else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page) if ok else 0))
+            self.end_headers()
+            if ok:
+                self.wfile.write(page)
+
+    server = None
+    for port in range(18600, 18700):
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+            break
+        except OSError:
+            continue
+    assert server is not None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        feed = tmp_path / "feed.xml"
+        feed.write_text(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+            f"<item><title>Exit</title><link>{base}/page.html</link><description>Teaser.</description></item>"
+            f"<item><title>Gone</title><link>{base}/gone.html</link><description>Second teaser text.</description></item>"
+            "</channel></rss>", encoding="utf-8")
+        [shard] = plan_shards([str(feed)])
+        followed = _view(read_shard(shard, follow=True))
+        assert followed == _view(iter_items([str(feed)], follow=True))
+        kinds = [i.kind for i in read_shard(shard, follow=True) if isinstance(i, RawItem)]
+        assert kinds == ["html", "feed"]  # the page fetched; the missing one falls back to the teaser
+        assert [i.kind for i in read_shard(shard) if isinstance(i, RawItem)] == ["feed", "feed"]
+    finally:
+        server.shutdown()
+        server.server_close()
