@@ -196,3 +196,14 @@ def test_state_and_predicate_filter_finds_counterparts_too(client) -> None:
     nxt = client.get("/api/claims", params={"state": "LTU", "predicate": "treaty_withdrawal", "limit": 1,
                                             "cursor": both["next_cursor"]}).json()
     assert len(both["items"]) == len(nxt["items"]) == 1 and both["items"][0]["id"] < nxt["items"][0]["id"]
+
+
+def test_conflict_record_is_one_csv_column() -> None:
+    from minewatch.web.api import ConflictOut, csv_columns
+
+    cols = csv_columns(ConflictOut)
+    rows = [{"id": "x-1", "kind": "record_contradiction", "severity": "high", "record": {"action": "signature", "date": "1999-02-26"},
+             "claim_ids": ["c-1", "c-2"]}, {"id": "x-2", "kind": "value_contradiction", "severity": "low", "record": None}]
+    out = list(csv.DictReader(io.StringIO(to_csv(rows, cols))))
+    assert list(out[0]) == cols and "record.action" not in cols
+    assert '"action": "signature"' in out[0]["record"] and out[1]["record"] == ""

@@ -177,12 +177,15 @@ class FactOut(_Out):
 
 
 class ConflictOut(_Out):
-    id: str
+    id: str = Field(..., description="also the id of its row on /conflicts: link as /conflicts#<id>")
     kind: str
     severity: str
     actor_iso3: str | None = None
+    fact_id: str | None = None
+    scope: str | None = None
     explanation: str | None = None
     claim_ids: list[str] = []
+    record: dict[str, Any] | None = Field(None, description="the depositary record involved (one JSON column in CSV)")
 
 
 class DocumentOut(_Out):
