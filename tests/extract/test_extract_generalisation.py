@@ -325,3 +325,22 @@ def test_person_reporting_what_the_army_will_do(claims_of, select):
                        "only on Ukrainian soil.")
     assert select(claims, actor="UKR", predicate="use", weapon="ap_mine", modality="planned")
     assert not select(claims, predicate="procurement")
+
+
+def test_generic_treaty_with_a_year(claims_of, select):
+    claims = claims_of("Finland joined the Ottawa Convention. "
+                       "In 2012, Finland became the last EU member state to sign onto the 1997 treaty.")
+    got = select(claims, actor="FIN", stage="signed", treaty="APMBC")
+    assert got and got[0].time is not None and got[0].time.start == date(2012, 1, 1)
+
+
+def test_capital_as_venue_is_no_actor(claims_of, select):
+    claims = claims_of("Palau joined the Ottawa Convention. The accord, opened for signature at a conference in "
+                       "Ottawa in 1997, was finally ratified last week.")
+    assert not select(claims, actor="CAN")
+
+
+def test_fronted_capital_stands_for_its_lawmakers(claims_of, select):
+    claims = claims_of("Estonia left the Ottawa Convention. In Riga, lawmakers are due to debate a bill to withdraw "
+                       "from the Ottawa Convention next month.", published=date(2025, 3, 1))
+    assert select(claims, actor="LVA", predicate="treaty_withdrawal", stage="proposed")

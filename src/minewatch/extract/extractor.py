@@ -617,7 +617,7 @@ class Extractor:
             return [], chain, None
         # no subject: the nearest named actor before the cue not behind a preposition, else the focus
         before = [m for m in mentions if m.kind != "anaphor" and m.end <= tok.idx
-                  and not self._behind_prep(m, spdoc)]
+                  and not self._behind_prep(m, spdoc) and not self._city_location(m, spdoc)]
         if before:
             # a failed parse: the sentence's first state is most often its subject
             states = [m for m in before if m.is_state]
@@ -669,6 +669,16 @@ class Extractor:
             out.extend(a for m in mentions if lo <= m.start < hi and m.is_state and m.kind != "anaphor"
                        and not any(a <= m.start < b for a, b in nested) for a in m.actors)
         return unique_actors(out)
+
+    def _city_location(self, mention: ActorMention, spdoc: Any) -> bool:
+        """"at a conference in Ottawa": a capital after "in"/"at" is where something happened."""
+        if mention.kind != "capital":
+            return False
+        tok = _token_at(spdoc, mention.start)
+        prep = _governing_prep(tok) if tok is not None else None
+        # "In Riga, lawmakers …" (on the verb) stands for the state; "a conference in Ottawa" (on a noun) does not
+        return prep is not None and prep.lower_ in ("in", "at") and prep.head.tag_.startswith("NN") \
+            and prep.head.dep_ not in ("nsubj", "nsubjpass")
 
     def _reported_by_body(self, clause: Any) -> bool:
         """The clause is what a group of officials said ("officials said they …")."""
