@@ -344,3 +344,17 @@ def test_fronted_capital_stands_for_its_lawmakers(claims_of, select):
     claims = claims_of("Estonia left the Ottawa Convention. In Riga, lawmakers are due to debate a bill to withdraw "
                        "from the Ottawa Convention next month.", published=date(2025, 3, 1))
     assert select(claims, actor="LVA", predicate="treaty_withdrawal", stage="proposed")
+
+
+def test_joining_as_past_background_happened(claims_of, select):
+    claims = claims_of("Chile used anti-personnel mines until the 1990s. The Chileans destroyed their last stocks "
+                       "of the weapons in 2015, three years after joining the Mine Ban Treaty.")
+    assert select(claims, actor="CHL", predicate="destruction", weapon="ap_mine")
+    got = select(claims, actor="CHL", predicate="treaty_joining", modality="actual")
+    assert got and got[0].time is None
+
+
+def test_joining_as_a_future_condition_is_no_claim(claims_of, select):
+    claims = claims_of("Once it joins the Mine Ban Treaty, Peru will destroy its anti-personnel mines. "
+                       "After joining the Mine Ban Treaty, Bolivia will destroy its anti-personnel mines.")
+    assert not select(claims, predicate="treaty_joining")

@@ -326,14 +326,15 @@ class Extractor:
             if pred in self.lex.weapon_predicates and _under_ban(tok, self.lex.ban_words):
                 continue
             if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING) and not anaphoric \
-                    and self._presupposed(tok):
+                    and self._presupposed(tok) and not (pred == Predicate.TREATY_JOINING and _past_background(tok)):
                 continue  # "as soon as the withdrawal process is completed": a condition, not a report
             if tok.dep_ in ("aux", "auxpass"):
                 continue  # "has used": the auxiliary is no "has (mines)"
             if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower() in self.phrasal_verbs \
                     and not any(c.lower_ == "out" for c in tok.children):
                 continue  # "take the country out of": only with its particle, as the parser attaches it
-            if tok.dep_ == "pcomp" and tok.head.lower_ in self.means_preps:
+            if tok.dep_ == "pcomp" and tok.head.lower_ in self.means_preps \
+                    and not (pred == Predicate.TREATY_JOINING and _past_background(tok)):
                 continue  # "By leaving the treaty, X will …", "After withdrawing, countries may …"
             if tok.dep_ == "relcl" and any(c.dep_ == "det" and c.lower_ in ("any", "whatever") for c in tok.head.children):
                 continue  # "would use any mines it obtained": a hypothetical, not a report
@@ -427,6 +428,8 @@ class Extractor:
             claim_speaker = speaker or (_acting_leader(mentions, actors) if stages != ["approved"] else None)
             event_dates = [d for d in dates if not self._of_saying(d, spdoc, chain)]
             when = _nearest_date(_in_clause(event_dates, tok) or event_dates, cue)
+            if pred == Predicate.TREATY_JOINING and _past_background(tok):
+                when = None  # "in 2015, three years after joining": the date is the main event's
             if modality == Modality.ACTUAL and _after_publication(when, prep.doc.published) \
                     and not any(t.tag_ in ("VBD", "VBN") for t in chain):
                 modality = Modality.PLANNED  # "takes effect on <a date after publication>": scheduled
@@ -876,6 +879,21 @@ def _weapons_only_in_relatives(tok: Any, weapons: list[Cue]) -> bool:
     spans = [(r.left_edge.idx, r.right_edge.idx + len(r.right_edge)) for r in relatives]
     del doc
     return all(any(a <= w.start < b for a, b in spans) for w in weapons)
+
+
+def _past_background(tok: Any) -> bool:
+    """"… destroyed its stocks in 2015, three years after joining the treaty": a joining told as
+    the past background of a past event happened; only a future or present frame makes it a condition."""
+    if tok.dep_ != "pcomp" or tok.head.lower_ not in ("after", "since"):
+        return False
+    cur = tok.head
+    for _ in range(6):
+        if cur.head == cur:
+            break
+        cur = cur.head
+        if _is_verb(cur):
+            break
+    return cur.tag_ == "VBD" and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in cur.children)
 
 
 def _past_obligation(tok: Any) -> bool:
