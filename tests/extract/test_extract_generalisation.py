@@ -358,3 +358,10 @@ def test_joining_as_a_future_condition_is_no_claim(claims_of, select):
     claims = claims_of("Once it joins the Mine Ban Treaty, Peru will destroy its anti-personnel mines. "
                        "After joining the Mine Ban Treaty, Bolivia will destroy its anti-personnel mines.")
     assert not select(claims, predicate="treaty_joining")
+
+
+def test_free_to_is_a_capability(claims_of, select):
+    claims = claims_of("Romania told the UN it is leaving the Ottawa Convention; in six months the country will "
+                       "again be free to stockpile and use anti-personnel mines.")
+    got = select(claims, actor="ROU", predicate="use")
+    assert got and all(c.modality == "considered" for c in got)
