@@ -87,6 +87,27 @@ def fill(db: str, n_claims: int) -> None:
           f"{time.perf_counter() - t1:.1f}s: {counts}")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo, seen = 0.0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(x) for x in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            continue
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -203,9 +224,13 @@ def main() -> None:
             warm = run_load(base, args.clients, args.warmup_seconds, args.client_procs, args.think_ms)
             print(f"warm-up {args.warmup_seconds:.0f}s: {sum(len(v) for k, v in warm.items() if k != 'errors')} requests "
                   "(not counted: fills the per-worker caches as a long-running server has them)")
+        server_cpu0 = tree_cpu_seconds(proc.pid)
+        client_cpu0 = time.process_time()
         t0 = time.perf_counter()
         lat = run_load(base, args.clients, args.seconds, args.client_procs, args.think_ms)
         wall = time.perf_counter() - t0
+        server_cpu = tree_cpu_seconds(proc.pid) - server_cpu0
+        client_cpu = time.process_time() - client_cpu0
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -220,6 +245,11 @@ def main() -> None:
         print(f"{kind:16} {len(vals):9d} {len(vals) / wall:8.1f} {pct(vals, 50):8.1f} {pct(vals, 99):8.1f}")
     print(f"{'all':16} {len(everything):9d} {len(everything) / wall:8.1f} {pct(everything, 50):8.1f} {pct(everything, 99):8.1f}")
     print(f"non-200 responses: {len(lat['errors'])}; mean {statistics.fmean(everything):.1f} ms")
+    n = max(1, len(everything))
+    # where the CPU went: a closed loop of N clients waits N / throughput on average, so CPU per request sets latency
+    print(f"CPU during the measured run: server {server_cpu:.1f}s ({1000 * server_cpu / n:.2f} ms/request)"
+          + (f", clients {client_cpu:.1f}s ({1000 * client_cpu / n:.2f} ms/request)" if args.client_procs <= 1 else "")
+          + f"; machine load average {os.getloadavg()[0]:.1f} (others' work included)")
     print("target p99 < 100 ms:", "met" if pct(everything, 99) < 100 else "NOT met")
 
 
