@@ -365,3 +365,9 @@ def test_free_to_is_a_capability(claims_of, select):
                        "again be free to stockpile and use anti-personnel mines.")
     got = select(claims, actor="ROU", predicate="use")
     assert got and all(c.modality == "considered" for c in got)
+
+
+def test_accused_of_a_nominal_activity(claims_of, select):
+    claims = claims_of("Officials accused Azerbaijani soldiers of mining farmland near the border.")
+    assert select(claims, actor="AZE", predicate="use")
+    assert not select(claims, actor="ARM", predicate="use")

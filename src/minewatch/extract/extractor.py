@@ -691,7 +691,7 @@ class Extractor:
 
     def _accused(self, cur: Any, mentions: list[ActorMention], focus: Focus, spdoc: Any) -> list[Actor]:
         """"Baku has accused Armenian troops of laying mines": the accused acts, not the accuser."""
-        if cur.dep_ != "pcomp" or cur.head.lower_ not in ("of", "for") or cur.head.head == cur.head:
+        if cur.dep_ not in ("pcomp", "pobj") or cur.head.lower_ not in ("of", "for") or cur.head.head == cur.head:
             return []
         verb = cur.head.head
         objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
