@@ -81,7 +81,12 @@ def csv_header(flat_rows: Sequence[dict[str, Any]]) -> list[str]:
     for p in parents:
         parts = p.split(".")
         prefixes.update(".".join(parts[: i + 1]) for i in range(len(parts)))
-    return [k for k in seen if k not in prefixes]
+    cols = [k for k in seen if k not in prefixes]
+    # a nested field's columns stay together, where the field first appears
+    top: dict[str, int] = {}
+    for k in seen:
+        top.setdefault(k.split(".", 1)[0], len(top))
+    return sorted(cols, key=lambda k: top[k.split(".", 1)[0]])
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:

@@ -207,3 +207,8 @@ def test_conflict_record_is_one_csv_column() -> None:
     out = list(csv.DictReader(io.StringIO(to_csv(rows, cols))))
     assert list(out[0]) == cols and "record.action" not in cols
     assert '"action": "signature"' in out[0]["record"] and out[1]["record"] == ""
+
+
+def test_cli_csv_keeps_a_nested_fields_columns_together() -> None:
+    rows = [{"id": "x-1", "record": {"a": 1}, "note": "n"}, {"id": "x-2", "record": {"a": 2, "b": 3}, "note": None}]
+    assert to_csv(rows).splitlines()[0] == "id,record.a,record.b,note"
