@@ -36,11 +36,10 @@ def fill(db: str, n_claims: int) -> None:
 
     from minewatch.model import Actor, Claim, Document, Evidence
     from minewatch.store import schema as t
+    from minewatch.store.database import DatabaseError
     from minewatch.store.reconciling import reconcile_pending
     from minewatch.store.repository import Store, claim_row, effective_fact_id
     from minewatch.treaties import state_name
-
-    from minewatch.store.database import DatabaseError
 
     try:
         store = Store.open(db)
