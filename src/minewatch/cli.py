@@ -294,11 +294,10 @@ def ingest(
             c.print("nothing new: every document was already in the knowledge base", highlight=False)
         for s in summary.skipped:
             err.print(f"skipped {s['input']}: {s['reason']}", highlight=False, markup=False)
-        for s in getattr(summary, "pages_not_fetched", []):
+        for s in summary.pages_not_fetched:
             err.print(f"warning {s['input']}: {s['reason']}", highlight=False, markup=False)
         for s in summary.ignored:
-            label = "warning" if s["reason"].startswith("page not fetched") else "ignored"
-            err.print(f"{label} {s['input']}: {s['reason']}", highlight=False, markup=False)
+            err.print(f"ignored {s['input']}: {s['reason']}", highlight=False, markup=False)
         for e in summary.extraction_errors:
             err.print(f"extraction failed for {e['input'] or e['document']}: {e['error']}", highlight=False, markup=False)
     else:

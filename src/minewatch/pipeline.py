@@ -39,6 +39,8 @@ class IngestSummary:
     duplicates: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)
     ignored: list[dict[str, str]] = field(default_factory=list)
+    #: Feed entries ingested from the feed's own text because ``--follow`` could not fetch their page.
+    pages_not_fetched: list[dict[str, str]] = field(default_factory=list)
     claims: int = 0
     extraction_errors: list[dict[str, str]] = field(default_factory=list)
     not_english: int = 0
@@ -55,6 +57,7 @@ class IngestSummary:
             "duplicates": self.duplicates,
             "skipped": self.skipped,
             "ignored": self.ignored,
+            "pages_not_fetched": self.pages_not_fetched,
             "claims": self.claims,
             "extraction_errors": self.extraction_errors,
             "not_english": self.not_english,
@@ -183,8 +186,10 @@ def ingest_screened(
         if isinstance(s, Skipped):
             row = {"input": s.input, "reason": s.reason}
             if getattr(s, "warning", None):
-                row["warning"] = s.warning  # e.g. page_not_fetched: the watcher retries that page later
-            (summary.ignored if s.ignored else summary.skipped).append(row)
+                row["warning"] = s.warning  # page_not_fetched: the entry went in with the feed's text
+                summary.pages_not_fetched.append(row)  # the watcher retries that page later
+            else:
+                (summary.ignored if s.ignored else summary.skipped).append(row)
             if on_progress:
                 on_progress(s.input, 0)
             return

@@ -81,6 +81,20 @@ def _title_from_text(text: str) -> str | None:
     return None
 
 
+def _names_only_host(outlet: str | None, url: str | None) -> bool:
+    """Whether an outlet is missing or just the URL's host (trafilatura keeps a port: ``host:8080``)."""
+    if not outlet:
+        return True
+    from urllib.parse import urlsplit
+
+    try:
+        netloc = (urlsplit(url).netloc or "").lower() if url else ""
+    except ValueError:
+        netloc = ""
+    names = {outlet_from_url(url), netloc, netloc.removeprefix("www.")}
+    return outlet.strip().lower() in {n for n in names if n}
+
+
 def prepare(item: RawItem) -> Document:
     """One raw article to a Document: cleaned text, metadata, language, wire credits.
 
@@ -101,7 +115,7 @@ def prepare(item: RawItem) -> Document:
                 meta[key] = page[key]
         # The extractor falls back to the host name for a page that names no site; a feed's
         # title (``fallback_outlet``) says more than that.
-        if meta.get("fallback_outlet") and meta.get("outlet") in (None, outlet_from_url(meta.get("url"))):
+        if meta.get("fallback_outlet") and _names_only_host(meta.get("outlet"), meta.get("url")):
             meta["outlet"] = meta["fallback_outlet"]
     else:
         original = item.text or ""

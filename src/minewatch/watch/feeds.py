@@ -663,7 +663,7 @@ def _page_failures(summary, path: str, n: int) -> set[int]:
     from minewatch.ingest.sources import PAGE_NOT_FETCHED
 
     out: set[int] = set()
-    for s in summary.ignored:
+    for s in summary.pages_not_fetched:
         if s.get("warning") != PAGE_NOT_FETCHED:
             continue
         m = re.search(r" entry (\d+)$", s.get("input") or "")
