@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from minewatch.model import Actor, Claim, DateRange, Document, Evidence, Money, Range, Speaker
@@ -132,3 +133,30 @@ def test_reviews_survive_re_extraction(any_db_url):
     with pytest.raises(KeyError):
         store.add_review("c-missing", "verified", "analyst")
     store.engine.dispose()
+
+
+def test_migrations_keep_the_data(any_db_url):
+    """Down to the previous schema and up again: a migration must never lose stored claims.
+
+    SQLite table rebuilds drop the old table, and with foreign keys on its ON DELETE CASCADE
+    would empty the tables that reference it; this catches a migration that does that.
+    """
+    store = Store.open(any_db_url)
+    text = "Finland plans to produce anti-personnel mines from 2026, the defence minister said."
+    doc = _doc(text, path="fixtures/m.txt", published=date(2025, 9, 1), language="en", story_id="s-m")
+    claim = Claim(document_id=doc.id, actor=Actor("state", "FIN", "Finland"), predicate="production",
+                  weapon="ap_mine", modality="planned", evidence=[Evidence(0, len(text), text)])
+    assert store.add_document(doc, claims=[claim]) is True
+    before = store.claims(ClaimFilter())
+    engine = store.engine
+    cfg = alembic_config(engine)
+    revisions = [s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()]  # newest first
+    for target in revisions[1:2] + ["head"]:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            (command.downgrade if target != "head" else command.upgrade)(cfg, target)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("select count(*) from claims").scalar() == 1, target
+            assert conn.exec_driver_sql("select count(*) from evidence").scalar() == 1, target
+    assert Store.open(any_db_url).claims(ClaimFilter()) == before
+    engine.dispose()

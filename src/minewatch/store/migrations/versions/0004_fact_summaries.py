@@ -33,13 +33,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('fact_id', 'story_key', name=op.f('pk_fact_stories')),
     )
     op.create_index(op.f('ix_fact_stories_story_key'), 'fact_stories', ['story_key'], unique=False)
-    with op.batch_alter_table('documents') as batch:
-        batch.add_column(sa.Column('in_facts', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # A plain ADD COLUMN, never a batch rebuild: SQLite rebuilds a table by dropping it, and with
+    # foreign keys on, the ON DELETE CASCADE from claims and evidence would empty both.
+    op.add_column('documents', sa.Column('in_facts', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('documents') as batch:
-        batch.drop_column('in_facts')
+    op.drop_column('documents', 'in_facts')  # SQLite >= 3.35 drops a column in place (see upgrade)
     op.drop_index(op.f('ix_fact_stories_story_key'), table_name='fact_stories')
     op.drop_table('fact_stories')
     op.drop_table('fact_summaries')
