@@ -105,6 +105,7 @@ class Extractor:
         self.co_actor = re.compile(raw["co_actor_pattern"], re.IGNORECASE)
         self._speaker_state: str | None = None
         self._sentence_text = ""
+        self._reused_nominal = False
         self._spdoc: Any = None
         self.fallback_weapon_cues = tuple(raw["fallback_weapon_cues"])
         self.process_nouns = frozenset(raw["process_nouns"])
@@ -244,8 +245,14 @@ class Extractor:
         claims: list[Claim] = []
         for si, (s, e) in enumerate(prep.sentences):
             treaties = _within(prep.treaties, s, e)
-            sentence_treaty = treaties[0].label if treaties else None
             subjects: list[Actor] = []
+            if not state["treaty"] and not prep.treaties and _within(prep.generic, s, e):
+                # "the treaty" in an article that never names one: the ban on the weapons it is about
+                kinds = {c.label for c in prep.weapons}
+                if kinds and kinds <= {"ap_mine", "mine", "at_mine"}:
+                    state["treaty"] = "APMBC"
+                elif kinds == {"cluster_munition"}:
+                    state["treaty"] = "CCM"
             if si in prep.parsed:
                 found, subjects = self._sentence_claims(prep, si, s, e, prep.parsed[si], focus, state)
                 claims.extend(found)
@@ -253,8 +260,6 @@ class Extractor:
                     c.predicate == Predicate.TREATY_WITHDRAWAL for c in found)
             if treaties:
                 state["treaty"] = treaties[-1].label
-            elif sentence_treaty is None and _within(prep.weapons, s, e) and not state["treaty"]:
-                pass
             weapons = _within(prep.weapons, s, e)
             if weapons:
                 state["weapon"] = weapons[-1].label
@@ -349,6 +354,7 @@ class Extractor:
             treaty = None
             stages: list[str | None] = [None]
             weapon_list: list[str | None] = [None]
+            self._reused_nominal = False
             if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
                 treaty = self._treaty_for(cue, treaties, generic, state, pred, sent, tok)
                 if treaty is None:
@@ -412,11 +418,15 @@ class Extractor:
                 polarity = Polarity.NEGATED  # "rejected claims that it had laid mines"
             if override:
                 modality = override
+            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("no longer"):
+                polarity = Polarity.AFFIRMED  # "will no longer be bound by the treaty": its negation is the exit
             if headline:
                 # the parser reads a title-case headline as nouns: its words before the cue qualify it
                 modality = _headline_modality(sent[:cue.start], modality)
             if pred == Predicate.TREATY_WITHDRAWAL:
                 stage, marker = self._withdrawal_stage(cue, sent, tok, modality, top, chain)
+                if self._reused_nominal and marker is None:
+                    continue  # "which would put its exit at the end of the year": no act of its own
                 stages = [stage]
                 if marker is not None and marker in chain:
                     # "notified … of their intention to withdraw": the notification happened
@@ -505,8 +515,13 @@ class Extractor:
             # "… the Ottawa Convention, though neither the US nor China have joined"
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label
         strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect|notif|such|"
-                                                                  r"similar|the same|a similar",
+                                                                  r"similar|the same|a similar|lodg|fil|submit|hand|"
+                                                                  r"no longer|pull|tak|took",
                                                                   cue.text, re.IGNORECASE)
+        if pred == Predicate.TREATY_WITHDRAWAL and not strong and state["withdrawal"] and tok.tag_.startswith("NN") \
+                and any(c.dep_ in ("det", "poss") for c in tok.children):
+            # "the parliament backed the exit", "its departure": the withdrawal already reported
+            strong = self._reused_nominal = True
         if treaties and strong:
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label
         if strong and state["treaty"]:
@@ -557,8 +572,18 @@ class Extractor:
             if accused:
                 return accused, chain, cur
             candidates = [c for c in cur.children if c.dep_ in _SUBJECT_DEPS]
+            if cur is not tok and cur.tag_.startswith("NN") and chain[-2].dep_ in ("acl", "prep", "pobj") \
+                    and not candidates:
+                # "the decisions by Estonia and Poland to withdraw": the agent behind the noun's "by"
+                for by in (c for c in cur.children if c.dep_ == "prep" and c.lower_ == "by"):
+                    lo, hi = by.left_edge.idx, by.right_edge.idx + len(by.right_edge)
+                    agents = self._mentions_in([m for m in mentions if lo <= m.start < hi], lo, hi, focus)
+                    if agents:
+                        return agents, chain, cur
             if pred == Predicate.TREATY_WITHDRAWAL and cur == tok:
-                candidates = [c for c in cur.children if c.dep_ == "dobj"] + candidates
+                # "pull Latvia out": the object is the party; "lodged its papers": the papers are not
+                candidates = [c for c in cur.children if c.dep_ == "dobj"
+                              and any(m.start <= c.idx < m.end for m in mentions)] + candidates
             for child in candidates:
                 if child.lower_ in _RELATIVE and cur.dep_ == "relcl":
                     # "Russia, which has never joined": the noun the clause hangs on, if named
@@ -810,6 +835,10 @@ class Extractor:
                           chain: list[Any]) -> tuple[str, Any]:
         """The stage, and the word on the cue's path that marks it (its tense sets the modality)."""
         found = self.lex.withdrawal_stage_cues(sent)
+        others = [c for c in self.lex.predicate_cues(sent) if c.label == Predicate.TREATY_WITHDRAWAL
+                  and not (c.start < cue.end and cue.start < c.end)]
+        # "said they will leave the treaty, but neither had lodged its papers": the other cue's stage
+        found = [f for f in found if not any(o.start <= f.start < o.end for o in others)]
         # a stage word on the cue's own path ("notified … of its withdrawal", "withdrawal will
         # take effect") beats one elsewhere in the sentence ("after the notification")
         near = {t.i for t in chain} | {c.i for t in chain for c in t.children
