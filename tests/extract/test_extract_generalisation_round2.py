@@ -50,3 +50,17 @@ def test_split_phrasal_verb_with_the_particle_at_the_clause_end(claims_of, selec
     claims = claims_of("Moldova's status under the Ottawa Convention is unclear. "
                        "Its cabinet voted on Monday to pull the country out.")
     assert select(claims, actor="MDA", predicate="treaty_withdrawal", treaty="APMBC")
+
+
+def test_agents_of_plural_decisions_subject_of_the_infinitive(claims_of, select):
+    claims = claims_of('The Irish foreign minister said Ireland "strongly regrets" the decisions by Norway, '
+                       'Denmark and Iceland to withdraw from the Ottawa Convention.')
+    for iso in ("NOR", "DNK", "ISL"):
+        assert select(claims, actor=iso, predicate="treaty_withdrawal", treaty="APMBC")
+    assert not select(claims, actor="IRL", predicate="treaty_withdrawal")
+
+
+def test_agent_of_steps_taken_by(claims_of, select):
+    claims = claims_of("Brazil welcomed the steps taken by Chile to leave the Ottawa Convention.")
+    assert select(claims, actor="CHL", predicate="treaty_withdrawal")
+    assert not select(claims, actor="BRA", predicate="treaty_withdrawal")

@@ -558,6 +558,10 @@ class Extractor:
         text = doc[after[0].i: after[-1].i + 1].text
         return bool(self.weapon_anaphor_re.search(text))
 
+    def _process_noun(self, tok: Any) -> bool:
+        low = tok.lower_
+        return low in self.process_nouns or (low.endswith("s") and low[:-1] in self.process_nouns)
+
     def _actors_for(self, tok: Any, mentions: list[ActorMention], focus: Focus, spdoc: Any,
                     pred: str) -> tuple[list[Actor], list[Any], Any]:
         """Actors of a cue: the subject of its clause, found by walking up the parse."""
@@ -572,14 +576,24 @@ class Extractor:
             if accused:
                 return accused, chain, cur
             candidates = [c for c in cur.children if c.dep_ in _SUBJECT_DEPS]
-            if cur is not tok and cur.tag_.startswith("NN") and chain[-2].dep_ in ("acl", "prep", "pobj") \
-                    and not candidates:
-                # "the decisions by Estonia and Poland to withdraw": the agent behind the noun's "by"
-                for by in (c for c in cur.children if c.dep_ == "prep" and c.lower_ == "by"):
-                    lo, hi = by.left_edge.idx, by.right_edge.idx + len(by.right_edge)
-                    agents = self._mentions_in([m for m in mentions if lo <= m.start < hi], lo, hi, focus)
-                    if agents:
-                        return agents, chain, cur
+            # "the decisions by Estonia and Poland to withdraw": the agent behind the noun's "by"
+            # (the parser hangs the infinitive on the noun, on the verb governing it, or makes the noun its subject)
+            nouns = [c for c in candidates if c.dep_ == "nsubj" and self._process_noun(c)]
+            if len(chain) > 1:
+                if cur.tag_.startswith("NN") and chain[-2].dep_ in ("acl", "prep", "pobj") and not candidates:
+                    nouns = [cur]
+                elif chain[-2].dep_ in ("advcl", "xcomp") and any(
+                        c.dep_ == "aux" and c.lower_ == "to" for c in chain[-2].children):
+                    nouns = [c for c in cur.children if c.dep_ == "dobj" and self._process_noun(c)]
+            # "the moves by X", "the steps taken by X"
+            bys = [c for n in nouns for c in n.children if c.dep_ == "prep" and c.lower_ == "by"]
+            bys += [a for n in nouns for c in n.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                    for a in c.children if a.dep_ == "agent"]
+            for by in bys:
+                lo, hi = by.left_edge.idx, by.right_edge.idx + len(by.right_edge)
+                agents = self._mentions_in([m for m in mentions if lo <= m.start < hi], lo, hi, focus)
+                if agents:
+                    return agents, chain, cur
             if pred == Predicate.TREATY_WITHDRAWAL and cur == tok:
                 # "pull Latvia out": the object is the party; "lodged its papers": the papers are not
                 candidates = [c for c in cur.children if c.dep_ == "dobj"
