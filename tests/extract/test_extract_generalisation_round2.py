@@ -64,3 +64,14 @@ def test_agent_of_steps_taken_by(claims_of, select):
     claims = claims_of("Brazil welcomed the steps taken by Chile to leave the Ottawa Convention.")
     assert select(claims, actor="CHL", predicate="treaty_withdrawal")
     assert not select(claims, actor="BRA", predicate="treaty_withdrawal")
+
+
+def test_approving_the_move_after_a_reported_withdrawal(claims_of, select):
+    claims = claims_of("Denmark has left the Convention on Cluster Munitions. "
+                       "Danish lawmakers had endorsed the move in May 2024.")
+    assert select(claims, actor="DNK", predicate="treaty_withdrawal", treaty="CCM", stage="approved")
+
+
+def test_approving_the_move_without_a_withdrawal_is_nothing(claims_of, select):
+    claims = claims_of("Danish lawmakers approved the move to buy new trucks, citing the Ottawa Convention talks.")
+    assert not select(claims, predicate="treaty_withdrawal")

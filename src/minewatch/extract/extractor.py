@@ -321,7 +321,8 @@ class Extractor:
             if tok is None:
                 continue
             pred = cue.label
-            anaphoric = pred == Predicate.TREATY_WITHDRAWAL and bool(self.withdrawal_anaphor.match(cue.text))
+            anaphoric = pred == Predicate.TREATY_WITHDRAWAL and bool(
+                self.withdrawal_anaphor.match(sent, cue.start, cue.end))  # its lookbehinds see the verb
             if anaphoric:
                 # "similar votes in Estonia and Latvia", "such a decision was made by Latvia": the
                 # withdrawal told just before, now by others; only once one has been reported
