@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, union, update
 
 from minewatch.model import Actor, Claim, DateRange, Document, Evidence, Money, Range, Speaker
 from minewatch.store import schema as t
@@ -629,9 +629,8 @@ class Store:
             d, d.c.id == c.c.document_id
         )
         if f.state:
-            st = f.state.upper()
-            q = q.where(or_(c.c.actor_iso3 == st, c.c.counterpart_iso3 == st))
-        if f.predicate:
+            q = q.where(c.c.id.in_(_state_claim_ids(f.state.upper(), f.predicate)))
+        elif f.predicate:
             q = q.where(c.c.predicate == f.predicate)
         if f.modality:
             q = q.where(c.c.modality == f.modality)
@@ -905,6 +904,24 @@ def _queue_facts(conn, fact_ids: Iterable[str | None]) -> None:
     for fid in fact_ids:
         if fid and not conn.execute(select(t.reconcile_queue).where(t.reconcile_queue.c.fact_id == fid)).first():
             conn.execute(insert(t.reconcile_queue).values(fact_id=fid))
+
+
+def _state_claim_ids(iso3: str, predicate: str | None = None):
+    """Ids of the claims about ``iso3`` (as actor or counterpart), optionally of one predicate, as a subquery.
+
+    ``actor = X OR counterpart = X`` written as two branches that each use an
+    index, (actor_iso3, predicate) and (counterpart_iso3, predicate), joined by
+    UNION.  The predicate goes inside the branches only: outside, SQLite
+    (without ANALYZE statistics) walks the predicate index instead, every claim
+    of the predicate with its document, about 10 ms on 100 000 claims.
+    """
+    c = t.claims
+    actor = select(c.c.id).where(c.c.actor_iso3 == iso3)
+    counterpart = select(c.c.id).where(c.c.counterpart_iso3 == iso3)
+    if predicate:
+        actor = actor.where(c.c.predicate == predicate)
+        counterpart = counterpart.where(c.c.predicate == predicate)
+    return union(actor, counterpart)
 
 
 def _escape_like(s: str) -> str:

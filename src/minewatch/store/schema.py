@@ -152,6 +152,7 @@ claims = Table(
     Column("fact_id", String(40)),
     Index(None, "document_id"),
     Index(None, "actor_iso3", "predicate"),
+    Index(None, "counterpart_iso3", "predicate"),  # the other half of the state filter (actor OR counterpart)
     Index(None, "fact_id"),
     Index(None, "predicate"),
 )

@@ -618,10 +618,8 @@ def list_claims(
     if since and until and since > until:
         raise HTTPException(422, detail=f"since ({since}) is after until ({until})")
     cursor = check_cursor(cursor, "c-", "claims")
-    claim_ids = state_claim_ids(c, state, predicate.value) if state and predicate else None
     f = ClaimFilter(
-        claim_ids=claim_ids,
-        state=state if claim_ids is None else None,
+        state=state,
         predicate=predicate.value if predicate else None,
         modality=modality.value if modality else None,
         since=since,
@@ -633,39 +631,6 @@ def list_claims(
         limit=limit + 1,
     )
     return listing(c.store.claims(f), limit, format, model=ClaimOut)
-
-
-def state_claim_ids(c: WebContext, state: str, predicate: str) -> list[str] | None:
-    """Ids of the claims about ``state`` (as actor or counterpart) with ``predicate``, found through indexes.
-
-    The store's state filter is ``actor = X OR counterpart = X``, which SQLite
-    answers by walking every claim of the predicate and joining its document
-    (about 10 ms on 100 000 claims, paid again by every worker for every
-    filter combination).  The actor half uses the (actor, predicate) index;
-    the few claims with a counterpart are read once per data version and kept.
-    None where nothing is cached (not SQLite): the store's own filter is used.
-    """
-    from sqlalchemy import select
-
-    from minewatch.store import schema as t
-
-    if c.version() is None:
-        return None
-    st = state.upper()
-    cl = t.claims
-
-    def counterparts() -> dict[tuple[str, str], list[str]]:
-        out: dict[tuple[str, str], list[str]] = {}
-        q = select(cl.c.id, cl.c.counterpart_iso3, cl.c.predicate).where(cl.c.counterpart_iso3.is_not(None))
-        with c.store.engine.connect() as conn:
-            for cid, iso, pred in conn.execute(q):
-                out.setdefault((iso, pred), []).append(cid)
-        return out
-
-    with c.store.engine.connect() as conn:
-        ids = [r[0] for r in conn.execute(select(cl.c.id).where(cl.c.actor_iso3 == st, cl.c.predicate == predicate))]
-    extra = c.memo(("counterpart_claim_ids",), counterparts).get((st, predicate), [])
-    return sorted(set(ids).union(extra))
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimDetail, responses=NOT_FOUND)
