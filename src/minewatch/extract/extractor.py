@@ -326,7 +326,9 @@ class Extractor:
             if anaphoric:
                 # "similar votes in Estonia and Latvia", "such a decision was made by Latvia": the
                 # withdrawal told just before, now by others; only once one has been reported
-                if not state["withdrawal"] or not state["treaty"]:
+                # (or earlier in this sentence: "signed a decree to leave, and parliament endorsed the decision")
+                told = state["withdrawal"] or any(c.predicate == Predicate.TREATY_WITHDRAWAL for c in claims)
+                if not told or not (state["treaty"] or any(c.treaty for c in claims)):
                     continue
                 tok = tok_at(cue.end - 1) or tok
             if pred in self.lex.weapon_predicates and _under_ban(tok, self.lex.ban_words):
@@ -432,6 +434,10 @@ class Extractor:
                 if marker is not None and marker in chain:
                     # "notified … of their intention to withdraw": the notification happened
                     modality = override or modality_of(chain[chain.index(marker):], clause)
+                elif marker is not None and top is not None and marker == top.head:
+                    # "signed a decree to pull the country out": the decree was signed
+                    modality = override or (Modality.ACTUAL if marker.tag_ == "VBD" and not any(
+                        c.dep_ == "aux" for c in marker.children) else modality)
             elif pred == Predicate.TREATY_JOINING:
                 stages = [self.lex.joining_stage(cue.text, sent)]
             quantity, money = self._values_for(pred, values, cue)
@@ -518,7 +524,8 @@ class Extractor:
         strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect|notif|such|"
                                                                   r"similar|the same|a similar|lodg|fil|submit|hand|"
                                                                   r"no longer|pull|tak|took",
-                                                                  cue.text, re.IGNORECASE)
+                                                                  cue.text, re.IGNORECASE) \
+            or pred == Predicate.TREATY_WITHDRAWAL and bool(self.withdrawal_anaphor.match(sentence, cue.start, cue.end))
         if pred == Predicate.TREATY_WITHDRAWAL and not strong and state["withdrawal"] and tok.tag_.startswith("NN") \
                 and any(c.dep_ in ("det", "poss") for c in tok.children):
             # "the parliament backed the exit", "its departure": the withdrawal already reported
@@ -876,6 +883,17 @@ class Extractor:
                 clo, chi = conj.left_edge.idx, conj.right_edge.idx + len(conj.right_edge)
                 in_clause = [c for c in found if c.start >= clo and c.end <= chi]
                 found = in_clause
+            if not in_clause and top.dep_ in ("xcomp", "advcl") and top.head != top:
+                # "signed a decree to pull the country out, and parliament endorsed it": the governing
+                # verb's own clause, not its conjunct's
+                gov = top.head
+                cut = [c for c in gov.children if c.dep_ in ("conj", "cc")]
+                own = {t.i for t in gov.subtree} - {t.i for c in cut for t in c.subtree}
+                spans_own = [(t.idx, t.idx + len(t)) for t in tok.doc if t.i in own]
+                in_clause = [c for c in found if any(s <= c.start < e for s, e in spans_own)]
+                for stage in self.lex.withdrawal_priority:
+                    if any(c.label == stage for c in in_clause):
+                        return stage, gov  # its tense, not the infinitive's, sets the modality
             found = in_clause or found
         for stage in self.lex.withdrawal_priority:
             if any(c.label == stage for c in found):
