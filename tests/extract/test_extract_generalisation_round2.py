@@ -79,7 +79,7 @@ def test_approving_the_move_without_a_withdrawal_is_nothing(claims_of, select):
 
 def test_a_decree_to_pull_out_and_parliament_endorsing_it_in_one_sentence(claims_of, select):
     claims = claims_of("Georgia's place in the Ottawa Convention is in doubt. President Kavelashvili signed a decree "
-                       "on 3 May to take the country out, and parliament endorsed the decision on 20 May.",
+                       "on 3 May to take the country out, and the Georgian parliament endorsed the decision on 20 May.",
                        published=date(2026, 6, 1))
     decided = select(claims, actor="GEO", predicate="treaty_withdrawal", stage="decided")
     assert decided and all(c.modality == "actual" for c in decided)
