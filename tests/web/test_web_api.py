@@ -201,14 +201,21 @@ def test_ingest_upload_goes_through_the_pipeline(client) -> None:
 
 
 def test_cached_answers_follow_writes_from_another_process(client) -> None:
-    """The response cache keys on the SQLite files, so a write through another connection is seen at once."""
+    """The response cache keys on the SQLite files, so a write through another connection is seen.
+
+    The files' version is kept for 100 ms per process (``DataVersion.ttl``), so the write shows once that passed.
+    """
+    import time
+
     from minewatch.store.reconciling import reconcile_pending
     from minewatch.store.repository import Store
+    from minewatch.web.cache import DataVersion
 
     first = client.get("/api/facts", params={"state": "EST"}).json()["items"]
     assert client.get("/api/facts", params={"state": "EST"}).json()["items"] == first  # served again
     other = Store.open(str(client.store.engine.url))
     other.add_review(client.ids["est_claim"], "rejected", "elsewhere")
     reconcile_pending(other)
+    time.sleep(DataVersion(None).ttl * 1.5)  # the kept version expires (a write through this app shows at once)
     assert client.get("/api/facts", params={"state": "EST"}).json()["items"] == []
     assert "rejected" in client.get(f"/claims/{client.ids['est_claim']}").text

@@ -10,9 +10,12 @@ Pages are not cached here: they carry the visitor's CSRF token.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 MAX_ENTRIES = 4096
@@ -27,14 +30,34 @@ def sqlite_path(engine) -> str | None:
 
 
 class DataVersion:
-    """A value that changes whenever the SQLite database is written to."""
+    """A value that changes whenever the SQLite database is written to.
 
-    def __init__(self, path: str | None) -> None:
+    Two ``os.stat`` calls per request were a tenth of the server's CPU, so the
+    value is kept for ``ttl`` seconds per process (shared by every
+    ``DataVersion`` of one file): a write by another process shows within
+    100 ms, and a write through this process (any non-GET request) at once,
+    through ``invalidate``.
+    """
+
+    _shared: dict[tuple[str, ...], tuple[float, tuple]] = {}
+
+    def __init__(self, path: str | None, ttl: float = 0.1) -> None:
         self.paths = [path, path + "-wal"] if path else []
+        self.key = tuple(self.paths)
+        self.ttl = ttl
 
     def __call__(self) -> tuple | None:
         if not self.paths:
             return None
+        now = time.monotonic()
+        kept = self._shared.get(self.key)
+        if kept is not None and now - kept[0] < self.ttl:
+            return kept[1]
+        value = self.read()
+        self._shared[self.key] = (now, value)
+        return value
+
+    def read(self) -> tuple:
         out = []
         for p in self.paths:
             try:
@@ -43,6 +66,41 @@ class DataVersion:
             except FileNotFoundError:
                 out.append(None)
         return tuple(out)
+
+    def invalidate(self) -> None:
+        """Forget the kept value: the next call reads the files again (after a write by this process)."""
+        self._shared.pop(self.key, None)
+
+
+class SingleFlight:
+    """Identical concurrent computations on one event loop run once; the others wait for its result.
+
+    Fifty clients asking for the same uncached listing at once made a worker
+    run the same query fifty times over, each in its own thread.
+    """
+
+    def __init__(self) -> None:
+        self.flights: dict[tuple, asyncio.Future] = {}
+
+    async def run(self, key: tuple, compute: Callable[[], Awaitable[Any]]) -> Any:
+        """``await compute()``, shared with the callers that ask for ``key`` while it runs."""
+        flight = self.flights.get(key)
+        if flight is not None:
+            return await asyncio.shield(flight)
+        flight = asyncio.get_running_loop().create_future()
+        self.flights[key] = flight
+        try:
+            value = await compute()
+        except BaseException as exc:
+            if not flight.done():
+                flight.set_exception(exc)
+                flight.exception()  # retrieved: a failure with no follower is not logged as unhandled
+            raise
+        finally:
+            if self.flights.get(key) is flight:
+                del self.flights[key]
+        flight.set_result(value)
+        return value
 
 
 class ApiResponseCache:
@@ -55,9 +113,19 @@ class ApiResponseCache:
         self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
         self.lock = threading.Lock()
         self.hits = self.misses = 0
+        self.flight = SingleFlight()
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] not in ("GET", "HEAD"):
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                self.version.invalidate()  # a write through this process shows at once, not after the TTL
+            return
+        if scope["method"] != "GET" or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
         version = self.version()
@@ -65,17 +133,35 @@ class ApiResponseCache:
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""), version)
-        with self.lock:
-            hit = self.entries.get(key)
-            if hit is not None:
-                self.entries.move_to_end(key)
-                self.hits += 1
+        hit = self._get(key)
+        if hit is None and key in self.flight.flights:
+            # the same request is being answered: wait for that answer instead of computing it again
+            try:
+                hit = await self.flight.run(key, self._never)
+            except Exception:  # noqa: BLE001 - the leader's failure is its own; answer this one afresh
+                hit = None
         if hit is not None:
             status, headers, body = hit
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
         self.misses += 1
+        await self.flight.run(key, lambda: self._answer(key, version, scope, receive, send))
+
+    def _get(self, key: tuple) -> tuple[int, list, bytes] | None:
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+                self.hits += 1
+        return hit
+
+    @staticmethod
+    async def _never() -> None:  # only called when the flight ended between the check and the wait
+        return None
+
+    async def _answer(self, key, version, scope, receive, send) -> tuple[int, list, bytes] | None:
+        """Answer the request; the answer, when it can be kept, goes to the cache and to those waiting on it."""
         captured: dict[str, Any] = {"parts": [], "ok": True}
 
         async def capture(message) -> None:
@@ -89,8 +175,12 @@ class ApiResponseCache:
             await send(message)
 
         await self.app(scope, receive, capture)
-        if captured.get("status") == 200 and captured["ok"] and self.version() == version:
+        if captured.get("status") != 200 or not captured["ok"]:
+            return None
+        entry = (200, captured["headers"], b"".join(captured["parts"]))
+        if self.version.read() == version:
             with self.lock:
-                self.entries[key] = (200, captured["headers"], b"".join(captured["parts"]))
+                self.entries[key] = entry
                 while len(self.entries) > MAX_ENTRIES:
                     self.entries.popitem(last=False)
+        return entry

@@ -32,6 +32,7 @@ from minewatch.web.api import (
     known_state,
     state_timeline,
 )
+from minewatch.web.cache import SingleFlight
 from minewatch.web.context import WebContext
 from minewatch.web.security import (
     CSRF_COOKIE,
@@ -216,6 +217,11 @@ def _cached_html(request: Request, key: tuple | None) -> HTMLResponse | None:
     body = _PAGES.get(key) if key is not None else None
     if body is None:
         return None
+    return _html_for(request, body)
+
+
+def _html_for(request: Request, body: bytes) -> HTMLResponse:
+    """An anonymous page rendered once, answered to this visitor (with a CSRF cookie of their own)."""
     resp = HTMLResponse(body)
     if not request.cookies.get(CSRF_COOKIE):
         resp.set_cookie(CSRF_COOKIE, new_csrf(), httponly=True, samesite="strict", path="/")
@@ -236,10 +242,36 @@ async def state_page(
     hit = _cached_html(request, key)
     if hit is not None:
         return hit
-    resp = await run_in_threadpool(_state_page, request, iso3, on, after)
-    if key is not None and resp.status_code == 200 and _c(request).version() == key[-1]:
-        _PAGES.put(key, bytes(resp.body))
-    return resp
+    if key is None:
+        return await run_in_threadpool(_state_page, request, iso3, on, after)
+    if key in _FLIGHTS.flights:
+        # the same page is being rendered for another visitor: take that rendering instead of making another
+        try:
+            body = await _FLIGHTS.run(key, _no_body)
+        except Exception:  # noqa: BLE001 - the other request's failure: render this one afresh
+            body = None
+        if body is not None:
+            return _html_for(request, body)
+    mine: dict[str, HTMLResponse] = {}
+
+    async def render() -> bytes | None:
+        resp = mine["resp"] = await run_in_threadpool(_state_page, request, iso3, on, after)
+        if resp.status_code != 200:
+            return None
+        body = bytes(resp.body)
+        if _c(request).version.read() == key[-1]:
+            _PAGES.put(key, body)
+        return body
+
+    await _FLIGHTS.run(key, render)
+    return mine["resp"]
+
+
+async def _no_body() -> None:
+    return None
+
+
+_FLIGHTS = SingleFlight()
 
 
 def _state_page(
