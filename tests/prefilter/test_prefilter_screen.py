@@ -194,3 +194,22 @@ def test_extract_all_rescreens_stored_documents(tmp_path: Path, sqlite_url: str)
     assert got == {"Exit": True, "Coal": False}
     assert claims["Exit"] >= 1 and claims["Coal"] == 0
     store.engine.dispose()
+
+
+@pytest.mark.parametrize("text", [
+    "The federal review of the copper project was a regulatory minefield, the chief executive said.",
+    "Tax reform is a political minefield for any coalition.",
+    "Negotiators crossed a minefield of competing demands.",
+    "An Ottawa-based mining company expects the nickel mine to reach full production next year.",
+])
+def test_figurative_minefields_and_pits_stay_out(text):
+    assert not is_relevant(text), relevance_match(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Minefields along the frontier were cleared last year.",
+    "Sappers found a minefield of anti-tank mines near the river.",
+    "The minefield near the village has not been marked.",
+])
+def test_weapon_minefields_pass(text):
+    assert is_relevant(text)

@@ -52,11 +52,49 @@ class Lexicon:
         topic = [p for v in lex["weapons"].values() for p in v] + [p for v in lex["treaties"].values() for p in v]
         self.any_topic = _rx(topic)
         self.screen_always = _rx(lex["screen_always"])
+        # the senses of "mine": a pit ("the copper mine will produce nickel"), a figure ("a regulatory
+        # minefield") or the weapon ("mines laid along the border")
+        self.mine_industrial = _rx(lex["mine_industrial_context"])
+        self.mine_weapon = _rx(lex["mine_weapon_context"])
+        self.figurative_minefield = _rx(lex["figurative_minefield"])
 
     def predicate_cues(self, text: str) -> list[Cue]:
         out = [Cue(m.start(), m.end(), p, m.group(0)) for p, rx in self.predicates.items()
                for m in rx.finditer(text)]
+        # "mining", "mined", "minefield" as a use cue only in the weapon sense
+        out = [c for c in out if not (_MINE_WORD.match(c.text) and self.not_weapon_mine(text, c.start, c.end))]
         return sorted(out, key=lambda c: (c.start, -c.end))
+
+    def not_weapon_mine(self, text: str, start: int, end: int, industrial_text: bool = False) -> bool:
+        """Whether the "mine" word at ``start:end`` is a pit or a figure of speech, not the weapon.
+
+        A figurative minefield ("a regulatory minefield", "a minefield of rules") is never the weapon.
+        A bare "mine(s)"/"mining"/"mined" is a pit when a mineral or a mining word qualifies its
+        own noun phrase ("a nickel and copper mine", "mining company"), or when its sentence speaks
+        of mining (ore, miners, tonnes of copper, royalties) and of nothing military; in a text
+        about mining that never names the weapon (``industrial_text``), every bare "mine" is a pit.
+        Compounds that only name the weapon ("landmines", "anti-personnel mines") are kept.
+        """
+        word = text[start:end].lower()
+        if word.startswith("land") or "-" in word:
+            return False
+        if self.figurative_minefield.search(text, max(0, start - 40), min(len(text), end + 40)):
+            for m in self.figurative_minefield.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+                if m.start() <= start < m.end():
+                    return True
+        if word.startswith("minefield"):
+            return False
+        phrase = _NP_BEFORE.search(text, max(0, start - 60), start)
+        if phrase and self.mine_industrial.search(phrase.group(0)):
+            return True  # "a proposed nickel and copper mine"
+        if word.startswith("mining") and _INDUSTRY_AFTER.match(text, end):
+            return True  # "a mining company", "the mining sector"
+        if industrial_text:
+            return True
+        s0 = max(text.rfind(ch, 0, start) for ch in ".!?\n") + 1
+        e0 = min((i for i in (text.find(ch, end) for ch in ".!?\n") if i >= 0), default=len(text))
+        sentence = text[s0:e0]
+        return bool(self.mine_industrial.search(sentence)) and not self.mine_weapon.search(sentence)
 
     def treaty_mentions(self, text: str) -> list[Cue]:
         out: list[Cue] = []
@@ -82,6 +120,10 @@ class Lexicon:
                 out.append(Cue(m.start(), m.end(), w, m.group(0)))
         spans = exclude or []
         out = [c for c in out if not any(c.start < e.end and e.start < c.end for e in spans)]
+        # one sense per text: an article about a mine project that never names the weapon has no weapon
+        industrial = bool(self.mine_industrial.search(text)) and not self.mine_weapon.search(text)
+        out = [c for c in out if not (c.label == "mine" and _MINE_WORD.match(c.text)
+                                      and self.not_weapon_mine(text, c.start, c.end, industrial))]
         return _longest_first(out)
 
     def withdrawal_stage_cues(self, text: str) -> list[Cue]:
@@ -98,6 +140,15 @@ class Lexicon:
         """The screen: a predicate cue and a weapon or treaty name (actors are checked by the caller)."""
         return bool(self.any_cue.search(sentence))
 
+
+#: A "mine" word that may be a pit or a figure ("landmine" and "anti-personnel mine" never are).
+_MINE_WORD = re.compile(r"(?:mines?|mined|mining|mine ?fields?)$", re.IGNORECASE)
+#: The words before a noun inside its own phrase (no punctuation, no verb-like clause break).
+_NP_BEFORE = re.compile(r"(?:\b[\w-]+\s+){1,4}$")
+#: What "mining" qualifies when it is an industry.
+_INDUSTRY_AFTER = re.compile(r"\s+(?:compan(?:y|ies)|firms?|groups?|giants?|sector|industry|operations?|"
+                             r"licen[cs]es?|projects?|concessions?|towns?|rights|equipment|executives?|"
+                             r"stocks?|shares|investment|boom|jobs)\b", re.IGNORECASE)
 
 _MINE_BEFORE = re.compile(r"(?:land)?mines?\b[^.;:]*$", re.IGNORECASE)
 
