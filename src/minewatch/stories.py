@@ -561,7 +561,12 @@ class StoryGrouper:
         self.stories: dict[str, list[str]] = {}
         self.reasons: dict[str, tuple[str, str]] = {}  # doc → (rule, matched doc)
         self.merges: dict[str, str] = {}  # merged story → surviving story
+        # Rank of each story by the arrival of its first document: when a document links stories,
+        # the oldest one survives.  New stories take the next rank of a counter (a grouper restored
+        # from a store starts it after the ranks it was given, see ``preset_story_order``).
         self._order: dict[str, int] = {}
+        self._next_order = 0
+        self._preset_order: dict[str, int] = {}
         self._arrivals: deque[str] = deque()
         # Candidates by wording: datasketch LSH over the trigram MinHash.  Its keys are rows of a
         # matrix of the window's trigram MinHash values, so that the Jaccard of all hits is one
@@ -639,9 +644,26 @@ class StoryGrouper:
     def _place(self, doc_id: str, story_id: str, published: date | None, via: frozenset[str]) -> None:
         self.placed[doc_id] = _Placed(story_id, published, via)
         if story_id not in self.stories:
-            self._order[story_id] = len(self._order)
+            rank = self._preset_order.pop(story_id, None)
+            if rank is None:
+                rank = self._next_order
+                self._next_order += 1
+            self._order[story_id] = rank
             self.stories[story_id] = []
         self.stories[story_id].append(doc_id)
+
+    def preset_story_order(self, stories: Iterable[str]) -> None:
+        """Ranks for stories about to be restored, oldest first (by their first document's arrival
+        over the whole store); stories placed later rank after all of them.
+
+        A grouper restored from the last ``window`` stored documents (``pipeline.load_grouper``)
+        needs it: their stories began with documents it never sees, and the oldest story must
+        still win when a new document links two.  Call it before restoring any document.
+        """
+        for sid in stories:
+            if sid not in self._preset_order and sid not in self._order:
+                self._preset_order[sid] = self._next_order
+                self._next_order += 1
 
     def _merge(self, source: str, target: str) -> None:
         for d in self.stories.pop(source):
