@@ -237,6 +237,49 @@ class Store:
             for row in result.mappings():
                 yield dict(row)
 
+    def recent_story_signatures(
+        self, limit: int, before: tuple[datetime, str] | None = None, prefix: bytes | None = None,
+    ) -> list[dict[str, Any]]:
+        """The ``limit`` latest documents with a stored signature, newest first by (ingested_at, id).
+
+        ``before`` continues below an (ingested_at, id) already read; with ``prefix`` only
+        signatures starting with these bytes (a format's magic) are read.  This is what restarting
+        the story grouper reads instead of every signature (``pipeline.load_grouper``).
+        """
+        d = t.documents.c
+        q = select(d.id, d.minhash, d.published, d.via, d.story_id, d.ingested_at).where(d.minhash.is_not(None))
+        if prefix:
+            q = q.where(func.substr(d.minhash, 1, len(prefix)) == prefix)
+        if before is not None:
+            at, doc_id = before
+            q = q.where(or_(d.ingested_at < at, and_(d.ingested_at == at, d.id < doc_id)))
+        q = q.order_by(d.ingested_at.desc(), d.id.desc()).limit(max(0, limit))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def story_first_arrivals(self, story_ids: Iterable[str]) -> dict[str, tuple[datetime, str]]:
+        """Each story's first document with a stored signature, as (ingested_at, id): the order of
+        stories a replay of every stored signature would give (found through the story index)."""
+        d = t.documents.c
+        out: dict[str, tuple[datetime, str]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(dict.fromkeys(story_ids)), 500):
+                first = (
+                    select(d.story_id, func.min(d.ingested_at).label("at"))
+                    .where(d.story_id.in_(chunk), d.minhash.is_not(None))
+                    .group_by(d.story_id)
+                    .subquery()
+                )
+                q = (
+                    select(d.story_id, first.c.at, func.min(d.id).label("id"))
+                    .join(first, and_(d.story_id == first.c.story_id, d.ingested_at == first.c.at))
+                    .where(d.minhash.is_not(None))
+                    .group_by(d.story_id, first.c.at)
+                )
+                for r in conn.execute(q):
+                    out[r.story_id] = (r.at, r.id)
+        return out
+
     def add_document(
         self,
         doc: Document,
