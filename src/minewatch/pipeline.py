@@ -31,6 +31,8 @@ class IngestOptions:
     extract: bool = True
     n_process: int = 1
     batch_size: int = 64
+    #: Documents the story grouper keeps comparable (``stories.DEFAULT_WINDOW`` when None).
+    story_window: int | None = None
 
 
 @dataclass
@@ -166,7 +168,7 @@ def ingest_screened(
 
     options = options or IngestOptions()
     summary = IngestSummary()
-    grouper = load_grouper(store)
+    grouper = load_grouper(store, window=options.story_window)
     seen_hashes: set[str] = set()
     batch: list[Screened] = []
 
@@ -263,14 +265,49 @@ def write_stage(store, batch: Sequence[Screened], summary: IngestSummary) -> Non
             summary.duplicates += 1
 
 
-def load_grouper(store):
-    """The story grouper as the last run left it, rebuilt from stored signatures in arrival order."""
-    from minewatch.stories import StoryGrouper
+def load_grouper(store, window: int | None = None):
+    """The story grouper as the last run left it, restored from what can still matter.
 
-    grouper = StoryGrouper()
-    for row in store.iter_story_signatures():
-        if row["minhash"] is not None:
-            grouper.add_signature(row["id"], row["minhash"], row["published"], row["via"] or (), story_id=row["story_id"])
+    A grouper compares a new document only with the last ``window`` documents of a usable
+    signature, so only those are read back (newest first, then replayed in arrival order), not
+    every stored signature: the restart costs the same on a store of a thousand documents or of
+    a million.  The state they give is the one a replay of every stored signature would give:
+
+    * the window: the same documents, replayed in the same order, so the LSH and anchor indexes
+      hold the same documents in the same order (a signature of an old format never entered the
+      window and is not read; a document without a signature was never placed);
+    * the order of stories, which picks the surviving id when a new document links two (the
+      oldest wins): by the arrival of each story's first document over the whole store, asked
+      of the store for the window's stories (``Store.story_first_arrivals``); new stories rank
+      after all of them;
+    * documents older than the window are left out: no new document can be compared with them,
+      and a merge moves them in the store by story id (``Store.apply_story_merges``).
+    """
+    from minewatch.stories import DEFAULT_WINDOW, Signature, StoryGrouper
+
+    grouper = StoryGrouper(DEFAULT_WINDOW if window is None else window)
+    recent: list[tuple[dict[str, Any], Signature]] = []  # newest first
+    before = None
+    page = grouper.window
+    while len(recent) < grouper.window:
+        rows = store.recent_story_signatures(max(page, grouper.window - len(recent)), before=before,
+                                             prefix=Signature._MAGIC)
+        for row in rows:
+            try:
+                sig = Signature.from_bytes(bytes(row["minhash"]))
+            except ValueError:
+                continue  # placed by a replay, never compared: not needed
+            recent.append((row, sig))
+            if len(recent) == grouper.window:
+                break
+        if len(rows) < page or not rows:
+            break
+        before = (rows[-1]["ingested_at"], rows[-1]["id"])
+        page *= 2  # signatures that could not be read: look further back, in ever larger pages
+    arrivals = store.story_first_arrivals([row["story_id"] for row, _ in recent if row["story_id"]])
+    grouper.preset_story_order(sorted(arrivals, key=arrivals.__getitem__))
+    for row, sig in reversed(recent):
+        grouper.add_signature(row["id"], sig, row["published"], row["via"] or (), story_id=row["story_id"])
     return grouper
 
 
