@@ -512,6 +512,11 @@ class Extractor:
         if near:
             return min(near, key=lambda t: abs(t.start - cue.start)).label
         near_generic = [t for t in generic if 0 <= t.start - cue.end <= 60 or 0 <= cue.start - t.end <= 20]
+        known = next((k for k in (_described_treaty(sentence, g) for g in near_generic) if k), None)
+        if known:
+            # "the 1997 convention", "the treaty that outlaws cluster bombs": the description names it
+            state["treaty"] = known
+            return known
         if near_generic and state["treaty"]:
             return state["treaty"]
         if _PRONOUN_OBJECT.match(sentence, cue.end) and (treaties or generic) and (treaties or state["treaty"]):
@@ -982,6 +987,27 @@ def _dateline(text: str, s: int, e: int) -> tuple[int, int] | None:
     if not (re.match(r"\(?[A-Z][A-Z'’.-]{2,}", head) or head.startswith("(") or re.search(r"\d", head)):
         return None
     return s, m.end()
+
+
+#: A year or a ban description that identifies "the convention"/"the treaty" (years of adoption).
+_TREATY_YEAR = {"1997": "APMBC", "2008": "CCM"}
+_TREATY_DESCRIPTION = re.compile(
+    r"\A[^.;]{0,12}?\b(?:that|which)\s+(?:\w+\s+)?(?:bans?|outlaws?|prohibits?|forbids?)\s+(?:the\s+)?"
+    r"(?:(?:use|production|stockpiling|transfer)\s+(?:of\s+)?)?(?P<what>anti-?\s?personnel|land-?mines?|"
+    r"cluster\s+(?:munitions?|bombs?|weapons))", re.IGNORECASE)
+
+
+def _described_treaty(sentence: str, generic: Cue) -> str | None:
+    """The treaty a generic mention names by its year ("the 1997 convention") or by what it bans
+    ("the convention that outlaws anti-personnel landmines")."""
+    year = re.search(r"\b(1997|2008)\b[^\w]*\Z", sentence[max(0, generic.start - 8):generic.start]) \
+        or re.search(r"\b(1997|2008)\b", generic.text)
+    if year:
+        return _TREATY_YEAR[year.group(1)]
+    m = _TREATY_DESCRIPTION.match(sentence, generic.end)
+    if m:
+        return "CCM" if m.group("what").lower().startswith("cluster") else "APMBC"
+    return None
 
 
 def _names_a_treaty(date_mention: Any, sent: str, treaties: list[Cue]) -> bool:
