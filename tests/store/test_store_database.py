@@ -160,3 +160,16 @@ def test_migrations_keep_the_data(any_db_url):
             assert conn.exec_driver_sql("select count(*) from evidence").scalar() == 1, target
     assert Store.open(any_db_url).claims(ClaimFilter()) == before
     engine.dispose()
+
+
+def test_migrations_build_exactly_the_declared_schema(any_db_url):
+    """schema.py and the Alembic chain must not drift: the tables code writes are the tables users get."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from minewatch.store import schema
+
+    engine = open_engine(any_db_url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
+    engine.dispose()

@@ -116,6 +116,7 @@ documents = Table(
     Index(None, "story_id"),
     Index(None, "published"),
     Index(None, "reconciled"),
+    Index(None, "ingested_at", "id"),  # arrival order: ingest restarts read the newest signatures backwards
 )
 
 claims = Table(
