@@ -20,8 +20,9 @@ LVA = [
 ]
 
 
-def _party(iso3: str, published: date, time=None, doc: str = "A"):
-    return rec(doc, iso3, "treaty_joining", stage="acceded", treaty="APMBC", weapon=None, modality="actual",
+def _party(iso3: str, published: date, time=None, doc: str = "A", stage: str | None = "in_force"):
+    """A claim of party status ("X is still a party to / bound by the treaty"): stage in force."""
+    return rec(doc, iso3, "treaty_joining", stage=stage, treaty="APMBC", weapon=None, modality="actual",
                time=time, published=published)
 
 
@@ -29,8 +30,19 @@ def test_a_state_reported_as_still_a_party_after_its_withdrawal_took_effect():
     found = record_conflicts([_party("EST", date(2026, 2, 15))], EST)
     assert [c.detail["check"] for c in found] == ["party_after_withdrawal"]
     assert "Art. 20(2)" in found[0].explanation and "Art. 20(3)" not in found[0].explanation
+    assert [c.detail["check"] for c in record_conflicts([_party("EST", date(2026, 2, 15), stage=None)], EST)] == [
+        "party_after_withdrawal"]
     # before the withdrawal takes effect it is still true
     assert record_conflicts([_party("EST", date(2025, 9, 1))], EST) == []
+
+
+def test_an_undated_accession_in_a_later_article_is_history_not_status():
+    # "Estonia, which acceded to the treaty, left it in December": no contradiction
+    assert record_conflicts([_party("EST", date(2026, 2, 15), stage="acceded")], EST) == []
+    assert record_conflicts([_party("EST", date(2026, 2, 15), stage="ratified")], EST) == []
+    # but an accession dated after the withdrawal took effect is reported against it
+    found = record_conflicts([_party("EST", date(2026, 5, 2), time=day("2026-04-01"), stage="acceded")], EST)
+    assert "party_after_withdrawal" in [c.detail["check"] for c in found]
 
 
 def test_a_present_status_dated_by_publication_is_not_an_accession_on_that_day():

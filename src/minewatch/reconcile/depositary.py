@@ -356,8 +356,11 @@ def _check_joining(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable
                     f"the depositary record has {phrases.possessive(name)} {noun} {verb} {primary.date.isoformat()}",
                 )
             )
-    if stage in (None, "ratified", "acceded", "in_force") and modality == "actual":
-        # a report that the state is (or became) a party, dated after its withdrawal took effect
+    # A report that the state is a party (a status: no stage or in force), or that it joined on a
+    # date after its withdrawal took effect.  An undated "X acceded"/"X ratified" in a later article
+    # tells the past ("Latvia, which acceded to the treaty, left it in December"), not a status.
+    status = stage in (None, "in_force")
+    if modality == "actual" and stage in (None, "ratified", "acceded", "in_force") and (status or not present):
         ref = r.published if present else (t.low if t and t.low else None)
         if ref is not None:
             _, effective, _ = state.withdrawal(armed_conflicts, before=ref)
