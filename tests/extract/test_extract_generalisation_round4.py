@@ -17,3 +17,26 @@ def test_their_own_vote_or_notification_continues_a_reported_withdrawal(claims_o
 def test_own_vote_without_a_reported_withdrawal_is_no_withdrawal(claims_of, select):
     claims = claims_of("Norway's parliament completed its own vote on the fisheries budget on Tuesday.")
     assert not select(claims, predicate="treaty_withdrawal")
+
+
+def test_a_ranking_gives_each_listed_state_its_own_count(claims_of, select):
+    claims = claims_of("Landmines killed or wounded 4,100 people in 2023, the report found. Colombia recorded "
+                       "the most victims, with 1,700, followed by Yemen with just over 600 and Iraq with some 300.")
+    yem = select(claims, actor="YEM", predicate="casualties")
+    irq = select(claims, actor="IRQ", predicate="casualties")
+    assert yem and yem[0].quantity.low == 600
+    assert irq and irq[0].quantity.low < 300 < irq[0].quantity.high
+
+
+def test_a_ranking_continued_in_the_next_sentence(claims_of, select):
+    claims = claims_of("Nigeria recorded the most mine casualties again, with 1,029 people killed or injured. "
+                       "It was followed by Sudan with 815 and Chad with 424.\n\n"
+                       "Mines killed 3,300 people worldwide last year. Angola alone accounted for 900 of them.")
+    for iso, n in (("SDN", 815), ("TCD", 424), ("AGO", 900)):
+        found = select(claims, actor=iso, predicate="casualties")
+        assert found and found[0].quantity.low == n
+
+
+def test_a_following_sentence_without_a_ranking_adds_no_casualties(claims_of, select):
+    claims = claims_of("Nigeria recorded 1,029 mine casualties last year. Sudan followed the talks with interest.")
+    assert not select(claims, actor="SDN", predicate="casualties")

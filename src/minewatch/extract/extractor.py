@@ -243,6 +243,7 @@ class Extractor:
         focus = Focus()
         state = {"treaty": None, "weapon": None, "weapon_at": -99, "withdrawal": False}
         claims: list[Claim] = []
+        last_tally: list[Claim] = []
         for si, (s, e) in enumerate(prep.sentences):
             treaties = _within(prep.treaties, s, e)
             subjects: list[Actor] = []
@@ -253,9 +254,16 @@ class Extractor:
                     state["treaty"] = "APMBC"
                 elif kinds == {"cluster_munition"}:
                     state["treaty"] = "CCM"
+            found = []
             if si in prep.parsed:
                 found, subjects = self._sentence_claims(prep, si, s, e, prep.parsed[si], focus, state)
                 claims.extend(found)
+            if last_tally and not any(c.predicate == Predicate.CASUALTIES for c in found):
+                more = _tally_continued(prep, s, e, last_tally)
+                claims.extend(more)
+                found = found + more
+            last_tally = [c for c in found if c.predicate == Predicate.CASUALTIES]
+            if si in prep.parsed:
                 state["withdrawal"] = state["withdrawal"] or any(
                     c.predicate == Predicate.TREATY_WITHDRAWAL for c in found)
             if treaties:
@@ -451,7 +459,7 @@ class Extractor:
                     and not any(t.tag_ in ("VBD", "VBN") for t in chain):
                 modality = Modality.PLANNED  # "takes effect on <a date after publication>": scheduled
             respective = _respectively(actors, dates, sent)
-            listed = _listed_counts(mentions, sent) if pred == Predicate.CASUALTIES else {}
+            listed = _listed_counts(mentions, sent, values) if pred == Predicate.CASUALTIES else {}
             for actor in actors + [a for a in (m.actors[0] for m in mentions if m.start in listed)
                                    if a.key not in {x.key for x in actors}]:
                 if counterpart is not None and actor.key == counterpart.key:
@@ -1086,27 +1094,69 @@ def _object_of_other_cue(tok: Any, cues: list[Cue], pred: str) -> bool:
 
 
 _PAREN_COUNT = re.compile(r"\s*\((\d[\d,. ]*)\)")
+_WITH_COUNT = re.compile(r",?\s+with\s+(?:(?:just|well|a little|slightly)\s+)?", re.IGNORECASE)
 
 
-def _listed_counts(mentions: list[ActorMention], sent: str) -> dict[int, float]:
-    """"including Syria (933), Afghanistan (651)": a count per state, by mention offset."""
-    out: dict[int, float] = {}
+_TALLY_GO_ON = re.compile(r"\b(?:(?:was|were|is|are) )?followed by\b|\baccount(?:s|ed|ing)? for\b", re.IGNORECASE)
+_ACCOUNT_COUNT = re.compile(r"\s+(?:\w+\s+)?account(?:s|ed|ing)? for\s+(?:(?:just|well)\s+)?", re.IGNORECASE)
+
+
+def _tally_continued(prep: _Prepared, s: int, e: int, tally: list[Claim]) -> list[Claim]:
+    """"Myanmar recorded the most casualties. It was followed by Syria with 1,015 and Iraq with 624.",
+    "… killed 6,000 people. Myanmar alone accounted for 2,000 of them": a ranking that goes on
+    with the count of the sentence before, one claim per state with its own number."""
+    sent = prep.doc.text[s:e]
+    if not _TALLY_GO_ON.search(sent):
+        return []
+    mentions = [_shift(m, -s) for m in _within(prep.mentions, s, e)]
+    values = _safe_values(sent)
+    listed = _listed_counts(mentions, sent, values)
+    counts = [v for v in values if v.kind == "quantity" and v.unit in (None, "people")]
+    for m in mentions:
+        if m.is_state and len(m.actors) == 1 and m.start not in listed:
+            for v in counts:
+                if v.start >= m.end and _ACCOUNT_COUNT.fullmatch(sent, m.end, v.start):
+                    listed[m.start] = Range(v.low, v.high, "people", None)
+                    break
+    model = tally[0]
+    known = {c.actor.key for c in tally}
+    out = []
+    for m in mentions:
+        if m.start in listed and m.actors[0].key not in known:
+            out.append(Claim(
+                document_id=model.document_id, actor=m.actors[0], predicate=model.predicate,
+                weapon=model.weapon, modality=model.modality, polarity=model.polarity,
+                quantity=listed[m.start], time=model.time, evidence=[Evidence(s, e, sent)],
+                confidence=0.5))
+    return out
+
+
+def _listed_counts(mentions: list[ActorMention], sent: str, values: list | None = None) -> dict[int, Range]:
+    """"including Syria (933), Afghanistan (651)", "followed by Syria with 1,015 and Iraq with some
+    600": a count per listed state, by mention offset."""
+    out: dict[int, Range] = {}
+    counts = [v for v in values or [] if v.kind == "quantity" and v.unit in (None, "people")]
     for m in mentions:
         if m.is_state and len(m.actors) == 1:
             hit = _PAREN_COUNT.match(sent, m.end)
             if hit:
                 try:
-                    out[m.start] = float(hit.group(1).replace(",", "").replace(" ", ""))
+                    n = float(hit.group(1).replace(",", "").replace(" ", ""))
                 except ValueError:
                     continue
+                out[m.start] = Range(n, n, "people", None)
+                continue
+            for v in counts:
+                if v.start >= m.end and _WITH_COUNT.fullmatch(sent, m.end, v.start):
+                    out[m.start] = Range(v.low, v.high, "people", None)
+                    break
     return out
 
 
-def _count_for(actor: Actor, mentions: list[ActorMention], listed: dict[int, float]) -> Range | None:
+def _count_for(actor: Actor, mentions: list[ActorMention], listed: dict[int, Range]) -> Range | None:
     for m in mentions:
         if m.start in listed and m.actors and m.actors[0].key == actor.key:
-            n = listed[m.start]
-            return Range(n, n, "people", None)
+            return listed[m.start]
     return None
 
 
