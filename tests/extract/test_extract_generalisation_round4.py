@@ -40,3 +40,16 @@ def test_a_ranking_continued_in_the_next_sentence(claims_of, select):
 def test_a_following_sentence_without_a_ranking_adds_no_casualties(claims_of, select):
     claims = claims_of("Nigeria recorded 1,029 mine casualties last year. Sudan followed the talks with interest.")
     assert not select(claims, actor="SDN", predicate="casualties")
+
+
+def test_clearing_a_delivery_or_an_exit_is_approval_not_demining(claims_of, select):
+    claims = claims_of("Norway decided in January to withdraw from the Ottawa Convention.\n\n"
+                       "The exit was cleared by the Storting in March.\n\n"
+                       "Canberra clears mine shipments to Manila.")
+    assert not select(claims, predicate="clearance")
+    assert select(claims, actor="NOR", predicate="treaty_withdrawal", stage="approved")
+
+
+def test_clearing_land_is_still_clearance(claims_of, select):
+    claims = claims_of("Angola cleared 40 square kilometres of minefields in 2023.")
+    assert select(claims, actor="AGO", predicate="clearance")

@@ -109,6 +109,7 @@ class Extractor:
         self._spdoc: Any = None
         self.fallback_weapon_cues = tuple(raw["fallback_weapon_cues"])
         self.process_nouns = frozenset(raw["process_nouns"])
+        self.approval_objects = frozenset(raw["approval_objects"]) | self.process_nouns
         self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | self.process_nouns
         self.phrasal_verbs = frozenset(raw["phrasal_withdrawal_verbs"])
         self.withdrawal_anaphor = re.compile(raw["withdrawal_anaphor"] + r"\Z", re.IGNORECASE)
@@ -360,6 +361,9 @@ class Extractor:
                 continue  # "mines that it was obliged to destroy years ago": a duty, neither done nor planned
             if pred == Predicate.PRODUCTION and tok.dep_ == "pobj" and tok.lower_.endswith(("er", "ers")):
                 continue  # "ordered mines from a manufacturer": the maker is someone else
+            if pred == Predicate.CLEARANCE and any(
+                    c.dep_ in ("dobj", "nsubjpass") and c.lower_ in self.approval_objects for c in tok.children):
+                continue  # "Washington clears mine deliveries", "the exit was cleared by parliament": approval
             if pred == Predicate.USE and tok.dep_ == "amod":
                 continue  # "one of the most mined countries": contamination, not a report of use
             treaty = None
