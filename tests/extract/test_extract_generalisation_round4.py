@@ -53,3 +53,11 @@ def test_clearing_a_delivery_or_an_exit_is_approval_not_demining(claims_of, sele
 def test_clearing_land_is_still_clearance(claims_of, select):
     claims = claims_of("Angola cleared 40 square kilometres of minefields in 2023.")
     assert select(claims, actor="AGO", predicate="clearance")
+
+
+def test_unable_or_failed_to_destroy_is_no_destruction(claims_of, select):
+    claims = claims_of("Greece still keeps some 600,000 anti-personnel mines that it has been unable to destroy.\n\n"
+                       "Belarus failed to destroy its stockpile of anti-personnel mines on time.")
+    for iso in ("GRC", "BLR"):
+        assert select(claims, actor=iso, predicate="destruction", polarity="negated")
+        assert not select(claims, actor=iso, predicate="destruction", polarity="affirmed")

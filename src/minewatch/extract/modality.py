@@ -73,6 +73,9 @@ def modality_of(chain: Sequence[Any], clause_text: str, default: str = Modality.
     return default
 
 
+_FAILING = frozenset({"unable", "fail", "fails", "failed", "failing"})
+
+
 def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "") -> tuple[str, str | None]:
     """(polarity, modality override): "have not announced plans … being considered" is an
     affirmed *considered* claim, not a negated planned one."""
@@ -80,6 +83,8 @@ def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "")
     for k, tok in enumerate(_until_coordination(chain)):
         if k and lex.denial.match(tok.lower_):
             return Polarity.NEGATED, None  # "denies planting mines", "rejected claims that it laid"
+        if k and tok.lower_ in _FAILING and chain[k - 1].dep_ == "xcomp":
+            return Polarity.NEGATED, None  # "mines it has been unable to destroy", "failed to clear"
         negs = [c for c in tok.children if c.dep_ in ("neg", "det", "advmod") and _is_negation(c, lex)]
         # "had no mines in its arsenal": the object's "no" denies the verb
         negs += [c for c in tok.children if c.dep_ == "dobj" and any(
