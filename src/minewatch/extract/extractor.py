@@ -112,7 +112,7 @@ class Extractor:
         self.approval_objects = frozenset(raw["approval_objects"]) | self.process_nouns
         self.bodies = frozenset(b.lower() for b in raw["state_bodies"]) | self.process_nouns
         self.phrasal_verbs = frozenset(raw["phrasal_withdrawal_verbs"])
-        self.withdrawal_anaphor = re.compile(raw["withdrawal_anaphor"] + r"\Z", re.IGNORECASE)
+        self.withdrawal_anaphor = re.compile(raw["withdrawal_anaphor"], re.IGNORECASE)
         # verbs that only report ("said on Thursday"); "announced in March" may be the event itself
         self.speech_verbs = frozenset(v for v in raw["speech_verbs"] if " " not in v and not re.match(
             r"announc|declar|confirm|reveal|urg|hail|claim|estimat|posted", v))
@@ -330,8 +330,7 @@ class Extractor:
             if tok is None:
                 continue
             pred = cue.label
-            anaphoric = pred == Predicate.TREATY_WITHDRAWAL and bool(
-                self.withdrawal_anaphor.match(sent, cue.start, cue.end))  # its lookbehinds see the verb
+            anaphoric = pred == Predicate.TREATY_WITHDRAWAL and self._anaphor_cue(sent, cue)
             if anaphoric:
                 # "similar votes in Estonia and Latvia", "such a decision was made by Latvia": the
                 # withdrawal told just before, now by others; only once one has been reported
@@ -505,6 +504,12 @@ class Extractor:
             cur = cur.head
         return False
 
+    def _anaphor_cue(self, sent: str, cue: Cue) -> bool:
+        """The cue is a noun standing for a withdrawal told before ("such a step", "passed the
+        necessary laws", "the move was recommended"); its lookarounds see the words around it."""
+        m = self.withdrawal_anaphor.match(sent, cue.start)
+        return m is not None and m.end() == cue.end
+
     def _treaty_for(self, cue: Cue, treaties: list[Cue], generic: list[Cue], state: dict, pred: str,
                     sentence: str, tok: Any) -> str | None:
         """The treaty a withdrawal or joining cue is about: named close after the cue
@@ -542,7 +547,7 @@ class Extractor:
                                                                   r"similar|the same|a similar|lodg|fil|submit|hand|"
                                                                   r"no longer|pull|tak|took",
                                                                   cue.text, re.IGNORECASE) \
-            or pred == Predicate.TREATY_WITHDRAWAL and bool(self.withdrawal_anaphor.match(sentence, cue.start, cue.end))
+            or pred == Predicate.TREATY_WITHDRAWAL and self._anaphor_cue(sentence, cue)
         if pred == Predicate.TREATY_WITHDRAWAL and not strong and state["withdrawal"] and tok.tag_.startswith("NN") \
                 and any(c.dep_ in ("det", "poss") for c in tok.children):
             # "the parliament backed the exit", "its departure": the withdrawal already reported
@@ -614,6 +619,12 @@ class Extractor:
             bys = [c for n in nouns for c in n.children if c.dep_ == "prep" and c.lower_ == "by"]
             bys += [a for n in nouns for c in n.children if c.dep_ == "acl" and c.tag_ == "VBN"
                     for a in c.children if a.dep_ == "agent"]
+            if any(c.dep_ == "nsubjpass" and self._process_noun(c) for c in candidates):
+                # "the move was recommended in a joint statement by the ministers of X and Y": the
+                # agents behind the statement's "by"
+                bys += [b for p in cur.children if p.dep_ == "prep" and p.lower_ in ("in", "through", "with")
+                        for o in p.children if o.dep_ == "pobj" for b in o.children
+                        if b.dep_ == "prep" and b.lower_ == "by"]
             for by in bys:
                 lo, hi = by.left_edge.idx, by.right_edge.idx + len(by.right_edge)
                 agents = self._mentions_in([m for m in mentions if lo <= m.start < hi], lo, hi, focus)
@@ -660,11 +671,11 @@ class Extractor:
                         found = self._mentions_in(inside, lo, hi, focus, before=before)
                     if not found and child.tag_.startswith("NN") and child.dep_ in ("nsubj", "nsubjpass") \
                             and not head_anaphor:
-                        if child.lower_ not in self.bodies:
+                        if child.lower_ not in self.bodies and not self._process_noun(child):
                             # "countries will be allowed to": nobody in particular; a person saying
                             # what "the army" will do above a state body does not unmake it
                             generic_subject = generic_subject or not (definite_body and child.tag_ == "NNP")
-                        elif child.lower_ not in self.process_nouns:
+                        elif not self._process_noun(child):
                             body_subject = True
                             definite_body = definite_body or child.lower_ in self.acting_bodies and any(
                                 c.dep_ in ("det", "poss") and c.lower_ in ("the", "its") for c in child.children)
