@@ -29,3 +29,50 @@ def test_parliaments_in_capitals_passed_the_necessary_laws(claims_of, select):
 def test_passing_a_law_without_a_reported_withdrawal_is_no_withdrawal(claims_of, select):
     claims = claims_of("The parliaments in Oslo and Stockholm passed the necessary laws on fishing quotas.")
     assert not select(claims, predicate="treaty_withdrawal")
+
+
+def test_a_capital_as_venue_is_no_antecedent_and_past_non_ratification_is_background(claims_of, select):
+    claims = claims_of("Tuvalu ratified the Mine Ban Treaty on Monday.\n\n"
+                       "The island nation signed the convention on 3 December 1997, at a ceremony in Ottawa, "
+                       "but had not ratified it until now. It was the final signatory that had not yet "
+                       "ratified the treaty.")
+    assert not select(claims, actor="CAN")
+    assert not select(claims, predicate="treaty_joining", polarity="negated")
+    assert select(claims, actor="TUV", predicate="treaty_joining", stage="signed")
+
+
+def test_the_appositive_name_acts_not_the_possessor(claims_of, select):
+    claims = claims_of("Officials noted that Norway's neighbour Russia is not a party to the Ottawa Convention.")
+    assert select(claims, actor="RUS", predicate="treaty_joining", polarity="negated")
+    assert not select(claims, actor="NOR")
+
+
+def test_a_generic_rule_statement_is_no_claim(claims_of, select):
+    claims = claims_of("Chile notified the UN of its withdrawal from the Ottawa Convention.\n\n"
+                       "A withdrawal takes effect six months after the depositary receives the notice.")
+    assert not select(claims, predicate="treaty_withdrawal", stage="effective")
+    claims = claims_of("Chile notified the UN of its withdrawal from the Ottawa Convention.\n\n"
+                       "The withdrawal will take effect six months after the depositary receives the notice.")
+    assert select(claims, actor="CHL", predicate="treaty_withdrawal", stage="effective", modality="planned")
+
+
+def test_no_longer_parties_is_an_actual_exit(claims_of, select):
+    claims = claims_of("Chile and Peru are no longer parties to the Ottawa Convention.")
+    for iso in ("CHL", "PER"):
+        assert select(claims, actor=iso, predicate="treaty_withdrawal", stage="effective",
+                      modality="actual", polarity="affirmed")
+        assert not select(claims, actor=iso, predicate="treaty_joining")
+
+
+def test_the_object_of_border_is_no_actor(claims_of, select):
+    claims = claims_of("Chile ratified the Ottawa Convention in 2001. By now, all three states that border "
+                       "Peru have either notified or approved their exit from the treaty.")
+    assert not select(claims, actor="PER")
+
+
+def test_copular_status_is_in_force(claims_of, select):
+    claims = claims_of("Chile is still a party to the Ottawa Convention. Peru also remains bound by the treaty.")
+    assert select(claims, actor="CHL", predicate="treaty_joining", stage="in_force", modality="actual")
+    assert select(claims, actor="PER", predicate="treaty_joining", stage="in_force", modality="actual")
+    claims = claims_of("Bolivia became a party to the Ottawa Convention in 1998.")
+    assert select(claims, actor="BOL", predicate="treaty_joining", stage="acceded")

@@ -256,6 +256,7 @@ class Extractor:
                 elif kinds == {"cluster_munition"}:
                     state["treaty"] = "CCM"
             found = []
+            self._spdoc = prep.parsed.get(si)
             if si in prep.parsed:
                 found, subjects = self._sentence_claims(prep, si, s, e, prep.parsed[si], focus, state)
                 claims.extend(found)
@@ -293,6 +294,8 @@ class Extractor:
                 before = before[:-1]
             if before and before[-1] in self.non_actor_preps:
                 continue
+            if m.kind == "capital" and self._spdoc is not None and self._city_location(_shift(m, -s), self._spdoc):
+                continue  # "at the signing conference in Ottawa": a venue, never an antecedent
             out.extend(m.actors)
         return unique_actors(out)
 
@@ -303,7 +306,8 @@ class Extractor:
         text = prep.doc.text
         sent = text[s:e]
         mentions = [_shift(m, -s) for m in _within(prep.mentions, s, e)]
-        actor_mentions = [m for m in mentions if m.kind != "place"]  # places locate, never act
+        # places locate, never act; nor does what a verb "border" takes ("members that border Russia")
+        actor_mentions = [m for m in mentions if m.kind != "place" and not _BORDERED.search(sent, 0, m.start)]
         treaties = [_shift(c, -s) for c in _within(prep.treaties, s, e)]
         generic = [_shift(c, -s) for c in _within(prep.generic, s, e)]
         weapons = [_shift(c, -s) for c in _within(prep.weapons, s, e)]
@@ -375,6 +379,8 @@ class Extractor:
                     continue
                 if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith("sign") and has_withdrawal_cue:
                     continue
+                if pred == Predicate.TREATY_JOINING and _NO_LONGER.search(sent, 0, cue.start):
+                    continue  # "are no longer parties to the treaty": the exit, told by the withdrawal cue
                 if pred == Predicate.TREATY_JOINING and _becoming_party(cue, cues, sent):
                     continue  # "ratified the treaty, becoming the 165th state party": the ratification's result
             elif pred == Predicate.STOCKPILE and _object_of_other_cue(tok, cues, pred):
@@ -390,6 +396,9 @@ class Extractor:
             if pred != Predicate.BORDER and _describes_not_asserts(tok, self.kept_subject_verbs, self.kept_attributes):
                 # a border was kept only when its length is measured ("the border … is 400 km long")
                 continue
+            if pred == Predicate.TREATY_WITHDRAWAL and not dates and not any(
+                    m.is_state or m.kind == "anaphor" for m in actor_mentions) and _rule_statement(tok):
+                continue  # "The withdrawal takes effect six months after the instrument is received": the rule
             actors, chain, top = self._actors_for(tok, actor_mentions, focus, spdoc, pred)
             if anaphoric:
                 own = self._own_modifiers(tok, actor_mentions, spdoc)
@@ -432,6 +441,8 @@ class Extractor:
                 polarity = Polarity.NEGATED  # "rejected claims that it had laid mines"
             if override:
                 modality = override
+            if pred == Predicate.TREATY_JOINING and polarity == Polarity.NEGATED and _background_negation(tok, clause):
+                continue  # "had not ratified it until now", "the last signatory that had not yet ratified"
             if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("no longer"):
                 polarity = Polarity.AFFIRMED  # "will no longer be bound by the treaty": its negation is the exit
             if headline:
@@ -451,6 +462,10 @@ class Extractor:
                         c.dep_ == "aux" for c in marker.children) else modality)
             elif pred == Predicate.TREATY_JOINING:
                 stages = [self.lex.joining_stage(cue.text, sent)]
+                if polarity == Polarity.AFFIRMED and _STATUS_CUE.match(cue.text) and _copular_status(tok):
+                    # "is still a party to", "remains bound by": a status, not the act ("is not a
+                    # party" keeps its stage: it denies that the state ever joined)
+                    stages = ["in_force"]
             quantity, money = self._values_for(pred, values, cue)
             # "President X signed a decree": his decision; "President X signed the law": parliament's act
             claim_speaker = speaker or (_acting_leader(mentions, actors) if stages != ["approved"] else None)
@@ -644,6 +659,9 @@ class Extractor:
                     if named and not named[-1].start <= head.idx < named[-1].end:
                         named = [m for m in named if not self._behind_prep(m, spdoc, subject=True)]
                     found = unique_actors(a for m in named[-1:] for a in m.actors)
+                elif self._appositive_name(child, mentions):
+                    # "Finland's neighbour Russia": the name in apposition acts, never the possessor
+                    found = self._appositive_name(child, mentions)
                 else:
                     head_anaphor = [m for m in mentions if m.kind == "anaphor" and m.start <= child.idx < m.end]
                     lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
@@ -721,6 +739,23 @@ class Extractor:
             if home is not None:
                 return [home], chain, None
         return [], chain, None
+
+    def _appositive_name(self, noun: Any, mentions: list[ActorMention]) -> list[Actor]:
+        """The state named in apposition to a possessed common noun ("Finland's neighbour Russia",
+        "its ally, Poland"), or a named head whose only other states are possessors of its modifiers."""
+        def named_at(t: Any) -> list[ActorMention]:
+            return [m for m in mentions if m.kind != "anaphor" and m.is_state and m.start <= t.idx < m.end]
+        if not any(c.dep_ == "poss" for c in noun.children):
+            if not named_at(noun):
+                return []
+            # "Finland's neighbour Russia" parsed with the name as head: the possessor hangs on a modifier
+            mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod") and not named_at(c)
+                    and any(p.dep_ == "poss" for p in c.children)]
+            return unique_actors(a for m in named_at(noun) for a in m.actors) if mods else []
+        if named_at(noun):
+            return []
+        appos = [c for c in noun.children if c.dep_ == "appos" and named_at(c)]
+        return unique_actors(a for c in appos for m in named_at(c) for a in m.actors)
 
     def _of_saying(self, date_mention: Any, spdoc: Any, chain: list[Any]) -> bool:
         """"…, the United Nations said on Thursday": the date of the saying, not of the event."""
@@ -984,6 +1019,68 @@ def _past_background(tok: Any) -> bool:
         if _is_verb(cur):
             break
     return cur.tag_ == "VBD" and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in cur.children)
+
+
+_BORDERED = re.compile(r"(?:\b(?:that|which|who|states|countries|members|nations|allies) border(?:s|ed)?|"
+                       r"\bbordering)\s+(?:the\s+)?\Z", re.IGNORECASE)
+_NO_LONGER = re.compile(r"\bno longer (?:be |been )?(?:an? )?(?:state )?\Z", re.IGNORECASE)
+_STATUS_CUE = re.compile(r"(?:a |state )?(?:part(?:y|ies)|members?|bound by)\b", re.IGNORECASE)
+_STATUS_VERBS = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "’s", "am",
+                           "remain", "remains", "remained", "remaining", "stay", "stays", "stayed"})
+
+
+def _copular_status(tok: Any) -> bool:
+    """The party/member noun (or "bound") is the complement of "be"/"remain" ("X is still a party
+    to the treaty", "X remains bound by it"), not of "become"."""
+    cur = tok
+    for _ in range(3):
+        if cur.tag_.startswith(("VB", "MD")):
+            return cur.lower_ in _STATUS_VERBS
+        if cur.head == cur:
+            return False
+        cur = cur.head
+    return False
+
+
+_RULE_MARKS = frozenset({"after", "when", "once", "if", "until", "before", "whenever"})
+
+
+def _rule_statement(tok: Any) -> bool:
+    """A treaty's rule, told in the present simple with a clause of its condition or time
+    ("a withdrawal takes effect six months after the notice is received"): nobody's act."""
+    verb = tok
+    for _ in range(3):
+        if verb.tag_.startswith("VB"):
+            break
+        if verb.head == verb:
+            return False
+        verb = verb.head
+    if verb.tag_ not in ("VBZ", "VBP") or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    for t in verb.subtree:
+        if t.dep_ == "advcl" and t.head == verb and any(c.dep_ == "mark" and c.lower_ in _RULE_MARKS for c in t.children):
+            tense = [t, *(c for c in t.children if c.dep_ in ("aux", "auxpass"))]
+            if any(x.tag_ in ("VBZ", "VBP") for x in tense) and not any(x.tag_ == "MD" for x in tense):
+                return True
+    return False
+
+
+_UNTIL_NOW = re.compile(r"\b(?:until|till|up to) (?:now|today|recently|this (?:week|month|year)|then)\b", re.IGNORECASE)
+
+
+def _background_negation(tok: Any, clause: str) -> bool:
+    """A denial that only sets the scene for the act now reported: "had not ratified it until
+    now", "the last signatory that had not yet ratified the treaty", "the only state yet to join"."""
+    if _UNTIL_NOW.search(clause):
+        return True
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ in ("relcl", "acl") and cur.head.tag_.startswith("NN"):
+            return any(c.dep_ == "amod" and c.lower_ in ("last", "only", "final") for c in cur.head.children)
+        if cur.head == cur:
+            break
+        cur = cur.head
+    return False
 
 
 def _past_obligation(tok: Any) -> bool:
