@@ -76,3 +76,30 @@ def test_copular_status_is_in_force(claims_of, select):
     assert select(claims, actor="PER", predicate="treaty_joining", stage="in_force", modality="actual")
     claims = claims_of("Bolivia became a party to the Ottawa Convention in 1998.")
     assert select(claims, actor="BOL", predicate="treaty_joining", stage="acceded")
+
+
+def test_handing_a_notice_is_notification(claims_of, select):
+    claims = claims_of("Chile and Peru hand UN notice of exit from mine ban treaty")
+    for iso in ("CHL", "PER"):
+        assert select(claims, actor=iso, predicate="treaty_withdrawal", stage="notified")
+
+
+def test_bare_notified_the_un_continues_a_reported_withdrawal(claims_of, select):
+    claims = claims_of("Peru deposited its notice of withdrawal from the Ottawa Convention on Monday.\n\n"
+                       "Chile and Bolivia notified the UN in May.")
+    for iso in ("CHL", "BOL"):
+        assert select(claims, actor=iso, predicate="treaty_withdrawal", stage="notified", modality="actual")
+    claims = claims_of("Chile and Bolivia notified the UN in May about a dispute over fishing rights.")
+    assert not select(claims, predicate="treaty_withdrawal")
+
+
+def test_put_forward_the_proposal_and_leave_it(claims_of, select):
+    claims = claims_of("Chile plans to leave the Ottawa Convention.\n\n"
+                       "The government put forward the proposal in April.")
+    assert select(claims, actor="CHL", predicate="treaty_withdrawal", stage="proposed", modality="actual")
+    claims = claims_of("Chile joined the Ottawa Convention in 2001. Last week the foreign ministers of Peru and "
+                       "Bolivia recommended that their countries leave it.")
+    for iso in ("PER", "BOL"):
+        assert select(claims, actor=iso, predicate="treaty_withdrawal", stage="proposed")
+    claims = claims_of("Chile joined the Ottawa Convention in 2001. Peru says it will leave it to the courts.")
+    assert not select(claims, predicate="treaty_withdrawal")

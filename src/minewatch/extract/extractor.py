@@ -324,7 +324,7 @@ class Extractor:
         blocked = treaties + [Cue(m.start, m.end, m.kind, m.text) for m in mentions if m.kind != "anaphor"]
         claims: list[Claim] = []
         subjects: list[Actor] = []
-        cues = self.lex.predicate_cues(sent)
+        cues = self._cues(sent)
         headline = _is_headline(sent)
         has_withdrawal_cue = any(c.label == Predicate.TREATY_WITHDRAWAL for c in cues)
         for cue in cues:
@@ -519,6 +519,16 @@ class Extractor:
             cur = cur.head
         return False
 
+    def _cues(self, sent: str) -> list[Cue]:
+        """The sentence's predicate cues; a bare "notified the UN" stands for a withdrawal told
+        before only when the sentence names none of its own ("notified the UN that they are leaving")."""
+        cues = self.lex.predicate_cues(sent)
+        bare = [c for c in cues if c.label == Predicate.TREATY_WITHDRAWAL and c.text.lower().startswith("notif")
+                and self._anaphor_cue(sent, c)]
+        if bare and any(c.label == Predicate.TREATY_WITHDRAWAL and c not in bare for c in cues):
+            cues = [c for c in cues if c not in bare]
+        return cues
+
     def _anaphor_cue(self, sent: str, cue: Cue) -> bool:
         """The cue is a noun standing for a withdrawal told before ("such a step", "passed the
         necessary laws", "the move was recommended"); its lookarounds see the words around it."""
@@ -554,6 +564,10 @@ class Extractor:
         if _PRONOUN_OBJECT.match(sentence, cue.end) and (treaties or generic) and (treaties or state["treaty"]):
             # "signed the Convention in 1997 but ratified it in 2012"
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label if treaties else state["treaty"]
+        if pred == Predicate.TREATY_WITHDRAWAL and state["treaty"] and _is_verb(tok) \
+                and _PRONOUN_END.match(sentence, cue.end):
+            # "recommended that their countries leave it.": the treaty the story is about
+            return state["treaty"]
         if pred == Predicate.TREATY_JOINING and treaties and _is_verb(tok) and not any(
                 c.dep_ in ("dobj", "prep", "dative") for c in tok.children):
             # "… the Ottawa Convention, though neither the US nor China have joined"
@@ -647,7 +661,7 @@ class Extractor:
                     return agents, chain, cur
             if pred == Predicate.TREATY_WITHDRAWAL and cur == tok:
                 # "pull Latvia out": the object is the party; "lodged its papers": the papers are not
-                candidates = [c for c in cur.children if c.dep_ == "dobj"
+                candidates = [c for c in cur.children if c.dep_ == "dobj" and c.lower_ != "it"
                               and any(m.start <= c.idx < m.end for m in mentions)] + candidates
             for child in candidates:
                 if child.lower_ in _RELATIVE and cur.dep_ == "relcl":
@@ -920,7 +934,7 @@ class Extractor:
                           chain: list[Any]) -> tuple[str, Any]:
         """The stage, and the word on the cue's path that marks it (its tense sets the modality)."""
         found = self.lex.withdrawal_stage_cues(sent)
-        others = [c for c in self.lex.predicate_cues(sent) if c.label == Predicate.TREATY_WITHDRAWAL
+        others = [c for c in self._cues(sent) if c.label == Predicate.TREATY_WITHDRAWAL
                   and not (c.start < cue.end and cue.start < c.end)]
         # "said they will leave the treaty, but neither had lodged its papers": the other cue's stage
         found = [f for f in found if not any(o.start <= f.start < o.end for o in others)]
@@ -1400,6 +1414,8 @@ def _dash_listed(mentions: list[ActorMention], text: str) -> list[ActorMention]:
 
 _FIRST_PERSON = frozenset({"we", "our country", "our"})
 _PRONOUN_OBJECT = re.compile(r"\s+it\b")
+#: the pronoun closes the clause ("leave it.", "quit it, and"), so it is the verb's own object
+_PRONOUN_END = re.compile(r"\s+(?:from\s+)?it\s*(?:[.;]|,\s*(?:and|but|as|after|before)\b|\Z)")
 _BORDER_LENGTH_BEFORE = re.compile(r"[\s-]*(?:long\s+|land\s+|common\s+|shared\s+)*\Z")
 _BORDER_LENGTH_AFTER = re.compile(r"[^.;]{0,60}?\b(?:at|of|stretching|spanning|measuring|runs|is|totals?)\s+(?:about\s+|some\s+|nearly\s+|around\s+)?\Z")
 
