@@ -103,3 +103,11 @@ def test_put_forward_the_proposal_and_leave_it(claims_of, select):
         assert select(claims, actor=iso, predicate="treaty_withdrawal", stage="proposed")
     claims = claims_of("Chile joined the Ottawa Convention in 2001. Peru says it will leave it to the courts.")
     assert not select(claims, predicate="treaty_withdrawal")
+
+
+def test_a_conjoined_clause_keeps_its_own_stage(claims_of, select):
+    claims = claims_of("Peru's congress voted on Tuesday to withdraw from the Ottawa Convention.\n\n"
+                       "Once the president has signed the bill, the ministry will send a formal notice to the "
+                       "UN Secretary-General, and the withdrawal will take effect six months later.")
+    assert select(claims, actor="PER", predicate="treaty_withdrawal", stage="notified", modality="planned")
+    assert select(claims, actor="PER", predicate="treaty_withdrawal", stage="effective", modality="planned")

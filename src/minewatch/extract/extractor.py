@@ -940,8 +940,15 @@ class Extractor:
         found = [f for f in found if not any(o.start <= f.start < o.end for o in others)]
         # a stage word on the cue's own path ("notified … of its withdrawal", "withdrawal will
         # take effect") beats one elsewhere in the sentence ("after the notification")
-        near = {t.i for t in chain} | {c.i for t in chain for c in t.children
-                                        if c.dep_ not in ("prep", "advcl", "conj", "ccomp", "relcl", "cc", "parataxis")}
+        # the path ends at its own clause: "… will send a notification, and the withdrawal will take
+        # effect": the conjoined clause's stage is not this one's
+        path = []
+        for t in chain:
+            path.append(t)
+            if t.dep_ == "conj" and _is_verb(t):
+                break
+        near = {t.i for t in path} | {c.i for t in path for c in t.children
+                                       if c.dep_ not in ("prep", "advcl", "conj", "ccomp", "relcl", "cc", "parataxis")}
         spans = [(t.idx, t.idx + len(t)) for t in tok.doc if t.i in near]
         on_path = [c for c in found if any(c.start < e and s < c.end for s, e in spans)]
         for stage in self.lex.withdrawal_priority:
