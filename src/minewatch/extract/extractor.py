@@ -738,7 +738,10 @@ class Extractor:
         anaphors = [m for m in mentions if m.kind == "anaphor" and m.end <= tok.idx]
         if anaphors:
             return list(self._resolve(anaphors[0], focus)), chain, None
-        if pred == Predicate.TREATY_WITHDRAWAL and focus.history and not [m for m in mentions if m.end <= tok.idx] \
+        # (the depositary behind "to", "with the UN Secretary-General", is nobody's subject)
+        if pred == Predicate.TREATY_WITHDRAWAL and focus.history and not [
+                m for m in mentions if m.end <= tok.idx and not (
+                    m.kind == ActorKind.ORGANIZATION and self._behind_prep(m, spdoc))] \
                 and not generic_subject:
             # "The withdrawal will take effect in January", "Parliament approved the measure":
             # the state the article is about
