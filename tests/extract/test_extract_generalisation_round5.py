@@ -111,3 +111,18 @@ def test_a_conjoined_clause_keeps_its_own_stage(claims_of, select):
                        "UN Secretary-General, and the withdrawal will take effect six months later.")
     assert select(claims, actor="PER", predicate="treaty_withdrawal", stage="notified", modality="planned")
     assert select(claims, actor="PER", predicate="treaty_withdrawal", stage="effective", modality="planned")
+
+
+def test_a_stage_beyond_a_headline_colon_is_another_clause(claims_of, select):
+    claims = claims_of("Chile quits the Ottawa Convention: campaigners urge remaining members to stand firm")
+    assert select(claims, actor="CHL", predicate="treaty_withdrawal")
+    assert not select(claims, actor="CHL", predicate="treaty_withdrawal", stage="proposed")
+
+
+def test_a_state_that_followed_did_the_same_on_its_own_date(claims_of, select):
+    claims = claims_of("Peru lodged its notice of withdrawal from the Ottawa Convention in May.\n\n"
+                       "Chile and Bolivia notified the UN on 2 June, and Ecuador followed on 9 July.")
+    ecu = select(claims, actor="ECU", predicate="treaty_withdrawal", stage="notified", modality="actual")
+    assert ecu and ecu[0].time is not None and "9 July" in ecu[0].time.text
+    claims = claims_of("Chile ratified the Ottawa Convention in 2001, and the debate followed in the press.")
+    assert not [c for c in claims if c.actor.key != "CHL"]

@@ -324,6 +324,8 @@ class Extractor:
         blocked = treaties + [Cue(m.start, m.end, m.kind, m.text) for m in mentions if m.kind != "anaphor"]
         claims: list[Claim] = []
         subjects: list[Actor] = []
+        acts: list[tuple[Any, list[Claim]]] = []  # a joining or withdrawal verb and its claims
+        n_before = 0
         cues = self._cues(sent)
         headline = _is_headline(sent)
         has_withdrawal_cue = any(c.label == Predicate.TREATY_WITHDRAWAL for c in cues)
@@ -492,7 +494,35 @@ class Extractor:
                             speaker=claim_speaker, evidence=[evidence],
                             confidence=0.7 if top is not None else 0.5))
             subjects.extend(a for a in actors if a.kind == ActorKind.STATE)
+            if top is not None and pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
+                acts.append((top, [c for c in claims[n_before:]]))
+            n_before = len(claims)
+        for verb, told in acts:
+            for follower, when in self._followers(verb, actor_mentions, dates, spdoc):
+                if any(c.actor.key == follower.key for c in told):
+                    continue
+                for c in told:
+                    claims.append(Claim(**{**c.__dict__, "actor": follower, "time": when, "speaker": None,
+                                           "quantity": None, "money": None}))
+                subjects.append(follower)
         return claims, unique_actors(subjects)
+
+    def _followers(self, verb: Any, mentions: list[ActorMention], dates: list, spdoc: Any) -> list[tuple[Actor, Any]]:
+        """"A and B notified the UN on 27 June, and C followed on 10 July": C did the same, on its date."""
+        out = []
+        for conj in verb.children:
+            if conj.dep_ != "conj" or conj.lower_ not in ("followed", "follows", "did", "followed suit") \
+                    or any(c.dep_ == "dobj" and c.lower_ != "suit" for c in conj.children):
+                continue
+            subj = [c for c in conj.children if c.dep_ == "nsubj"]
+            if not subj:
+                continue
+            lo, hi = subj[0].left_edge.idx, subj[0].right_edge.idx + len(subj[0].right_edge)
+            named = [a for m in mentions if lo <= m.start < hi and m.is_state and m.kind != "anaphor" for a in m.actors]
+            clo, chi = conj.left_edge.idx, conj.right_edge.idx + len(conj.right_edge)
+            own = [d.to_date_range() for d in dates if clo <= d.start < chi]
+            out.extend((a, own[0] if own else None) for a in unique_actors(named))
+        return out
 
     def _co_actors(self, mentions: list[ActorMention], sent: str, actors: list[Actor]) -> list[Actor]:
         """"Lithuania plans, jointly with Finland, to produce …": Finland acts too."""
@@ -941,6 +971,8 @@ class Extractor:
                   and not (c.start < cue.end and cue.start < c.end)]
         # "said they will leave the treaty, but neither had lodged its papers": the other cue's stage
         found = [f for f in found if not any(o.start <= f.start < o.end for o in others)]
+        # "Poland leaves the treaty: NGO urges others to stay": a stage beyond a colon is another clause's
+        found = [f for f in found if ":" not in sent[min(f.end, cue.end):max(f.start, cue.start)]]
         # a stage word on the cue's own path ("notified … of its withdrawal", "withdrawal will
         # take effect") beats one elsewhere in the sentence ("after the notification")
         # the path ends at its own clause: "… will send a notification, and the withdrawal will take
