@@ -126,3 +126,11 @@ def test_a_state_that_followed_did_the_same_on_its_own_date(claims_of, select):
     assert ecu and ecu[0].time is not None and "9 July" in ecu[0].time.text
     claims = claims_of("Chile ratified the Ottawa Convention in 2001, and the debate followed in the press.")
     assert not [c for c in claims if c.actor.key != "CHL"]
+
+
+def test_no_plans_but_keeping_the_option_is_considered(claims_of, select):
+    claims = claims_of("The minister said Chile had no plans to lay mines on its frontier, but that the army "
+                       "wanted the option of doing so at short notice.")
+    assert select(claims, actor="CHL", predicate="use", modality="considered", polarity="affirmed")
+    claims = claims_of("Chile has no plans to lay mines on its frontier.")
+    assert select(claims, actor="CHL", predicate="use", modality="planned", polarity="negated")

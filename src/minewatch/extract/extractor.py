@@ -443,6 +443,9 @@ class Extractor:
                 polarity = Polarity.NEGATED  # "rejected claims that it had laid mines"
             if override:
                 modality = override
+            if polarity == Polarity.NEGATED and modality == Modality.PLANNED and _KEPT_OPTION.search(sent, cue.end):
+                # "has no plans to lay mines, but needs the option of doing so": an option weighed
+                polarity, modality = Polarity.AFFIRMED, Modality.CONSIDERED
             if pred == Predicate.TREATY_JOINING and polarity == Polarity.NEGATED and _background_negation(tok, clause):
                 continue  # "had not ratified it until now", "the last signatory that had not yet ratified"
             if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("no longer"):
@@ -1121,6 +1124,9 @@ def _rule_statement(tok: Any) -> bool:
     return False
 
 
+_KEPT_OPTION = re.compile(r"\b(?:but|yet|although|though)\b[^.;]{0,80}?\b(?:option|possibility|ability|capacity|"
+                          r"capability|right|freedom)\b[^.;]{0,40}?\b(?:(?:of )?doing so|to do so|do it|doing it)\b",
+                          re.IGNORECASE)
 _UNTIL_NOW = re.compile(r"\b(?:until|till|up to) (?:now|today|recently|this (?:week|month|year)|then)\b", re.IGNORECASE)
 
 
