@@ -134,3 +134,12 @@ def test_no_plans_but_keeping_the_option_is_considered(claims_of, select):
     assert select(claims, actor="CHL", predicate="use", modality="considered", polarity="affirmed")
     claims = claims_of("Chile has no plans to lay mines on its frontier.")
     assert select(claims, actor="CHL", predicate="use", modality="planned", polarity="negated")
+
+
+def test_will_remain_a_party_is_a_denied_planned_withdrawal(claims_of, select):
+    claims = claims_of("Peru intends to remain a party to the Ottawa Convention, its foreign minister said.")
+    assert select(claims, actor="PER", predicate="treaty_withdrawal", modality="planned", polarity="negated")
+    assert not select(claims, actor="PER", predicate="treaty_joining")
+    claims = claims_of("Chile remains a party to the Ottawa Convention.")
+    assert select(claims, actor="CHL", predicate="treaty_joining", stage="in_force")
+    assert not select(claims, predicate="treaty_withdrawal")

@@ -381,6 +381,8 @@ class Extractor:
                     continue
                 if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith("sign") and has_withdrawal_cue:
                     continue
+                if pred == Predicate.TREATY_JOINING and _WILL_REMAIN.search(sent, 0, cue.start):
+                    continue  # "would remain a party to the treaty": a stay, told by the withdrawal cue
                 if pred == Predicate.TREATY_JOINING and _NO_LONGER.search(sent, 0, cue.start):
                     continue  # "are no longer parties to the treaty": the exit, told by the withdrawal cue
                 if pred == Predicate.TREATY_JOINING and _becoming_party(cue, cues, sent):
@@ -448,6 +450,9 @@ class Extractor:
                 polarity, modality = Polarity.AFFIRMED, Modality.CONSIDERED
             if pred == Predicate.TREATY_JOINING and polarity == Polarity.NEGATED and _background_negation(tok, clause):
                 continue  # "had not ratified it until now", "the last signatory that had not yet ratified"
+            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith(("remain", "stay")):
+                # "Oslo would remain a party": it will not leave (and "will not remain" is leaving)
+                polarity = Polarity.AFFIRMED if polarity == Polarity.NEGATED else Polarity.NEGATED
             if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("no longer"):
                 polarity = Polarity.AFFIRMED  # "will no longer be bound by the treaty": its negation is the exit
             if headline:
@@ -607,7 +612,7 @@ class Extractor:
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label
         strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect|notif|such|"
                                                                   r"similar|the same|a similar|lodg|fil|submit|hand|"
-                                                                  r"no longer|pull|tak|took",
+                                                                  r"no longer|pull|tak|took|remain|stay",
                                                                   cue.text, re.IGNORECASE) \
             or pred == Predicate.TREATY_WITHDRAWAL and self._anaphor_cue(sentence, cue)
         if pred == Predicate.TREATY_WITHDRAWAL and not strong and state["withdrawal"] and tok.tag_.startswith("NN") \
@@ -1082,6 +1087,7 @@ def _past_background(tok: Any) -> bool:
 
 _BORDERED = re.compile(r"(?:\b(?:that|which|who|states|countries|members|nations|allies) border(?:s|ed)?|"
                        r"\bbordering)\s+(?:the\s+)?\Z", re.IGNORECASE)
+_WILL_REMAIN = re.compile(r"\b(?:will|would|shall|to) (?:remain|stay) \Z", re.IGNORECASE)
 _NO_LONGER = re.compile(r"\bno longer (?:be |been )?(?:an? )?(?:state )?\Z", re.IGNORECASE)
 _STATUS_CUE = re.compile(r"(?:a |state )?(?:part(?:y|ies)|members?|bound by)\b", re.IGNORECASE)
 _STATUS_VERBS = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "’s", "am",
