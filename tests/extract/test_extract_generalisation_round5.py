@@ -143,3 +143,10 @@ def test_will_remain_a_party_is_a_denied_planned_withdrawal(claims_of, select):
     claims = claims_of("Chile remains a party to the Ottawa Convention.")
     assert select(claims, actor="CHL", predicate="treaty_joining", stage="in_force")
     assert not select(claims, predicate="treaty_withdrawal")
+
+
+def test_notifying_the_un_of_something_else_is_no_withdrawal(claims_of, select):
+    claims = claims_of("Peru lodged its notice of withdrawal from the Ottawa Convention.\n\n"
+                       "Chile has notified the UN that it is suspending parts of the treaty.")
+    assert not select(claims, actor="CHL", predicate="treaty_withdrawal")
+

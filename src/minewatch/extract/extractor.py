@@ -484,7 +484,7 @@ class Extractor:
             if pred == Predicate.TREATY_JOINING and _past_background(tok):
                 when = None  # "in 2015, three years after joining": the date is the main event's
             if modality == Modality.ACTUAL and _after_publication(when, prep.doc.published) \
-                    and not any(t.tag_ in ("VBD", "VBN") for t in chain):
+                    and not any(t.tag_ in ("VBD", "VBN") for t in _own_clause(chain)):
                 modality = Modality.PLANNED  # "takes effect on <a date after publication>": scheduled
             respective = _respectively(actors, dates, sent)
             listed = _listed_counts(mentions, sent, values) if pred == Predicate.CASUALTIES else {}
@@ -809,7 +809,9 @@ class Extractor:
             return unique_actors(a for m in named_at(noun) for a in m.actors) if mods else []
         if named_at(noun):
             return []
-        appos = [c for c in noun.children if c.dep_ == "appos" and named_at(c)]
+        # right after the noun ("neighbour Russia", "ally, Poland"), not a list beyond a colon
+        appos = [c for c in noun.children if c.dep_ == "appos" and named_at(c) and c.left_edge.i <= noun.i + 2
+                 and not any(t.text in (":", "\u2014", "\u2013", "-") for t in noun.doc[noun.i + 1:c.left_edge.i])]
         return unique_actors(a for c in appos for m in named_at(c) for a in m.actors)
 
     def _of_saying(self, date_mention: Any, spdoc: Any, chain: list[Any]) -> bool:
@@ -1087,6 +1089,17 @@ def _past_background(tok: Any) -> bool:
 
 _BORDERED = re.compile(r"(?:\b(?:that|which|who|states|countries|members|nations|allies) border(?:s|ed)?|"
                        r"\bbordering)\s+(?:the\s+)?\Z", re.IGNORECASE)
+def _own_clause(chain: list[Any]) -> list[Any]:
+    """The cue's path up to its own clause's verb ("… notified the UN, so their exit takes effect
+    on <date>": "takes", not "notified")."""
+    out = []
+    for t in chain:
+        out.append(t)
+        if _is_verb(t) and t.dep_ not in ("aux", "auxpass", "xcomp"):
+            break
+    return out
+
+
 _WILL_REMAIN = re.compile(r"\b(?:will|would|shall|to) (?:remain|stay) \Z", re.IGNORECASE)
 _NO_LONGER = re.compile(r"\bno longer (?:be |been )?(?:an? )?(?:state )?\Z", re.IGNORECASE)
 _STATUS_CUE = re.compile(r"(?:a |state )?(?:part(?:y|ies)|members?|bound by)\b", re.IGNORECASE)
