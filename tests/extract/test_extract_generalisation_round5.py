@@ -150,3 +150,12 @@ def test_notifying_the_un_of_something_else_is_no_withdrawal(claims_of, select):
                        "Chile has notified the UN that it is suspending parts of the treaty.")
     assert not select(claims, actor="CHL", predicate="treaty_withdrawal")
 
+
+
+def test_the_withdrawals_of_named_states_are_told_as_facts(claims_of, select):
+    claims = claims_of("Campaigners warned that the withdrawals of Chile, Peru and Bolivia from the Ottawa "
+                       "Convention risked weakening the ban.")
+    for iso in ("CHL", "PER", "BOL"):
+        assert select(claims, actor=iso, predicate="treaty_withdrawal", polarity="affirmed")
+    claims = claims_of("Any withdrawal from the Ottawa Convention would weaken the ban, Chile said.")
+    assert not select(claims, predicate="treaty_withdrawal")

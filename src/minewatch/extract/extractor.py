@@ -697,6 +697,15 @@ class Extractor:
                 agents = self._mentions_in([m for m in mentions if lo <= m.start < hi], lo, hi, focus)
                 if agents:
                     return agents, chain, cur
+            if pred == Predicate.TREATY_WITHDRAWAL and cur == tok and tok.tag_.startswith("NN"):
+                # "the withdrawals of Estonia and Poland from the treaty": the states behind the noun's "of"
+                ofs = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+                for of in ofs:
+                    lo, hi = of.left_edge.idx, of.right_edge.idx + len(of.right_edge)
+                    named = unique_actors(a for m in mentions if lo <= m.start < hi and m.is_state
+                                          and m.kind != "anaphor" for a in m.actors)
+                    if named:
+                        return named, chain, cur
             if pred == Predicate.TREATY_WITHDRAWAL and cur == tok:
                 # "pull Latvia out": the object is the party; "lodged its papers": the papers are not
                 candidates = [c for c in cur.children if c.dep_ == "dobj" and c.lower_ != "it"
@@ -1452,6 +1461,9 @@ def _describes_not_asserts(tok: Any, kept_verbs: frozenset[str], kept_attributes
     reporting it, unless the verb reports its progress ("the withdrawal takes effect")."""
     if tok.dep_ != "nsubj" or not tok.tag_.startswith("NN"):
         return False
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children) \
+            and any(c.dep_ == "prep" and c.lower_ == "from" for c in tok.children):
+        return False  # "the withdrawals of A and B from the treaty risk …": the exits are told as facts
     head = tok.head
     if head.lower_ in kept_verbs:
         return False
