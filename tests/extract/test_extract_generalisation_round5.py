@@ -159,3 +159,10 @@ def test_the_withdrawals_of_named_states_are_told_as_facts(claims_of, select):
         assert select(claims, actor=iso, predicate="treaty_withdrawal", polarity="affirmed")
     claims = claims_of("Any withdrawal from the Ottawa Convention would weaken the ban, Chile said.")
     assert not select(claims, predicate="treaty_withdrawal")
+
+
+def test_what_leaving_would_bring_is_no_claim(claims_of, select):
+    claims = claims_of("Peru decided to leave the Ottawa Convention.\n\n"
+                       "Officials said that quitting it would give Peru more room to defend its border.")
+    assert not select(claims, actor="PER", modality="considered")
+    assert select(claims, actor="PER", predicate="treaty_withdrawal", stage="decided", modality="actual")

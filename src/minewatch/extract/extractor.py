@@ -1459,6 +1459,8 @@ def _describes_not_asserts(tok: Any, kept_verbs: frozenset[str], kept_attributes
     """A nominal cue that is the subject of its clause ("any deployment would be defensive",
     "the withdrawal gives Latvia flexibility") characterises the activity rather than
     reporting it, unless the verb reports its progress ("the withdrawal takes effect")."""
+    if tok.dep_ == "csubj" and tok.tag_ == "VBG" and any(c.tag_ == "MD" for c in tok.head.children):
+        return True  # "leaving it would give Latvia more flexibility": what the exit would bring
     if tok.dep_ != "nsubj" or not tok.tag_.startswith("NN"):
         return False
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children) \
