@@ -305,7 +305,7 @@ def main() -> None:
         # warm every worker's caches once
         for iso in STATES:
             httpx.get(f"{base}/states/{iso}", timeout=30)
-        if args.warmup_seconds:
+        if args.warmup_seconds and args.client == "python":
             warm = run_load(base, args.clients, args.warmup_seconds, args.client_procs, args.think_ms)
             print(f"warm-up {args.warmup_seconds:.0f}s: {sum(len(v) for k, v in warm.items() if k != 'errors')} requests "
                   "(not counted: fills the per-worker caches as a long-running server has them)")
