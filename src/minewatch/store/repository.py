@@ -291,36 +291,9 @@ class Store:
         relevant: bool = True,
     ) -> bool:
         """Store one document with its story link and claims; False when its text is already stored."""
-        with self.engine.begin() as conn:
-            if conn.execute(select(t.documents.c.id).where(t.documents.c.content_hash == doc.content_hash)).first():
-                return False
-            if doc.story_id:
-                self._touch_story(conn, doc)
-            conn.execute(
-                insert(t.documents).values(
-                    id=doc.id,
-                    content_hash=doc.content_hash,
-                    path=doc.path,
-                    url=doc.url,
-                    title=doc.title,
-                    outlet=doc.outlet,
-                    published=doc.published,
-                    language=doc.language,
-                    via=list(doc.via),
-                    source_kind=doc.source_kind,
-                    story_id=doc.story_id,
-                    text=doc.text,
-                    original=doc.original,
-                    minhash=minhash,
-                    relevant=relevant,
-                    extraction_error=extraction_error,
-                    extracted_at=utcnow() if extracted else None,
-                    reconciled=False,
-                    ingested_at=utcnow(),
-                )
-            )
-            self._insert_claims(conn, claims)
-        return True
+        item = DocumentWrite(doc, minhash=minhash, claims=claims, extraction_error=extraction_error,
+                             extracted=extracted, relevant=relevant)
+        return self.add_documents([item])[0]
 
     def existing_hashes(self, content_hashes: Sequence[str]) -> set[str]:
         """Which of these content hashes are stored: one query per 500, not one per document."""
@@ -485,32 +458,6 @@ class Store:
             conn.execute(update(t.stories).where(t.stories.c.id == story_id).values(**values))
         else:
             conn.execute(insert(t.stories).values(id=story_id, **values))
-
-    def _touch_story(self, conn, doc: Document) -> None:
-        row = conn.execute(select(t.stories).where(t.stories.c.id == doc.story_id)).mappings().first()
-        if row is None:
-            conn.execute(
-                insert(t.stories).values(
-                    id=doc.story_id,
-                    agencies=sorted(set(doc.via)),
-                    first_published=doc.published,
-                    last_published=doc.published,
-                    document_count=1,
-                )
-            )
-            return
-        agencies = sorted(set(row["agencies"] or []) | set(doc.via))
-        dates = [d for d in (row["first_published"], row["last_published"], doc.published) if d]
-        conn.execute(
-            update(t.stories)
-            .where(t.stories.c.id == doc.story_id)
-            .values(
-                agencies=agencies,
-                first_published=min(dates) if dates else None,
-                last_published=max(dates) if dates else None,
-                document_count=row["document_count"] + 1,
-            )
-        )
 
     def _insert_claims(self, conn, claims: Sequence[Claim]) -> None:
         seen: set[str] = set()
