@@ -989,9 +989,10 @@ class Extractor:
         others = [c for c in self._cues(sent) if c.label == Predicate.TREATY_WITHDRAWAL
                   and not (c.start < cue.end and cue.start < c.end)]
         # "said they will leave the treaty, but neither had lodged its papers": the other cue's stage
-        found = [f for f in found if not any(o.start <= f.start < o.end for o in others)]
         # "Poland leaves the treaty: NGO urges others to stay": a stage beyond a colon is another clause's
         found = [f for f in found if ":" not in sent[min(f.end, cue.end):max(f.start, cue.start)]]
+        every = found
+        found = [f for f in found if not any(o.start <= f.start < o.end for o in others)]
         # a stage word on the cue's own path ("notified … of its withdrawal", "withdrawal will
         # take effect") beats one elsewhere in the sentence ("after the notification")
         # the path ends at its own clause: "… will send a notification, and the withdrawal will take
@@ -1004,7 +1005,12 @@ class Extractor:
         near = {t.i for t in path} | {c.i for t in path for c in t.children
                                        if c.dep_ not in ("prep", "advcl", "conj", "ccomp", "relcl", "cc", "parataxis")}
         spans = [(t.idx, t.idx + len(t)) for t in tok.doc if t.i in near]
-        on_path = [c for c in found if any(c.start < e and s < c.end for s, e in spans)]
+        # ... though one on the cue's own path counts even where it starts at another cue ("handed over
+        # its notification of withdrawal": the withdrawal is notified, not only the handing)
+        own = [(t.idx, t.idx + len(t)) for t in path
+               if not any(o.start <= t.idx < o.end for o in others)]
+        on_path = [c for c in every if any(c.start < e and s < c.end for s, e in spans)
+                   and (c in found or any(c.start <= s < c.end for s, e in own))]
         for stage in self.lex.withdrawal_priority:
             hits = [c for c in on_path if c.label == stage]
             if hits:
