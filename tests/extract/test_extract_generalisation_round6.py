@@ -14,3 +14,29 @@ def test_handing_the_un_a_formal_notice_of_withdrawal_is_notified(claims_of, sel
                        "Ottawa Convention on Monday.")
     assert select(claims, actor="CHL", predicate="treaty_withdrawal", stage="notified")
     assert not select(claims, actor="CHL", predicate="treaty_withdrawal", stage="decided")
+
+
+def test_gapped_remnants_repeat_the_dated_notification(claims_of, select):
+    claims = claims_of("Three Andean states are quitting the Ottawa Convention. Bolivia notified the UN on "
+                       "4 March, Peru on 11 April and Chile on 2 May.")
+    for iso, day in (("BOL", "03-04"), ("PER", "04-11"), ("CHL", "05-02")):
+        got = select(claims, actor=iso, predicate="treaty_withdrawal", stage="notified")
+        assert got and got[0].time.start.isoformat().endswith(day)
+
+
+def test_possessive_remnant_repeats_the_effective_date(claims_of, select):
+    claims = claims_of("Chile's exit from the Ottawa Convention took effect on 8 August and Peru's on 30 "
+                       "September.")
+    got = select(claims, actor="PER", predicate="treaty_withdrawal", stage="effective")
+    assert got and got[0].time.start.month == 9
+
+
+def test_a_ratification_year_remnant(claims_of, select):
+    claims = claims_of("Chile ratified the Ottawa Convention in 2001 and Peru in 2003.")
+    got = select(claims, actor="PER", predicate="treaty_joining", stage="ratified")
+    assert got and got[0].time.start.year == 2003
+
+
+def test_a_state_with_its_own_verb_is_no_remnant(claims_of, select):
+    claims = claims_of("Chile ratified the Ottawa Convention in 2001, and Peru in 2003 said it would study it.")
+    assert not select(claims, actor="PER", predicate="treaty_joining", stage="ratified")

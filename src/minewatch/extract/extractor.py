@@ -15,7 +15,7 @@ import pickle
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -259,6 +259,7 @@ class Extractor:
             self._spdoc = prep.parsed.get(si)
             if si in prep.parsed:
                 found, subjects = self._sentence_claims(prep, si, s, e, prep.parsed[si], focus, state)
+                found = found + self._gapped(prep, s, e, found)
                 claims.extend(found)
             if last_tally and not any(c.predicate == Predicate.CASUALTIES for c in found):
                 more = _tally_continued(prep, s, e, last_tally)
@@ -281,6 +282,44 @@ class Extractor:
                 subjects = self._plain_subjects(prep, s, e)
             focus.push(subjects)
         return merge_claims(claims)
+
+    def _gapped(self, prep: _Prepared, s: int, e: int, found: list[Claim]) -> list[Claim]:
+        """A gapped remnant repeats the dated act for its own actor and date: "A notified the UN on
+        27 June, B on 10 July and C on 20 August"; "A's exit took effect in May and B's in June"."""
+        dated = [c for c in found if c.time is not None and c.time.text and c.evidence and c.evidence[0].start == s]
+        if not dated:
+            return []
+        text = prep.doc.text
+        sent = text[s:e]
+        dates = _safe_dates(sent, prep.doc.published)
+        taken = {c.actor.key for c in found}
+        out: list[Claim] = []
+        for m in _within(prep.mentions, s, e):
+            if not m.is_state or len(m.actors) != 1 or m.actors[0].key in taken:
+                continue
+            ms, me = m.start - s, m.end - s
+            if not _GAP_BEFORE.search(sent, 0, ms):
+                continue
+            d = next((d for d in dates if d.start >= me), None)
+            if d is None or d.start_date is None or not _GAP_BETWEEN.fullmatch(sent, me, d.start) \
+                    or not _GAP_AFTER.match(sent, d.end):
+                continue
+            # the template: the claims dated by the nearest date before the remnant, itself after their actor
+            before = [x for x in dates if x.end <= ms]
+            if not before:
+                continue
+            last = before[-1].text
+            templates = [c for c in dated + out if c.time.text == last]
+            seen = set()
+            for c in templates:
+                ident = c.identity[1:]
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                out.append(replace(c, actor=m.actors[0], time=DateRange(d.start_date, d.end_date, d.text),
+                                   speaker=None))
+            taken.add(m.actors[0].key)
+        return out
 
     def _plain_subjects(self, prep: _Prepared, s: int, e: int) -> list[Actor]:
         """States of a sentence not introduced by a preposition ("with Russia", "to Ukraine")."""
@@ -1066,6 +1105,12 @@ class Extractor:
         if best_m is not None:
             money = Money(best_m.low, best_m.high, best_m.currency, best_m.text)
         return quantity, money
+
+
+#: A gapped remnant: after a comma or "and", a state (possessive or not), a preposition, its date, its end.
+_GAP_BEFORE = re.compile(r"(?:,|\band)\s+\Z")
+_GAP_BETWEEN = re.compile(r"(?:['’]s)?\s+(?:(?:on|in|from|by)\s+(?:the\s+)?)?", re.IGNORECASE)
+_GAP_AFTER = re.compile(r"\s*(?:,|;|\.|\band\b|\Z)")
 
 
 _BECOMING_PARTY = re.compile(r"\bbecom\w*\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:state\s+)?part(?:y|ies)\s+to\s*\Z",
