@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 
 def test_handing_over_a_notification_of_withdrawal_is_one_notified_claim(claims_of, select):
     claims = claims_of("Norway handed over its notification of withdrawal from the Ottawa Convention.")
@@ -17,8 +19,8 @@ def test_handing_the_un_a_formal_notice_of_withdrawal_is_notified(claims_of, sel
 
 
 def test_gapped_remnants_repeat_the_dated_notification(claims_of, select):
-    claims = claims_of("Three Andean states are quitting the Ottawa Convention. Bolivia notified the UN on "
-                       "4 March, Peru on 11 April and Chile on 2 May.")
+    claims = claims_of("Bolivia, Peru and Chile are quitting the Ottawa Convention. Bolivia notified the UN "
+                       "on 4 March, Peru on 11 April and Chile on 2 May.", published=date(2025, 6, 1))
     for iso, day in (("BOL", "03-04"), ("PER", "04-11"), ("CHL", "05-02")):
         got = select(claims, actor=iso, predicate="treaty_withdrawal", stage="notified")
         assert got and got[0].time.start.isoformat().endswith(day)
@@ -26,7 +28,7 @@ def test_gapped_remnants_repeat_the_dated_notification(claims_of, select):
 
 def test_possessive_remnant_repeats_the_effective_date(claims_of, select):
     claims = claims_of("Chile's exit from the Ottawa Convention took effect on 8 August and Peru's on 30 "
-                       "September.")
+                       "September.", published=date(2025, 10, 1))
     got = select(claims, actor="PER", predicate="treaty_withdrawal", stage="effective")
     assert got and got[0].time.start.month == 9
 

@@ -301,7 +301,7 @@ class Extractor:
             if not _GAP_BEFORE.search(sent, 0, ms):
                 continue
             d = next((d for d in dates if d.start >= me), None)
-            if d is None or d.start_date is None or not _GAP_BETWEEN.fullmatch(sent, me, d.start) \
+            if d is None or not _GAP_BETWEEN.fullmatch(sent, me, d.start) \
                     or not _GAP_AFTER.match(sent, d.end):
                 continue
             # the template: the claims dated by the nearest date before the remnant, itself after their actor
@@ -316,7 +316,7 @@ class Extractor:
                 if ident in seen:
                     continue
                 seen.add(ident)
-                out.append(replace(c, actor=m.actors[0], time=DateRange(d.start_date, d.end_date, d.text),
+                out.append(replace(c, actor=m.actors[0], time=d.to_date_range(),
                                    speaker=None))
             taken.add(m.actors[0].key)
         return out
