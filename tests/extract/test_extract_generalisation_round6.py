@@ -42,3 +42,21 @@ def test_a_ratification_year_remnant(claims_of, select):
 def test_a_state_with_its_own_verb_is_no_remnant(claims_of, select):
     claims = claims_of("Chile ratified the Ottawa Convention in 2001, and Peru in 2003 said it would study it.")
     assert not select(claims, actor="PER", predicate="treaty_joining", stage="ratified")
+
+
+def test_leaving_set_for_a_day_is_the_planned_effective_date(claims_of, select):
+    claims = claims_of("Peru will leave the Ottawa Convention on 14 November.", published=date(2025, 6, 1))
+    got = select(claims, actor="PER", predicate="treaty_withdrawal", stage="effective", modality="planned")
+    assert got and got[0].time.start == date(2025, 11, 14)
+
+
+def test_a_relative_clause_keeps_its_own_dated_stage(claims_of, select):
+    claims = claims_of("Peru and Bolivia told the UN on Tuesday that they are quitting the Ottawa Convention, "
+                       "a move that will take them out of the treaty on 3 December.", published=date(2025, 6, 5))
+    for iso in ("PER", "BOL"):
+        assert select(claims, actor=iso, predicate="treaty_withdrawal", stage="effective", modality="planned")
+
+
+def test_deciding_on_a_day_is_no_effective_date(claims_of, select):
+    claims = claims_of("Peru will decide on 14 November whether to leave the Ottawa Convention.")
+    assert not select(claims, actor="PER", predicate="treaty_withdrawal", stage="effective")

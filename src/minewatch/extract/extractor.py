@@ -1039,8 +1039,8 @@ class Extractor:
         path = []
         for t in chain:
             path.append(t)
-            if t.dep_ == "conj" and _is_verb(t):
-                break
+            if t.dep_ == "conj" and _is_verb(t) or t.dep_ == "relcl" and t is not tok:
+                break  # a relative clause is its own ("…, a step that will take them out on <day>")
         near = {t.i for t in path} | {c.i for t in path for c in t.children
                                        if c.dep_ not in ("prep", "advcl", "conj", "ccomp", "relcl", "cc", "parataxis")}
         spans = [(t.idx, t.idx + len(t)) for t in tok.doc if t.i in near]
@@ -1054,6 +1054,10 @@ class Extractor:
             hits = [c for c in on_path if c.label == stage]
             if hits:
                 return stage, _stage_token(tok.doc, hits[0], chain)
+        if modality == Modality.PLANNED and _is_verb(tok) and _on_a_day(tok):
+            # "will leave the treaty on 27 December", "a step that will take them out on 27 December":
+            # a leaving set for a day is the exit's effective date, whatever stage the sentence also tells
+            return "effective", None
         if top is not None:
             lo, hi = top.left_edge.idx, top.right_edge.idx + len(top.right_edge)
             in_clause = [c for c in found if c.start >= lo and c.end <= hi]
@@ -1105,6 +1109,24 @@ class Extractor:
         if best_m is not None:
             money = Money(best_m.low, best_m.high, best_m.currency, best_m.text)
         return quantity, money
+
+
+_DAY = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?%s|%s\s+\d{1,2}(?:st|nd|rd|th)?)\b" % ((
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)",) * 2))
+
+
+def _on_a_day(verb: Any) -> bool:
+    """The verb's own "on <day month>" ("will leave on 27 December", "exits on March 5")."""
+    for t in verb.subtree:
+        if t.dep_ != "prep" or t.lower_ != "on" or not _DAY.search(_span_text(t)):
+            continue
+        up = t.head
+        while up != verb and up.dep_ not in ("relcl", "ccomp", "advcl", "conj", "xcomp", "parataxis") \
+                and up.head != up:
+            up = up.head
+        if up == verb:
+            return True
+    return False
 
 
 #: A gapped remnant: after a comma or "and", a state (possessive or not), a preposition, its date, its end.
