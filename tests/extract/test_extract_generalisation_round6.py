@@ -60,3 +60,10 @@ def test_a_relative_clause_keeps_its_own_dated_stage(claims_of, select):
 def test_deciding_on_a_day_is_no_effective_date(claims_of, select):
     claims = claims_of("Peru will decide on 14 November whether to leave the Ottawa Convention.")
     assert not select(claims, actor="PER", predicate="treaty_withdrawal", stage="effective")
+
+
+def test_whose_withdrawals_belong_to_the_listed_states(claims_of, select):
+    claims = claims_of("Peru is the fourth state to quit the Ottawa Convention, after Chile, Bolivia and "
+                       "Ecuador, whose withdrawals took effect on 2 April 2025.", published=date(2025, 9, 1))
+    for iso in ("CHL", "BOL", "ECU"):
+        assert select(claims, actor=iso, predicate="treaty_withdrawal", stage="effective", modality="actual")

@@ -750,7 +750,13 @@ class Extractor:
                 candidates = [c for c in cur.children if c.dep_ == "dobj" and c.lower_ != "it"
                               and any(m.start <= c.idx < m.end for m in mentions)] + candidates
             for child in candidates:
-                if child.lower_ in _RELATIVE and cur.dep_ == "relcl":
+                whose = cur.dep_ == "relcl" and any(c.dep_ == "poss" and c.lower_ == "whose" for c in child.children)
+                if whose:
+                    # "after A, B and C, whose withdrawals took effect": the noun (and its conjuncts) it hangs on
+                    heads = [cur.head, *cur.head.conjuncts]
+                    found = unique_actors(a for m in mentions if m.kind != "anaphor" and any(
+                        m.start <= h.idx < m.end for h in heads) for a in m.actors)
+                elif child.lower_ in _RELATIVE and cur.dep_ == "relcl":
                     # "Russia, which has never joined": the noun the clause hangs on, if named
                     head = cur.head
                     # "the borders with Belarus that will include minefields": a place, not the actor
