@@ -67,3 +67,11 @@ def test_whose_withdrawals_belong_to_the_listed_states(claims_of, select):
                        "Ecuador, whose withdrawals took effect on 2 April 2025.", published=date(2025, 9, 1))
     for iso in ("CHL", "BOL", "ECU"):
         assert select(claims, actor=iso, predicate="treaty_withdrawal", stage="effective", modality="actual")
+
+
+def test_an_exit_that_follows_on_a_day_is_its_effective_date(claims_of, select):
+    claims = claims_of("Ecuador's withdrawal from the Ottawa Convention will follow on 9 March 2027, and "
+                       "Bolivia's on 1 May 2027.", published=date(2026, 12, 1))
+    for iso, month in (("ECU", 3), ("BOL", 5)):
+        got = select(claims, actor=iso, predicate="treaty_withdrawal", stage="effective", modality="planned")
+        assert got and got[0].time.start.month == month
