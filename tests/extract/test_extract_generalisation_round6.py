@@ -75,3 +75,18 @@ def test_an_exit_that_follows_on_a_day_is_its_effective_date(claims_of, select):
     for iso, month in (("ECU", 3), ("BOL", 5)):
         got = select(claims, actor=iso, predicate="treaty_withdrawal", stage="effective", modality="planned")
         assert got and got[0].time.start.month == month
+
+
+def test_a_counted_anaphor_coordinated_with_a_name(claims_of, select):
+    claims = claims_of("Chile, Peru and Bolivia told the UN of their exit from the Ottawa Convention. It started "
+                       "in May, when the foreign ministers of the three countries and Ecuador jointly proposed "
+                       "leaving the treaty.", published=date(2025, 9, 1))
+    for iso in ("CHL", "PER", "BOL", "ECU"):
+        assert select(claims, actor=iso, predicate="treaty_withdrawal", stage="proposed")
+
+
+def test_a_counted_anaphor_that_does_not_fit_the_focus_adds_no_one(claims_of, select):
+    claims = claims_of("Chile and Peru told the UN of their exit from the Ottawa Convention. In May the "
+                       "ministers of the three countries and Ecuador proposed leaving the treaty.")
+    assert select(claims, actor="ECU", predicate="treaty_withdrawal", stage="proposed")
+    assert not select(claims, actor="CHL", predicate="treaty_withdrawal", stage="proposed")

@@ -938,7 +938,13 @@ class Extractor:
         named = [a for m in inside if m.kind != "anaphor" for a in m.actors]
         states = [a for a in named if a.kind == ActorKind.STATE]
         if states:
-            return unique_actors(states)
+            # "the ministers of the three states and Poland": a counted anaphor coordinated with a name
+            text = self._sentence_text
+            joined = [a for ana in inside if ana.kind == "anaphor" and ana.plural and ana.count
+                      and any(_COORDINATED.fullmatch(text, min(ana.end, m.end), max(ana.start, m.start))
+                              for m in inside if m.kind != "anaphor" and m.is_state)
+                      for a in (lambda r: r if len(r) == ana.count else ())(self._resolve(ana, focus))]
+            return unique_actors([*joined, *states])
         if named:
             return unique_actors(named)
         anaphors = [m for m in inside if m.kind == "anaphor"]
@@ -1133,6 +1139,9 @@ def _on_a_day(verb: Any) -> bool:
         if up == verb:
             return True
     return False
+
+
+_COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)", re.IGNORECASE)
 
 
 #: A gapped remnant: after a comma or "and", a state (possessive or not), a preposition, its date, its end.
