@@ -95,6 +95,11 @@ def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "")
         if tok.dep_ == "neg" or negs:
             if lex.shifting.match(tok.text.lower()) and lex.considered_phrases.search(sentence_text or clause_text):
                 return Polarity.AFFIRMED, Modality.CONSIDERED
+            if tok.lower_.startswith("decid") and k and (
+                    any(c.lower_ == "yet" for c in tok.children)
+                    or any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in chain[k - 1].children)):
+                # "has not yet decided to buy them", "has not decided whether to leave": still weighed
+                return Polarity.AFFIRMED, Modality.CONSIDERED
             return Polarity.NEGATED, None
     return Polarity.AFFIRMED, None
 

@@ -1,0 +1,19 @@
+"""Round-6 modality cases, with sentences written for this file."""
+
+from __future__ import annotations
+
+
+def test_not_yet_decided_is_still_considered(claims_of, select):
+    claims = claims_of("Officials said Peru had not yet decided to purchase anti-personnel mines.")
+    assert select(claims, actor="PER", predicate="procurement", modality="considered", polarity="affirmed")
+    assert not select(claims, actor="PER", predicate="procurement", polarity="negated")
+
+
+def test_not_decided_whether_is_still_considered(claims_of, select):
+    claims = claims_of("Peru has not decided whether to produce anti-personnel mines at home.")
+    assert select(claims, actor="PER", predicate="production", modality="considered", polarity="affirmed")
+
+
+def test_deciding_against_stays_negated(claims_of, select):
+    claims = claims_of("Peru has decided not to purchase anti-personnel mines.")
+    assert select(claims, actor="PER", predicate="procurement", polarity="negated")
