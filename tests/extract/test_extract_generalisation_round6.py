@@ -90,3 +90,11 @@ def test_a_counted_anaphor_that_does_not_fit_the_focus_adds_no_one(claims_of, se
                        "ministers of the three countries and Ecuador proposed leaving the treaty.")
     assert select(claims, actor="ECU", predicate="treaty_withdrawal", stage="proposed")
     assert not select(claims, actor="CHL", predicate="treaty_withdrawal", stage="proposed")
+
+
+def test_the_main_subject_is_the_antecedent_not_every_named_state(claims_of, select):
+    claims = claims_of("Chilean officials said Santiago wanted to purchase anti-personnel mines. Peru, which "
+                       "borders both Bolivia and Ecuador, has gone further. Its army says it wants to buy "
+                       "thousands of anti-personnel mines.")
+    assert select(claims, actor="PER", predicate="procurement", modality="planned")
+    assert not [c for c in select(claims, actor="CHL", predicate="procurement") if c.quantity]

@@ -336,6 +336,14 @@ class Extractor:
             if m.kind == "capital" and self._spdoc is not None and self._city_location(_shift(m, -s), self._spdoc):
                 continue  # "at the signing conference in Ottawa": a venue, never an antecedent
             out.extend(m.actors)
+        if len(out) > 1 and self._spdoc is not None:
+            # "Lithuania, which borders Belarus and Russia, has gone further": the main clause's
+            # subject is the antecedent, not every state the sentence names
+            subj = [c for t in self._spdoc if t.dep_ == "ROOT" for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+            named = [m for m in _within(prep.mentions, s, e) if m.is_state and m.kind != "place"
+                     and any(m.start - s <= c.idx < m.end - s for c in subj)]
+            if named:
+                return unique_actors(a for m in named for a in m.actors)
         return unique_actors(out)
 
     # -- one sentence -----------------------------------------------------------------------
