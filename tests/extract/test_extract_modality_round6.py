@@ -17,3 +17,13 @@ def test_not_decided_whether_is_still_considered(claims_of, select):
 def test_deciding_against_stays_negated(claims_of, select):
     claims = claims_of("Peru has decided not to purchase anti-personnel mines.")
     assert select(claims, actor="PER", predicate="procurement", polarity="negated")
+
+
+def test_not_ruling_out_is_an_affirmed_option(claims_of, select):
+    claims = claims_of("Peru needs more arms, and it has not ruled out producing anti-personnel mines itself.")
+    assert select(claims, actor="PER", predicate="production", modality="considered", polarity="affirmed")
+
+
+def test_ruling_out_refuses(claims_of, select):
+    claims = claims_of("Bolivia ruled out acquiring anti-personnel mines.")
+    assert select(claims, actor="BOL", predicate="procurement", polarity="negated")

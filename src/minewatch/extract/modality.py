@@ -92,6 +92,9 @@ def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "")
         # "neither the US nor China have joined", "none of the states has"
         negs += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")
                  and c.left_edge.lower_ in ("neither", "none", "no")]
+        if k and tok.lower_.startswith("rul") and any(c.lower_ == "out" and c.dep_ == "prt" for c in tok.children):
+            # "has not ruled out making them": weighed; "ruled out buying them": refused
+            return (Polarity.AFFIRMED, Modality.CONSIDERED) if negs else (Polarity.NEGATED, None)
         if tok.dep_ == "neg" or negs:
             if lex.shifting.match(tok.text.lower()) and lex.considered_phrases.search(sentence_text or clause_text):
                 return Polarity.AFFIRMED, Modality.CONSIDERED
