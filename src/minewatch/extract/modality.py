@@ -114,6 +114,8 @@ def _until_coordination(chain: Sequence[Any]) -> list[Any]:
         out.append(tok)
         if tok.dep_ == "conj":
             break
+        if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "having" for c in tok.children):
+            break  # "does not hold any, having destroyed its stocks": the participle is told as done
     return out
 
 
