@@ -98,3 +98,14 @@ def test_the_main_subject_is_the_antecedent_not_every_named_state(claims_of, sel
                        "thousands of anti-personnel mines.")
     assert select(claims, actor="PER", predicate="procurement", modality="planned")
     assert not [c for c in select(claims, actor="CHL", predicate="procurement") if c.quantity]
+
+
+def test_a_dated_effect_under_once_is_told(claims_of, select):
+    claims = claims_of("Peru plans to produce anti-personnel mines once its exit from the Ottawa Convention takes "
+                       "effect in March 2027.", published=date(2026, 10, 1))
+    assert select(claims, actor="PER", predicate="treaty_withdrawal", stage="effective", modality="planned")
+
+
+def test_an_undated_effect_under_once_stays_a_condition(claims_of, select):
+    claims = claims_of("Peru plans to produce anti-personnel mines once its exit from the Ottawa Convention takes effect.")
+    assert not select(claims, actor="PER", predicate="treaty_withdrawal")

@@ -598,7 +598,10 @@ class Extractor:
         for _ in range(6):
             if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.presupposing_marks
                                            for c in cur.children):
-                return True
+                # "once its withdrawal takes effect in February 2026": a dated effect is told, not assumed
+                return not (cur.lower_ in ("take", "takes", "comes", "come") and any(
+                    c.dep_ == "prep" and c.lower_ in ("in", "on") and _DATED.search(_span_text(c))
+                    for c in cur.children))
             if cur.head == cur or _is_verb(cur) and cur.dep_ not in ("advcl", "auxpass", "aux"):
                 return False
             cur = cur.head
@@ -1133,6 +1136,10 @@ class Extractor:
 
 _DAY = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?%s|%s\s+\d{1,2}(?:st|nd|rd|th)?)\b" % ((
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)",) * 2))
+
+
+_DATED = re.compile(_DAY.pattern + r"|\b(?:January|February|March|April|May|June|July|August|September|October|"
+                    r"November|December)\s+\d{4}\b")
 
 
 def _on_a_day(verb: Any) -> bool:
