@@ -109,3 +109,10 @@ def test_a_dated_effect_under_once_is_told(claims_of, select):
 def test_an_undated_effect_under_once_stays_a_condition(claims_of, select):
     claims = claims_of("Peru plans to produce anti-personnel mines once its exit from the Ottawa Convention takes effect.")
     assert not select(claims, actor="PER", predicate="treaty_withdrawal")
+
+
+def test_ceasing_to_be_a_party_is_the_exit_not_joining(claims_of, select):
+    claims = claims_of("Ecuador will cease to be a party to the Ottawa Convention on 12 June.",
+                       published=date(2026, 1, 5))
+    assert select(claims, actor="ECU", predicate="treaty_withdrawal", stage="effective", modality="planned")
+    assert not select(claims, actor="ECU", predicate="treaty_joining")
