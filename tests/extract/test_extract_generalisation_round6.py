@@ -116,3 +116,9 @@ def test_ceasing_to_be_a_party_is_the_exit_not_joining(claims_of, select):
                        published=date(2026, 1, 5))
     assert select(claims, actor="ECU", predicate="treaty_withdrawal", stage="effective", modality="planned")
     assert not select(claims, actor="ECU", predicate="treaty_joining")
+
+
+def test_a_background_after_clause_lends_no_stage(claims_of, select):
+    claims = claims_of("Ecuador left the Ottawa Convention on Monday, half a year after it informed the UN "
+                       "Secretary-General of its decision.", published=date(2026, 3, 4))
+    assert select(claims, actor="ECU", predicate="treaty_withdrawal", stage="effective", modality="actual")

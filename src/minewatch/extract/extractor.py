@@ -1083,6 +1083,12 @@ class Extractor:
             return "effective", None
         if top is not None:
             lo, hi = top.left_edge.idx, top.right_edge.idx + len(top.right_edge)
+            # "left the treaty on Saturday, six months after it notified the UN": a background
+            # clause's stage is its own act, not this one's
+            background = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in top.children
+                          if c.dep_ == "advcl" and tok not in c.subtree and any(
+                              m.dep_ == "mark" and m.lower_ in ("after", "before", "since") for m in c.children)]
+            found = [c for c in found if not any(a <= c.start < b for a, b in background)]
             in_clause = [c for c in found if c.start >= lo and c.end <= hi]
             conj = top
             while conj.dep_ in ("ccomp", "xcomp", "advcl") and conj.head != conj:
