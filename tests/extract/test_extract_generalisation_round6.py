@@ -122,3 +122,15 @@ def test_a_background_after_clause_lends_no_stage(claims_of, select):
     claims = claims_of("Ecuador left the Ottawa Convention on Monday, half a year after it informed the UN "
                        "Secretary-General of its decision.", published=date(2026, 3, 4))
     assert select(claims, actor="ECU", predicate="treaty_withdrawal", stage="effective", modality="actual")
+
+
+def test_an_intransitive_leaving_in_a_withdrawal_story(claims_of, select):
+    claims = claims_of("Chile is quitting the Ottawa Convention. Peru unveiled its own plan to leave on 2 May.",
+                       published=date(2025, 8, 1))
+    got = select(claims, actor="PER", predicate="treaty_withdrawal", treaty="APMBC")
+    assert got and got[0].time is not None and got[0].time.start == date(2025, 5, 2)
+
+
+def test_troops_that_leave_are_no_withdrawal(claims_of, select):
+    claims = claims_of("Chile is quitting the Ottawa Convention. Its soldiers will leave in June.")
+    assert all(c.time is None for c in select(claims, actor="CHL", predicate="treaty_withdrawal"))

@@ -656,6 +656,14 @@ class Extractor:
                 and _PRONOUN_END.match(sentence, cue.end):
             # "recommended that their countries leave it.": the treaty the story is about
             return state["treaty"]
+        if pred == Predicate.TREATY_WITHDRAWAL and state["treaty"] and state["withdrawal"] and _is_verb(tok) \
+                and re.match(r"leav|withdr|exit|quit", cue.text, re.IGNORECASE) and not treaties and not any(
+                    c.dep_ in ("dobj", "dative", "prt") or c.dep_ == "prep" and not _DATED_OR_YEAR.search(_span_text(c))
+                    or c.dep_ == "nsubj" and c.tag_ not in ("NNP", "NNPS") and c.lower_ not in ("it", "they")
+                    for c in tok.children):
+            # "Finland announced its own plan to leave on 1 April": an intransitive leaving in a
+            # withdrawal story is from the treaty it is about
+            return state["treaty"]
         if pred == Predicate.TREATY_JOINING and treaties and _is_verb(tok) and not any(
                 c.dep_ in ("dobj", "prep", "dative") for c in tok.children):
             # "… the Ottawa Convention, though neither the US nor China have joined"
@@ -1146,6 +1154,10 @@ _DAY = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?%s|%s\s+\d{1,2}(?:s
 
 _DATED = re.compile(_DAY.pattern + r"|\b(?:January|February|March|April|May|June|July|August|September|October|"
                     r"November|December)\s+\d{4}\b")
+
+
+_DATED_OR_YEAR = re.compile(_DATED.pattern + r"|^(?:on|in|by)\s+(?:\d{4}|January|February|March|April|May|June|July|"
+                            r"August|September|October|November|December)\b", re.IGNORECASE)
 
 
 def _on_a_day(verb: Any) -> bool:
