@@ -134,3 +134,14 @@ def test_an_intransitive_leaving_in_a_withdrawal_story(claims_of, select):
 def test_troops_that_leave_are_no_withdrawal(claims_of, select):
     claims = claims_of("Chile is quitting the Ottawa Convention. Its soldiers will leave in June.")
     assert all(c.time is None for c in select(claims, actor="CHL", predicate="treaty_withdrawal"))
+
+
+def test_proposed_the_move_continues_a_reported_withdrawal(claims_of, select):
+    claims = claims_of("Peru is quitting the Ottawa Convention. Its cabinet had first proposed the move in "
+                       "February, citing border tensions.", published=date(2025, 8, 1))
+    assert select(claims, actor="PER", predicate="treaty_withdrawal", stage="proposed", modality="actual")
+
+
+def test_proposed_the_move_alone_is_no_withdrawal(claims_of, select):
+    claims = claims_of("Peru's cabinet proposed the move to cut fuel taxes in February.")
+    assert not select(claims, predicate="treaty_withdrawal")
