@@ -30,7 +30,7 @@ def test_ruling_out_refuses(claims_of, select):
 
 
 def test_a_perfect_participle_escapes_the_main_negation(claims_of, select):
-    claims = claims_of("Chile no longer keeps any anti-personnel mines, having destroyed the last of them years ago.")
-    claims = claims or claims_of("Chile does not keep any anti-personnel mines, having destroyed its stocks.")
+    claims = claims_of("Chile does not keep any anti-personnel mines, having destroyed its stocks.")
     assert select(claims, actor="CHL", predicate="destruction", polarity="affirmed")
     assert not select(claims, actor="CHL", predicate="destruction", polarity="negated")
+
