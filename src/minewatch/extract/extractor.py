@@ -1231,7 +1231,7 @@ def _own_clause(chain: list[Any]) -> list[Any]:
 
 
 _WILL_REMAIN = re.compile(r"\b(?:will|would|shall|to) (?:remain|stay) \Z", re.IGNORECASE)
-_NO_LONGER = re.compile(r"\b(?:no longer (?:be |been )?|ceas\w* to be )(?:an? )?(?:state )?\Z", re.IGNORECASE)
+_NO_LONGER = re.compile(r"\b(?:no longer (?:be |been )?|ceas\w* to be |stop\w* being )(?:an? )?(?:state )?\Z", re.IGNORECASE)
 _STATUS_CUE = re.compile(r"(?:a |state )?(?:part(?:y|ies)|members?|bound by)\b", re.IGNORECASE)
 _STATUS_VERBS = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "’s", "am",
                            "remain", "remains", "remained", "remaining", "stay", "stays", "stayed"})

@@ -96,6 +96,9 @@ def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "")
             # "has not ruled out making them": weighed; "ruled out buying them": refused
             return (Polarity.AFFIRMED, Modality.CONSIDERED) if negs else (Polarity.NEGATED, None)
         if tok.dep_ == "neg" or negs:
+            if any(c.dep_ == "prep" and c.lower_ in ("until", "till") and any(
+                    d.like_num or d.ent_type_ == "DATE" for d in c.subtree) for c in tok.children):
+                return Polarity.AFFIRMED, None  # "did not ratify it until 2012": it did, in 2012
             if lex.shifting.match(tok.text.lower()) and lex.considered_phrases.search(sentence_text or clause_text):
                 return Polarity.AFFIRMED, Modality.CONSIDERED
             if tok.lower_.startswith("decid") and k and (

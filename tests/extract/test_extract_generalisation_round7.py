@@ -1,0 +1,31 @@
+"""Round-7 patterns, each tested with sentences written for this file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def test_stopping_being_a_party_is_the_exit_not_joining(claims_of, select):
+    claims = claims_of("Norway, Sweden and Denmark stopped being parties to the Ottawa Convention on Monday.",
+                       published=date(2026, 3, 3))
+    for iso in ("NOR", "SWE", "DNK"):
+        assert select(claims, actor=iso, predicate="treaty_withdrawal", stage="effective", modality="actual")
+        assert not select(claims, actor=iso, predicate="treaty_joining")
+
+
+def test_not_until_a_year_affirms_the_act_at_that_time(claims_of, select):
+    claims = claims_of("Chile signed the Ottawa Convention in 1997 but did not ratify it until 2001, officials said.")
+    assert select(claims, actor="CHL", predicate="treaty_joining", stage="ratified", polarity="affirmed")
+    assert not select(claims, actor="CHL", predicate="treaty_joining", stage="ratified", polarity="negated")
+    # a plain denial stays a denial
+    claims = claims_of("Chile has not ratified the Ottawa Convention.")
+    assert select(claims, actor="CHL", predicate="treaty_joining", stage="ratified", polarity="negated")
+
+
+def test_no_longer_barred_from_acts_is_a_capability_not_the_acts(claims_of, select):
+    claims = claims_of("Norway, Sweden and Denmark stopped being parties to the Ottawa Convention on Monday. "
+                       "The exit means the three NATO members are no longer barred by international law from "
+                       "stockpiling, producing or laying anti-personnel mines.", published=date(2026, 3, 3))
+    for pred in ("stockpile", "production", "use"):
+        assert not select(claims, actor="NOR", predicate=pred, modality="actual")
+        assert select(claims, actor="NOR", predicate=pred, modality="considered")
