@@ -29,3 +29,16 @@ def test_no_longer_barred_from_acts_is_a_capability_not_the_acts(claims_of, sele
     for pred in ("stockpile", "production", "use"):
         assert not select(claims, actor="NOR", predicate=pred, modality="actual")
         assert select(claims, actor="NOR", predicate=pred, modality="considered")
+
+
+def test_respectively_with_more_states_than_dates_dates_nobody(claims_of, select):
+    claims = claims_of("Chile, Peru and Bolivia are leaving the Ottawa Convention. Their withdrawals take effect "
+                       "on 2 May 2026 and 9 June 2026 respectively.", published=date(2026, 1, 5))
+    got = select(claims, predicate="treaty_withdrawal", stage="effective")
+    assert got and all(c.time is None or c.time.start is None for c in got)
+    # with one date per state, each gets its own
+    claims = claims_of("Chile and Peru are leaving the Ottawa Convention. Their withdrawals take effect "
+                       "on 2 May 2026 and 9 June 2026 respectively.", published=date(2026, 1, 5))
+    chl = select(claims, actor="CHL", predicate="treaty_withdrawal", stage="effective")
+    per = select(claims, actor="PER", predicate="treaty_withdrawal", stage="effective")
+    assert chl and chl[0].time.start == date(2026, 5, 2) and per and per[0].time.start == date(2026, 6, 9)

@@ -1510,10 +1510,16 @@ def _in_clause(items: list, tok: Any) -> list:
     return [x for x in items if lo <= x.start and x.end <= hi and not any(a <= x.start < b for a, b in nested)]
 
 
-def _respectively(actors: list[Actor], dates: list, sent: str) -> dict[str, DateRange]:
-    """"A, B and C joined in 2003, 2004 and 2005, respectively": one date each, in order."""
-    if len(actors) < 2 or len(dates) != len(actors) or not re.search(r"\brespectively\b", sent, re.IGNORECASE):
+def _respectively(actors: list[Actor], dates: list, sent: str) -> dict[str, DateRange | None]:
+    """"A, B and C joined in 2003, 2004 and 2005, respectively": one date each, in order.
+
+    When the counts differ (the actors came from an anaphor that names more states than dates),
+    which date is whose cannot be told: no actor gets one, rather than the wrong one.
+    """
+    if len(actors) < 2 or len(dates) < 2 or not re.search(r"\brespectively\b", sent, re.IGNORECASE):
         return {}
+    if len(dates) != len(actors):
+        return {a.key: None for a in actors}
     ordered = sorted(dates, key=lambda d: d.start)
     return {a.key: DateRange(d.start_date, d.end_date, d.text) for a, d in zip(actors, ordered, strict=True)}
 
