@@ -42,3 +42,10 @@ def test_respectively_with_more_states_than_dates_dates_nobody(claims_of, select
     chl = select(claims, actor="CHL", predicate="treaty_withdrawal", stage="effective")
     per = select(claims, actor="PER", predicate="treaty_withdrawal", stage="effective")
     assert chl and chl[0].time.start == date(2026, 5, 2) and per and per[0].time.start == date(2026, 6, 9)
+
+
+def test_states_that_are_bordered_are_no_antecedents(claims_of, select):
+    claims = claims_of("The ministers of Norway and Sweden said threats to members bordering Russia and Belarus "
+                       "had grown. They asked their governments to take the decision to leave the Ottawa Convention.")
+    assert select(claims, predicate="treaty_withdrawal")
+    assert not select(claims, actor="RUS") and not select(claims, actor="BLR")

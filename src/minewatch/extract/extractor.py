@@ -335,6 +335,8 @@ class Extractor:
                 continue
             if m.kind == "capital" and self._spdoc is not None and self._city_location(_shift(m, -s), self._spdoc):
                 continue  # "at the signing conference in Ottawa": a venue, never an antecedent
+            if _BORDERED.search(text, max(s, m.start - 80), m.start):
+                continue  # "members bordering Russia and Belarus": a location, never an antecedent
             out.extend(m.actors)
         if len(out) > 1 and self._spdoc is not None:
             # "Lithuania, which borders Belarus and Russia, has gone further": the main clause's
@@ -1217,8 +1219,9 @@ def _past_background(tok: Any) -> bool:
     return cur.tag_ == "VBD" and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in cur.children)
 
 
-_BORDERED = re.compile(r"(?:\b(?:that|which|who|states|countries|members|nations|allies) border(?:s|ed)?|"
-                       r"\bbordering)\s+(?:the\s+)?\Z", re.IGNORECASE)
+# "members that border Russia", "states bordering Russia and Belarus": what "border" takes locates, never acts
+_BORDERED = re.compile(r"(?i:\b(?:that|which|who|states|countries|members|nations|allies) border(?:s|ed)?|"
+                       r"\bbordering)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*(?:,\s*|\s+and\s+|\s+or\s+))*\Z")
 def _own_clause(chain: list[Any]) -> list[Any]:
     """The cue's path up to its own clause's verb ("… notified the UN, so their exit takes effect
     on <date>": "takes", not "notified")."""
