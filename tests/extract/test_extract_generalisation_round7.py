@@ -24,7 +24,7 @@ def test_not_until_a_year_affirms_the_act_at_that_time(claims_of, select):
 
 def test_no_longer_barred_from_acts_is_a_capability_not_the_acts(claims_of, select):
     claims = claims_of("Norway, Sweden and Denmark stopped being parties to the Ottawa Convention on Monday. "
-                       "The exit means the three NATO members are no longer barred by international law from "
+                       "As a result the three Nordic countries are no longer barred by the treaty from "
                        "stockpiling, producing or laying anti-personnel mines.", published=date(2026, 3, 3))
     for pred in ("stockpile", "production", "use"):
         assert not select(claims, actor="NOR", predicate=pred, modality="actual")
