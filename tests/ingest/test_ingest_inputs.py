@@ -116,14 +116,7 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = None
-    for port in range(18530, 18560):
-        try:
-            httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-            break
-        except OSError:
-            continue
-    assert httpd is not None, "no free port in 18530-18559"
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # a free loopback port, as test_ingest_http does
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -78,10 +78,9 @@ class Lexicon:
         word = text[start:end].lower()
         if word.startswith("land") or "-" in word:
             return False
-        if self.figurative_minefield.search(text, max(0, start - 40), min(len(text), end + 40)):
-            for m in self.figurative_minefield.finditer(text, max(0, start - 40), min(len(text), end + 40)):
-                if m.start() <= start < m.end():
-                    return True
+        for m in self.figurative_minefield.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+            if m.start() <= start < m.end():
+                return True
         if word.startswith("minefield"):
             return False
         phrase = _NP_BEFORE.search(text, max(0, start - 60), start)
