@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from minewatch.extract.actors import ActorMention, Focus, actor_lexicon, lexicon, unique_actors
+from minewatch.extract.claim_model import RULES_ONLY, load_model
 from minewatch.extract.merge import merge_claims
 from minewatch.extract.modality import denied, modality_lexicon, modality_of, polarity_of
 from minewatch.extract.nlp import shared_pipeline, split_sentences
@@ -84,9 +85,11 @@ def _within(items: list, s: int, e: int) -> list:
 class Extractor:
     """Claim extraction over documents; the spaCy pipeline is loaded once per extractor."""
 
-    def __init__(self, nlp: Any = None, screen: bool = True) -> None:
+    def __init__(self, nlp: Any = None, screen: bool = True, model: Any = "shipped") -> None:
         self._nlp = nlp
         self.screen = screen
+        #: the trained claim model that decides over the rules' candidates (None: the rules alone)
+        self.model = load_model() if model == "shipped" else model
         self.lex = cue_lexicon()
         self.actors = actor_lexicon()
         raw = lexicon()
@@ -236,7 +239,12 @@ class Extractor:
         if not prep.english:
             return prep.doc, []
         try:
-            return prep.doc, self.assemble(prep)
+            claims = self.assemble(prep)
+            if self.model is not None:
+                claims = self.model.decide(self, prep, claims)
+            else:
+                claims = [replace(c, extractor=RULES_ONLY) for c in claims]
+            return prep.doc, claims
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
             return prep.doc, exc
 
