@@ -1,0 +1,160 @@
+"""Extraction capabilities as data: every case in tests/extract/cases/*.jsonl runs here.
+
+A case is one text with the claims that must come out of it (`expect`) and those that must not (`reject`),
+grouped by capability (one file each), so that a new phrasing is a new line, not a new test function.
+An `expect` entry holds when some claim has every field it names; a `reject` entry fails when any claim does.
+A field's value is compared for equality, or is one operator: {"not": v}, {"lt": n}, {"gt": n}, {"contains": s}.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CASES_DIR = Path(__file__).parent / "cases"
+CASE_KEYS = {"id", "text", "published", "language", "expect", "reject", "reason"}
+REQUIRED_KEYS = {"id", "text", "reason"}
+FIELDS = {"actor", "actor_name", "predicate", "stage", "treaty", "weapon", "counterpart", "modality", "polarity",
+          "speaker", "quantity", "quantity_low", "quantity_high", "time", "time_start", "time_text", "time_year",
+          "time_month", "time_day"}
+OPERATORS = {"not", "lt", "gt", "contains"}
+
+
+class CaseError(ValueError):
+    """A malformed case line, named by file and line so it can be fixed."""
+
+
+def _check_partial(where: str, partial: Any) -> None:
+    if not isinstance(partial, dict) or not partial:
+        raise CaseError(f"{where}: a partial claim must be a non-empty object, got {partial!r}")
+    unknown = set(partial) - FIELDS
+    if unknown:
+        raise CaseError(f"{where}: unknown claim field(s) {sorted(unknown)}; known: {sorted(FIELDS)}")
+    for key, want in partial.items():
+        if isinstance(want, dict) and (len(want) != 1 or set(want) - OPERATORS):
+            raise CaseError(f"{where}: field {key!r} takes a value or one operator of {sorted(OPERATORS)}, got {want!r}")
+
+
+def load_cases(path: Path) -> list[dict[str, Any]]:
+    """Read and validate one case file; a bad line raises CaseError naming the file and the line."""
+    cases = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path.name}:{n}"
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CaseError(f"{where}: not JSON ({exc})") from exc
+        if not isinstance(case, dict):
+            raise CaseError(f"{where}: a case must be an object")
+        missing, unknown = REQUIRED_KEYS - set(case), set(case) - CASE_KEYS
+        if missing or unknown:
+            raise CaseError(f"{where}: missing {sorted(missing)}, unknown {sorted(unknown)}")
+        where = f"{where} ({case['id']})"
+        if not case.get("expect") and not case.get("reject"):
+            raise CaseError(f"{where}: a case needs at least one expect or reject entry")
+        for kind in ("expect", "reject"):
+            if not isinstance(case.get(kind, []), list):
+                raise CaseError(f"{where}: {kind} must be a list")
+            for i, partial in enumerate(case.get(kind, [])):
+                _check_partial(f"{where} {kind}[{i}]", partial)
+        if "published" in case:
+            try:
+                date.fromisoformat(case["published"])
+            except (TypeError, ValueError) as exc:
+                raise CaseError(f"{where}: published must be YYYY-MM-DD") from exc
+        cases.append(case)
+    return cases
+
+
+def _all_cases() -> list[Any]:
+    out, seen = [], set()
+    for path in sorted(CASES_DIR.glob("*.jsonl")):
+        for case in load_cases(path):
+            if case["id"] in seen:
+                raise CaseError(f"{path.name}: duplicate case id {case['id']!r}")
+            seen.add(case["id"])
+            out.append(pytest.param(case, id=f"{path.stem}/{case['id']}"))
+    return out
+
+
+def flat(claim) -> dict[str, Any]:
+    """The claim as the flat fields a case names."""
+    t, q = claim.time, claim.quantity
+    start = t.start if t is not None else None
+    return {
+        "actor": claim.actor.key, "actor_name": claim.actor.name, "predicate": claim.predicate,
+        "stage": claim.stage, "treaty": claim.treaty, "weapon": claim.weapon,
+        "counterpart": claim.counterpart.key if claim.counterpart else None,
+        "modality": claim.modality, "polarity": claim.polarity,
+        "speaker": claim.speaker.name if claim.speaker else None,
+        "quantity": q.to_dict() if q is not None else None,
+        "quantity_low": q.low if q is not None else None, "quantity_high": q.high if q is not None else None,
+        "time": t.to_dict() if t is not None else None,
+        "time_start": start.isoformat() if start else None, "time_text": t.text if t is not None else None,
+        "time_year": start.year if start else None, "time_month": start.month if start else None,
+        "time_day": start.day if start else None,
+    }
+
+
+def _holds(got: Any, want: Any) -> bool:
+    if isinstance(want, dict):
+        (op, arg), = want.items()
+        if op == "not":
+            return got != arg
+        if got is None:
+            return False
+        if op == "lt":
+            return got < arg
+        if op == "gt":
+            return got > arg
+        return arg in got  # contains
+    return got == want
+
+
+def matches(claim_fields: dict[str, Any], partial: dict[str, Any]) -> bool:
+    return all(_holds(claim_fields[k], v) for k, v in partial.items())
+
+
+@pytest.mark.parametrize("case", _all_cases())
+def test_case(case, claims_of):
+    published = date.fromisoformat(case["published"]) if case.get("published") else None
+    claims = [flat(c) for c in claims_of(case["text"], published=published, language=case.get("language", "en"))]
+    shown = "\n".join(f"  {c}" for c in claims) or "  (no claims)"
+    for want in case.get("expect", []):
+        assert any(matches(c, want) for c in claims), f"{case['reason']}: no claim matches {want}; got\n{shown}"
+    for unwanted in case.get("reject", []):
+        bad = [c for c in claims if matches(c, unwanted)]
+        assert not bad, f"{case['reason']}: claim(s) match rejected {unwanted}:\n" + "\n".join(f"  {c}" for c in bad)
+
+
+def test_case_files_are_many_and_valid():
+    assert len(_all_cases()) >= 140
+
+
+@pytest.mark.parametrize("line, fragment", [
+    ('{"id": "x", "text": "t", "reason": "r"}', "at least one expect or reject"),
+    ('{"id": "x", "text": "t", "reason": "r", "expect": [{"actr": "NOR"}]}', "unknown claim field(s) ['actr']"),
+    ('{"id": "x", "text": "t", "reason": "r", "reject": [{"actor": {"ne": "NOR"}}]}', "one operator"),
+    ('{"id": "x", "text": "t", "expect": [{"actor": "NOR"}]}', "missing ['reason']"),
+    ('{"id": "x", "text": "t", "reason": "r", "expect": [{"actor": "NOR"}], "published": "May"}', "YYYY-MM-DD"),
+    ('not json', "not JSON"),
+])
+def test_a_bad_case_line_is_named(tmp_path, line, fragment):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "ok", "text": "t", "reason": "r", "reject": [{"actor": "NOR"}]}\n' + line + "\n")
+    with pytest.raises(CaseError) as err:
+        load_cases(path)
+    assert "bad.jsonl:2" in str(err.value) and fragment in str(err.value)
+
+
+def test_operators():
+    fields = {"actor": "CHL", "quantity_low": 250.0, "time_text": "on 9 July", "time": None}
+    assert matches(fields, {"actor": {"not": "PER"}, "quantity_low": {"lt": 300}, "time_text": {"contains": "9 July"}})
+    assert not matches(fields, {"time": {"not": None}})
+    assert not matches(fields, {"quantity_low": {"gt": 300}})
