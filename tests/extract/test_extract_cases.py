@@ -3,7 +3,8 @@
 A case is one text with the claims that must come out of it (`expect`) and those that must not (`reject`),
 grouped by capability (one file each), so that a new phrasing is a new line, not a new test function.
 An `expect` entry holds when some claim has every field it names; a `reject` entry fails when any claim does.
-A field's value is compared for equality, or is one operator: {"not": v}, {"lt": n}, {"gt": n}, {"contains": s}.
+A field's value is compared for equality, or is one operator: {"not": v}, {"lt": n}, {"gt": n}, {"contains": s}
+(the same partial claims as the effects of the rule rows, ``minewatch.extract.rules``).
 """
 
 from __future__ import annotations
@@ -15,28 +16,22 @@ from typing import Any
 
 import pytest
 
+from minewatch.extract.rules import RuleError, check_partial, claim_fields, matches
+
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_KEYS = {"id", "text", "published", "language", "expect", "reject", "reason"}
 REQUIRED_KEYS = {"id", "text", "reason"}
-FIELDS = {"actor", "actor_name", "predicate", "stage", "treaty", "weapon", "counterpart", "modality", "polarity",
-          "speaker", "quantity", "quantity_low", "quantity_high", "time", "time_start", "time_text", "time_year",
-          "time_month", "time_day"}
-OPERATORS = {"not", "lt", "gt", "contains"}
 
 
-class CaseError(ValueError):
+class CaseError(RuleError):
     """A malformed case line, named by file and line so it can be fixed."""
 
 
 def _check_partial(where: str, partial: Any) -> None:
-    if not isinstance(partial, dict) or not partial:
-        raise CaseError(f"{where}: a partial claim must be a non-empty object, got {partial!r}")
-    unknown = set(partial) - FIELDS
-    if unknown:
-        raise CaseError(f"{where}: unknown claim field(s) {sorted(unknown)}; known: {sorted(FIELDS)}")
-    for key, want in partial.items():
-        if isinstance(want, dict) and (len(want) != 1 or set(want) - OPERATORS):
-            raise CaseError(f"{where}: field {key!r} takes a value or one operator of {sorted(OPERATORS)}, got {want!r}")
+    try:
+        check_partial(where, partial)
+    except RuleError as exc:
+        raise CaseError(str(exc)) from None
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:
@@ -83,48 +78,10 @@ def _all_cases() -> list[Any]:
     return out
 
 
-def flat(claim) -> dict[str, Any]:
-    """The claim as the flat fields a case names."""
-    t, q = claim.time, claim.quantity
-    start = t.start if t is not None else None
-    return {
-        "actor": claim.actor.key, "actor_name": claim.actor.name, "predicate": claim.predicate,
-        "stage": claim.stage, "treaty": claim.treaty, "weapon": claim.weapon,
-        "counterpart": claim.counterpart.key if claim.counterpart else None,
-        "modality": claim.modality, "polarity": claim.polarity,
-        "speaker": claim.speaker.name if claim.speaker else None,
-        "quantity": q.to_dict() if q is not None else None,
-        "quantity_low": q.low if q is not None else None, "quantity_high": q.high if q is not None else None,
-        "time": t.to_dict() if t is not None else None,
-        "time_start": start.isoformat() if start else None, "time_text": t.text if t is not None else None,
-        "time_year": start.year if start else None, "time_month": start.month if start else None,
-        "time_day": start.day if start else None,
-    }
-
-
-def _holds(got: Any, want: Any) -> bool:
-    if isinstance(want, dict):
-        (op, arg), = want.items()
-        if op == "not":
-            return got != arg
-        if got is None:
-            return False
-        if op == "lt":
-            return got < arg
-        if op == "gt":
-            return got > arg
-        return arg in got  # contains
-    return got == want
-
-
-def matches(claim_fields: dict[str, Any], partial: dict[str, Any]) -> bool:
-    return all(_holds(claim_fields[k], v) for k, v in partial.items())
-
-
 @pytest.mark.parametrize("case", _all_cases())
 def test_case(case, claims_of):
     published = date.fromisoformat(case["published"]) if case.get("published") else None
-    claims = [flat(c) for c in claims_of(case["text"], published=published, language=case.get("language", "en"))]
+    claims = [claim_fields(c) for c in claims_of(case["text"], published=published, language=case.get("language", "en"))]
     shown = "\n".join(f"  {c}" for c in claims) or "  (no claims)"
     for want in case.get("expect", []):
         assert any(matches(c, want) for c in claims), f"{case['reason']}: no claim matches {want}; got\n{shown}"

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from minewatch.extract.actors import ActorMention, Focus, actor_lexicon, lexicon, unique_actors
+from minewatch.extract.actors import ActorMention, Focus, actor_lexicon, unique_actors
 from minewatch.extract.merge import merge_claims
 from minewatch.extract.modality import denied, modality_lexicon, modality_of, polarity_of
 from minewatch.extract.nlp import shared_pipeline, split_sentences
+from minewatch.extract.rules import lexicon
 from minewatch.extract.speakers import SpeakerIndex, find_speakers
 from minewatch.extract.triggers import Cue, cue_lexicon
 from minewatch.model import (

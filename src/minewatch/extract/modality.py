@@ -2,7 +2,7 @@
 
 A claim's weight depends on whether it happened, is intended, or is merely possible:
 "Lithuania will order mines" and "Lithuania could order mines" must not reconcile as the
-same fact.  The cue words are data (``lexicon.json``); what this module adds is *scope*:
+same fact.  The cue words are data (``rules/en/``); what this module adds is *scope*:
 only words on the path from the cue up to the clause that names the actor, and their
 auxiliaries, count — a "could" in another clause of the sentence does not.
 """
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from minewatch.extract.actors import lexicon
+from minewatch.extract.rules import lexicon
 from minewatch.model import Modality, Polarity
 
 #: Dependencies whose words qualify the head they hang from ("will", "not", "never", "plans").

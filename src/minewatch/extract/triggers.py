@@ -1,4 +1,4 @@
-"""Predicate cues, weapon types, treaty names and treaty stages, all from ``data/lexicon.json``.
+"""Predicate cues, weapon types, treaty names and treaty stages, all from the rule rows in ``rules/en/``.
 
 The lexicon is data so that an analyst can add a cue ("emplace", "abrogate") without
 touching code; this module compiles it once and answers "what is mentioned where" for a
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from minewatch.extract.actors import lexicon
+from minewatch.extract.rules import lexicon
 
 
 @dataclass(frozen=True)
