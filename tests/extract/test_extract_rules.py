@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -78,3 +79,12 @@ def test_rows_of_one_label_concatenate_in_file_order():
         build_tables(rows)
     full = ROWS + [{**rows[1], "value": ["sow"], "_where": "extra"}]
     assert build_tables(full)["predicates"]["use"][-1] == "sow"
+
+
+def test_named_phrases_and_word_sets():
+    assert rules.phrase("until_now", re.IGNORECASE).search("it had not done so UNTIL NOW")
+    assert "remains" in rules.words("status_verbs")
+    with pytest.raises(RuleError, match="fills the phrase 'nope'"):
+        rules.phrase("nope")
+    with pytest.raises(RuleError, match="fills the word set 'nope'"):
+        rules.words("nope")

@@ -23,7 +23,7 @@ from minewatch.extract.actors import ActorMention, Focus, actor_lexicon, unique_
 from minewatch.extract.merge import merge_claims
 from minewatch.extract.modality import denied, modality_lexicon, modality_of, polarity_of
 from minewatch.extract.nlp import shared_pipeline, split_sentences
-from minewatch.extract.rules import lexicon
+from minewatch.extract.rules import lexicon, phrase, words
 from minewatch.extract.speakers import SpeakerIndex, find_speakers
 from minewatch.extract.triggers import Cue, cue_lexicon
 from minewatch.model import (
@@ -1186,11 +1186,10 @@ _GAP_BETWEEN = re.compile(r"(?:['’]s)?\s+(?:(?:on|in|from|by)\s+(?:the\s+)?)?"
 _GAP_AFTER = re.compile(r"\s*(?:,|;|\.|\band\b|\Z)")
 
 
-_BECOMING_PARTY = re.compile(r"\bbecom\w*\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:state\s+)?part(?:y|ies)\s+to\s*\Z",
-                             re.IGNORECASE)
+_BECOMING_PARTY = phrase("becoming_party", re.IGNORECASE)
 
 
-_OBLIGATION = re.compile(r"(?:oblig|requir|bound|compell|forc)\w*\Z", re.IGNORECASE)
+_OBLIGATION = phrase("obligation", re.IGNORECASE)
 
 
 def _weapons_only_in_relatives(tok: Any, weapons: list[Cue]) -> bool:
@@ -1221,8 +1220,7 @@ def _past_background(tok: Any) -> bool:
 
 
 # "members that border Russia", "states bordering Russia and Belarus": what "border" takes locates, never acts
-_BORDERED = re.compile(r"(?i:\b(?:that|which|who|states|countries|members|nations|allies) border(?:s|ed)?|"
-                       r"\bbordering)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*(?:,\s*|\s+and\s+|\s+or\s+))*\Z")
+_BORDERED = phrase("bordered")
 def _own_clause(chain: list[Any]) -> list[Any]:
     """The cue's path up to its own clause's verb ("… notified the UN, so their exit takes effect
     on <date>": "takes", not "notified")."""
@@ -1234,11 +1232,10 @@ def _own_clause(chain: list[Any]) -> list[Any]:
     return out
 
 
-_WILL_REMAIN = re.compile(r"\b(?:will|would|shall|to) (?:remain|stay) \Z", re.IGNORECASE)
-_NO_LONGER = re.compile(r"\b(?:no longer (?:be |been )?|ceas\w* to be |stop\w* being )(?:an? )?(?:state )?\Z", re.IGNORECASE)
-_STATUS_CUE = re.compile(r"(?:a |state )?(?:part(?:y|ies)|members?|bound by)\b", re.IGNORECASE)
-_STATUS_VERBS = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "’s", "am",
-                           "remain", "remains", "remained", "remaining", "stay", "stays", "stayed"})
+_WILL_REMAIN = phrase("will_remain", re.IGNORECASE)
+_NO_LONGER = phrase("no_longer", re.IGNORECASE)
+_STATUS_CUE = phrase("status_cue", re.IGNORECASE)
+_STATUS_VERBS = frozenset(words("status_verbs"))
 
 
 def _copular_status(tok: Any) -> bool:
@@ -1254,7 +1251,7 @@ def _copular_status(tok: Any) -> bool:
     return False
 
 
-_RULE_MARKS = frozenset({"after", "when", "once", "if", "until", "before", "whenever"})
+_RULE_MARKS = frozenset(words("rule_marks"))
 
 
 def _rule_statement(tok: Any) -> bool:
@@ -1277,10 +1274,9 @@ def _rule_statement(tok: Any) -> bool:
     return False
 
 
-_KEPT_OPTION = re.compile(r"\b(?:but|yet|although|though)\b[^.;]{0,80}?\b(?:option|possibility|ability|capacity|"
-                          r"capability|right|freedom)\b[^.;]{0,40}?\b(?:(?:of )?doing so|to do so|do it|doing it)\b",
-                          re.IGNORECASE)
-_UNTIL_NOW = re.compile(r"\b(?:until|till|up to) (?:now|today|recently|this (?:week|month|year)|then)\b", re.IGNORECASE)
+_KEPT_OPTION = phrase("kept_option", re.IGNORECASE)
+_UNTIL_NOW = phrase("until_now", re.IGNORECASE)
+_BACKGROUND_SUPERLATIVES = frozenset(words("background_superlatives"))
 
 
 def _background_negation(tok: Any, clause: str) -> bool:
@@ -1291,7 +1287,7 @@ def _background_negation(tok: Any, clause: str) -> bool:
     cur = tok
     for _ in range(4):
         if cur.dep_ in ("relcl", "acl") and cur.head.tag_.startswith("NN"):
-            return any(c.dep_ == "amod" and c.lower_ in ("last", "only", "final") for c in cur.head.children)
+            return any(c.dep_ == "amod" and c.lower_ in _BACKGROUND_SUPERLATIVES for c in cur.head.children)
         if cur.head == cur:
             break
         cur = cur.head

@@ -29,6 +29,9 @@ RULES = Path(__file__).parent
 TABLES: dict[str, str] = {
     "predicates": "labelled", "weapons": "labelled", "treaties": "labelled", "withdrawal_stages": "labelled",
     "joining_stages": "labelled", "modality": "labelled", "anaphors": "labelled", "counterpart_preps": "labelled",
+    # named phrasings the extractor's mechanisms match: ``phrase(name)`` (alternatives joined by "|")
+    # and ``words(name)`` (a word set, in row order)
+    "phrases": "labelled", "words": "labelled",
     "number_words": "map", "intrinsic_weapon_cues": "map",
     "weapon_noun": "text", "co_actor_pattern": "text", "withdrawal_anaphor": "text",
     "casualty_needs_quantity": "flag",
@@ -190,6 +193,26 @@ def build_tables(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def lexicon(language: str = "en") -> dict[str, Any]:
     """The rule tables of one language, loaded and validated once per process."""
     return build_tables(language_rows(language))
+
+
+def phrase(name: str, flags: int = 0, language: str = "en") -> re.Pattern[str]:
+    """The named phrasing as one regular expression: its rows' alternatives joined by "|".
+
+    Flags stay with the code that matches (whether case matters is how a mechanism reads a
+    phrase), the alternatives are data."""
+    try:
+        alternatives = lexicon(language)["phrases"][name]
+    except KeyError:
+        raise RuleError(f"no rule row of language {language!r} fills the phrase {name!r}") from None
+    return re.compile("|".join(alternatives), flags)
+
+
+def words(name: str, language: str = "en") -> tuple[str, ...]:
+    """The named word set, in row order (some readers match prefixes in order)."""
+    try:
+        return tuple(lexicon(language)["words"][name])
+    except KeyError:
+        raise RuleError(f"no rule row of language {language!r} fills the word set {name!r}") from None
 
 
 def claim_fields(claim: Any) -> dict[str, Any]:
