@@ -48,7 +48,7 @@ except ImportError:  # pragma: no cover
 
 ENGLISH = {None, "", "en", "eng", "english"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "agent", "poss")
-_RELATIVE = frozenset({"which", "that", "who", "whose", "whom"})
+_RELATIVE = frozenset(words("relative_pronouns"))
 #: Units a quantity may carry for each predicate (None: a bare count).
 _UNITS_FOR = {
     Predicate.BORDER: {"km"},
@@ -1321,18 +1321,17 @@ def _dateline(text: str, s: int, e: int) -> tuple[int, int] | None:
 
 
 #: A year or a ban description that identifies "the convention"/"the treaty" (years of adoption).
-_TREATY_YEAR = {"1997": "APMBC", "2008": "CCM"}
-_TREATY_DESCRIPTION = re.compile(
-    r"\A[^.;]{0,12}?\b(?:that|which)\s+(?:\w+\s+)?(?:bans?|outlaws?|prohibits?|forbids?)\s+(?:the\s+)?"
-    r"(?:(?:use|production|stockpiling|transfer)\s+(?:of\s+)?)?(?P<what>anti-?\s?personnel|land-?mines?|"
-    r"cluster\s+(?:munitions?|bombs?|weapons))", re.IGNORECASE)
+_TREATY_YEAR: dict[str, str] = lexicon()["treaty_years"]
+_YEAR_OF_TREATY = r"\b(" + "|".join(map(re.escape, _TREATY_YEAR)) + r")\b"
+_TREATY_DESCRIPTION = phrase("treaty_description", re.IGNORECASE)
+_TREATY_NOUN_AFTER_YEAR = phrase("treaty_noun_after_year", re.IGNORECASE)
 
 
 def _described_treaty(sentence: str, generic: Cue) -> str | None:
     """The treaty a generic mention names by its year ("the 1997 convention") or by what it bans
     ("the convention that outlaws anti-personnel landmines")."""
-    year = re.search(r"\b(1997|2008)\b[^\w]*\Z", sentence[max(0, generic.start - 8):generic.start]) \
-        or re.search(r"\b(1997|2008)\b", generic.text)
+    year = re.search(_YEAR_OF_TREATY + r"[^\w]*\Z", sentence[max(0, generic.start - 8):generic.start]) \
+        or re.search(_YEAR_OF_TREATY, generic.text)
     if year:
         return _TREATY_YEAR[year.group(1)]
     m = _TREATY_DESCRIPTION.match(sentence, generic.end)
@@ -1348,8 +1347,7 @@ def _names_a_treaty(date_mention: Any, sent: str, treaties: list[Cue]) -> bool:
     if not _YEAR.search(date_mention.text.strip()):
         return False
     return any(0 <= t.start - date_mention.end <= 2 or t.start <= date_mention.start < t.end for t in treaties) \
-        or bool(re.match(r"\s*(?:[A-Z][\w-]+\s+)*(?:accord|treaty|convention|pact|agreement|ban)\b",
-                         sent[date_mention.end:], re.IGNORECASE))
+        or bool(_TREATY_NOUN_AFTER_YEAR.match(sent[date_mention.end:]))
 
 
 def _is_headline(sent: str) -> bool:
@@ -1417,11 +1415,11 @@ def _object_of_other_cue(tok: Any, cues: list[Cue], pred: str) -> bool:
 
 
 _PAREN_COUNT = re.compile(r"\s*\((\d[\d,. ]*)\)")
-_WITH_COUNT = re.compile(r",?\s+with\s+(?:(?:just|well|a little|slightly)\s+)?", re.IGNORECASE)
+_WITH_COUNT = phrase("with_count", re.IGNORECASE)
 
 
-_TALLY_GO_ON = re.compile(r"\b(?:(?:was|were|is|are) )?followed by\b|\baccount(?:s|ed|ing)? for\b", re.IGNORECASE)
-_ACCOUNT_COUNT = re.compile(r"\s+(?:\w+\s+)?account(?:s|ed|ing)? for\s+(?:(?:just|well)\s+)?", re.IGNORECASE)
+_TALLY_GO_ON = phrase("tally_go_on", re.IGNORECASE)
+_ACCOUNT_COUNT = phrase("account_count", re.IGNORECASE)
 
 
 def _tally_continued(prep: _Prepared, s: int, e: int, tally: list[Claim]) -> list[Claim]:
@@ -1620,12 +1618,12 @@ def _dash_listed(mentions: list[ActorMention], text: str) -> list[ActorMention]:
     return out
 
 
-_FIRST_PERSON = frozenset({"we", "our country", "our"})
+_FIRST_PERSON = frozenset(words("first_person"))
 _PRONOUN_OBJECT = re.compile(r"\s+it\b")
 #: the pronoun closes the clause ("leave it.", "quit it, and"), so it is the verb's own object
 _PRONOUN_END = re.compile(r"\s+(?:from\s+)?it\s*(?:[.;]|,\s*(?:and|but|as|after|before)\b|\Z)")
-_BORDER_LENGTH_BEFORE = re.compile(r"[\s-]*(?:long\s+|land\s+|common\s+|shared\s+)*\Z")
-_BORDER_LENGTH_AFTER = re.compile(r"[^.;]{0,60}?\b(?:at|of|stretching|spanning|measuring|runs|is|totals?)\s+(?:about\s+|some\s+|nearly\s+|around\s+)?\Z")
+_BORDER_LENGTH_BEFORE = phrase("border_length_before")
+_BORDER_LENGTH_AFTER = phrase("border_length_after")
 
 
 def _measures_border(sent: str, value: Any, cue: Cue) -> bool:

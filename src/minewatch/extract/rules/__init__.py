@@ -32,7 +32,7 @@ TABLES: dict[str, str] = {
     # named phrasings the extractor's mechanisms match: ``phrase(name)`` (alternatives joined by "|")
     # and ``words(name)`` (a word set, in row order)
     "phrases": "labelled", "words": "labelled",
-    "number_words": "map", "intrinsic_weapon_cues": "map",
+    "number_words": "map", "intrinsic_weapon_cues": "map", "treaty_years": "map",
     "weapon_noun": "text", "co_actor_pattern": "text", "withdrawal_anaphor": "text",
     "casualty_needs_quantity": "flag",
     **{name: "list" for name in (
