@@ -61,6 +61,30 @@ _MONEY_PREDICATES = {Predicate.PROCUREMENT, Predicate.PRODUCTION, Predicate.DEST
                      Predicate.TRANSFER}
 _FALLBACK_WEAPON = {"ap_mine": "mine", "at_mine": "mine", "mine": "mine", "cluster_munition": "cluster_munition"}
 
+# Phrasings read by the mechanisms below; each is a row of rules/en/ with its reason and a tested example.
+_EVENT_SPEECH = phrase("event_speech_verbs")
+_INTO_FORCE_FOR = phrase("into_force_for", re.IGNORECASE)
+_MEMBERSHIP_CUE = phrase("membership_cue", re.IGNORECASE)
+_NOT_A_MEMBER = phrase("not_a_member")
+_LEAVING_VERB = phrase("leaving_verb", re.IGNORECASE)
+_STRONG_WITHDRAWAL = phrase("strong_withdrawal_cue", re.IGNORECASE)
+_HEADLINE_TO = phrase("headline_to", re.IGNORECASE)
+_RESPECTIVELY = phrase("respectively", re.IGNORECASE)
+_PARTY_CUE = phrase("party_cue", re.IGNORECASE)
+_BECOMING_BEFORE = phrase("becoming_before", re.IGNORECASE)
+_REMAIN_CUES = words("remain_cues")
+_FOLLOWER_VERBS = frozenset(words("follower_verbs"))
+_EFFECT_VERBS = frozenset(words("effect_verbs"))
+_DATED_EFFECT_PREPS = frozenset(words("dated_effect_preps"))
+_STATEMENT_PREPS = frozenset(words("statement_preps"))
+_VENUE_PREPS = frozenset(words("venue_preps"))
+_ACCUSATION_PREPS = frozenset(words("accusation_preps"))
+_BACKGROUND_PREPS = frozenset(words("background_preps"))
+_BACKGROUND_MARKS = frozenset(words("background_clause_marks"))
+_AMBIGUOUS_MODALS = frozenset(words("ambiguous_modals"))
+_HYPOTHETICAL_DETERMINERS = frozenset(words("hypothetical_determiners"))
+_PAST_AUXILIARIES = frozenset(words("past_auxiliaries"))
+
 
 @dataclass
 class _Prepared:
@@ -115,8 +139,7 @@ class Extractor:
         self.phrasal_verbs = frozenset(raw["phrasal_withdrawal_verbs"])
         self.withdrawal_anaphor = re.compile(raw["withdrawal_anaphor"], re.IGNORECASE)
         # verbs that only report ("said on Thursday"); "announced in March" may be the event itself
-        self.speech_verbs = frozenset(v for v in raw["speech_verbs"] if " " not in v and not re.match(
-            r"announc|declar|confirm|reveal|urg|hail|claim|estimat|posted", v))
+        self.speech_verbs = frozenset(v for v in raw["speech_verbs"] if " " not in v and not _EVENT_SPEECH.match(v))
         self.acting_bodies = frozenset(raw["acting_bodies"])
         self.weapon_anaphor_re = re.compile(r"\b(?:" + "|".join(raw["weapon_anaphors"]) + r")\b", re.IGNORECASE)
         adjectives = "|".join(sorted(map(re.escape, self.actors.adjectives), key=len, reverse=True))
@@ -408,7 +431,7 @@ class Extractor:
             if tok.dep_ == "pcomp" and tok.head.lower_ in self.means_preps \
                     and not (pred == Predicate.TREATY_JOINING and _past_background(tok)):
                 continue  # "By leaving the treaty, X will …", "After withdrawing, countries may …"
-            if tok.dep_ == "relcl" and any(c.dep_ == "det" and c.lower_ in ("any", "whatever") for c in tok.head.children):
+            if tok.dep_ == "relcl" and any(c.dep_ == "det" and c.lower_ in _HYPOTHETICAL_DETERMINERS for c in tok.head.children):
                 continue  # "would use any mines it obtained": a hypothetical, not a report
             if pred == Predicate.PROCUREMENT and weapons and _weapons_only_in_relatives(tok, weapons):
                 continue  # "spend 10 billion on fortifications that will include minefields": not on mines
@@ -458,7 +481,7 @@ class Extractor:
                 own = self._own_modifiers(tok, actor_mentions, spdoc)
                 if own:
                     actors = own
-            if pred == Predicate.TREATY_JOINING and re.search(r"into force for\Z", cue.text, re.IGNORECASE):
+            if pred == Predicate.TREATY_JOINING and _INTO_FORCE_FOR.search(cue.text):
                 # "the convention will enter into force for the country on …": the state after "for"
                 after = [m for m in mentions if 0 <= m.start - cue.end <= 5]
                 if after:
@@ -500,7 +523,7 @@ class Extractor:
                 polarity, modality = Polarity.AFFIRMED, Modality.CONSIDERED
             if pred == Predicate.TREATY_JOINING and polarity == Polarity.NEGATED and _background_negation(tok, clause):
                 continue  # "had not ratified it until now", "the last signatory that had not yet ratified"
-            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith(("remain", "stay")):
+            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith(_REMAIN_CUES):
                 # "Oslo would remain a party": it will not leave (and "will not remain" is leaving)
                 polarity = Polarity.AFFIRMED if polarity == Polarity.NEGATED else Polarity.NEGATED
             if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("no longer"):
@@ -569,7 +592,7 @@ class Extractor:
         """"A and B notified the UN on 27 June, and C followed on 10 July": C did the same, on its date."""
         out = []
         for conj in verb.children:
-            if conj.dep_ != "conj" or conj.lower_ not in ("followed", "follows", "did", "followed suit") \
+            if conj.dep_ != "conj" or conj.lower_ not in _FOLLOWER_VERBS \
                     or any(c.dep_ == "dobj" and c.lower_ != "suit" for c in conj.children):
                 continue
             subj = [c for c in conj.children if c.dep_ == "nsubj"]
@@ -602,8 +625,8 @@ class Extractor:
             if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.presupposing_marks
                                            for c in cur.children):
                 # "once its withdrawal takes effect in February 2026": a dated effect is told, not assumed
-                return not (cur.lower_ in ("take", "takes", "comes", "come") and any(
-                    c.dep_ == "prep" and c.lower_ in ("in", "on") and _DATED.search(_span_text(c))
+                return not (cur.lower_ in _EFFECT_VERBS and any(
+                    c.dep_ == "prep" and c.lower_ in _DATED_EFFECT_PREPS and _DATED.search(_span_text(c))
                     for c in cur.children))
             if cur.head == cur or _is_verb(cur) and cur.dep_ not in ("advcl", "auxpass", "aux"):
                 return False
@@ -631,14 +654,12 @@ class Extractor:
         """The treaty a withdrawal or joining cue is about: named close after the cue
         ("withdraw from the Ottawa Convention", "party to the CCM") or just before it
         ("the Ottawa Convention withdrawal"); "the treaty" refers to the last one named."""
-        if re.match(r"(?:a |state )?(?:member|part(?:y|ies)\Z)", cue.text, re.IGNORECASE):
+        if _MEMBERSHIP_CUE.match(cue.text):
             # "a member of the CCM"; elliptic "Russia, which is not a member, …" is the treaty in play
             named = [t for t in treaties + generic if 0 <= t.start - cue.end <= 8]
             if named:
                 return named[0].label if named[0].label != "generic" else state["treaty"]
-            if not re.match(r"\s*of\b", sentence[cue.end:]) and re.search(
-                    r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:a\s+)?(?:state\s+)?(?:members?|part(?:y|ies))$",
-                    sentence[:cue.end]):
+            if not re.match(r"\s*of\b", sentence[cue.end:]) and _NOT_A_MEMBER.search(sentence[:cue.end]):
                 return state["treaty"] or (treaties[-1].label if treaties else None)
             return None
         near = [t for t in treaties if 0 <= t.start - cue.end <= 90 or 0 <= cue.start - t.end <= 40]
@@ -660,7 +681,7 @@ class Extractor:
             # "recommended that their countries leave it.": the treaty the story is about
             return state["treaty"]
         if pred == Predicate.TREATY_WITHDRAWAL and state["treaty"] and state["withdrawal"] and _is_verb(tok) \
-                and re.match(r"leav|withdr|exit|quit", cue.text, re.IGNORECASE) and not treaties and not any(
+                and _LEAVING_VERB.match(cue.text) and not treaties and not any(
                     c.dep_ in ("dobj", "dative", "prt") or c.dep_ == "prep" and not _DATED_OR_YEAR.search(_span_text(c))
                     or c.dep_ == "nsubj" and c.tag_ not in ("NNP", "NNPS") and c.lower_ not in ("it", "they")
                     for c in tok.children):
@@ -671,10 +692,7 @@ class Extractor:
                 c.dep_ in ("dobj", "prep", "dative") for c in tok.children):
             # "… the Ottawa Convention, though neither the US nor China have joined"
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label
-        strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect|notif|such|"
-                                                                  r"similar|the same|a similar|lodg|fil|submit|hand|"
-                                                                  r"no longer|pull|tak|took|remain|stay",
-                                                                  cue.text, re.IGNORECASE) \
+        strong = pred == Predicate.TREATY_WITHDRAWAL and _STRONG_WITHDRAWAL.match(cue.text) \
             or pred == Predicate.TREATY_WITHDRAWAL and self._anaphor_cue(sentence, cue)
         if pred == Predicate.TREATY_WITHDRAWAL and not strong and state["withdrawal"] and tok.tag_.startswith("NN") \
                 and any(c.dep_ in ("det", "poss") for c in tok.children):
@@ -750,7 +768,7 @@ class Extractor:
             if any(c.dep_ == "nsubjpass" and self._process_noun(c) for c in candidates):
                 # "the move was recommended in a joint statement by the ministers of X and Y": the
                 # agents behind the statement's "by"
-                bys += [b for p in cur.children if p.dep_ == "prep" and p.lower_ in ("in", "through", "with")
+                bys += [b for p in cur.children if p.dep_ == "prep" and p.lower_ in _STATEMENT_PREPS
                         for o in p.children if o.dep_ == "pobj" for b in o.children
                         if b.dep_ == "prep" and b.lower_ == "by"]
             for by in bys:
@@ -923,7 +941,7 @@ class Extractor:
         tok = _token_at(spdoc, mention.start)
         prep = _governing_prep(tok) if tok is not None else None
         # "In Riga, lawmakers …" (on the verb) stands for the state; "a conference in Ottawa" (on a noun) does not
-        return prep is not None and prep.lower_ in ("in", "at") and prep.head.tag_.startswith("NN") \
+        return prep is not None and prep.lower_ in _VENUE_PREPS and prep.head.tag_.startswith("NN") \
             and prep.head.dep_ not in ("nsubj", "nsubjpass")
 
     def _reported_by_body(self, clause: Any) -> bool:
@@ -934,7 +952,7 @@ class Extractor:
 
     def _accused(self, cur: Any, mentions: list[ActorMention], focus: Focus, spdoc: Any) -> list[Actor]:
         """"Baku has accused Armenian troops of laying mines": the accused acts, not the accuser."""
-        if cur.dep_ not in ("pcomp", "pobj") or cur.head.lower_ not in ("of", "for") or cur.head.head == cur.head:
+        if cur.dep_ not in ("pcomp", "pobj") or cur.head.lower_ not in _ACCUSATION_PREPS or cur.head.head == cur.head:
             return []
         verb = cur.head.head
         objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -1098,7 +1116,7 @@ class Extractor:
             # clause's stage is its own act, not this one's
             background = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in top.children
                           if c.dep_ == "advcl" and tok not in c.subtree and any(
-                              m.dep_ == "mark" and m.lower_ in ("after", "before", "since") for m in c.children)]
+                              m.dep_ == "mark" and m.lower_ in _BACKGROUND_MARKS for m in c.children)]
             found = [c for c in found if not any(a <= c.start < b for a, b in background)]
             in_clause = [c for c in found if c.start >= lo and c.end <= hi]
             conj = top
@@ -1207,7 +1225,7 @@ def _weapons_only_in_relatives(tok: Any, weapons: list[Cue]) -> bool:
 def _past_background(tok: Any) -> bool:
     """"… destroyed its stocks in 2015, three years after joining the treaty": a joining told as
     the past background of a past event happened; only a future or present frame makes it a condition."""
-    if tok.dep_ != "pcomp" or tok.head.lower_ not in ("after", "since"):
+    if tok.dep_ != "pcomp" or tok.head.lower_ not in _BACKGROUND_PREPS:
         return False
     cur = tok.head
     for _ in range(6):
@@ -1299,7 +1317,7 @@ def _past_obligation(tok: Any) -> bool:
     stated in the past tense."""
     if tok.dep_ != "xcomp" or not _OBLIGATION.match(tok.head.lower_):
         return False
-    return any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("was", "were") for c in tok.head.children)
+    return any(c.dep_ in ("auxpass", "aux") and c.lower_ in _PAST_AUXILIARIES for c in tok.head.children)
 
 
 _DATELINE = re.compile(
@@ -1361,9 +1379,9 @@ def _is_headline(sent: str) -> bool:
 def _headline_modality(before: str, modality: str) -> str:
     lex = modality_lexicon()
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", before)]
-    if any(lex.considered.match(w) for w in words if w not in ("may", "can")):
+    if any(lex.considered.match(w) for w in words if w not in _AMBIGUOUS_MODALS):
         return Modality.CONSIDERED
-    if any(lex.planned.match(w) for w in words) or re.search(r"\bto\s+\Z", before, re.IGNORECASE):
+    if any(lex.planned.match(w) for w in words) or _HEADLINE_TO.search(before):
         return Modality.PLANNED
     return modality
 
@@ -1389,10 +1407,9 @@ def _after_publication(when: DateRange | None, published: date | None) -> bool:
 def _becoming_party(cue: Cue, cues: list[Cue], sent: str) -> bool:
     """"ratified the treaty, becoming its 165th state party": the party status follows from the
     stage reported by the earlier joining verb, so it is no accession of its own."""
-    if not re.match(r"(?:a |state )?part", cue.text, re.IGNORECASE):
+    if not _PARTY_CUE.match(cue.text):
         return False
-    if not _BECOMING_PARTY.search(sent[:cue.end]) and not re.search(r"\bbecom\w*\s+(?:\w+\s+){0,3}$",
-                                                                    sent[:cue.start], re.IGNORECASE):
+    if not _BECOMING_PARTY.search(sent[:cue.end]) and not _BECOMING_BEFORE.search(sent[:cue.start]):
         return False
     return any(c.label == Predicate.TREATY_JOINING and c.end <= cue.start and c is not cue for c in cues)
 
@@ -1514,7 +1531,7 @@ def _respectively(actors: list[Actor], dates: list, sent: str) -> dict[str, Date
     When the counts differ (the actors came from an anaphor that names more states than dates),
     which date is whose cannot be told: no actor gets one, rather than the wrong one.
     """
-    if len(actors) < 2 or len(dates) < 2 or not re.search(r"\brespectively\b", sent, re.IGNORECASE):
+    if len(actors) < 2 or len(dates) < 2 or not _RESPECTIVELY.search(sent):
         return {}
     if len(dates) != len(actors):
         return {a.key: None for a in actors}
