@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pycountry
 
-from minewatch.extract.rules import lexicon
+from minewatch.extract.rules import lexicon, words
 from minewatch.model import Actor, ActorKind
 
 DATA = Path(__file__).with_name("data")
 
 #: Capitals too often ordinary words or people's names to stand for a state on their own.
-_AMBIGUOUS_SURFACES = frozenset({"Male", "Victoria", "Kingston", "Georgetown", "Santiago", "Lima", "Moroni"})
+_AMBIGUOUS_SURFACES = frozenset(words("ambiguous_capitals"))
 
 
 @dataclass(frozen=True)

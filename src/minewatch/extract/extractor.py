@@ -84,6 +84,7 @@ _BACKGROUND_MARKS = frozenset(words("background_clause_marks"))
 _AMBIGUOUS_MODALS = frozenset(words("ambiguous_modals"))
 _HYPOTHETICAL_DETERMINERS = frozenset(words("hypothetical_determiners"))
 _PAST_AUXILIARIES = frozenset(words("past_auxiliaries"))
+_PAST_EXIT_VERBS = frozenset(words("past_exit_verbs"))
 
 
 @dataclass
@@ -1145,7 +1146,7 @@ class Extractor:
                 return stage, None
         if modality != Modality.ACTUAL:
             return "proposed", None
-        if tok.tag_ in ("VBD", "VBN") and tok.lower_ in ("withdrew", "left", "exited", "quit", "withdrawn"):
+        if tok.tag_ in ("VBD", "VBN") and tok.lower_ in _PAST_EXIT_VERBS:
             return "effective", None
         return "decided", None
 
