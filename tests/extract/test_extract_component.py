@@ -61,3 +61,15 @@ def test_the_entry_point_names_the_factory():
     target = pyproject["project"]["entry-points"]["spacy_factories"][component.FACTORY]
     module, attr = target.split(":")
     assert module == component.__name__ and getattr(component, attr) is component.make_claims_component
+
+
+def test_claims_survive_doc_serialisation_and_worker_processes(nlp):
+    from spacy.tokens import Doc
+
+    doc = nlp(TEXTS[0])
+    back = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert [c.to_dict() for c in back._.claims] == [c.to_dict() for c in doc._.claims]
+    assert all(c.document_id == d.document_id for c, d in zip(back._.claims, doc._.claims, strict=True))
+    docs = list(nlp.pipe(TEXTS[:2], n_process=2))
+    assert [[c.to_dict() for c in d._.claims] for d in docs] == [[c.to_dict() for c in nlp(t)._.claims]
+                                                                  for t in TEXTS[:2]]

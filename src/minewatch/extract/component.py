@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -27,6 +28,25 @@ FACTORY = "minewatch_claims"
 for _name, _default in (("claims", None), ("published", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
+
+_CLAIM_KEY = "__minewatch_claim__"
+
+
+def _encode_claim(obj: Any, chain: Any = None) -> Any:
+    """Claims travel in ``Doc.to_bytes`` (``nlp.pipe(n_process=2)`` ships docs back that way)."""
+    if isinstance(obj, Claim):
+        return {_CLAIM_KEY: {**obj.to_dict(), "document_id": obj.document_id}}
+    return obj if chain is None else chain(obj)
+
+
+def _decode_claim(obj: Any, chain: Any = None) -> Any:
+    if isinstance(obj, dict) and _CLAIM_KEY in obj:
+        return Claim.from_dict(obj[_CLAIM_KEY])
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("minewatch_claim", func=_encode_claim)
+srsly.msgpack_decoders.register("minewatch_claim", func=_decode_claim)
 
 
 class _HostParser:
