@@ -85,6 +85,10 @@ _AMBIGUOUS_MODALS = frozenset(words("ambiguous_modals"))
 _HYPOTHETICAL_DETERMINERS = frozenset(words("hypothetical_determiners"))
 _PAST_AUXILIARIES = frozenset(words("past_auxiliaries"))
 _PAST_EXIT_VERBS = frozenset(words("past_exit_verbs"))
+_SIGNING_CUES = words("signing_cues")
+_RECIPIENTLESS_TRANSFER = words("recipientless_transfer_cues")
+_NEGATED_EXIT_CUES = words("negated_exit_cues")
+_BARE_NOTIFICATION_CUES = words("bare_notification_cues")
 
 
 @dataclass
@@ -453,7 +457,7 @@ class Extractor:
                 treaty = self._treaty_for(cue, treaties, generic, state, pred, sent, tok)
                 if treaty is None:
                     continue
-                if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith("sign") and has_withdrawal_cue:
+                if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith(_SIGNING_CUES) and has_withdrawal_cue:
                     continue
                 if pred == Predicate.TREATY_JOINING and _WILL_REMAIN.search(sent, 0, cue.start):
                     continue  # "would remain a party to the treaty": a stay, told by the withdrawal cue
@@ -510,7 +514,7 @@ class Extractor:
                 if source is None or len(actors) != 1:
                     continue
                 actors, counterpart = [source], actors[0]
-            if pred == Predicate.TRANSFER and counterpart is None and not cue.text.lower().startswith("export"):
+            if pred == Predicate.TRANSFER and counterpart is None and not cue.text.lower().startswith(_RECIPIENTLESS_TRANSFER):
                 continue  # "security of supply", "to supply themselves": no transfer between actors
             clause = _span_text(top) if top is not None else sent
             modality = modality_of(_with_governor(chain, top), clause)
@@ -527,7 +531,7 @@ class Extractor:
             if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith(_REMAIN_CUES):
                 # "Oslo would remain a party": it will not leave (and "will not remain" is leaving)
                 polarity = Polarity.AFFIRMED if polarity == Polarity.NEGATED else Polarity.NEGATED
-            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("no longer"):
+            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith(_NEGATED_EXIT_CUES):
                 polarity = Polarity.AFFIRMED  # "will no longer be bound by the treaty": its negation is the exit
             if headline:
                 # the parser reads a title-case headline as nouns: its words before the cue qualify it
@@ -638,7 +642,7 @@ class Extractor:
         """The sentence's predicate cues; a bare "notified the UN" stands for a withdrawal told
         before only when the sentence names none of its own ("notified the UN that they are leaving")."""
         cues = self.lex.predicate_cues(sent)
-        bare = [c for c in cues if c.label == Predicate.TREATY_WITHDRAWAL and c.text.lower().startswith("notif")
+        bare = [c for c in cues if c.label == Predicate.TREATY_WITHDRAWAL and c.text.lower().startswith(_BARE_NOTIFICATION_CUES)
                 and self._anaphor_cue(sent, c)]
         if bare and any(c.label == Predicate.TREATY_WITHDRAWAL and c not in bare for c in cues):
             cues = [c for c in cues if c not in bare]

@@ -26,6 +26,7 @@ _NEGATIVE_SUBJECT_STARTS = frozenset(words("negative_subject_starts"))
 _NEGATIVE_DETERMINERS = frozenset(words("negative_determiners"))
 _UNTIL_PREPS = frozenset(words("until_preps"))
 _OPEN_QUESTION_MARKS = frozenset(words("open_question_marks"))
+_REPORTED_FUTURE = frozenset(words("reported_future_modals"))
 
 
 class ModalityLexicon:
@@ -154,7 +155,7 @@ def denied(top: Any) -> bool:
 def _future_in_the_past(considered: list[Any], chain: Sequence[Any], lex: ModalityLexicon) -> bool:
     """"He said Tallinn would deposit its instrument": a "would" reported under a past verb of
     saying is the speaker's "will", a plan, not a possibility."""
-    if not considered or any(t.lower_ != "would" for t in considered):
+    if not considered or any(t.lower_ not in _REPORTED_FUTURE for t in considered):
         return False
     top = chain[-1]
     for tok in (*chain, top.head):
