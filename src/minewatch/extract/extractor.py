@@ -1174,16 +1174,15 @@ class Extractor:
         return quantity, money
 
 
+_MONTHS = "|".join(words("month_names"))
 _DAY = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?%s|%s\s+\d{1,2}(?:st|nd|rd|th)?)\b" % ((
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)",) * 2))
+    r"(?:" + _MONTHS + ")",) * 2))
 
 
-_DATED = re.compile(_DAY.pattern + r"|\b(?:January|February|March|April|May|June|July|August|September|October|"
-                    r"November|December)\s+\d{4}\b")
+_DATED = re.compile(_DAY.pattern + r"|\b(?:" + _MONTHS + r")\s+\d{4}\b")
 
 
-_DATED_OR_YEAR = re.compile(_DATED.pattern + r"|^(?:on|in|by)\s+(?:\d{4}|January|February|March|April|May|June|July|"
-                            r"August|September|October|November|December)\b", re.IGNORECASE)
+_DATED_OR_YEAR = re.compile(_DATED.pattern + r"|^(?:on|in|by)\s+(?:\d{4}|" + _MONTHS + r")\b", re.IGNORECASE)
 
 
 def _on_a_day(verb: Any) -> bool:
