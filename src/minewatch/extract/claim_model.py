@@ -98,6 +98,7 @@ class ClaimModel:
     modality: LinearHead
     polarity: LinearHead
     stages: dict[str, LinearHead]
+    #: Platt scaling per origin: [a, b] for the rules' claims, then [a, b] for the model's own
     calibrator: list[float]
     add_threshold: float
     keep_threshold: float
@@ -132,10 +133,8 @@ class ClaimModel:
 
     def confidence(self, p: float, from_rules: bool) -> float:
         """The calibrated probability that a claim with pair score ``p`` is right."""
-        a, b, c, d = self.calibrator
-        r = 1.0 if from_rules else 0.0
-        x = _logit(p)
-        return round(_sigmoid(a + b * x + c * r + d * x * r), 4)
+        a, b = self.calibrator[0:2] if from_rules else self.calibrator[2:4]
+        return round(_sigmoid(a + b * _logit(p)), 4)
 
     def score(self, cands: list[Candidate]) -> dict[tuple[str, str], tuple[float, Candidate]]:
         """The best candidate of each (actor, predicate) pair, with its relevance."""

@@ -172,13 +172,23 @@ def labelled(examples: list[Example], written_weight: float = 1.0) -> Rows:
                 continue
             g = golds[0]
             add("polarity", cand.features, "1" if g.get("polarity") == "negated" else "0")
+            # where the gold accepts several readings, learn the one the sentence itself shows
             mods = _as_list(g.get("modality"))
             if mods:
-                add("modality", cand.features, mods[0])
+                add("modality", cand.features, _shown(mods, cand.features, ("rule_mod:",)))
             stages = _as_list(g.get("stage"))
             if cand.predicate in TREATY_PREDICATES and stages:
-                add(f"stage:{cand.predicate}", cand.features, stages[0])
+                add(f"stage:{cand.predicate}", cand.features,
+                    _shown(stages, cand.features, ("rule_stage:", "wstage:", "jstage:")))
     return rows
+
+
+def _shown(accepted: list[str], features: list[str], prefixes: tuple[str, ...]) -> str:
+    for prefix in prefixes:
+        for value in accepted:
+            if prefix + value in features:
+                return value
+    return accepted[0]
 
 
 def fit_head(feats: list[list[str]], ys: list[str], weights: list[float], c: float) -> LinearHead:
@@ -197,13 +207,13 @@ def fit_head(feats: list[list[str]], ys: list[str], weights: list[float], c: flo
     weights: dict[str, list[float]] = {}
     for j, name in enumerate(names):
         col = [round(float(coef[i, j]), 4) for i in range(coef.shape[0])]
-        if any(abs(w) >= 1e-3 for w in col):
+        if any(abs(w) >= 5e-3 for w in col):
             weights[str(name)] = col
     return LinearHead(classes=[str(k) for k in clf.classes_], bias=[round(float(b), 4) for b in clf.intercept_],
                       weights=weights)
 
 
-def fit_model(examples: list[Example], c: float = 0.5, written_weight: float = 1.0) -> ClaimModel:
+def fit_model(examples: list[Example], c: float = 0.2, written_weight: float = 0.5) -> ClaimModel:
     rows = labelled(examples, written_weight)
     heads = {k: fit_head(f, y, w, c) for k, (f, y, w) in rows.items()}
     polarity = heads.get("polarity") or LinearHead(["0", "1"], [-10.0], {})
@@ -213,7 +223,7 @@ def fit_model(examples: list[Example], c: float = 0.5, written_weight: float = 1
                       modality=heads.get("modality") or LinearHead([Modality.ACTUAL] * 2, [10.0], {}),
                       polarity=polarity,
                       stages={k.split(":", 1)[1]: v for k, v in heads.items() if k.startswith("stage:")},
-                      calibrator=[0.0, 1.0, 0.0, 0.0], add_threshold=0.5, keep_threshold=0.0, report={})
+                      calibrator=[0.0, 1.0, 0.0, 1.0], add_threshold=0.5, keep_threshold=0.0, report={})
 
 
 # -- scoring (the claim contract's key and strict matches) ------------------------------------
@@ -326,18 +336,34 @@ def scored(model: ClaimModel | None, extractor: Any, examples: list[Example]) ->
                      for ex, pr in zip(examples, props, strict=True)])
 
 
-def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]]) -> tuple[float, float]:
+def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]],
+                      dev: tuple[list[Example], list[Proposals]] | None = None,
+                      dev_floor: float | None = None) -> tuple[float, float]:
     """The add/keep thresholds with the best pooled key F1 over held-out predictions (ties: the
-    more cautious, i.e. the first found, adding least)."""
+    more cautious, i.e. the first found, adding least).  With ``dev_floor``, settings that take
+    ``dev`` below it are refused: the issue's rule that dev does not drop below the rules' score."""
     best = (-1.0, 1.01, 0.0)
+    everything = pools + ([dev] if dev else [])
     for add in sorted(ADD_GRID, reverse=True):
         for keep in KEEP_GRID:
+            if dev is not None and dev_floor is not None:
+                dev_f1 = evaluate([(ex.gold, _chosen(pr, add, keep)) for ex, pr in zip(*dev, strict=True)])
+                if dev_f1["key"]["f1"] < dev_floor:
+                    continue
             per_doc = [(ex.gold, _chosen(pr, add, keep))
-                       for exs, props in pools for ex, pr in zip(exs, props, strict=True)]
+                       for exs, props in everything for ex, pr in zip(exs, props, strict=True)]
             f1 = evaluate(per_doc)["key"]["f1"]
             if f1 > best[0] + 1e-9:
                 best = (f1, add, keep)
     return best[1], best[2]
+
+
+#: How far below the rules alone ``dev`` may go when the model adds claims (noise of one claim).
+DEV_TOLERANCE = 0.003
+
+
+def dev_floor(dev: list[Example]) -> float:
+    return evaluate([(ex.gold, [c.to_dict() for c in ex.rule_claims]) for ex in dev])["key"]["f1"] - DEV_TOLERANCE
 
 
 def cross_validate(examples: list[Example], written: list[Example], dev: list[Example], extractor: Any,
@@ -354,9 +380,10 @@ def cross_validate(examples: list[Example], written: list[Example], dev: list[Ex
     dev_props = [proposals(models[k], extractor, dev) for k in range(folds)]
     per_doc: list[tuple[list[dict], list[dict]]] = []
     records: list[tuple[float, bool, bool]] = []
+    floor = dev_floor(dev)
     for k in range(folds):
-        pools = [(held[j], oof[j]) for j in range(folds) if j != k] + [(dev, dev_props[k])]
-        add, keep = choose_thresholds(pools)
+        pools = [(held[j], oof[j]) for j in range(folds) if j != k]
+        add, keep = choose_thresholds(pools, (dev, dev_props[k]), floor)
         for ex, props in zip(held[k], oof[k], strict=True):
             preds = [cl for cl, p, rule in props if p >= (keep if rule else add)]
             dicts = [cl.to_dict() for cl in preds]
@@ -369,18 +396,29 @@ def cross_validate(examples: list[Example], written: list[Example], dev: list[Ex
 
 
 def fit_calibrator(records: list[tuple[float, bool, bool]]) -> list[float]:
-    """Platt scaling on out-of-fold claims: right or wrong, against the pair score and origin."""
+    """Platt scaling on out-of-fold claims, one per origin (the rules' claims, the model's own):
+    right or wrong against the logit of the pair score.  A slope the data would make negative is
+    refused (a higher score never means a less likely claim): that origin gets its base rate."""
+    import math
+
     from sklearn.linear_model import LogisticRegression
 
     from minewatch.extract.claim_model import _logit
 
-    if len({r for _, _, r in records}) < 2:
-        return [0.0, 1.0, 0.0, 0.0]
-    x = [[_logit(p), float(rule), _logit(p) * float(rule)] for p, rule, _ in records]
-    y = [int(r) for _, _, r in records]
-    clf = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
-    b, c, d = (float(v) for v in clf.coef_[0])
-    return [round(float(clf.intercept_[0]), 4), round(b, 4), round(c, 4), round(d, 4)]
+    out: list[float] = []
+    for origin in (True, False):
+        rows = [(p, right) for p, rule, right in records if rule == origin]
+        ys = [int(r) for _, r in rows]
+        rate = (sum(ys) + 1) / (len(ys) + 2)  # Laplace: an origin with few claims stays modest
+        if len(set(ys)) < 2:
+            out += [round(math.log(rate / (1 - rate)), 4), 0.0]
+            continue
+        clf = LogisticRegression(C=10.0, max_iter=1000).fit([[_logit(p)] for p, _ in rows], ys)
+        a, b = float(clf.intercept_[0]), float(clf.coef_[0][0])
+        if b < 0:
+            a, b = math.log(rate / (1 - rate)), 0.0
+        out += [round(a, 4), round(b, 4)]
+    return out
 
 
 def reliability(records: list[tuple[float, bool]], bins: int = 10) -> tuple[float, list[dict[str, Any]]]:
@@ -397,7 +435,7 @@ def reliability(records: list[tuple[float, bool]], bins: int = 10) -> tuple[floa
     return round(brier, 4), table
 
 
-def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: float = 0.5,
+def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: float = 0.2,
           written_weight: float = 0.5, log: Any = print) -> ClaimModel:
     """The whole recipe; writes the model to ``out`` when given."""
     from minewatch.extract.extractor import Extractor
@@ -409,10 +447,11 @@ def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: 
     written = written_examples(written_dir)
     log(f"articles: train {len(train_ex)}, dev {len(dev_ex)}, seeds {len(seeds_ex)}; written examples {len(written)}")
     prepare_examples(train_ex + dev_ex + seeds_ex + written, rules)
-    cv, records, oof, _ = cross_validate(train_ex, written, dev_ex, rules, folds, c, written_weight)
+    cv, records, oof, _ = cross_validate(train_ex, written, dev_ex + seeds_ex, rules, folds, c, written_weight)
     model = fit_model(train_ex + written, c, written_weight)
     ordered = [e for k in range(folds) for i, e in enumerate(train_ex) if i % folds == k]
-    add, keep = choose_thresholds([(ordered, oof), (dev_ex, proposals(model, rules, dev_ex))])
+    guard = dev_ex + seeds_ex  # the sets that must not drop below the rules alone
+    add, keep = choose_thresholds([(ordered, oof)], (guard, proposals(model, rules, guard)), dev_floor(guard))
     model.add_threshold, model.keep_threshold = add, keep
     log(f"thresholds chosen on dev and out-of-fold train: add={add} keep={keep}")
     model.calibrator = fit_calibrator(records)
@@ -440,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--written", default=str(REPO / "training" / "en"), help="the project's labelled sentences")
     ap.add_argument("--out", default=str(MODEL_PATH), help="where the model JSON goes")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--c", type=float, default=0.5, help="inverse L2 strength of the heads")
+    ap.add_argument("--c", type=float, default=0.2, help="inverse L2 strength of the heads")
     ap.add_argument("--written-weight", type=float, default=0.5, help="weight of the project's own sentences")
     ap.add_argument("--dry-run", action="store_true", help="measure only, write nothing")
     a = ap.parse_args(argv)
