@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, union, update
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, tuple_, union, update
 
 from minewatch.model import Actor, Claim, DateRange, Document, Evidence, Money, Range, Speaker
 from minewatch.store import schema as t
@@ -38,6 +38,31 @@ class ClaimFilter:
     claim_ids: Sequence[str] | None = None
     after: str | None = None  # cursor: claims with id greater than this
     limit: int | None = None
+    #: None: by document path (the CLI's reading order), or by id when paged; "newest"/"oldest": by
+    #: published, then ingested, then id; "id": by id.
+    order: str | None = None
+    #: keyset cursor of a "newest"/"oldest" listing: (published, ingested_at, claim id) of the last row seen
+    keyset: tuple | None = None
+
+
+#: Sorts before every real date, so rows without a publication date come last among the newest.
+NO_DATE = date(1, 1, 1)
+NO_TIME = datetime(1, 1, 1)
+
+
+def recency_keys(published, ingested_at, row_id):
+    """The (published, ingested, id) expressions of a newest/oldest listing; nulls compare as the earliest."""
+    return func.coalesce(published, NO_DATE), func.coalesce(ingested_at, NO_TIME), row_id
+
+
+def recency_order(q, keys, order: str, keyset: tuple | None):
+    """Order ``q`` newest or oldest first and start after ``keyset`` (the keys of the last row seen)."""
+    if keyset is not None:
+        p, i, k = keyset
+        bound = tuple_(*keys) < tuple_(p or NO_DATE, i or NO_TIME, k) if order == "newest" else \
+            tuple_(*keys) > tuple_(p or NO_DATE, i or NO_TIME, k)
+        q = q.where(bound)
+    return q.order_by(*(k.desc() for k in keys)) if order == "newest" else q.order_by(*keys)
 
 
 @dataclass
@@ -615,9 +640,9 @@ class Store:
         """Claims in the contract's export shape (claims.md), with reviews applied as corrections."""
         f = f or ClaimFilter()
         c, d = t.claims, t.documents
-        q = select(c, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title).join(
-            d, d.c.id == c.c.document_id
-        )
+        q = select(
+            c, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title, d.c.ingested_at
+        ).join(d, d.c.id == c.c.document_id)
         if f.state:
             q = q.where(c.c.id.in_(_state_claim_ids(f.state.upper(), f.predicate)))
         elif f.predicate:
@@ -645,7 +670,12 @@ class Store:
             )
         if f.after:
             q = q.where(c.c.id > f.after)
-        q = q.order_by(c.c.id) if f.after is not None or f.limit else q.order_by(d.c.path, d.c.id, c.c.id)
+        if f.order in ("newest", "oldest"):
+            q = recency_order(q, recency_keys(d.c.published, d.c.ingested_at, c.c.id), f.order, f.keyset)
+        elif f.order == "id" or f.after is not None or f.limit:
+            q = q.order_by(c.c.id)
+        else:
+            q = q.order_by(d.c.path, d.c.id, c.c.id)
         if f.limit:
             q = q.limit(f.limit)
         with self.engine.connect() as conn:
