@@ -460,7 +460,7 @@ def stories(fmt: FormatOpt = Format.table) -> None:
         )
     elif fmt is Format.csv:
         flat = [
-            {"story_id": r["id"], "agencies": "; ".join(r["agencies"] or []), "first_published": r["first_published"],
+            {"story_id": r["id"], "agencies": list(r["agencies"] or []), "first_published": r["first_published"],
              "last_published": r["last_published"], "document_id": d["id"], "path": d["path"], "url": d["url"],
              "outlet": d["outlet"], "published": d["published"]}
             for r in rows for d in r["documents"]

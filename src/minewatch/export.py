@@ -395,22 +395,26 @@ def status_history_rows(store) -> list[dict[str, Any]]:
     return out
 
 
+def _relative(obj: Any, paths: RelativePaths) -> Any:
+    """Every ``path`` value in nested rows made relative (claims' documents, facts' sources)."""
+    if isinstance(obj, dict):
+        return {k: (paths(v) if k == "path" and isinstance(v, str) else _relative(v, paths)) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_relative(x, paths) for x in obj]
+    return obj
+
+
 def table_rows(store, name: str, *, nested: bool, paths: RelativePaths | None = None) -> list[dict[str, Any]]:
     """Rows of one exported table; ``nested`` keeps the contract's JSON shape (JSON export)."""
     if name in ("claims", "documents", "stories") and paths is None:
         paths = document_paths(store)
     if name == "claims":
-        if not nested:
-            return flat_claims(store)
-        rows = store.claims()
-        for r in rows:
-            r["document"]["path"] = paths(r["document"].get("path"))
-        return rows
+        return flat_claims(store) if not nested else _relative(store.claims(), paths)
     if name == "facts":
         facts = store.facts()
         if not nested:
             return [flat_fact(f) for f in facts]
-        return facts
+        return _relative(facts, paths or document_paths(store))  # a fact's detail lists its sources' paths
     if name == "conflicts":
         return store.conflicts()
     if name == "documents":
@@ -499,18 +503,9 @@ def _folder(out: Path) -> Path:
     return out
 
 
-def _csv_cell(v: Any) -> Any:
-    """CSV's one encoding: lists (and JSON values) as JSON text, dates as ISO dates."""
-    if isinstance(v, list):
-        return to_json(v)
-    if isinstance(v, date | datetime):
-        return v.isoformat()
-    return v
-
-
 def _csv_text(rows: Sequence[dict[str, Any]], name: str) -> str:
-    cols = [c for c, _ in table_columns(name)]
-    return to_csv([{c: _csv_cell(v) for c, v in r.items()} for r in typed_rows(name, rows)], cols)
+    """The table's fixed columns; lists as JSON arrays (``output.flatten``: CSV's one list encoding), dates ISO."""
+    return to_csv(typed_rows(name, rows), [c for c, _ in table_columns(name)])
 
 
 def _export_csv(store, out: Path, names: Sequence[str] = TABLES) -> dict[str, Any]:
