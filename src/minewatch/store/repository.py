@@ -50,19 +50,27 @@ NO_DATE = date(1, 1, 1)
 NO_TIME = datetime(1, 1, 1)
 
 
-def recency_keys(published, ingested_at, row_id):
+def recency_keys(published, ingested_at, row_id, second_default: date | datetime = NO_TIME) -> tuple:
     """The (published, ingested, id) expressions of a newest/oldest listing; nulls compare as the earliest."""
-    return func.coalesce(published, NO_DATE), func.coalesce(ingested_at, NO_TIME), row_id
+    return func.coalesce(published, NO_DATE), func.coalesce(ingested_at, second_default), row_id
 
 
-def recency_order(q, keys, order: str, keyset: tuple | None):
-    """Order ``q`` newest or oldest first and start after ``keyset`` (the keys of the last row seen)."""
+def recency_order(q, keys: tuple, order: str, keyset: tuple | None, second_default: date | datetime = NO_TIME):
+    """Order ``q`` newest or oldest first and start after ``keyset`` (the keys of the last row seen).
+
+    A keyset on (date, date-or-time, id) is what lets a cursor stay valid
+    while rows arrive: the next page starts strictly after the last row seen.
+    """
     if keyset is not None:
         p, i, k = keyset
-        bound = tuple_(*keys) < tuple_(p or NO_DATE, i or NO_TIME, k) if order == "newest" else \
-            tuple_(*keys) > tuple_(p or NO_DATE, i or NO_TIME, k)
-        q = q.where(bound)
+        seen = tuple_(p or NO_DATE, i or second_default, k)
+        q = q.where(tuple_(*keys) < seen if order == "newest" else tuple_(*keys) > seen)
     return q.order_by(*(k.desc() for k in keys)) if order == "newest" else q.order_by(*keys)
+
+
+def _count(engine, q) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(q.order_by(None).subquery())).scalar_one())
 
 
 @dataclass
@@ -533,18 +541,30 @@ class Store:
     def documents(
         self, ids: Sequence[str] | None = None, *, limit: int | None = None, after: str | None = None,
         language: str | None = None, text: str | None = None, with_text: bool = False,
-    ) -> list[dict[str, Any]]:
+        order: str | None = None, keyset: tuple | None = None, count: bool = False,
+    ) -> Any:
+        """Documents by id, or ``order`` "newest"/"oldest" (published, then ingested) from ``keyset``.
+
+        With ``count`` the number of matching documents (cursor and limit ignored).
+        """
         cols = [c for c in t.documents.c if c.name not in ("minhash", "original") and (with_text or c.name != "text")]
-        q = select(*cols).order_by(t.documents.c.id)
+        q = select(*cols)
+        d = t.documents
+        if order in ("newest", "oldest") and not count:
+            q = recency_order(q, recency_keys(d.c.published, d.c.ingested_at, d.c.id), order, keyset)
+        else:
+            q = q.order_by(d.c.id)
         if ids is not None:
             q = q.where(t.documents.c.id.in_(list(ids)))
-        if after:
+        if after and not count:
             q = q.where(t.documents.c.id > after)
         if language:
             q = q.where(t.documents.c.language == language)
         if text:
             like = f"%{_escape_like(text)}%"
             q = q.where(or_(t.documents.c.text.ilike(like, escape="\\"), t.documents.c.title.ilike(like, escape="\\")))
+        if count:
+            return _count(self.engine, q)
         if limit:
             q = q.limit(limit)
         with self.engine.connect() as conn:
@@ -636,9 +656,13 @@ class Store:
         return stories
 
     # ------------------------------------------------------------------ claims
-    def claims(self, f: ClaimFilter | None = None) -> list[dict[str, Any]]:
-        """Claims in the contract's export shape (claims.md), with reviews applied as corrections."""
+    def count_claims(self, f: ClaimFilter | None = None) -> int:
+        """How many claims match ``f`` (its cursor and limit ignored): the API's ``?count=true``."""
         f = f or ClaimFilter()
+        q = self._claims_query(ClaimFilter(**{**f.__dict__, "after": None, "keyset": None, "limit": None}))
+        return _count(self.engine, q)
+
+    def _claims_query(self, f: ClaimFilter):
         c, d = t.claims, t.documents
         q = select(
             c, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title, d.c.ingested_at
@@ -670,6 +694,13 @@ class Store:
             )
         if f.after:
             q = q.where(c.c.id > f.after)
+        return q
+
+    def claims(self, f: ClaimFilter | None = None) -> list[dict[str, Any]]:
+        """Claims in the contract's export shape (claims.md), with reviews applied as corrections."""
+        f = f or ClaimFilter()
+        c, d = t.claims, t.documents
+        q = self._claims_query(f)
         if f.order in ("newest", "oldest"):
             q = recency_order(q, recency_keys(d.c.published, d.c.ingested_at, c.c.id), f.order, f.keyset)
         elif f.order == "id" or f.after is not None or f.limit:
@@ -701,8 +732,10 @@ class Store:
     # ------------------------------------------------------------------ facts and conflicts
     def facts(
         self, *, state: str | None = None, predicate: str | None = None, ids: Sequence[str] | None = None,
-        limit: int | None = None, after: str | None = None,
-    ) -> list[dict[str, Any]]:
+        limit: int | None = None, after: str | None = None, order: str | None = None, keyset: tuple | None = None,
+        count: bool = False,
+    ) -> Any:
+        """Facts; ``order`` "newest"/"oldest" sorts by last report, then first report, then id (from ``keyset``)."""
         f = t.facts
         q = select(f)
         if state:
@@ -712,11 +745,17 @@ class Store:
             q = q.where(f.c.predicate == predicate)
         if ids is not None:
             q = q.where(f.c.id.in_(list(ids)))
+        if count:
+            return _count(self.engine, q)
         if after:
             q = q.where(f.c.id > after)
-        q = q.order_by(f.c.id) if (after is not None or limit) else q.order_by(
-            f.c.actor_iso3, f.c.predicate, f.c.last_reported.desc(), f.c.id
-        )
+        if order in ("newest", "oldest"):
+            keys = recency_keys(f.c.last_reported, f.c.first_reported, f.c.id, NO_DATE)
+            q = recency_order(q, keys, order, keyset, NO_DATE)
+        elif order == "id" or after is not None or limit:
+            q = q.order_by(f.c.id)
+        else:
+            q = q.order_by(f.c.actor_iso3, f.c.predicate, f.c.last_reported.desc(), f.c.id)
         if limit:
             q = q.limit(limit)
         with self.engine.connect() as conn:
@@ -725,7 +764,8 @@ class Store:
     def conflicts(
         self, *, state: str | None = None, kind: str | None = None, ids: Sequence[str] | None = None,
         fact_ids: Sequence[str] | None = None, claim_id: str | None = None, limit: int | None = None, after: str | None = None,
-    ) -> list[dict[str, Any]]:
+        count: bool = False,
+    ) -> Any:
         x = t.conflicts
         q = select(x)
         if state:
@@ -736,6 +776,8 @@ class Store:
             q = q.where(x.c.id.in_(list(ids)))
         if fact_ids is not None:
             q = q.where(x.c.fact_id.in_(list(fact_ids)))
+        if count and not claim_id:
+            return _count(self.engine, q)
         if after:
             q = q.where(x.c.id > after)
         severity = {"high": 0, "medium": 1, "low": 2}
@@ -746,6 +788,8 @@ class Store:
             rows = [dict(r) for r in conn.execute(q).mappings()]
         if claim_id:
             rows = [r for r in rows if claim_id in (r["claim_ids"] or [])][: limit or None]
+        if count:
+            return len(rows)
         if after is None and not limit:
             rows.sort(key=lambda r: (severity.get(r["severity"], 3), r["actor_iso3"] or "", r["kind"], r["id"]))
         return rows
