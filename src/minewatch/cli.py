@@ -723,8 +723,8 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, json, parquet or sqlite.")] = ExportFormat.sqlite,
     out: Annotated[str, typer.Option("--out", "-o", metavar="PATH",
                                      help="Folder (csv, json, parquet), file (sqlite) or - for standard output.")] = "export",
-    table: Annotated[str | None, typer.Option("--table", "-t", help="One table only (claims, facts, …); "
-                                                                    "needed for -o - with csv or parquet.")] = None,
+    table: Annotated[str | None, typer.Option("--table", "-t", help="One table only (claims, facts, …; csv, json, "
+                                                                    "parquet); needed for -o - with csv or parquet.")] = None,
     metadata: Annotated[Path | None, typer.Option("--metadata", "-m", help="With sqlite to a file: also write "
                                                   "Datasette's metadata.json here.")] = None,
 ) -> None:
@@ -733,6 +733,8 @@ def export(
 
     if table is not None and table not in TABLES:
         raise typer.BadParameter(f"{table!r}: use one of {', '.join(TABLES)}", param_hint="--table")
+    if table is not None and fmt is ExportFormat.sqlite:
+        raise typer.BadParameter("the SQLite export is one database with every table", param_hint="--table")
     if out == "-":
         if fmt in (ExportFormat.csv, ExportFormat.parquet) and table is None:
             raise typer.BadParameter(f"standard output takes one table in {fmt.value}: add --table "

@@ -142,6 +142,8 @@ def test_export_to_standard_output(kb, tmp_path: Path, monkeypatch) -> None:
     assert any(c["id"] == ids["ltu_claim"] for c in everything["claims"])
     refused = mw(db, "export", "-f", "csv", "-o", "-")
     assert refused.exit_code == 2 and "--table" in refused.output
+    assert mw(db, "export", "-f", "sqlite", "-t", "claims", "-o", "-").exit_code == 2  # one database, every table
+    assert mw(db, "export", "-f", "csv", "-t", "nonsense", "-o", "-").exit_code == 2
     binary = mw(db, "export", "-f", "sqlite", "-o", "-")
     assert binary.exit_code == 0 and binary.stdout_bytes.startswith(b"SQLite format 3\x00")
     parquet = mw(db, "export", "-f", "parquet", "-t", "facts", "-o", "-")

@@ -26,10 +26,11 @@ BaseUrlOpt = Annotated[
 ]
 
 
-def _store():
+def _store(create: bool = False):
+    """The knowledge base; adding a watch or a rule may make a new one, the other commands read an existing one."""
     from minewatch.cli import open_store
 
-    return open_store()
+    return open_store(create=create)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -63,7 +64,7 @@ def watch_add(
     """Watch a feed or path; its first poll is due at once."""
     from minewatch.watch import WatchError, add_watch
 
-    store = _store()
+    store = _store(create=True)
     try:
         watch = add_watch(store, source, every, name=name, follow=follow)
     except WatchError as exc:
@@ -173,7 +174,7 @@ def alerts_add(
     """Add an alert rule (standard output unless --file or --webhook)."""
     from minewatch.watch import AlertError, add_rule
 
-    store = _store()
+    store = _store(create=True)
     try:
         rule = add_rule(
             store, on, states=state, predicates=predicate, min_sources=min_sources, treaty=treaty, file=file,
