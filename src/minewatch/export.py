@@ -264,6 +264,8 @@ class RelativePaths:
             self.root = self._pure(os.path.commonpath([str(f) for f in folders]))
         except ValueError:  # different drives
             self.root = None
+        if self.root is not None and len(self.root.parts) <= 1:
+            self.root = None  # folders with nothing in common but "/": file names only, no home folders
 
     @staticmethod
     def _absolute(p: str) -> bool:

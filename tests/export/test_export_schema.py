@@ -165,3 +165,15 @@ def test_datasette_search_and_status_tables(with_paths, tmp_path: Path) -> None:
     assert ids["ltu_doc"] in {r["id"] for r in found} and len(found) < 6
     status = asyncio.run(get("/minewatch/treaty_status.json?state_iso3=LTU&_shape=array")).json()
     assert {r["treaty"] for r in status} == {"APMBC", "CCM"}
+
+
+def test_relative_paths_never_start_at_the_filesystem_root() -> None:
+    from minewatch.export import RelativePaths
+
+    same = RelativePaths(["/home/ana/in/a.txt", "/home/ana/in/sub/b.txt", "https://x.example/c", None])
+    assert same("/home/ana/in/sub/b.txt") == "sub/b.txt" and same("https://x.example/c") == "https://x.example/c"
+    apart = RelativePaths(["/home/ana/in/a.txt", "/data/b.jsonl"])
+    assert apart("/home/ana/in/a.txt") == "a.txt" and apart("/data/b.jsonl#4") == "b.jsonl#4"
+    assert RelativePaths(["C:\\Users\\ana\\in\\a.txt"])("C:\\Users\\ana\\in\\a.txt") == "a.txt"
+    assert same("-") == "-" and same("relative/x.txt") == "relative/x.txt"
+
