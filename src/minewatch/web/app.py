@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minewatch.store.repository import Store
-from minewatch.web import api, feeds, pages
+from minewatch.web import api, charts, feeds, pages
 from minewatch.web.cache import ApiResponseCache, DataVersion, sqlite_path
 from minewatch.web.context import WebContext
 from minewatch.web.etag import ETags
@@ -42,6 +42,7 @@ def create_app(db: str | None = None, *, store: Store | None = None, cors: Seque
     app.state.mw = WebContext(store or Store.open(db))
     app.include_router(api.router)
     app.include_router(feeds.router)
+    app.include_router(charts.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
