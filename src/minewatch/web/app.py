@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minewatch.store.repository import Store
-from minewatch.web import api, charts, feeds, pages
+from minewatch.web import api, charts, compare, feeds, pages
 from minewatch.web.cache import ApiResponseCache, DataVersion, sqlite_path
 from minewatch.web.context import WebContext
 from minewatch.web.etag import ETags
@@ -43,6 +43,7 @@ def create_app(db: str | None = None, *, store: Store | None = None, cors: Seque
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(charts.router)
+    app.include_router(compare.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
