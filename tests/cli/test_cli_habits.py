@@ -203,3 +203,12 @@ def test_extract_all_reports_progress(kb) -> None:
     assert counts["documents"] == 4
     result = mw(db, "extract", "--all")
     assert result.exit_code == 0 and "re-extracted 4 documents" in result.output
+
+
+def test_alert_rules_take_state_names(tmp_path: Path) -> None:
+    db = str(tmp_path / "alerts.db")
+    made = mw(db, "alerts", "add", "--state", "Lithuania, finland", "--state", "EST")
+    assert made.exit_code == 0, made.output
+    [rule] = json.loads(mw(db, "alerts", "list", "--format", "json").stdout)
+    assert rule["states"] == ["LTU", "FIN", "EST"]
+    assert mw(db, "alerts", "add", "--state", "Atlantis").exit_code == 2

@@ -161,7 +161,7 @@ def watch_run(
 @alerts_app.command("add")
 def alerts_add(
     on: Annotated[str, typer.Option("--on", help="fact (default), conflict or status.")] = "fact",
-    state: Annotated[list[str] | None, typer.Option("--state", "-s", help="ISO3 codes, comma-separated or repeated.")] = None,
+    state: Annotated[list[str] | None, typer.Option("--state", "-s", help="States: ISO3 codes or names, comma-separated or repeated.")] = None,
     predicate: Annotated[list[str] | None, typer.Option("--predicate", "-p", help="Fact predicates, e.g. production,transfer.")] = None,
     min_sources: Annotated[int, typer.Option("--min-sources", help="Independent sources a fact needs.")] = 1,
     treaty: Annotated[str | None, typer.Option("--treaty", "-t", help="APMBC or CCM.")] = None,
@@ -172,8 +172,11 @@ def alerts_add(
     include_existing: Annotated[bool, typer.Option("--include-existing", help="Also alert on what already matches.")] = False,
 ) -> None:
     """Add an alert rule (standard output unless --file or --webhook)."""
+    from minewatch.treaties.states import resolve_state
     from minewatch.watch import AlertError, add_rule
 
+    if state:  # names as well as codes ("Lithuania,FIN"); what matches nothing is refused by add_rule
+        state = [resolve_state(x) or x.strip() for item in state for x in item.split(",") if x.strip()]
     store = _store(create=True)
     try:
         rule = add_rule(
