@@ -137,3 +137,27 @@ def test_cors_only_when_asked(client, cors_client) -> None:
     other = cors_client.get("/api/claims", headers={"Origin": "https://elsewhere.example"})
     assert "access-control-allow-origin" not in other.headers
     assert "access-control-allow-origin" not in client.get("/api/claims", headers=origin).headers
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_undated_rows_come_last_and_cursors_cross_into_them(client, sort) -> None:
+    for n, word in enumerate(("first", "second")):
+        text = f"Undated report {word}\nLatvia's parliament decided to leave the Ottawa Convention, {word} desk said."
+        doc = Document(text=text, original=text, outlet=f"Desk {n}", published=None, language="en")
+        i = text.index("Latvia's parliament")
+        claim = Claim(doc.id, Actor("state", "LVA", "Latvia"), "treaty_withdrawal", stage="decided", treaty="APMBC",
+                      evidence=[Evidence(i, i + 40, text[i : i + 40])])
+        client.store.add_document(doc, claims=[claim], extracted=True)
+    reconcile_pending(client.store)
+    seen, url = [], f"/api/claims?limit=2&sort={sort}"
+    while url:
+        body = client.get(url).json()
+        seen.extend(body["items"])
+        url = body["next_url"]
+    ids = [c["id"] for c in seen]
+    assert len(ids) == len(set(ids)) == 7
+    days = [c["document"]["published"] for c in seen]
+    assert days[-2:] == [None, None] and None not in days[:-2]
+    assert days[:-2] == sorted(days[:-2], reverse=sort == "newest")
+    docs = client.get("/api/documents", params={"sort": sort, "limit": 1000}).json()["items"]
+    assert [d["published"] for d in docs][-2:] == [None, None]

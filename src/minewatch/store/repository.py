@@ -50,22 +50,43 @@ NO_DATE = date(1, 1, 1)
 NO_TIME = datetime(1, 1, 1)
 
 
-def recency_keys(published, ingested_at, row_id, second_default: date | datetime = NO_TIME) -> tuple:
-    """The (published, ingested, id) expressions of a newest/oldest listing; nulls compare as the earliest."""
-    return func.coalesce(published, NO_DATE), func.coalesce(ingested_at, second_default), row_id
+def recency_rows(conn, q, keys: tuple, order: str, keyset: tuple | None, limit: int | None) -> list[dict[str, Any]]:
+    """Rows of ``q`` newest (or oldest) first by ``keys`` = (date, second key, id), after ``keyset``.
 
-
-def recency_order(q, keys: tuple, order: str, keyset: tuple | None, second_default: date | datetime = NO_TIME):
-    """Order ``q`` newest or oldest first and start after ``keyset`` (the keys of the last row seen).
-
-    A keyset on (date, date-or-time, id) is what lets a cursor stay valid
-    while rows arrive: the next page starts strictly after the last row seen.
+    Rows with a date come first, then those without (in either order), so a
+    keyset cursor with no date continues among the undated rows.  The dated
+    part is asked for with a range on the date (``>= NO_DATE``) and without
+    expressions in ORDER BY: SQLite then walks the date index and stops at
+    ``limit`` (0.1 ms on 100 000 claims) instead of sorting every row (150 ms).
     """
-    if keyset is not None:
-        p, i, k = keyset
-        seen = tuple_(p or NO_DATE, i or second_default, k)
-        q = q.where(tuple_(*keys) < seen if order == "newest" else tuple_(*keys) > seen)
-    return q.order_by(*(k.desc() for k in keys)) if order == "newest" else q.order_by(*keys)
+    day, second, row_id = keys
+    desc = order == "newest"
+
+    def ordered(q, *cols):
+        return q.order_by(*(c.desc() if desc else c for c in cols))
+
+    rows: list[dict[str, Any]] = []
+    if keyset is None or keyset[0] is not None:
+        dated = q.where(day >= NO_DATE)
+        if keyset is not None:
+            p, i, k = keyset
+            i = NO_DATE if i is None else i  # a fact first reported on no known date (its key is coalesced)
+            dated = dated.where(day <= p if desc else day >= p)
+            dated = dated.where(tuple_(day, second, row_id) < tuple_(p, i, k) if desc
+                                else tuple_(day, second, row_id) > tuple_(p, i, k))
+        dated = ordered(dated, day, second, row_id)
+        rows = [dict(r) for r in conn.execute(dated.limit(limit) if limit else dated).mappings()]
+    if limit and len(rows) >= limit:
+        return rows
+    undated = q.where(day.is_(None))
+    if keyset is not None and keyset[0] is None:
+        _, i, k = keyset
+        i = NO_DATE if i is None else i
+        undated = undated.where(tuple_(second, row_id) < tuple_(i, k) if desc else tuple_(second, row_id) > tuple_(i, k))
+    undated = ordered(undated, second, row_id)
+    rest = limit - len(rows) if limit else None
+    rows += [dict(r) for r in conn.execute(undated.limit(rest) if rest else undated).mappings()]
+    return rows
 
 
 def _count(engine, q) -> int:
@@ -550,9 +571,8 @@ class Store:
         cols = [c for c in t.documents.c if c.name not in ("minhash", "original") and (with_text or c.name != "text")]
         q = select(*cols)
         d = t.documents
-        if order in ("newest", "oldest") and not count:
-            q = recency_order(q, recency_keys(d.c.published, d.c.ingested_at, d.c.id), order, keyset)
-        else:
+        recency = order in ("newest", "oldest") and not count
+        if not recency:
             q = q.order_by(d.c.id)
         if ids is not None:
             q = q.where(t.documents.c.id.in_(list(ids)))
@@ -565,6 +585,9 @@ class Store:
             q = q.where(or_(t.documents.c.text.ilike(like, escape="\\"), t.documents.c.title.ilike(like, escape="\\")))
         if count:
             return _count(self.engine, q)
+        if recency:
+            with self.engine.connect() as conn:
+                return recency_rows(conn, q, (d.c.published, d.c.ingested_at, d.c.id), order, keyset, limit)
         if limit:
             q = q.limit(limit)
         with self.engine.connect() as conn:
@@ -701,16 +724,19 @@ class Store:
         f = f or ClaimFilter()
         c, d = t.claims, t.documents
         q = self._claims_query(f)
-        if f.order in ("newest", "oldest"):
-            q = recency_order(q, recency_keys(d.c.published, d.c.ingested_at, c.c.id), f.order, f.keyset)
-        elif f.order == "id" or f.after is not None or f.limit:
-            q = q.order_by(c.c.id)
-        else:
-            q = q.order_by(d.c.path, d.c.id, c.c.id)
-        if f.limit:
-            q = q.limit(f.limit)
+        recency = f.order in ("newest", "oldest")  # ordered and limited by recency_rows
+        if not recency:
+            if f.order == "id" or f.after is not None or f.limit:
+                q = q.order_by(c.c.id)
+            else:
+                q = q.order_by(d.c.path, d.c.id, c.c.id)
+            if f.limit:
+                q = q.limit(f.limit)
         with self.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(q).mappings()]
+            if recency:
+                rows = recency_rows(conn, q, (d.c.published, d.c.ingested_at, c.c.id), f.order, f.keyset, f.limit)
+            else:
+                rows = [dict(r) for r in conn.execute(q).mappings()]
             ids = [r["id"] for r in rows]
             ev: dict[str, list] = {}
             rv: dict[str, dict] = {}
@@ -750,8 +776,9 @@ class Store:
         if after:
             q = q.where(f.c.id > after)
         if order in ("newest", "oldest"):
-            keys = recency_keys(f.c.last_reported, f.c.first_reported, f.c.id, NO_DATE)
-            q = recency_order(q, keys, order, keyset, NO_DATE)
+            keys = (f.c.last_reported, func.coalesce(f.c.first_reported, NO_DATE), f.c.id)
+            with self.engine.connect() as conn:
+                return [_fact_out(r) for r in recency_rows(conn, q, keys, order, keyset, limit)]
         elif order == "id" or after is not None or limit:
             q = q.order_by(f.c.id)
         else:
