@@ -55,10 +55,7 @@ def flatten(row: dict[str, Any], prefix: str = "", leaves: frozenset[str] | set[
             else:
                 out.update(flatten(v, key + ".", leaves))
         elif isinstance(v, list | tuple):
-            if all(isinstance(x, str | int | float) for x in v):
-                out[key] = "; ".join(str(x) for x in v)
-            else:
-                out[key] = to_json(v)
+            out[key] = to_json(list(v))  # CSV's one list encoding, also for lists of strings (["AP", "AFP"])
         elif isinstance(v, date | datetime):
             out[key] = v.isoformat()
         else:

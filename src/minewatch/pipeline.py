@@ -311,7 +311,10 @@ def load_grouper(store, window: int | None = None):
     return grouper
 
 
-def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescreen: bool = True) -> dict[str, int]:
+def reextract(
+    store, document_ids: Iterable[str], n_process: int = 1, *, rescreen: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
     """Run the current prefilter and rules again on stored documents; reviews stay attached by claim id.
 
     With ``rescreen`` (what ``minewatch extract --all`` does) each document
@@ -333,6 +336,8 @@ def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescree
                     store.replace_claims(d.id, [], None)
                     counts["documents"] += 1
                     counts["irrelevant"] += 1
+                    if on_progress:
+                        on_progress(counts["documents"], len(ids))
             docs = [d for d in docs if relevance[d.id]]
             counts["relevant"] += len(docs)
         for doc, claims, error in extract_batch(docs, n_process):
@@ -340,6 +345,8 @@ def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescree
             counts["documents"] += 1
             counts["claims"] += len(claims)
             counts["errors"] += 1 if error else 0
+            if on_progress:
+                on_progress(counts["documents"], len(ids))
     reconciled = reconcile_pending(store)
     counts.update({k: v for k, v in reconciled.items() if k != "documents"})
     counts["reconciled_documents"] = reconciled.get("documents", 0)

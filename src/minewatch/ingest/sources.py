@@ -529,28 +529,34 @@ def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, str | None]:
     """GET an http(s) URL with a timeout and a size limit: (body, content type, charset)."""
     import httpx
 
+    from minewatch.ingest.polite import Disallowed, fetcher
+
     if not re.match(r"^https?://", url, re.IGNORECASE):
         raise SourceError(f"only http and https URLs are fetched, not {url.split(':', 1)[0]}")
     try:
-        with httpx.Client(timeout=HTTP_TIMEOUT_S, follow_redirects=True, headers=HTTP_HEADERS) as client:
-            with client.stream("GET", url) as resp:
-                if resp.status_code >= 400:
-                    raise SourceError(f"HTTP {resp.status_code} from {url}")
-                final = str(resp.url)
-                if not re.match(r"^https?://", final, re.IGNORECASE):
-                    raise SourceError(f"redirected to a non-http URL ({final})")
-                declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > max_bytes:
-                    raise SourceError(f"page too large ({declared} bytes > limit {max_bytes})")
-                chunks: list[bytes] = []
-                total = 0
-                for chunk in resp.iter_bytes():
-                    total += len(chunk)
-                    if total > max_bytes:
-                        raise SourceError(f"page too large (over limit {max_bytes} bytes)")
-                    chunks.append(chunk)
-                ctype = resp.headers.get("content-type", "")
-                return b"".join(chunks), ctype, _charset(ctype)
+        polite = fetcher(HTTP_HEADERS, HTTP_TIMEOUT_S)  # one client per process, robots.txt, a pause per host
+        try:
+            polite.check(url)
+        except Disallowed as exc:
+            raise SourceError(str(exc)) from exc
+        with polite.client.stream("GET", url) as resp:  # the client stays open for the next URL
+            if resp.status_code >= 400:
+                raise SourceError(f"HTTP {resp.status_code} from {url}")
+            final = str(resp.url)
+            if not re.match(r"^https?://", final, re.IGNORECASE):
+                raise SourceError(f"redirected to a non-http URL ({final})")
+            declared = resp.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise SourceError(f"page too large ({declared} bytes > limit {max_bytes})")
+            chunks: list[bytes] = []
+            total = 0
+            for chunk in resp.iter_bytes():
+                total += len(chunk)
+                if total > max_bytes:
+                    raise SourceError(f"page too large (over limit {max_bytes} bytes)")
+                chunks.append(chunk)
+            ctype = resp.headers.get("content-type", "")
+            return b"".join(chunks), ctype, _charset(ctype)
     except httpx.HTTPError as exc:
         raise SourceError(f"unreachable: {type(exc).__name__}: {exc}") from exc
 

@@ -21,6 +21,7 @@ them instead).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -47,6 +48,12 @@ SECRET_ENV = "MINEWATCH_WEBHOOK_SECRET"
 SIGNATURE_HEADER = "X-Minewatch-Signature"
 DELIVERY_HEADER = "X-Minewatch-Delivery"
 EVENT_HEADER = "X-Minewatch-Event"
+#: The Standard Webhooks scheme (standardwebhooks.com): the signature covers id, timestamp and body, so a
+#: captured POST cannot be replayed later; receivers verify it with any Standard Webhooks library.
+WEBHOOK_ID_HEADER = "webhook-id"
+WEBHOOK_TIMESTAMP_HEADER = "webhook-timestamp"
+WEBHOOK_SIGNATURE_HEADER = "webhook-signature"
+WEBHOOK_TOLERANCE_S = 300
 #: Attempts of one webhook POST within a check, and the pauses between them (seconds).
 WEBHOOK_RETRY_PAUSES = (0.5, 1.0, 2.0)
 WEBHOOK_TIMEOUT_S = 10.0
@@ -611,6 +618,36 @@ def verify_signature(body: bytes, secret: str, header: str | None) -> bool:
     return bool(header) and hmac.compare_digest(signature(body, secret), header or "")
 
 
+def _webhook_key(secret: str) -> bytes:
+    """A ``whsec_…`` secret is base64 (as Standard Webhooks issues them); any other is used as its UTF-8 bytes."""
+    return base64.b64decode(secret[len("whsec_"):]) if secret.startswith("whsec_") else secret.encode("utf-8")
+
+
+def webhook_signature(msg_id: str, timestamp: int, body: bytes, secret: str) -> str:
+    """``v1,`` and the base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}`` (the Standard Webhooks signature)."""
+    mac = hmac.new(_webhook_key(secret), f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(mac).decode("ascii")
+
+
+def webhook_headers(msg_id: str, body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:
+    ts = int(time.time()) if timestamp is None else timestamp
+    return {WEBHOOK_ID_HEADER: msg_id, WEBHOOK_TIMESTAMP_HEADER: str(ts),
+            WEBHOOK_SIGNATURE_HEADER: webhook_signature(msg_id, ts, body, secret)}
+
+
+def verify_webhook(body: bytes, headers: Any, secret: str, *, tolerance_s: int = WEBHOOK_TOLERANCE_S,
+                   now: float | None = None) -> bool:
+    """For receivers: the signature matches and the timestamp is recent (a replayed POST fails the second test)."""
+    get = headers.get
+    msg_id, ts, sigs = get(WEBHOOK_ID_HEADER), get(WEBHOOK_TIMESTAMP_HEADER), get(WEBHOOK_SIGNATURE_HEADER)
+    if not (msg_id and ts and sigs) or not str(ts).isdigit():
+        return False
+    if abs((time.time() if now is None else now) - int(ts)) > tolerance_s:
+        return False
+    expected = webhook_signature(msg_id, int(ts), body, secret)
+    return any(hmac.compare_digest(expected, s) for s in str(sigs).split())
+
+
 def encode(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
@@ -660,7 +697,9 @@ def post_webhook(
                     last = last or "delivery deadline of this check reached"
                     break
             try:
-                resp = client.post(url, content=body, headers=headers, timeout=timeout)
+                # signed afresh per attempt: the timestamp says when this POST left
+                resp = client.post(url, content=body, headers={**headers, **webhook_headers(delivery_id, body, secret)},
+                                   timeout=timeout)
             except httpx.HTTPError as exc:
                 last = f"{type(exc).__name__}: {exc}"
                 continue

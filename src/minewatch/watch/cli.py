@@ -26,10 +26,11 @@ BaseUrlOpt = Annotated[
 ]
 
 
-def _store():
+def _store(create: bool = False):
+    """The knowledge base; adding a watch or a rule may make a new one, the other commands read an existing one."""
     from minewatch.cli import open_store
 
-    return open_store()
+    return open_store(create=create)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -63,7 +64,7 @@ def watch_add(
     """Watch a feed or path; its first poll is due at once."""
     from minewatch.watch import WatchError, add_watch
 
-    store = _store()
+    store = _store(create=True)
     try:
         watch = add_watch(store, source, every, name=name, follow=follow)
     except WatchError as exc:
@@ -160,7 +161,7 @@ def watch_run(
 @alerts_app.command("add")
 def alerts_add(
     on: Annotated[str, typer.Option("--on", help="fact (default), conflict or status.")] = "fact",
-    state: Annotated[list[str] | None, typer.Option("--state", "-s", help="ISO3 codes, comma-separated or repeated.")] = None,
+    state: Annotated[list[str] | None, typer.Option("--state", "-s", help="States: ISO3 codes or names, comma-separated or repeated.")] = None,
     predicate: Annotated[list[str] | None, typer.Option("--predicate", "-p", help="Fact predicates, e.g. production,transfer.")] = None,
     min_sources: Annotated[int, typer.Option("--min-sources", help="Independent sources a fact needs.")] = 1,
     treaty: Annotated[str | None, typer.Option("--treaty", "-t", help="APMBC or CCM.")] = None,
@@ -171,9 +172,12 @@ def alerts_add(
     include_existing: Annotated[bool, typer.Option("--include-existing", help="Also alert on what already matches.")] = False,
 ) -> None:
     """Add an alert rule (standard output unless --file or --webhook)."""
+    from minewatch.treaties.states import resolve_state
     from minewatch.watch import AlertError, add_rule
 
-    store = _store()
+    if state:  # names as well as codes ("Lithuania,FIN"); what matches nothing is refused by add_rule
+        state = [resolve_state(x) or x.strip() for item in state for x in item.split(",") if x.strip()]
+    store = _store(create=True)
     try:
         rule = add_rule(
             store, on, states=state, predicates=predicate, min_sources=min_sources, treaty=treaty, file=file,

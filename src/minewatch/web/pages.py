@@ -34,6 +34,7 @@ from minewatch.web.api import (
 )
 from minewatch.web.cache import SingleFlight
 from minewatch.web.context import WebContext
+from minewatch.web.jsonld import claim_review_jsonld
 from minewatch.web.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -68,6 +69,7 @@ _env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=
 _env.globals.update(safe_url=render.safe_url, labels=STATUS_LABELS)
 _env.globals.update(value_text=lambda v, kind: value_text(v, kind))
 _env.filters["html_id"] = render.html_id
+_env.globals["claim_review_jsonld"] = claim_review_jsonld
 
 router = APIRouter(include_in_schema=False)
 

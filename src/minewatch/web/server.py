@@ -47,10 +47,13 @@ def app_factory():
     """For uvicorn's worker processes: each builds its own app from the environment."""
     from minewatch.web.app import create_app
 
-    return create_app(os.environ.get("MINEWATCH_DB"))
+    cors = [o for o in os.environ.get("MINEWATCH_CORS", "").split(",") if o.strip()]
+    return create_app(os.environ.get("MINEWATCH_DB"), cors=cors or None)
 
 
-def run_server(db: str | None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+def run_server(
+    db: str | None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, cors: list[str] | None = None
+) -> None:
     """Serve until interrupted; the address is printed first so a user can click it."""
     import uvicorn
 
@@ -59,6 +62,8 @@ def run_server(db: str | None, host: str = "127.0.0.1", port: int = 8000, worker
     url = database_url(db)
     Store.open(url)  # create/check the database once, before the workers start
     os.environ["MINEWATCH_DB"] = url
+    if cors:
+        os.environ["MINEWATCH_CORS"] = ",".join(o.strip() for o in cors)
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     writes = "writes enabled (token set)" if os.environ.get("MINEWATCH_TOKEN") else "read-only (set MINEWATCH_TOKEN to enable writes)"
     print(f"minewatch: serving {url} on {where} ({writes})", flush=True)
