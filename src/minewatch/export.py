@@ -73,7 +73,9 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "money_currency": "ISO 4217 currency", "money_text": "Amount as written",
             "time_start": "Time the claim refers to, start", "time_end": "Time the claim refers to, end",
             "time_text": "Time as written", "speaker_name": "Who said it", "speaker_role": "Speaker's role",
-            "evidence": "Evidence sentence(s) from the article", "confidence": "Extraction confidence (0-1)",
+            "evidence": "Evidence sentence(s) from the article",
+            "confidence": "Probability that the claim is right (calibrated on articles the model did not train on)",
+            "extractor": "Extraction design and model version that produced it (claims.v2/model-2026-12)",
             "review_verdict": "Latest analyst verdict (verified, rejected, corrected)", "reviewer": "Latest reviewer",
         },
     },
@@ -166,7 +168,7 @@ _CLAIM_COLUMNS = [
     "id", "document_id", "fact_id", "actor_kind", "actor_iso3", "actor_name", "predicate", "stage", "treaty", "weapon",
     "counterpart_iso3", "counterpart_name", "modality", "polarity", "quantity_low", "quantity_high", "quantity_unit",
     "quantity_text", "money_low", "money_high", "money_currency", "money_text", "time_start", "time_end", "time_text",
-    "speaker_name", "speaker_role", "confidence",
+    "speaker_name", "speaker_role", "confidence", "extractor",
 ]
 _CORRECTED = {
     "actor": {"kind": "actor_kind", "iso3": "actor_iso3", "name": "actor_name"},
@@ -591,7 +593,7 @@ CREATE TABLE claims (
   quantity_low REAL, quantity_high REAL, quantity_unit TEXT, quantity_text TEXT,
   money_low REAL, money_high REAL, money_currency TEXT, money_text TEXT,
   time_start TEXT, time_end TEXT, time_text TEXT, speaker_name TEXT, speaker_role TEXT,
-  evidence TEXT, confidence REAL, review_verdict TEXT, reviewer TEXT
+  evidence TEXT, confidence REAL, extractor TEXT, review_verdict TEXT, reviewer TEXT
 );
 CREATE TABLE fact_claims (
   fact_id TEXT NOT NULL REFERENCES facts(id), claim_id TEXT NOT NULL REFERENCES claims(id), PRIMARY KEY (fact_id, claim_id)

@@ -150,9 +150,10 @@ class ClaimModel:
         """The document's claims: the rules' claims the model keeps, and the pairs it adds."""
         return self.select(self.proposals(extractor, prep, rule_claims))
 
-    def proposals(self, extractor: Any, prep: Any, rule_claims: list[Claim],
-                  cands: list[Candidate] | None = None) -> list[tuple[Claim, float, bool]]:
-        """Every claim the model could return, with its pair score and whether the rules made it."""
+    def proposals(self, extractor: Any, prep: Any, rule_claims: list[Claim], cands: list[Candidate] | None = None,
+                  floor: float | None = None) -> list[tuple[Claim, float, bool]]:
+        """Every claim the model could return, with its pair score and whether the rules made it;
+        pairs of the model's own are built from ``floor`` up (training asks for more than it adds)."""
         if cands is None:
             cands = candidates(prep, rule_claims, extractor.lex, frozenset(extractor.actors.observers))
         best = self.score(cands)
@@ -164,7 +165,7 @@ class ClaimModel:
             out.append((c, p, True))
         ruled = {(c.actor.key, c.predicate) for c in rule_claims}
         for key, (p, cand) in sorted(best.items(), key=lambda kv: kv[1][1].cue.start):
-            if key not in ruled and p >= min(self.add_threshold, 0.3):
+            if key not in ruled and p >= (self.add_threshold if floor is None else floor):
                 claim = self.build(extractor, prep, cand)
                 if claim is not None:
                     out.append((claim, p, False))

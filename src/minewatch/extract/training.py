@@ -321,7 +321,7 @@ KEEP_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2)
 
 
 def proposals(model: ClaimModel, extractor: Any, examples: list[Example]) -> list[Proposals]:
-    return [model.proposals(extractor, ex.prep, ex.rule_claims, ex.cands) for ex in examples]
+    return [model.proposals(extractor, ex.prep, ex.rule_claims, ex.cands, floor=min(ADD_GRID)) for ex in examples]
 
 
 def _chosen(props: Proposals, add: float, keep: float) -> list[dict[str, Any]]:
