@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -736,17 +735,6 @@ def upload_name(filename: str | None, i: int) -> str:
     return base if base else f"upload-{i:04d}"
 
 
-def _renamed(items: Iterable[Any], names: dict[str, str]) -> Iterator[Any]:
-    """Items of the temporary copies, named after the uploaded files (the document's path, the skip messages)."""
-    for it in items:
-        name = names.get(it.input)
-        if name:
-            if hasattr(it, "reason"):
-                it.reason = it.reason.replace(it.input, name)
-            it.input = name
-        yield it
-
-
 def upload_suffix(name: str) -> str:
     """The reader an upload asks for by its ending; anything unknown is read as plain text."""
     from minewatch.ingest.sources import EXTENSIONS
@@ -772,7 +760,7 @@ def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="art
     if not files:
         raise HTTPException(422, detail="no files uploaded")
     from minewatch.ingest.batch import prepare_stream
-    from minewatch.ingest.sources import iter_items
+    from minewatch.ingest.sources import iter_items, relabel
     from minewatch.pipeline import ingest_screened, screen_stage
 
     options = IngestOptions()
@@ -784,7 +772,7 @@ def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="art
             path.write_bytes(f.file.read())
             paths.append(str(path))
             names[str(path)] = name
-        items = _renamed(iter_items(paths, max_bytes=options.max_bytes, follow=False), names)
+        items = relabel(iter_items(paths, max_bytes=options.max_bytes, follow=False), names)
         screened = (p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items))
         with c.write_lock:
             summary = ingest_screened(c.store, screened, options)
