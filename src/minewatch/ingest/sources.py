@@ -336,7 +336,11 @@ class BoundedInflate(io.RawIOBase):
         return self.out
 
     def read(self, size: int = -1) -> bytes:
-        data = self.gz.read(size if size is not None and size >= 0 else 1 << 20)
+        want = size if size is not None and size >= 0 else 1 << 20
+        # up to the budget only, so whatever came before the limit is still read; one byte more
+        # (asked for once the budget is spent) tells whether the file goes on
+        room = self.lim.max_inflated - self.out
+        data = self.gz.read(min(want, room) if room > 0 else 1)
         self.out += len(data)
         if self.out > self.lim.max_inflated:
             raise SourceError(f"decompression bomb? the file inflates past {self.lim.max_inflated} bytes "
