@@ -494,8 +494,40 @@ class ApiError(BaseModel):
     errors: list[Problem] | None = None
 
 
+_KNOWN_PARAMS: dict[int, frozenset[str]] = {}
+
+
+def no_unknown_params(request: Request) -> None:
+    """A query parameter the route does not take is a 422, not ignored.
+
+    Ignored, ``?junk=1``, ``?junk=2`` … were each a new entry of the response cache:
+    an anonymous client grew the server by gigabytes.  A typo (``?stat=LTU``) is also
+    told, rather than answered with the unfiltered listing.
+    """
+    route = request.scope.get("route")
+    if route is None or not request.url.query:
+        return
+    known = _KNOWN_PARAMS.get(id(route))
+    if known is None:
+        names: set[str] = set()
+        todo = [route.dependant]
+        while todo:  # the endpoint's parameters and those of its dependencies
+            dep = todo.pop()
+            names.update(p.alias for p in dep.query_params)
+            todo.extend(dep.dependencies)
+        known = frozenset(names)
+        _KNOWN_PARAMS[id(route)] = known
+    unknown = sorted({k for k in request.query_params if k not in known})
+    if unknown:
+        shown = ", ".join(repr(u[:40]) for u in unknown[:5])
+        raise HTTPException(
+            422, detail=f"unknown query parameter(s) {shown}; this endpoint takes: {', '.join(sorted(known)) or 'none'}"
+        )
+
+
 router = APIRouter(
     prefix="/api", tags=["api"],
+    dependencies=[Depends(no_unknown_params)],
     responses={422: {"model": ApiError, "description": "invalid parameters or body (the message says which)"}},
 )
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "unknown id", "model": ApiError}}

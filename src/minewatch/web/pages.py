@@ -182,10 +182,12 @@ class _PageCache:
     this is what keeps state pages cheap under load.
     """
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 512, max_bytes: int = 16_000_000) -> None:
         from collections import OrderedDict
 
         self.size = size
+        self.max_bytes = max_bytes  # bounded in bytes too: pages are large, and keys are chosen by clients
+        self.bytes = 0
         self.entries: OrderedDict[tuple, bytes] = OrderedDict()
 
     def get(self, key: tuple) -> bytes | None:
@@ -195,22 +197,30 @@ class _PageCache:
         return hit
 
     def put(self, key: tuple, body: bytes) -> None:
+        if len(body) > self.max_bytes // 4:
+            return
+        old = self.entries.pop(key, None)
+        self.bytes += len(body) - (len(old) if old is not None else 0)
         self.entries[key] = body
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        while len(self.entries) > self.size or self.bytes > self.max_bytes:
+            _, dropped = self.entries.popitem(last=False)
+            self.bytes -= len(dropped)
 
 
 _PAGES = _PageCache()
 
 
-def _anonymous_key(request: Request) -> tuple | None:
-    """The page-cache key of this request, or None when it must be rendered for this visitor."""
+def _anonymous_key(request: Request, params: tuple) -> tuple | None:
+    """The page-cache key of this request, or None when it must be rendered for this visitor.
+
+    Keyed on the validated parameters, not the query string: ``?junk=1``, ``?junk=2`` … are one entry.
+    """
     if has_session(request):
         return None
     version = _c(request).version()
     if version is None:
         return None
-    return (request.url.path, request.url.query, configured_token() is not None, date.today(), version)
+    return (request.url.path.lower(), params, configured_token() is not None, date.today(), version)
 
 
 def _cached_html(request: Request, key: tuple | None) -> HTMLResponse | None:
@@ -238,7 +248,7 @@ async def state_page(
     """A state's page; anonymous repeats come from the page cache without leaving the event loop."""
     from starlette.concurrency import run_in_threadpool
 
-    key = _anonymous_key(request)
+    key = _anonymous_key(request, (on, after))
     hit = _cached_html(request, key)
     if hit is not None:
         return hit
