@@ -25,6 +25,7 @@ from minewatch.output import to_csv, to_json
 from minewatch.store.repository import ClaimFilter
 from minewatch.treaties import eligible_states, treaty_summary
 from minewatch.web import queries
+from minewatch.web.cache import route_params
 from minewatch.web.context import WebContext
 from minewatch.web.security import require_bearer
 
@@ -494,9 +495,6 @@ class ApiError(BaseModel):
     errors: list[Problem] | None = None
 
 
-_KNOWN_PARAMS: dict[int, frozenset[str]] = {}
-
-
 def no_unknown_params(request: Request) -> None:
     """A query parameter the route does not take is a 422, not ignored.
 
@@ -507,16 +505,7 @@ def no_unknown_params(request: Request) -> None:
     route = request.scope.get("route")
     if route is None or not request.url.query:
         return
-    known = _KNOWN_PARAMS.get(id(route))
-    if known is None:
-        names: set[str] = set()
-        todo = [route.dependant]
-        while todo:  # the endpoint's parameters and those of its dependencies
-            dep = todo.pop()
-            names.update(p.alias for p in dep.query_params)
-            todo.extend(dep.dependencies)
-        known = frozenset(names)
-        _KNOWN_PARAMS[id(route)] = known
+    known = route_params(route)
     unknown = sorted({k for k in request.query_params if k not in known})
     if unknown:
         shown = ", ".join(repr(u[:40]) for u in unknown[:5])

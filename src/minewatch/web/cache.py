@@ -200,6 +200,32 @@ def _size(entry: tuple[int, list, bytes]) -> int:
     return len(entry[2]) + sum(len(k) + len(v) for k, v in entry[1]) + 512
 
 
+def route_params(route) -> frozenset[str]:
+    """The query parameters a route takes: its endpoint's and its dependencies'."""
+    known = _ROUTE_PARAMS.get(id(route))
+    if known is None:
+        names: set[str] = set()
+        todo = [route.dependant]
+        while todo:
+            dep = todo.pop()
+            names.update(p.alias for p in dep.query_params)
+            todo.extend(dep.dependencies)
+        known = _ROUTE_PARAMS[id(route)] = frozenset(names)
+    return known
+
+
+_ROUTE_PARAMS: dict[int, frozenset[str]] = {}
+
+
+def known_query(request) -> tuple:
+    """The request's query pairs the route takes, sorted: parameters it ignores make no new cache key."""
+    route = request.scope.get("route")
+    if route is None or not getattr(route, "dependant", None):
+        return normalised_query(request.url.query.encode("latin-1", "replace"))
+    known = route_params(route)
+    return tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k in known))
+
+
 def normalised_query(query: bytes) -> tuple:
     """The query as sorted (name, value) pairs: ``?b=1&a=2`` and ``?a=2&b=1`` are one entry.
 
