@@ -257,7 +257,7 @@ def make_client(timeout_s: float = HTTP_TIMEOUT_S):
 
 def fetch_conditional(
     url: str, *, etag: str | None = None, last_modified: str | None = None, client=None,
-    timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES,
+    timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES, allow_private: bool = False,
 ) -> Fetched:
     """GET with If-None-Match / If-Modified-Since, a timeout, a total deadline and a size limit."""
     import httpx
@@ -276,7 +276,8 @@ def fetch_conditional(
     try:
         # the watched URL is the operator's and fetched as given; a redirect from a public host
         # to a private one is refused (ingest.net)
-        with net.open_stream(url, untrusted=False, headers=headers, client=client) as resp:
+        with net.open_stream(url, untrusted=False, allow_private=allow_private, headers=headers,
+                             client=client) as resp:
             if not _URL.match(str(resp.url)):
                 raise PollError(f"redirected to a non-http URL ({resp.url})")
             if resp.status_code == 304:
@@ -463,6 +464,8 @@ class PollOptions:
     timeout_s: float = HTTP_TIMEOUT_S
     max_bytes: int = MAX_FEED_BYTES
     extract: bool = True
+    #: Entry links (``--follow``) and redirects may name private hosts (``--allow-private-hosts``).
+    allow_private_hosts: bool = False
 
 
 def _claim(store, watch: Watch, now: datetime) -> bool:
@@ -534,7 +537,7 @@ def _describe(r: PollResult) -> str:
 def _poll_remote(store, watch: Watch, client, options: PollOptions, updates: dict[str, Any]) -> PollResult:
     fetched = fetch_conditional(
         watch.url, etag=watch.etag, last_modified=watch.last_modified, client=client,
-        timeout_s=options.timeout_s, max_bytes=options.max_bytes,
+        timeout_s=options.timeout_s, max_bytes=options.max_bytes, allow_private=options.allow_private_hosts,
     )
     if fetched.status == 304:
         return PollResult(watch.name, "not_modified")
@@ -762,7 +765,8 @@ def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions, la
     from minewatch.pipeline import IngestOptions, ingest
 
     labels = {inputs[0]: label} if label and len(inputs) == 1 else None
-    return ingest(store, inputs, IngestOptions(max_bytes=options.max_bytes, follow=follow, extract=options.extract),
+    return ingest(store, inputs, IngestOptions(max_bytes=options.max_bytes, follow=follow, extract=options.extract,
+                                               allow_private_hosts=options.allow_private_hosts),
                   labels=labels)
 
 
