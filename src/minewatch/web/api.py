@@ -794,7 +794,9 @@ def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="art
             paths.append(str(path))
             names[str(path)] = name
         items = relabel(iter_items(paths, max_bytes=options.max_bytes, follow=False), names)
-        screened = (p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items))
+        # Read, parse and screen before taking the write lock (an upload is at most 10 MB, so its
+        # prepared documents fit in memory): the costly, input-dependent part never holds up reviews.
+        screened = [p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items)]
         with c.write_lock:
             summary = ingest_screened(c.store, screened, options)
     return summary.to_dict()
