@@ -291,3 +291,21 @@ def test_a_bomb_uploaded_to_the_api_gets_a_short_answer_and_the_good_file_goes_i
     body = r.json()
     assert body["ingested"] == 1 and len(body["skipped"]) == 1
     assert body["skipped"][0]["input"] == "a.warc.gz" and "decompression bomb" in body["skipped"][0]["reason"]
+
+
+def test_a_review_waiting_on_a_long_write_gets_a_503_not_a_hang(client, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from minewatch.web import api
+
+    monkeypatch.setattr(api, "WRITE_LOCK_WAIT_S", 0.2, raising=False)
+    lock = client.app.state.mw.write_lock
+    lock.acquire()  # an upload being stored
+    releaser = threading.Timer(5.0, lock.release)  # bounds the test whatever the server does
+    releaser.start()
+    try:
+        body = {"claim_id": client.ids["ltu_claim"], "verdict": "verified", "reviewer": "ana"}
+        r = client.post("/api/reviews", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code == 503 and r.headers.get("Retry-After")
+    finally:
+        releaser.join()

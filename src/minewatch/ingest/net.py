@@ -138,8 +138,15 @@ def open_stream(
             client.close()
 
 
-def read_capped(resp, max_bytes: int, what: str = "page") -> bytes:
-    """The body of a streamed response, refused past ``max_bytes`` (declared or received)."""
+def read_capped(resp, max_bytes: int, what: str = "page", deadline_s: float = 2 * HTTP_TIMEOUT_S) -> bytes:
+    """The body of a streamed response, refused past ``max_bytes`` (declared or received) or ``deadline_s``.
+
+    The timeout applies between two reads; the deadline to the whole body, so a server
+    trickling a byte every few seconds cannot hold the reader for ever.
+    """
+    import time
+
+    deadline = time.monotonic() + deadline_s
     declared = resp.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{what} too large ({declared} bytes > limit {max_bytes})")
@@ -149,5 +156,7 @@ def read_capped(resp, max_bytes: int, what: str = "page") -> bytes:
         total += len(chunk)
         if total > max_bytes:
             raise FetchError(f"{what} too large (over limit {max_bytes} bytes)")
+        if time.monotonic() > deadline:
+            raise FetchError(f"{what} too slow (not complete after {deadline_s:g}s)")
         chunks.append(chunk)
     return b"".join(chunks)

@@ -87,7 +87,7 @@ class RawItem:
     locator: str = ""
 
     def __post_init__(self) -> None:
-        self.input = display_name(self.input)
+        self.input = shorten(display_name(self.input), MAX_LABEL_CHARS)
 
 
 @dataclass
@@ -108,7 +108,7 @@ class Skipped:
     warning: str | None = None
 
     def __post_init__(self) -> None:
-        self.input = display_name(self.input)
+        self.input = shorten(display_name(self.input), MAX_LABEL_CHARS)
         self.reason = shorten(display_name(self.reason), MAX_REASON_CHARS)
 
 

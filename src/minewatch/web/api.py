@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -719,6 +721,23 @@ def list_reviews(
     return listing(items, limit, format, model=ReviewRow)
 
 
+#: Seconds a write waits for another write (an upload being stored) before answering 503.
+WRITE_LOCK_WAIT_S = 30.0
+
+
+@contextmanager
+def write_locked(c: WebContext) -> Iterator[None]:
+    """The write lock, or a 503 with Retry-After when another write holds it too long: a review
+    never hangs until the client gives up."""
+    if not c.write_lock.acquire(timeout=WRITE_LOCK_WAIT_S):
+        raise HTTPException(503, detail="another write (an upload) is being stored; try again shortly",
+                            headers={"Retry-After": "10"})
+    try:
+        yield
+    finally:
+        c.write_lock.release()
+
+
 def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:
     """Store the review and rebuild the facts and conflicts it touches, in one lock."""
     from minewatch.store.reconciling import reconcile_pending
@@ -726,7 +745,7 @@ def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:
     corrections = review.corrections.model_dump(mode="json", exclude_none=True) if review.corrections else None
     if review.verdict == "corrected" and not corrections:
         raise HTTPException(422, detail="a 'corrected' review needs at least one corrected field")
-    with c.write_lock:
+    with write_locked(c):
         try:
             stored = c.store.add_review(review.claim_id, review.verdict, review.reviewer, review.note, corrections)
         except KeyError:
@@ -797,6 +816,6 @@ def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="art
         # Read, parse and screen before taking the write lock (an upload is at most 10 MB, so its
         # prepared documents fit in memory): the costly, input-dependent part never holds up reviews.
         screened = [p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items)]
-        with c.write_lock:
+        with write_locked(c):
             summary = ingest_screened(c.store, screened, options)
     return summary.to_dict()
