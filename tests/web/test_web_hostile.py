@@ -308,4 +308,7 @@ def test_a_review_waiting_on_a_long_write_gets_a_503_not_a_hang(client, monkeypa
         r = client.post("/api/reviews", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
         assert r.status_code == 503 and r.headers.get("Retry-After")
     finally:
+        releaser.cancel()
         releaser.join()
+        if lock.locked():
+            lock.release()
