@@ -1,14 +1,17 @@
 """Hostile inputs and clients (issue 16): time and peak memory per bomb, server memory under junk requests.
 
-    .venv/bin/python bench/hostile.py [--requests 10000] [--skip-server]
+    .venv/bin/python bench/hostile.py [--requests 10000] [--skip-server] [--skip-bombs] [--src OTHER/src]
 
 Each bomb is built here (small on disk), then read by ``minewatch ingest`` in a
 process of its own, so the peak resident memory (``ru_maxrss``) is that run's
-alone.  The server part starts ``minewatch serve`` on a loopback port over an
-empty database and sends N unique junk requests (``/api/facts?junk=N``: each a
-422 now) and N unique valid ones (``/api/documents?text=wN``: each a new
-answer the cache may keep), reading the server's resident memory before and
-after from /proc.  Nothing here is a test: the figures go into the README.
+alone.  The server part starts ``minewatch serve`` on a loopback port over a
+database of 300 documents with long titles (so a listing answer is ~0.5 MB, as
+the facts of a real base are) and sends N unique junk requests
+(``/api/documents?limit=300&junk=N``: each a 422 now, a new cache entry
+before) and N unique valid ones (``limit`` from 1 to 500 and ``text=wN``:
+each a new answer the cache may keep), reading the server's resident memory
+before and after from /proc.  Nothing here is a test: the figures go into the
+README.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ def build_bombs(folder: Path) -> dict[str, Path]:
     return out
 
 
-def run_ingest(folder: Path, db: Path) -> dict:
+def run_ingest(folder: Path, db: Path, src: Path = SRC) -> dict:
     code = (
         "import json, resource, sys, time\n"
         "from minewatch.pipeline import IngestOptions, ingest\n"
@@ -68,7 +71,7 @@ def run_ingest(folder: Path, db: Path) -> dict:
         "  'ingested': s.ingested, 'skipped': [x['reason'] for x in s.skipped],\n"
         "  'summary_bytes': len(json.dumps(s.to_dict()))}))\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(SRC))
+    env = dict(os.environ, PYTHONPATH=str(src))
     proc = subprocess.run([sys.executable, "-c", code, str(folder), f"sqlite:///{db}"], env=env,
                           capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
@@ -83,13 +86,30 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def server_memory(n: int, tmp: Path) -> dict:
+def fill_documents(db: Path, src: Path, n: int = 300) -> None:
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from minewatch.model import Document\n"
+        "from minewatch.store.repository import Store\n"
+        "store = Store.open(sys.argv[1])\n"
+        "for i in range(int(sys.argv[2])):\n"
+        "    text = f'Synthetic bench article number {i} about nothing in particular. ' * 5\n"
+        "    store.add_document(Document(text=text, original=text, title=f'Title {i} ' + 'x' * 1500,\n"
+        "                       outlet='Bench Wire', published=date(2025, 1, 1), language='en', via=[]))\n"
+    )
+    subprocess.run([sys.executable, "-c", code, f"sqlite:///{db}", str(n)], env=dict(os.environ, PYTHONPATH=str(src)),
+                   check=True, timeout=600)
+
+
+def server_memory(n: int, tmp: Path, src: Path = SRC) -> dict:
     import httpx
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, PYTHONPATH=str(SRC))
+    fill_documents(tmp / "srv.db", src)
+    env = dict(os.environ, PYTHONPATH=str(src))
     proc = subprocess.Popen([sys.executable, "-c", "from minewatch.cli import main; main()", "--db",
                              str(tmp / "srv.db"), "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -102,16 +122,16 @@ def server_memory(n: int, tmp: Path) -> dict:
                     break
                 except httpx.HTTPError:
                     time.sleep(0.2)
-            c.get("/api/facts")
+            c.get("/api/documents?limit=300")
             before = rss_mb(proc.pid)
             t = time.perf_counter()
             codes: dict[int, int] = {}
             for i in range(n):
-                r = c.get(f"/api/facts?junk={i}")
+                r = c.get(f"/api/documents?limit=300&junk={i}")
                 codes[r.status_code] = codes.get(r.status_code, 0) + 1
             after_junk = rss_mb(proc.pid)
             for i in range(n):
-                r = c.get(f"/api/documents?text=w{i}")
+                r = c.get(f"/api/documents?limit={i % 500 + 1}" if i % 2 else f"/api/documents?text=w{i}")
                 codes[r.status_code] = codes.get(r.status_code, 0) + 1
             after_valid = rss_mb(proc.pid)
             return {"requests": 2 * n, "seconds": round(time.perf_counter() - t, 1), "status_codes": codes,
@@ -126,15 +146,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--requests", type=int, default=10_000)
     ap.add_argument("--skip-server", action="store_true")
+    ap.add_argument("--skip-bombs", action="store_true")
+    ap.add_argument("--src", type=Path, default=SRC, help="the minewatch sources to measure (another checkout: a baseline)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="mw-hostile-") as t:
         tmp = Path(t)
-        for i, (name, folder) in enumerate(build_bombs(tmp).items()):
+        for i, (name, folder) in enumerate([] if args.skip_bombs else build_bombs(tmp).items()):
             size = sum(f.stat().st_size for f in folder.iterdir())
-            r = run_ingest(folder, tmp / f"b{i}.db")
+            r = run_ingest(folder, tmp / f"b{i}.db", args.src)
             print(f"{name:40s} {size / 1e6:7.2f} MB on disk  {json.dumps(r)}", flush=True)
         if not args.skip_server:
-            print("server:", json.dumps(server_memory(args.requests, tmp)), flush=True)
+            print("server:", json.dumps(server_memory(args.requests, tmp, args.src)), flush=True)
 
 
 if __name__ == "__main__":
