@@ -344,3 +344,13 @@ def test_an_operators_url_on_a_private_host_is_fetched_as_given(secret_server: s
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MINEWATCH_ALLOW_PRIVATE_HOSTS", raising=False)
     assert "hunter2" in _texts(list(iter_items([f"{secret_server}/secret.html"])))
+
+
+def test_max_bytes_applies_after_decompression(tmp_path: Path) -> None:
+    big = json.dumps({"text": " ".join(f"w{i}" for i in range(250_000))}).encode() + b"\n"  # 2 MB, no bomb
+    path = tmp_path / "x.jsonl.gz"
+    path.write_bytes(gzip.compress(big + json.dumps({"text": GOOD}).encode() + b"\n"))
+    assert path.stat().st_size < 1_000_000 < len(big)
+    items = list(iter_items([str(path)], max_bytes=1_000_000))
+    assert isinstance(items[0], Skipped) and "line 1: longer than the limit" in items[0].reason
+    assert isinstance(items[1], RawItem) and items[1].text == GOOD

@@ -21,6 +21,7 @@ def _private_hosts_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The test servers listen on 127.0.0.1, which links found in feeds may not name by default."""
     monkeypatch.setenv("MINEWATCH_ALLOW_PRIVATE_HOSTS", "1")
 
+
 T0 = datetime(2026, 11, 2, 8, 0, 0)
 FAST = PollOptions(timeout_s=0.5, max_bytes=200_000, extract=False)
 
