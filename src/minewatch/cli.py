@@ -349,8 +349,10 @@ class _CountBar:
 @app.command()
 def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, feeds (path or http(s) URL), JSONL, WARC, or - for stdin.")],
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this (bytes).")] = 10_000_000,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this (each file, page, JSONL line, WARC record, after decompression).")] = 10_000_000,
     follow: Annotated[bool, typer.Option("--follow", help="Fetch each feed entry's page.")] = False,
+    max_inflated_bytes: Annotated[int, typer.Option("--max-inflated-bytes", help="Stop reading a .gz file past this many decompressed bytes.")] = 2_000_000_000,
+    allow_private_hosts: Annotated[bool, typer.Option("--allow-private-hosts", help="Let links found in feeds (--follow) and redirects name private or loopback hosts (also MINEWATCH_ALLOW_PRIVATE_HOSTS=1).")] = False,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Store documents without extracting claims.")] = False,
     processes: Annotated[int, typer.Option("--processes", "-j", help="Processes for extraction.")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -364,13 +366,14 @@ def ingest(
     from minewatch.pipeline import IngestOptions
     from minewatch.pipeline import ingest as run_ingest
 
-    if max_bytes <= 0:
-        raise fail("--max-bytes must be positive", 2)
+    if max_bytes <= 0 or max_inflated_bytes <= 0:
+        raise fail("--max-bytes and --max-inflated-bytes must be positive", 2)
     if engine not in ("single", "ray"):
         raise fail("--engine must be single or ray", 2)
     if address is not None and engine != "ray":
         raise fail("--address is for --engine ray (the single engine runs in this process)", 2)
-    options = IngestOptions(max_bytes=max_bytes, follow=follow, extract=not no_extract, n_process=max(1, processes))
+    options = IngestOptions(max_bytes=max_bytes, follow=follow, extract=not no_extract, n_process=max(1, processes),
+                            max_inflated=max_inflated_bytes, allow_private_hosts=allow_private_hosts)
     if engine == "ray":
         from minewatch.scale.ray_engine import ScaleError, run_ray_ingest
         from minewatch.store.database import DatabaseError

@@ -28,6 +28,10 @@ ENGLISH = {"en", None}
 class IngestOptions:
     max_bytes: int = 10_000_000
     follow: bool = False
+    #: Decompressed bytes one ``.gz`` file may inflate to (``--max-inflated-bytes``).
+    max_inflated: int = 2_000_000_000
+    #: Links found in fetched content may name private hosts (``--allow-private-hosts``).
+    allow_private_hosts: bool = False
     extract: bool = True
     n_process: int = 1
     batch_size: int = 64
@@ -140,13 +144,21 @@ def ingest(
     *,
     stdin=None,
     on_progress: Callable[[str, int], None] | None = None,
+    labels: dict[str, str] | None = None,
 ) -> IngestSummary:
-    """Read every input, store new documents with their stories and claims, then reconcile."""
+    """Read every input, store new documents with their stories and claims, then reconcile.
+
+    ``labels`` names inputs that are temporary copies (a watched feed's new entries) after
+    what they stand for; documents are stored under that name from the start.
+    """
     from minewatch.ingest.batch import prepare_stream
-    from minewatch.ingest.sources import Skipped, iter_items
+    from minewatch.ingest.sources import Skipped, iter_items, relabel
 
     options = options or IngestOptions()
-    items = iter_items(list(inputs), max_bytes=options.max_bytes, follow=options.follow, stdin=stdin)
+    items = iter_items(list(inputs), max_bytes=options.max_bytes, follow=options.follow, stdin=stdin,
+                       max_inflated=options.max_inflated, allow_private=options.allow_private_hosts)
+    if labels:
+        items = relabel(items, labels)
     screened = (p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items))
     return ingest_screened(store, screened, options, on_progress=on_progress)
 

@@ -12,6 +12,13 @@ import pytest
 from minewatch.ingest import prepare
 from minewatch.ingest.sources import RawItem, Skipped, iter_items
 
+
+@pytest.fixture(autouse=True)
+def _private_hosts_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test servers listen on 127.0.0.1, which links found in feeds may not name by default."""
+    monkeypatch.setenv("MINEWATCH_ALLOW_PRIVATE_HOSTS", "1")
+
+
 PAGE = """<html><head><title>Ruritania leaves the treaty</title></head><body><article>
 <h1>Ruritania leaves the treaty</h1>
 <p>Ruritania's parliament voted on Tuesday to withdraw from the Mine Ban Treaty, the speaker of the chamber

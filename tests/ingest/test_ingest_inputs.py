@@ -18,6 +18,13 @@ from minewatch.ingest import prepare
 from minewatch.ingest.meta import parse_header
 from minewatch.ingest.sources import PAGE_NOT_FETCHED, RawItem, Skipped, iter_items
 
+
+@pytest.fixture(autouse=True)
+def _private_hosts_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test servers listen on 127.0.0.1, which links found in feeds may not name by default."""
+    monkeypatch.setenv("MINEWATCH_ALLOW_PRIVATE_HOSTS", "1")
+
+
 HEADER = "url: https://example.org/a\npublished: 2025-06-24\ntitle: Ruritania leaves\noutlet: Example Times\n"
 BODY = (
     "Ruritania leaves the treaty\n\n"

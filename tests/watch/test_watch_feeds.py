@@ -15,6 +15,13 @@ from minewatch.store.repository import Store
 from minewatch.watch import feeds
 from minewatch.watch.feeds import PollOptions, WatchError, add_watch, backoff_seconds, parse_every, poll_due
 
+
+@pytest.fixture(autouse=True)
+def _private_hosts_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test servers listen on 127.0.0.1, which links found in feeds may not name by default."""
+    monkeypatch.setenv("MINEWATCH_ALLOW_PRIVATE_HOSTS", "1")
+
+
 T0 = datetime(2026, 11, 2, 8, 0, 0)
 FAST = PollOptions(timeout_s=0.5, max_bytes=200_000, extract=False)
 

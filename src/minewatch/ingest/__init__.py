@@ -48,6 +48,9 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
     """
     import trafilatura
 
+    from minewatch.ingest.sources import defuse_html
+
+    html = defuse_html(html)
     out: dict[str, Any] = {"text": "", "title": None, "published": None, "outlet": None, "url": url, "language": None}
     try:
         doc = trafilatura.bare_extraction(

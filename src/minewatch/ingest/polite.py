@@ -75,7 +75,8 @@ class PoliteFetcher:
                 return self._robots[origin]
         rules: object
         try:
-            resp = self.client.get(origin + "/robots.txt", timeout=self.timeout_s)
+            # no redirects: a robots.txt that points elsewhere (a private host, say) counts as none
+            resp = self.client.get(origin + "/robots.txt", timeout=self.timeout_s, follow_redirects=False)
             if resp.status_code >= 500:
                 rules = Disallowed(f"robots.txt of {origin} answered HTTP {resp.status_code}")
             elif resp.status_code >= 400:

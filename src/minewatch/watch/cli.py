@@ -107,6 +107,7 @@ def watch_run(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds a feed request may take.")] = 20.0,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest feed or page accepted.")] = 10_000_000,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Store documents without extracting claims.")] = False,
+    allow_private_hosts: Annotated[bool, typer.Option("--allow-private-hosts", help="Let entry links (--follow) and redirects name private or loopback hosts (also MINEWATCH_ALLOW_PRIVATE_HOSTS=1).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No poll report on standard error.")] = False,
     webhook_timeout: Annotated[float, typer.Option("--webhook-timeout", help="Seconds one webhook POST may take.")] = 10.0,
     webhook_attempts: Annotated[int, typer.Option("--webhook-attempts", help="POSTs of one alert per check (pauses 0.5 s, doubling).")] = 4,
@@ -148,7 +149,9 @@ def watch_run(
     try:
         run_watcher(
             store, once=once, alerts=not no_alerts, base_url=base_url, out=sys.stdout, on_cycle=on_cycle,
-            options=PollOptions(timeout_s=timeout, max_bytes=max_bytes, extract=not no_extract), delivery=delivery,
+            options=PollOptions(timeout_s=timeout, max_bytes=max_bytes, extract=not no_extract,
+                                allow_private_hosts=allow_private_hosts),
+            delivery=delivery,
         )
     except KeyboardInterrupt:
         err.print("stopped", highlight=False)

@@ -36,7 +36,6 @@ from xml.sax.saxutils import escape
 
 from sqlalchemy import delete, insert, select, update
 
-from minewatch.store import schema as t
 from minewatch.store import schema_watch as w
 
 #: Units of ``--every`` (a bare number is seconds).
@@ -258,10 +257,12 @@ def make_client(timeout_s: float = HTTP_TIMEOUT_S):
 
 def fetch_conditional(
     url: str, *, etag: str | None = None, last_modified: str | None = None, client=None,
-    timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES,
+    timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES, allow_private: bool = False,
 ) -> Fetched:
     """GET with If-None-Match / If-Modified-Since, a timeout, a total deadline and a size limit."""
     import httpx
+
+    from minewatch.ingest import net
 
     headers = dict(HTTP_HEADERS)
     if etag:
@@ -273,7 +274,10 @@ def fetch_conditional(
         client = make_client(timeout_s)
     deadline = time.monotonic() + 2 * timeout_s  # a server trickling bytes must not hold the watcher
     try:
-        with client.stream("GET", url, headers=headers, timeout=timeout_s) as resp:
+        # the watched URL is the operator's and fetched as given; a redirect from a public host
+        # to a private one is refused (ingest.net)
+        with net.open_stream(url, untrusted=False, allow_private=allow_private, headers=headers,
+                             client=client) as resp:
             if not _URL.match(str(resp.url)):
                 raise PollError(f"redirected to a non-http URL ({resp.url})")
             if resp.status_code == 304:
@@ -300,6 +304,8 @@ def fetch_conditional(
                 200, b"".join(chunks), resp.headers.get("etag"), resp.headers.get("last-modified"),
                 resp.headers.get("content-type", ""),
             )
+    except net.FetchError as exc:
+        raise PollError(str(exc)) from exc
     except httpx.TimeoutException as exc:
         raise PollError(f"timed out after {timeout_s:g}s ({type(exc).__name__})") from exc
     except httpx.HTTPError as exc:
@@ -458,6 +464,8 @@ class PollOptions:
     timeout_s: float = HTTP_TIMEOUT_S
     max_bytes: int = MAX_FEED_BYTES
     extract: bool = True
+    #: Entry links (``--follow``) and redirects may name private hosts (``--allow-private-hosts``).
+    allow_private_hosts: bool = False
 
 
 def _claim(store, watch: Watch, now: datetime) -> bool:
@@ -529,7 +537,7 @@ def _describe(r: PollResult) -> str:
 def _poll_remote(store, watch: Watch, client, options: PollOptions, updates: dict[str, Any]) -> PollResult:
     fetched = fetch_conditional(
         watch.url, etag=watch.etag, last_modified=watch.last_modified, client=client,
-        timeout_s=options.timeout_s, max_bytes=options.max_bytes,
+        timeout_s=options.timeout_s, max_bytes=options.max_bytes, allow_private=options.allow_private_hosts,
     )
     if fetched.status == 304:
         return PollResult(watch.name, "not_modified")
@@ -648,12 +656,12 @@ def _ingest_entries(store, watch: Watch, feed: ParsedFeed, options: PollOptions)
     with tempfile.TemporaryDirectory(prefix="minewatch-watch-") as tmp:
         path = Path(tmp) / "new-entries.xml"  # never built from the name: no path tricks
         path.write_bytes(render_rss(feed, todo))
-        summary = _run_ingest(store, [str(path)], watch.follow, options)
-        _relabel(store, summary.documents, str(path), watch.url)
+        # documents are named after the watched feed as they are stored, never after the temporary file
+        summary = _run_ingest(store, [str(path)], watch.follow, options, label=watch.url)
     _fill(result, summary)
     _mark_seen(store, watch.name, [(e.key, e.ref, e.title) for e in todo])
     if watch.follow:
-        failed = _page_failures(summary, str(path), len(todo))
+        failed = _page_failures(summary, watch.url, len(todo))
         _queue_page_retries(store, watch, feed, [todo[i] for i in sorted(failed)], utcnow())  # timed by _retry_pages
     return result
 
@@ -731,9 +739,8 @@ def _retry_pages(store, watch: Watch, options: PollOptions, now: datetime, resul
         with tempfile.TemporaryDirectory(prefix="minewatch-watch-") as tmp:
             path = Path(tmp) / "page-retry.xml"
             path.write_bytes(render_rss(feed, [entry]))
-            summary = _run_ingest(store, [str(path)], True, options)
-            _relabel(store, summary.documents, str(path), watch.url)
-        if _page_failures(summary, str(path), 1):
+            summary = _run_ingest(store, [str(path)], True, options, label=watch.url)
+        if _page_failures(summary, watch.url, 1):
             attempts = p["attempts"] + 1
             if attempts > PAGE_RETRY_ATTEMPTS:
                 p["state"] = "gave_up"
@@ -754,23 +761,13 @@ def _retry_pages(store, watch: Watch, options: PollOptions, now: datetime, resul
                          .values(entry_ref=PAGE_RETRY_PREFIX + json.dumps(p)))
 
 
-def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions):
+def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions, label: str | None = None):
     from minewatch.pipeline import IngestOptions, ingest
 
-    return ingest(store, inputs, IngestOptions(max_bytes=options.max_bytes, follow=follow, extract=options.extract))
-
-
-def _relabel(store, document_ids: list[str], temp_path: str, source: str) -> None:
-    """Documents read from the temporary feed file name the watched feed instead."""
-    if not document_ids:
-        return
-    with store.engine.begin() as conn:
-        for start in range(0, len(document_ids), 500):
-            conn.execute(
-                update(t.documents)
-                .where(t.documents.c.id.in_(document_ids[start : start + 500]), t.documents.c.path == temp_path)
-                .values(path=source)
-            )
+    labels = {inputs[0]: label} if label and len(inputs) == 1 else None
+    return ingest(store, inputs, IngestOptions(max_bytes=options.max_bytes, follow=follow, extract=options.extract,
+                                               allow_private_hosts=options.allow_private_hosts),
+                  labels=labels)
 
 
 def _fill(result: PollResult, summary) -> None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -31,6 +32,7 @@ from minewatch.output import to_csv, to_json
 from minewatch.store.repository import ClaimFilter
 from minewatch.treaties import eligible_states, treaty_summary
 from minewatch.web import queries
+from minewatch.web.cache import route_params
 from minewatch.web.context import WebContext
 from minewatch.web.security import require_bearer
 
@@ -602,8 +604,28 @@ class ApiError(BaseModel):
     errors: list[Problem] | None = None
 
 
+def no_unknown_params(request: Request) -> None:
+    """A query parameter the route does not take is a 422, not ignored.
+
+    Ignored, ``?junk=1``, ``?junk=2`` … were each a new entry of the response cache:
+    an anonymous client grew the server by gigabytes.  A typo (``?stat=LTU``) is also
+    told, rather than answered with the unfiltered listing.
+    """
+    route = request.scope.get("route")
+    if route is None or not request.url.query:
+        return
+    known = route_params(route)
+    unknown = sorted({k for k in request.query_params if k not in known})
+    if unknown:
+        shown = ", ".join(repr(u[:40]) for u in unknown[:5])
+        raise HTTPException(
+            422, detail=f"unknown query parameter(s) {shown}; this endpoint takes: {', '.join(sorted(known)) or 'none'}"
+        )
+
+
 router = APIRouter(
     prefix="/api", tags=["api"],
+    dependencies=[Depends(no_unknown_params)],
     responses={422: {"model": ApiError, "description": "invalid parameters or body (the message says which)"}},
 )
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "unknown id", "model": ApiError}}
@@ -870,6 +892,23 @@ def list_reviews(
     return listing(items, limit, format, model=ReviewRow)
 
 
+#: Seconds a write waits for another write (an upload being stored) before answering 503.
+WRITE_LOCK_WAIT_S = 30.0
+
+
+@contextmanager
+def write_locked(c: WebContext) -> Iterator[None]:
+    """The write lock, or a 503 with Retry-After when another write holds it too long: a review
+    never hangs until the client gives up."""
+    if not c.write_lock.acquire(timeout=WRITE_LOCK_WAIT_S):
+        raise HTTPException(503, detail="another write (an upload) is being stored; try again shortly",
+                            headers={"Retry-After": "10"})
+    try:
+        yield
+    finally:
+        c.write_lock.release()
+
+
 def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:
     """Store the review and rebuild the facts and conflicts it touches, in one lock."""
     from minewatch.store.reconciling import reconcile_pending
@@ -877,7 +916,7 @@ def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:
     corrections = review.corrections.model_dump(mode="json", exclude_none=True) if review.corrections else None
     if review.verdict == "corrected" and not corrections:
         raise HTTPException(422, detail="a 'corrected' review needs at least one corrected field")
-    with c.write_lock:
+    with write_locked(c):
         try:
             stored = c.store.add_review(review.claim_id, review.verdict, review.reviewer, review.note, corrections)
         except KeyError:
@@ -907,17 +946,6 @@ def upload_name(filename: str | None, i: int) -> str:
     return base if base else f"upload-{i:04d}"
 
 
-def _renamed(items: Iterable[Any], names: dict[str, str]) -> Iterator[Any]:
-    """Items of the temporary copies, named after the uploaded files (the document's path, the skip messages)."""
-    for it in items:
-        name = names.get(it.input)
-        if name:
-            if hasattr(it, "reason"):
-                it.reason = it.reason.replace(it.input, name)
-            it.input = name
-        yield it
-
-
 def upload_suffix(name: str) -> str:
     """The reader an upload asks for by its ending; anything unknown is read as plain text."""
     from minewatch.ingest.sources import EXTENSIONS
@@ -943,7 +971,7 @@ def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="art
     if not files:
         raise HTTPException(422, detail="no files uploaded")
     from minewatch.ingest.batch import prepare_stream
-    from minewatch.ingest.sources import iter_items
+    from minewatch.ingest.sources import iter_items, relabel
     from minewatch.pipeline import ingest_screened, screen_stage
 
     options = IngestOptions()
@@ -955,8 +983,10 @@ def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="art
             path.write_bytes(f.file.read())
             paths.append(str(path))
             names[str(path)] = name
-        items = _renamed(iter_items(paths, max_bytes=options.max_bytes, follow=False), names)
-        screened = (p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items))
-        with c.write_lock:
+        items = relabel(iter_items(paths, max_bytes=options.max_bytes, follow=False), names)
+        # Read, parse and screen before taking the write lock (an upload is at most 10 MB, so its
+        # prepared documents fit in memory): the costly, input-dependent part never holds up reviews.
+        screened = [p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items)]
+        with write_locked(c):
             summary = ingest_screened(c.store, screened, options)
     return summary.to_dict()
