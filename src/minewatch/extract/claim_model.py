@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,11 @@ class ClaimModel:
     add_threshold: float
     keep_threshold: float
     report: dict[str, Any]
+    #: where a predicate's own claims are surer (or riskier) than the rest: its add threshold
+    add_by_predicate: dict[str, float] = field(default_factory=dict)
+
+    def add_for(self, predicate: str) -> float:
+        return self.add_by_predicate.get(predicate, self.add_threshold)
 
     @property
     def extractor_name(self) -> str:
@@ -116,13 +121,15 @@ class ClaimModel:
                    modality=LinearHead.from_dict(d["modality"]), polarity=LinearHead.from_dict(d["polarity"]),
                    stages={k: LinearHead.from_dict(v) for k, v in d["stages"].items()},
                    calibrator=list(d["calibrator"]), add_threshold=float(d["add_threshold"]),
-                   keep_threshold=float(d["keep_threshold"]), report=d.get("report", {}))
+                   keep_threshold=float(d["keep_threshold"]), report=d.get("report", {}),
+                   add_by_predicate={k: float(v) for k, v in (d.get("add_by_predicate") or {}).items()})
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "relevance": self.relevance.to_dict(),
                 "modality": self.modality.to_dict(), "polarity": self.polarity.to_dict(),
                 "stages": {k: v.to_dict() for k, v in self.stages.items()}, "calibrator": self.calibrator,
                 "add_threshold": self.add_threshold, "keep_threshold": self.keep_threshold,
+                "add_by_predicate": self.add_by_predicate,
                 "report": self.report}
 
     def save(self, path: Path) -> None:
@@ -165,7 +172,7 @@ class ClaimModel:
             out.append((c, p, True))
         ruled = {(c.actor.key, c.predicate) for c in rule_claims}
         for key, (p, cand) in sorted(best.items(), key=lambda kv: kv[1][1].cue.start):
-            if key not in ruled and p >= (self.add_threshold if floor is None else floor):
+            if key not in ruled and p >= (self.add_for(key[1]) if floor is None else floor):
                 claim = self.build(extractor, prep, cand)
                 if claim is not None:
                     out.append((claim, p, False))
@@ -175,7 +182,7 @@ class ClaimModel:
         """The proposals past the thresholds, each with its calibrated confidence."""
         return [replace(c, confidence=self.confidence(p, rule), extractor=self.extractor_name)
                 for c, p, rule in proposals
-                if p >= (self.keep_threshold if rule else self.add_threshold)]
+                if p >= (self.keep_threshold if rule else self.add_for(c.predicate))]
 
     def build(self, extractor: Any, prep: Any, cand: Candidate) -> Claim | None:
         """A claim from one candidate: the heads give stage, modality and polarity; the lexicons

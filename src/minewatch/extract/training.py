@@ -324,42 +324,61 @@ def proposals(model: ClaimModel, extractor: Any, examples: list[Example]) -> lis
     return [model.proposals(extractor, ex.prep, ex.rule_claims, ex.cands, floor=min(ADD_GRID)) for ex in examples]
 
 
-def _chosen(props: Proposals, add: float, keep: float) -> list[dict[str, Any]]:
-    return [c.to_dict() for c, p, rule in props if p >= (keep if rule else add)]
+Thresholds = tuple[dict[str, float], float]  # add per predicate ("*": the rest), keep
+
+
+def _add(add: dict[str, float], predicate: str) -> float:
+    return add.get(predicate, add["*"])
+
+
+def _chosen(props: Proposals, add: dict[str, float], keep: float) -> list[dict[str, Any]]:
+    return [c.to_dict() for c, p, rule in props if p >= (keep if rule else _add(add, c.predicate))]
 
 
 def scored(model: ClaimModel | None, extractor: Any, examples: list[Example]) -> dict[str, Any]:
     if model is None:
         return evaluate([(ex.gold, [c.to_dict() for c in ex.rule_claims]) for ex in examples])
     props = proposals(model, extractor, examples)
-    return evaluate([(ex.gold, _chosen(pr, model.add_threshold, model.keep_threshold))
+    add = {"*": model.add_threshold, **model.add_by_predicate}
+    return evaluate([(ex.gold, _chosen(pr, add, model.keep_threshold))
                      for ex, pr in zip(examples, props, strict=True)])
 
 
 def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]],
                       dev: tuple[list[Example], list[Proposals]] | None = None,
-                      dev_floor: float | None = None) -> tuple[float, float]:
-    """The add/keep thresholds with the best pooled key F1 over held-out predictions (ties: the
-    more cautious, i.e. the first found, adding least).  With ``dev_floor``, settings that take
-    ``dev`` below it are refused: the issue's rule that dev does not drop below the rules' score."""
-    best = (-1.0, 1.01, 0.0)
+                      dev_floor: float | None = None) -> Thresholds:
+    """The thresholds with the best pooled key F1 over held-out predictions: one add and one keep
+    threshold first, then an add threshold per predicate, one predicate at a time (ties: the more
+    cautious).  With ``dev_floor``, settings that take ``dev`` below it are refused: the issue's
+    rule that dev does not drop below the rules' score."""
     everything = pools + ([dev] if dev else [])
-    for add in sorted(ADD_GRID, reverse=True):
-        for keep in KEEP_GRID:
-            if dev is not None and dev_floor is not None:
-                dev_f1 = evaluate([(ex.gold, _chosen(pr, add, keep)) for ex, pr in zip(*dev, strict=True)])
-                if dev_f1["key"]["f1"] < dev_floor:
-                    continue
-            per_doc = [(ex.gold, _chosen(pr, add, keep))
-                       for exs, props in everything for ex, pr in zip(exs, props, strict=True)]
-            f1 = evaluate(per_doc)["key"]["f1"]
-            if f1 > best[0] + 1e-9:
-                best = (f1, add, keep)
-    return best[1], best[2]
+
+    def f1(add: dict[str, float], keep: float) -> float:
+        if dev is not None and dev_floor is not None:
+            guard = evaluate([(ex.gold, _chosen(pr, add, keep)) for ex, pr in zip(*dev, strict=True)])
+            if guard["key"]["f1"] < dev_floor:
+                return -1.0
+        return evaluate([(ex.gold, _chosen(pr, add, keep))
+                         for exs, props in everything for ex, pr in zip(exs, props, strict=True)])["key"]["f1"]
+
+    best, add, keep = -1.0, {"*": max(ADD_GRID)}, 0.0
+    for a in sorted(ADD_GRID, reverse=True):
+        for k in KEEP_GRID:
+            score = f1({"*": a}, k)
+            if score > best + 1e-9:
+                best, add, keep = score, {"*": a}, k
+    predicates = sorted({c.predicate for _, props in everything for pr in props for c, _, rule in pr if not rule})
+    for pred in predicates:
+        for a in sorted(ADD_GRID, reverse=True):
+            trial = {**add, pred: a}
+            score = f1(trial, keep)
+            if score > best + 1e-9:
+                best, add = score, trial
+    return add, keep
 
 
-#: How far below the rules alone ``dev`` may go when the model adds claims (noise of one claim).
-DEV_TOLERANCE = 0.003
+#: How far below the rules alone ``dev`` and the seeds may go when the model adds claims: not at all.
+DEV_TOLERANCE = 0.0
 
 
 def dev_floor(dev: list[Example]) -> float:
@@ -385,11 +404,11 @@ def cross_validate(examples: list[Example], written: list[Example], dev: list[Ex
         pools = [(held[j], oof[j]) for j in range(folds) if j != k]
         add, keep = choose_thresholds(pools, (dev, dev_props[k]), floor)
         for ex, props in zip(held[k], oof[k], strict=True):
-            preds = [cl for cl, p, rule in props if p >= (keep if rule else add)]
-            dicts = [cl.to_dict() for cl in preds]
+            kept_props = [(cl, p, rule) for cl, p, rule in props if p >= (keep if rule else _add(add, cl.predicate))]
+            dicts = [cl.to_dict() for cl, _, _ in kept_props]
             per_doc.append((ex.gold, dicts))
             _, _, _, right = match_document(ex.gold, dicts)
-            kept = [(p, rule) for cl, p, rule in props if p >= (keep if rule else add)]
+            kept = [(p, rule) for _, p, rule in kept_props]
             records += [(p, rule, i in right) for i, (p, rule) in enumerate(kept)]
     flat = [pr for fold in oof for pr in fold]
     return evaluate(per_doc), records, flat, models
@@ -452,7 +471,8 @@ def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: 
     ordered = [e for k in range(folds) for i, e in enumerate(train_ex) if i % folds == k]
     guard = dev_ex + seeds_ex  # the sets that must not drop below the rules alone
     add, keep = choose_thresholds([(ordered, oof)], (guard, proposals(model, rules, guard)), dev_floor(guard))
-    model.add_threshold, model.keep_threshold = add, keep
+    model.add_threshold, model.keep_threshold = add["*"], keep
+    model.add_by_predicate = {k: v for k, v in add.items() if k != "*" and v != add["*"]}
     log(f"thresholds chosen on dev and out-of-fold train: add={add} keep={keep}")
     model.calibrator = fit_calibrator(records)
     calibrated = [(model.confidence(p, rule), right) for p, rule, right in records]
