@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from minewatch.cli_common import STATE, FormatOpt, err, fail, open_store, parse_day, treaty_code
 from minewatch.output import Format, emit, to_json
 from minewatch.watch.cli import alerts_app, watch_app
 
@@ -30,50 +31,6 @@ app.add_typer(conflicts_rec_app, name="armed-conflicts")
 app.add_typer(db_app, name="db")
 app.add_typer(watch_app, name="watch")
 app.add_typer(alerts_app, name="alerts")
-
-err = Console(stderr=True)
-
-
-class State:
-    db: str | None = None
-
-
-STATE = State()
-
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, jsonl or csv.")]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
-    return typer.Exit(code)
-
-
-def open_store(seed: bool = True):
-    from minewatch.store.database import DatabaseError
-    from minewatch.store.repository import Store
-
-    try:
-        return Store.open(STATE.db, seed=seed)
-    except DatabaseError as exc:
-        raise fail(str(exc), 2) from exc
-
-
-def parse_day(value: str | None, option: str) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from exc
-
-
-def treaty_code(value: str, param_hint: str = "--treaty") -> str:
-    """The treaty's code; ``param_hint`` names the argument as the command takes it."""
-    v = value.strip().upper()
-    if v not in ("APMBC", "CCM"):
-        raise typer.BadParameter(f"{value!r}: use APMBC or CCM", param_hint=param_hint)
-    return v
-
 
 @app.callback()
 def main_options(

@@ -3,8 +3,8 @@
 Everything the watcher knows lives here, not in memory: a restarted watcher
 continues with the same schedule, the same conditional-request validators,
 the same list of entries already ingested and the same alerts already sent.
-The tables sit on the knowledge base's ``metadata`` so one Alembic history
-covers them (migration 0003).
+The tables sit on the knowledge base's ``metadata`` (``store/metadata.py``) so
+one Alembic history covers them (migration 0003).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from minewatch.store.schema import metadata
+from minewatch.store.metadata import metadata
 
 watches = Table(
     "watches",
