@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from minewatch.model import Document
-
-ENGLISH = {"en", None}
+from minewatch.text.language import is_english as _is_english_tag
 
 
 @dataclass
@@ -69,7 +68,8 @@ class IngestSummary:
 
 
 def is_english(doc: Document) -> bool:
-    return doc.language in ENGLISH
+    """Whether the extractor reads this document (the rule is ``text.language.is_english``)."""
+    return _is_english_tag(doc.language)
 
 
 _EXTRACTOR = None

@@ -69,8 +69,8 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from datasketch.storage import DictSetStorage
 
-from minewatch.ingest.meta import find_dateline
 from minewatch.model import Story, short_hash
+from minewatch.text.dates import find_dateline
 
 #: Permutations of the trigram and word MinHashes; the anchor set is kept exactly (up to MAX_ANCHORS).
 #: The word MinHash has 128 too: with 64 its Jaccard estimate spreads ±0.06, enough to move a real
