@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from minewatch.model import Document
+from minewatch.model import Document, merged_story
 from minewatch.text.language import is_english as _is_english_tag
 
 
@@ -176,9 +176,11 @@ def ingest_screened(
         if not batch:
             return
         # A later document may have merged the stories of earlier ones: follow it, stored ones first.
-        store.apply_story_merges(grouper.pop_merges())
+        # A document that already left a small window is forgotten by the grouper: its merges tell.
+        merges = grouper.pop_merges()
+        store.apply_story_merges(merges)
         for s in batch:
-            s.document.story_id = grouper.story_of(s.document.id) or s.document.story_id
+            s.document.story_id = grouper.story_of(s.document.id) or merged_story(merges, s.document.story_id)
         if options.extract:
             extract_stage(batch, options.n_process)
         write_stage(store, batch, summary)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, union, update
 
-from minewatch.model import Actor, Claim, DateRange, Document, Evidence, Money, Range, Speaker
+from minewatch.model import Actor, Claim, DateRange, Document, Evidence, Money, Range, Speaker, merged_story
 from minewatch.store import schema as t
 from minewatch.store.database import open_engine
 
@@ -423,17 +423,9 @@ class Store:
         """Stories joined by a new document become one; their documents are reconciled again."""
         if not merges:
             return
-
-        def final(sid: str) -> str:
-            seen = set()
-            while sid in merges and sid not in seen:
-                seen.add(sid)
-                sid = merges[sid]
-            return sid
-
         with self.engine.begin() as conn:
             for old in merges:
-                target = final(old)
+                target = merged_story(merges, old)
                 moved = conn.execute(
                     update(t.documents)
                     .where(t.documents.c.story_id == old)
