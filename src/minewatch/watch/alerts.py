@@ -37,6 +37,7 @@ from typing import Any, TextIO
 from sqlalchemy import delete, func, insert, select, update
 
 from minewatch.store import schema_watch as w
+from minewatch.store.watching import remember_statuses, rule_watermark, seen_statuses, set_rule_watermark
 
 KINDS = ("fact", "conflict", "status")
 DESTINATIONS = ("stdout", "file", "webhook")
@@ -58,9 +59,6 @@ REDELIVERY_MAX_S = 3600
 SENDING_LEASE_S = 600
 #: Default bound on the time one check spends delivering; what is left stays pending for the next check.
 DELIVERY_DEADLINE_S = 60.0
-#: Subjects of the rows (state ``seen``) where a rule keeps what it last saw; never delivered.
-SEEN = "seen"
-WATERMARK = "watermark"
 #: How many sources an alert lists (the count stays exact).
 MAX_SOURCES = 20
 #: The date field of a state's status that says since when it holds.
@@ -200,9 +198,7 @@ def add_rule(
         # The statuses at creation are what later changes are measured against.
         _, statuses = _status_changes(store, rule, today or date.today())
         with store.engine.begin() as conn:
-            known: dict[str, Any] = {}
-            for subject, status in statuses.items():
-                _remember(conn, rid, subject, {"status": status, "on": (today or date.today()).isoformat()}, known)
+            remember_statuses(conn, rid, statuses, {}, today or date.today())
     if not include_existing and kind != "status":
         with store.engine.begin() as conn:
             for subject in sorted(_subject_ids(store, rule)):
@@ -291,63 +287,33 @@ def _current_statuses(store, rule: AlertRule, today: date) -> dict[tuple[str, st
     return out
 
 
-def _seen_key(treaty: str, iso3: str) -> str:
-    return f"{SEEN}:{treaty}:{iso3}"
-
-
-def _last_seen(conn, rule_id: int) -> dict[str, dict[str, Any]]:
-    rows = conn.execute(
-        select(w.sent_alerts.c.subject, w.sent_alerts.c.payload).where(
-            w.sent_alerts.c.rule_id == rule_id, w.sent_alerts.c.state == SEEN
-        )
-    ).all()
-    return {r.subject: (r.payload or {}) for r in rows}
-
-
-def _remember(conn, rule_id: int, subject: str, payload: dict[str, Any], known: dict[str, Any]) -> None:
-    """Upsert one ``seen`` row (what the rule last saw), in the caller's transaction."""
-    if subject in known:
-        conn.execute(
-            update(w.sent_alerts)
-            .where(w.sent_alerts.c.rule_id == rule_id, w.sent_alerts.c.subject == subject)
-            .values(payload=payload)
-        )
-    else:
-        conn.execute(
-            insert(w.sent_alerts).values(
-                rule_id=rule_id, subject=subject, state=SEEN, payload=payload, attempts=0, created_at=utcnow()
-            )
-        )
-        known[subject] = payload
-
-
-def _status_changes(store, rule: AlertRule, today: date) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def _status_changes(store, rule: AlertRule, today: date) -> tuple[list[dict[str, Any]], dict[tuple[str, str], str]]:
     """States whose status differs from the one this rule last saw, and the statuses seen now.
 
     Comparing with what the rule saw (not with the status recomputed for the
     last evaluation date from today's records) is what catches a backdated
     record: a withdrawal notification imported today but dated four days ago
     changes the status "as of" both days, so a date-to-date comparison misses it.
-    A rule without ``seen`` rows (made before they existed) starts from the
-    statuses on its last evaluation date.
+    A rule without seen statuses (``alert_seen_statuses``; made before they
+    existed) starts from the statuses on its last evaluation date.
     """
     from minewatch.treaties import status as st
 
     current = _current_statuses(store, rule, today)
     with store.engine.connect() as conn:
-        seen = _last_seen(conn, rule.id)
+        seen = seen_statuses(conn, rule.id)
     fallback: dict[tuple[str, str], str] = {}
     since = rule.last_evaluated_on or today
-    if not any(k.startswith(SEEN + ":") for k in seen) and since < today:
+    if not seen and since < today:
         events, armed, not_party = store.treaty_events(), store.armed_conflicts(), store.not_party()
         for treaty in {tr for tr, _ in current}:
             for old in st.all_statuses(treaty, since, events, armed, not_party):
                 fallback[(treaty, old.iso3)] = str(old.status)
     changes = []
-    statuses: dict[str, str] = {}
+    statuses: dict[tuple[str, str], str] = {}
     for (treaty, iso3), now in sorted(current.items()):
-        statuses[_seen_key(treaty, iso3)] = str(now.status)
-        before = (seen.get(_seen_key(treaty, iso3)) or {}).get("status") or fallback.get((treaty, iso3))
+        statuses[(treaty, iso3)] = str(now.status)
+        before = seen.get((treaty, iso3)) or fallback.get((treaty, iso3))
         if before is None or before == str(now.status):
             continue
         d = now.to_dict()
@@ -554,11 +520,11 @@ def evaluate(store, *, base_url: str | None = None, today: date | None = None, f
         base = resolve_base_url(rule, base_url)
         with store.engine.connect() as conn:
             known = set(conn.execute(select(w.sent_alerts.c.subject).where(w.sent_alerts.c.rule_id == rule.id)).scalars())
-            seen = _last_seen(conn, rule.id)
-        if not force and not _needs_evaluation(rule, seen.get(WATERMARK), prints):
+            watermark = rule_watermark(conn, rule.id)
+        if not force and not _needs_evaluation(rule, watermark, prints):
             continue
         payloads: list[dict[str, Any]] = []
-        statuses: dict[str, str] = {}
+        statuses: dict[tuple[str, str], str] = {}
         if rule.kind == "fact":
             payloads = [fact_payload(rule, f, base) for f in _matching_facts(store, rule) if f["id"] not in known]
         elif rule.kind == "conflict":
@@ -585,10 +551,9 @@ def evaluate(store, *, base_url: str | None = None, today: date | None = None, f
                 )
                 queued += 1
             # What the rule saw, in the same transaction as the alerts it led to.
-            for subject, status in statuses.items():
-                if (seen.get(subject) or {}).get("status") != status:
-                    _remember(conn, rule.id, subject, {"status": status, "on": today.isoformat()}, seen)
-            _remember(conn, rule.id, WATERMARK, prints, seen)
+            if statuses:
+                remember_statuses(conn, rule.id, statuses, seen_statuses(conn, rule.id), today)
+            set_rule_watermark(conn, rule.id, prints)
             if rule.kind == "status" and (rule.last_evaluated_on or today) < today:
                 conn.execute(update(w.alert_rules).where(w.alert_rules.c.id == rule.id).values(last_evaluated_on=today))
     return queued
@@ -829,8 +794,6 @@ def check_alerts(
 def alerts_of(store, rule_id: int | None = None, state: str | None = None) -> list[dict[str, Any]]:
     """The outbox as rows (for `alerts log` and tests)."""
     q = select(w.sent_alerts).order_by(w.sent_alerts.c.id)
-    if state != SEEN:
-        q = q.where(w.sent_alerts.c.state != SEEN)  # a rule's memory, not alerts
     if rule_id is not None:
         q = q.where(w.sent_alerts.c.rule_id == rule_id)
     if state:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import json
 import os
 import re
 import tempfile
@@ -38,6 +37,7 @@ from sqlalchemy import delete, insert, select, update
 
 from minewatch.store import schema as t
 from minewatch.store import schema_watch as w
+from minewatch.store.watching import page_retries, queue_page_retries, update_page_retry
 
 #: Units of ``--every`` (a bare number is seconds).
 EVERY_UNITS: dict[str, int] = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -56,8 +56,6 @@ MAX_REDIRECTS = 5
 PAGE_RETRY_BASE_S = 300
 PAGE_RETRY_MAX_S = 6 * 3600
 PAGE_RETRY_ATTEMPTS = 5
-#: ``watch_entries.entry_ref`` of a page waiting for a retry starts with this (the rest is JSON).
-PAGE_RETRY_PREFIX = "page-retry "
 HTTP_HEADERS = {
     "User-Agent": "minewatch/0.1 (+treaty monitor; conditional polling)",
     "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
@@ -194,17 +192,12 @@ def add_watch(
     return get_watch(store, name)
 
 
-def _entry_rows():
-    """Rows that are entries seen, not page retries waiting (``PAGE_RETRY_PREFIX``)."""
-    return (w.watch_entries.c.entry_ref.is_(None) | w.watch_entries.c.entry_ref.not_like(PAGE_RETRY_PREFIX + "%"))
-
-
 def get_watch(store, name: str) -> Watch:
     with store.engine.connect() as conn:
         r = conn.execute(select(w.watches).where(w.watches.c.name == name)).mappings().first()
         if r is None:
             raise WatchError(f"no watch named {name!r}")
-        seen = conn.execute(select(w.watch_entries.c.id).where(w.watch_entries.c.watch == name, _entry_rows())).all()
+        seen = conn.execute(select(w.watch_entries.c.id).where(w.watch_entries.c.watch == name)).all()
     return _row_to_watch(dict(r), len(seen))
 
 
@@ -214,7 +207,7 @@ def list_watches(store) -> list[Watch]:
     with store.engine.connect() as conn:
         counts = dict(
             conn.execute(
-                select(w.watch_entries.c.watch, func.count()).where(_entry_rows()).group_by(w.watch_entries.c.watch)
+                select(w.watch_entries.c.watch, func.count()).group_by(w.watch_entries.c.watch)
             ).all()
         )
         rows = conn.execute(select(w.watches).order_by(w.watches.c.name)).mappings().all()
@@ -222,9 +215,10 @@ def list_watches(store) -> list[Watch]:
 
 
 def remove_watch(store, name: str) -> bool:
-    """Forget a watch and its seen entries (documents already ingested stay)."""
+    """Forget a watch, its seen entries and its page retries (documents already ingested stay)."""
     with store.engine.begin() as conn:
         conn.execute(delete(w.watch_entries).where(w.watch_entries.c.watch == name))
+        conn.execute(delete(w.watch_page_retries).where(w.watch_page_retries.c.watch == name))
         return conn.execute(delete(w.watches).where(w.watches.c.name == name)).rowcount > 0
 
 
@@ -672,62 +666,34 @@ def _page_failures(summary, path: str, n: int) -> set[int]:
     return out
 
 
-def _retry_key(entry_key: str) -> str:
-    return hashlib.sha256(f"page-retry:{entry_key}".encode()).hexdigest()
-
-
 def _queue_page_retries(store, watch: Watch, feed: ParsedFeed, entries: list[FeedEntry], now: datetime) -> None:
     """Keep entries whose page failed pending for a page retry (the teaser stays ingested).
 
-    The retry state lives in the entry's ``watch_entries`` row (a second row
-    per entry, keyed apart, ``entry_ref`` holding JSON), so a restarted
-    watcher carries on with the same attempts.
+    The retry lives in ``watch_page_retries`` (``store.watching``), so a
+    restarted watcher carries on with the same attempts.
     """
-    if not entries:
-        return
-    with store.engine.begin() as conn:
-        for e in entries:
-            key = _retry_key(e.key)
-            if conn.execute(select(w.watch_entries.c.id).where(
-                    w.watch_entries.c.watch == watch.name, w.watch_entries.c.entry_key == key)).first():
-                continue
-            state = {
-                "state": "pending", "attempts": 1, "next": None,  # set by the poll's clock in _retry_pages
-                "link": e.link, "ref": e.ref, "title": e.title, "body": e.body[:4000],
-                "published": e.published.isoformat() if e.published else None,
-                "feed_title": feed.title, "language": feed.language,
-            }
-            conn.execute(insert(w.watch_entries).values(
-                watch=watch.name, entry_key=key, entry_ref=PAGE_RETRY_PREFIX + json.dumps(state), title=e.title,
-                seen_at=now,
-            ))
+    queue_page_retries(store, watch.name, [{
+        "entry_key": e.key, "state": "pending", "attempts": 1, "next_attempt_at": None,  # timed by _retry_pages
+        "link": e.link, "entry_ref": e.ref, "title": e.title, "body": e.body[:4000], "published": e.published,
+        "feed_title": feed.title, "language": feed.language,
+    } for e in entries], now)
 
 
 def pending_pages(store, watch_name: str) -> list[dict[str, Any]]:
-    """The entries of a watch waiting for a page retry, with their attempts and state (for status and tests)."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(w.watch_entries.c.id, w.watch_entries.c.entry_ref).where(
-            w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_ref.like(PAGE_RETRY_PREFIX + "%"),
-        ).order_by(w.watch_entries.c.id)).all()
-    return [{"id": r.id, **json.loads(r.entry_ref[len(PAGE_RETRY_PREFIX):])} for r in rows]
+    """The page retries of a watch (pending, fetched or given up), with their attempts (for status and tests)."""
+    return page_retries(store, watch_name)
 
 
 def _retry_pages(store, watch: Watch, options: PollOptions, now: datetime, result: PollResult) -> None:
     """Fetch the pages that failed before and are due again; a fetched page becomes its own document."""
-    pending = [p for p in pending_pages(store, watch.name) if p["state"] == "pending"]
-    for p in [p for p in pending if p["next"] is None]:  # queued by this poll: first retry after the base delay
-        p["next"] = (now + timedelta(seconds=PAGE_RETRY_BASE_S)).isoformat()
-        row_id = p.pop("id")
-        with store.engine.begin() as conn:
-            conn.execute(update(w.watch_entries).where(w.watch_entries.c.id == row_id)
-                         .values(entry_ref=PAGE_RETRY_PREFIX + json.dumps(p)))
-    due = [p for p in pending if p["next"] is not None and "id" in p
-           and datetime.fromisoformat(p["next"]) <= now and p.get("link")]
+    pending = page_retries(store, watch.name, state="pending")
+    for p in [p for p in pending if p["next_attempt_at"] is None]:  # queued by this poll: first retry after the base delay
+        update_page_retry(store, p["id"], next_attempt_at=now + timedelta(seconds=PAGE_RETRY_BASE_S))
+    due = [p for p in pending if p["next_attempt_at"] is not None and p["next_attempt_at"] <= now and p["link"]]
     for p in due:
-        entry = FeedEntry(key="", ref=p["ref"] + "#page", title=p.get("title"), link=p["link"],
-                          published=datetime.fromisoformat(p["published"]) if p.get("published") else None,
-                          body=p.get("body") or "")
-        feed = ParsedFeed(p.get("feed_title"), p.get("language"), [entry])
+        entry = FeedEntry(key="", ref=(p["entry_ref"] or "") + "#page", title=p["title"], link=p["link"],
+                          published=p["published"], body=p["body"] or "")
+        feed = ParsedFeed(p["feed_title"], p["language"], [entry])
         with tempfile.TemporaryDirectory(prefix="minewatch-watch-") as tmp:
             path = Path(tmp) / "page-retry.xml"
             path.write_bytes(render_rss(feed, [entry]))
@@ -736,22 +702,17 @@ def _retry_pages(store, watch: Watch, options: PollOptions, now: datetime, resul
         if _page_failures(summary, str(path), 1):
             attempts = p["attempts"] + 1
             if attempts > PAGE_RETRY_ATTEMPTS:
-                p["state"] = "gave_up"
+                update_page_retry(store, p["id"], state="gave_up", attempts=attempts)
             else:
                 delay = min(PAGE_RETRY_BASE_S * 2 ** (attempts - 1), PAGE_RETRY_MAX_S)
-                p["next"] = (now + timedelta(seconds=delay)).isoformat()
-            p["attempts"] = attempts
+                update_page_retry(store, p["id"], attempts=attempts, next_attempt_at=now + timedelta(seconds=delay))
         else:
-            p["state"] = "fetched"
+            update_page_retry(store, p["id"], state="fetched")
             result.ingested += summary.ingested
             result.claims += summary.claims
             result.documents.extend(summary.documents)
             if result.outcome in ("not_modified", "unchanged", "nothing_new") and summary.ingested:
                 result.outcome = "new"
-        row_id = p.pop("id")
-        with store.engine.begin() as conn:
-            conn.execute(update(w.watch_entries).where(w.watch_entries.c.id == row_id)
-                         .values(entry_ref=PAGE_RETRY_PREFIX + json.dumps(p)))
 
 
 def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions):
@@ -829,7 +790,7 @@ def seconds_until_next_poll(store, now: datetime | None = None) -> float | None:
 def seen_entries(store, watch_name: str) -> Iterator[dict[str, Any]]:
     with store.engine.connect() as conn:
         for r in conn.execute(
-            select(w.watch_entries).where(w.watch_entries.c.watch == watch_name, _entry_rows())
+            select(w.watch_entries).where(w.watch_entries.c.watch == watch_name)
             .order_by(w.watch_entries.c.id)
         ).mappings():
             yield dict(r)
