@@ -19,7 +19,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from minewatch.extract import Extractor
+from minewatch.ingest.batch import prepare_stream
+from minewatch.ingest.sources import Skipped, iter_items
 from minewatch.model import Document, merged_story
+from minewatch.prefilter import is_relevant_document
+from minewatch.store.reconciling import reconcile_pending as run
+from minewatch.store.repository import DocumentWrite
+from minewatch.stories import DEFAULT_WINDOW, Signature, StoryGrouper
 from minewatch.text.language import is_english as _is_english_tag
 
 
@@ -79,8 +86,6 @@ def get_extractor():
     """One spaCy pipeline per process: loading it costs more than extracting an article."""
     global _EXTRACTOR
     if _EXTRACTOR is None:
-        from minewatch.extract import Extractor
-
         _EXTRACTOR = Extractor()
     return _EXTRACTOR
 
@@ -118,8 +123,6 @@ class Screened:
 
 def screen_stage(prepared) -> Screened:
     """The relevance prefilter on a prepared article (``ingest.batch.Prepared``)."""
-    from minewatch.prefilter import is_relevant_document
-
     doc = prepared.document
     label = prepared.item.input + (f" ({prepared.item.locator})" if prepared.item.locator else "")
     return Screened(doc, prepared.signature, label, is_relevant_document(doc))
@@ -142,9 +145,6 @@ def ingest(
     on_progress: Callable[[str, int], None] | None = None,
 ) -> IngestSummary:
     """Read every input, store new documents with their stories and claims, then reconcile."""
-    from minewatch.ingest.batch import prepare_stream
-    from minewatch.ingest.sources import Skipped, iter_items
-
     options = options or IngestOptions()
     items = iter_items(list(inputs), max_bytes=options.max_bytes, follow=options.follow, stdin=stdin)
     screened = (p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items))
@@ -164,8 +164,6 @@ def ingest_screened(
     so both engines feed this one function in the same (input, locator)
     order; articles not extracted yet are extracted here in batches.
     """
-    from minewatch.ingest.sources import Skipped
-
     options = options or IngestOptions()
     summary = IngestSummary()
     grouper = load_grouper(store, window=options.story_window)
@@ -239,8 +237,6 @@ def write_stage(store, batch: Sequence[Screened], summary: IngestSummary) -> Non
     The batch is atomic (a killed run leaves none of it or all of it) and
     content hashes are checked inside it, so a repeated batch adds nothing.
     """
-    from minewatch.store.repository import DocumentWrite
-
     items = []
     for s in batch:
         if not s.relevant:
@@ -285,8 +281,6 @@ def load_grouper(store, window: int | None = None):
     * documents older than the window are left out: no new document can be compared with them,
       and a merge moves them in the store by story id (``Store.apply_story_merges``).
     """
-    from minewatch.stories import DEFAULT_WINDOW, Signature, StoryGrouper
-
     grouper = StoryGrouper(DEFAULT_WINDOW if window is None else window)
     recent: list[tuple[dict[str, Any], Signature]] = []  # newest first
     before = None
@@ -321,8 +315,6 @@ def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescree
     term list lets old articles through, and a document the screen now
     stops loses its claims (an irrelevant document has none).
     """
-    from minewatch.prefilter import is_relevant_document
-
     ids = list(document_ids)
     counts = {"documents": 0, "claims": 0, "errors": 0, "relevant": 0, "irrelevant": 0, "relevance_changed": 0}
     for start in range(0, len(ids), 64):
@@ -350,8 +342,6 @@ def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescree
 
 def reconcile_pending(store) -> dict[str, int]:
     """Rebuild facts and conflicts for what changed since the last reconciliation."""
-    from minewatch.store.reconciling import reconcile_pending as run
-
     return run(store)
 
 

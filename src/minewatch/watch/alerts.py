@@ -34,10 +34,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import delete, func, insert, select, update
+import httpx
+from sqlalchemy import delete, func, insert, literal_column, select, update
 
+from minewatch.model import Predicate
+from minewatch.store import schema as t
 from minewatch.store import schema_watch as w
+from minewatch.store.repository import ClaimFilter
 from minewatch.store.watching import remember_statuses, rule_watermark, seen_statuses, set_rule_watermark
+from minewatch.treaties import status as st
+from minewatch.treaties.states import eligible_states
 
 KINDS = ("fact", "conflict", "status")
 DESTINATIONS = ("stdout", "file", "webhook")
@@ -144,9 +150,6 @@ def add_rule(
     today: date | None = None,
 ) -> AlertRule:
     """Validate and store a rule; what already matches it becomes its baseline unless ``include_existing``."""
-    from minewatch.model import Predicate
-    from minewatch.treaties.states import eligible_states
-
     kind = kind.strip().lower()
     if kind not in KINDS:
         raise AlertError(f"unknown alert kind {kind!r}: use {', '.join(KINDS)}")
@@ -275,8 +278,6 @@ def _subject_ids(store, rule: AlertRule) -> set[str]:
 
 def _current_statuses(store, rule: AlertRule, today: date) -> dict[tuple[str, str], Any]:
     """Each watched state's status under each watched treaty, from the records as they are now."""
-    from minewatch.treaties import status as st
-
     events, armed, not_party = store.treaty_events(), store.armed_conflicts(), store.not_party()
     wanted = set(rule.states)
     out: dict[tuple[str, str], Any] = {}
@@ -297,8 +298,6 @@ def _status_changes(store, rule: AlertRule, today: date) -> tuple[list[dict[str,
     A rule without seen statuses (``alert_seen_statuses``; made before they
     existed) starts from the statuses on its last evaluation date.
     """
-    from minewatch.treaties import status as st
-
     current = _current_statuses(store, rule, today)
     with store.engine.connect() as conn:
         seen = seen_statuses(conn, rule.id)
@@ -330,10 +329,6 @@ def _fingerprints(store, today: date) -> dict[str, Any]:
     (reconcile) or facts gain sources; ``records`` when depositary records
     are imported or corrected; ``date`` once a day (statuses depend on it).
     """
-    from sqlalchemy import literal_column
-
-    from minewatch.store import schema as t
-
     with store.engine.connect() as conn:
         docs = conn.execute(select(func.count(), func.max(t.documents.c.ingested_at)).select_from(t.documents)).one()
         facts = conn.execute(
@@ -430,8 +425,6 @@ def fact_payload(rule: AlertRule, f: dict[str, Any], base_url: str) -> dict[str,
 
 
 def conflict_payload(store, rule: AlertRule, c: dict[str, Any], base_url: str) -> dict[str, Any]:
-    from minewatch.store.repository import ClaimFilter
-
     claims = store.claims(ClaimFilter(claim_ids=list(c.get("claim_ids") or []))) if c.get("claim_ids") else []
     docs: dict[str, dict] = {}
     stories: set[str] = set()
@@ -598,8 +591,6 @@ def post_webhook(
     attempt starts after it and each request's timeout is cut to what is
     left, so a hanging receiver cannot hold the watcher's cycle.
     """
-    import httpx
-
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "minewatch/0.1 (alerts)",

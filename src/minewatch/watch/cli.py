@@ -14,6 +14,21 @@ from rich.console import Console
 
 from minewatch.cli_common import FormatOpt, err, fail, open_store
 from minewatch.output import Format, emit, to_json
+from minewatch.watch import (
+    AlertError,
+    DeliveryOptions,
+    PollOptions,
+    PollResult,
+    WatchError,
+    add_rule,
+    add_watch,
+    check_alerts,
+    list_rules,
+    list_watches,
+    remove_rule,
+    remove_watch,
+    run_watcher,
+)
 
 watch_app = typer.Typer(no_args_is_help=True, help="Watch feeds and paths: scheduled, conditional ingest.")
 alerts_app = typer.Typer(no_args_is_help=True, help="Alerts on new facts, new conflicts and status changes.")
@@ -28,8 +43,6 @@ BaseUrlOpt = Annotated[
 
 
 def _delivery(timeout: float, attempts: int, deadline: float):
-    from minewatch.watch import DeliveryOptions
-
     if timeout <= 0 or attempts < 1 or deadline <= 0:
         raise fail("--webhook-timeout and --delivery-deadline must be positive, --webhook-attempts at least 1", 2)
     return DeliveryOptions(timeout_s=timeout, attempts=attempts, deadline_s=deadline)
@@ -47,8 +60,6 @@ def watch_add(
     follow: Annotated[bool, typer.Option("--follow", help="Fetch each new entry's page.")] = False,
 ) -> None:
     """Watch a feed or path; its first poll is due at once."""
-    from minewatch.watch import WatchError, add_watch
-
     store = open_store()
     try:
         watch = add_watch(store, source, every, name=name, follow=follow)
@@ -61,8 +72,6 @@ def watch_add(
 @watch_app.command("list")
 def watch_list(fmt: FormatOpt = Format.table) -> None:
     """Watches with their schedule, last result and errors."""
-    from minewatch.watch import list_watches
-
     rows = [w.to_dict() for w in list_watches(open_store())]
     if fmt is Format.table:
         emit(rows, fmt, title=f"{len(rows)} watches", columns=[
@@ -77,8 +86,6 @@ def watch_list(fmt: FormatOpt = Format.table) -> None:
 @watch_app.command("remove")
 def watch_remove(name: Annotated[str, typer.Argument(help="The watch's name (see watch list).")]) -> None:
     """Stop watching; documents already ingested stay."""
-    from minewatch.watch import remove_watch
-
     if not remove_watch(open_store(), name):
         raise fail(f"no watch named {name!r}")
     Console().print(f"removed watch {name!r}", highlight=False)
@@ -98,8 +105,6 @@ def watch_run(
     delivery_deadline: Annotated[float, typer.Option("--delivery-deadline", help="Seconds one check may spend delivering; the rest stays pending.")] = 60.0,
 ) -> None:
     """Poll watches on their schedules and send alerts (alerts to stdout are JSON lines; reports go to stderr)."""
-    from minewatch.watch import PollOptions, PollResult, run_watcher
-
     if timeout <= 0 or max_bytes <= 0:
         raise fail("--timeout and --max-bytes must be positive", 2)
     delivery = _delivery(webhook_timeout, webhook_attempts, delivery_deadline)
@@ -157,8 +162,6 @@ def alerts_add(
     include_existing: Annotated[bool, typer.Option("--include-existing", help="Also alert on what already matches.")] = False,
 ) -> None:
     """Add an alert rule (standard output unless --file or --webhook)."""
-    from minewatch.watch import AlertError, add_rule
-
     store = open_store()
     try:
         rule = add_rule(
@@ -174,8 +177,6 @@ def alerts_add(
 @alerts_app.command("list")
 def alerts_list(fmt: FormatOpt = Format.table) -> None:
     """Alert rules with how many alerts each has sent and has pending."""
-    from minewatch.watch import list_rules
-
     rows = [r.to_dict() for r in list_rules(open_store())]
     if fmt is Format.table:
         emit(rows, fmt, title=f"{len(rows)} alert rules", columns=[
@@ -192,8 +193,6 @@ def alerts_list(fmt: FormatOpt = Format.table) -> None:
 @alerts_app.command("remove")
 def alerts_remove(rule_id: Annotated[int, typer.Argument(help="The rule's id (see alerts list).")]) -> None:
     """Delete an alert rule and its record of sent alerts."""
-    from minewatch.watch import remove_rule
-
     if not remove_rule(open_store(), rule_id):
         raise fail(f"no alert rule {rule_id}")
     Console().print(f"removed alert rule {rule_id}", highlight=False)
@@ -208,8 +207,6 @@ def alerts_check(
     delivery_deadline: Annotated[float, typer.Option("--delivery-deadline", help="Seconds one check may spend delivering; the rest stays pending.")] = 60.0,
 ) -> None:
     """Evaluate every rule once and deliver what is new or still pending."""
-    from minewatch.watch import check_alerts
-
     delivery = _delivery(webhook_timeout, webhook_attempts, delivery_deadline)
     report = check_alerts(open_store(), base_url=base_url, out=sys.stdout, options=delivery, force=True)
     if fmt is Format.table:

@@ -31,10 +31,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from sqlalchemy import delete, insert, select, update
+import feedparser
+import httpx
+from sqlalchemy import delete, func, insert, select, update
 
+from minewatch.ingest.sources import PAGE_NOT_FETCHED, SourceError, kind_for_name, safe_feed_bytes, sniff_kind
+from minewatch.pipeline import IngestOptions, ingest
 from minewatch.store import schema as t
 from minewatch.store import schema_watch as w
 from minewatch.store.watching import page_retries, queue_page_retries, update_page_retry
@@ -134,8 +139,6 @@ def parse_every(value: str | int) -> int:
 def default_name(source: str) -> str:
     """A short readable name from a URL's host and path, or a file's name."""
     if _URL.match(source):
-        from urllib.parse import urlsplit
-
         parts = urlsplit(source)
         base = (parts.hostname or "feed") + "-" + parts.path.strip("/").rsplit("/", 1)[-1]
     else:
@@ -202,8 +205,6 @@ def get_watch(store, name: str) -> Watch:
 
 
 def list_watches(store) -> list[Watch]:
-    from sqlalchemy import func
-
     with store.engine.connect() as conn:
         counts = dict(
             conn.execute(
@@ -245,8 +246,6 @@ class Fetched:
 
 def make_client(timeout_s: float = HTTP_TIMEOUT_S):
     """The HTTP client of the watcher: timeouts, bounded redirects."""
-    import httpx
-
     return httpx.Client(timeout=httpx.Timeout(timeout_s), follow_redirects=True, max_redirects=MAX_REDIRECTS)
 
 
@@ -255,8 +254,6 @@ def fetch_conditional(
     timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES,
 ) -> Fetched:
     """GET with If-None-Match / If-Modified-Since, a timeout, a total deadline and a size limit."""
-    import httpx
-
     headers = dict(HTTP_HEADERS)
     if etag:
         headers["If-None-Match"] = etag
@@ -361,10 +358,6 @@ def _entry_body(entry: dict[str, Any]) -> str:
 
 def parse_feed(data: bytes) -> ParsedFeed:
     """Entries of a feed, parsed safely (no DOCTYPE, no entity declarations); PollError if unreadable."""
-    import feedparser
-
-    from minewatch.ingest.sources import SourceError, safe_feed_bytes
-
     try:
         data = safe_feed_bytes(data)
     except SourceError as exc:
@@ -545,8 +538,6 @@ def _local_files(root: Path) -> list[Path]:
 
 
 def _poll_local(store, watch: Watch, options: PollOptions, updates: dict[str, Any]) -> PollResult:
-    from minewatch.ingest.sources import kind_for_name, sniff_kind
-
     root = Path(watch.url)
     if not root.exists():
         raise PollError(f"{watch.url}: no such file or folder")
@@ -654,8 +645,6 @@ def _ingest_entries(store, watch: Watch, feed: ParsedFeed, options: PollOptions)
 
 def _page_failures(summary, path: str, n: int) -> set[int]:
     """Indexes (0-based) of the rendered entries whose page ``--follow`` could not fetch."""
-    from minewatch.ingest.sources import PAGE_NOT_FETCHED
-
     out: set[int] = set()
     for s in summary.pages_not_fetched:
         if s.get("warning") != PAGE_NOT_FETCHED:
@@ -716,8 +705,6 @@ def _retry_pages(store, watch: Watch, options: PollOptions, now: datetime, resul
 
 
 def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions):
-    from minewatch.pipeline import IngestOptions, ingest
-
     return ingest(store, inputs, IngestOptions(max_bytes=options.max_bytes, follow=follow, extract=options.extract))
 
 
@@ -778,7 +765,6 @@ def poll_due(
 
 def seconds_until_next_poll(store, now: datetime | None = None) -> float | None:
     now = now or utcnow()
-    from sqlalchemy import func
 
     with store.engine.connect() as conn:
         nxt = conn.execute(select(func.min(w.watches.c.next_poll_at))).scalar()
