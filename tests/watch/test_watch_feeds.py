@@ -12,6 +12,7 @@ from watch_testserver import Route, rss, start_server, stop_server
 
 from minewatch.store import schema as t
 from minewatch.store.repository import Store
+from minewatch.store.watching import update_watch
 from minewatch.watch import feeds
 from minewatch.watch.feeds import PollOptions, WatchError, add_watch, backoff_seconds, parse_every, poll_due
 
@@ -240,8 +241,7 @@ def test_a_page_that_failed_is_retried_on_later_polls(server, db):
     assert feeds.get_watch(store, "teasers").seen_entries == 1  # the retry row is not an entry
     # Polls before the retry is due do not ask for the page again.
     fetches = server.get_count("/page-2.html")
-    with store.engine.begin() as conn:  # a poll due early (as after a restart)
-        conn.execute(feeds.w.watches.update().values(next_poll_at=T0))
+    update_watch(store, "teasers", next_poll_at=T0)  # a poll due early (as after a restart)
     poll_due(store, now=T0 + timedelta(minutes=4, seconds=59), options=FAST)
     assert server.get_count("/page-2.html") == fetches
     # Due, still failing: one more attempt, a longer wait.

@@ -1,10 +1,10 @@
-"""The watcher's state in the store: page retries and what status rules last saw.
+"""The watcher's state in the store: watches, entries seen, page retries, alert rules and their memory.
 
-``watch/feeds.py`` and ``watch/alerts.py`` decide what to do; the rows they
-keep between polls are read and written here, each kind in its own table
-(``watch_page_retries``, ``alert_seen_statuses``, ``alert_rules.watermark``).
-Functions that take ``conn`` run in the caller's transaction, so what a rule
-saw is written with the alerts it led to.
+``watch/feeds.py`` and ``watch/alerts.py`` decide what to do; every row they
+keep between polls is read and written here (tables of ``schema_watch``),
+so no module outside ``store/`` writes SQL for the watcher.  Functions that
+take ``conn`` run in the caller's transaction, so what a rule saw is written
+with the alerts it led to.
 """
 
 from __future__ import annotations
@@ -13,9 +13,139 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
+from minewatch.store import schema as t
 from minewatch.store import schema_watch as w
+from minewatch.store.repository import _chunks
+
+
+class WatchExists(Exception):
+    """A watch with this name (``what == "name"``) or this URL (``what == "url"``) is there already."""
+
+    def __init__(self, what: str, value: str) -> None:
+        super().__init__(f"{what} {value!r} is watched already")
+        self.what, self.value = what, value
+
+
+# ---------------------------------------------------------------------------- watches
+
+
+def create_watch(store, *, url: str, every_seconds: int, follow: bool, now: datetime, name: str | None = None,
+                 base_name: str = "feed") -> str:
+    """Insert a watch, due at once; without ``name`` the first free of ``base_name``, ``base_name-2``, …
+
+    Raises ``WatchExists`` when the name or the URL is taken (checked in the inserting transaction).
+    """
+    with store.engine.begin() as conn:
+        def taken(n: str) -> bool:
+            return conn.execute(select(w.watches.c.name).where(w.watches.c.name == n)).first() is not None
+
+        if name is None:
+            name, n = base_name, 1
+            while taken(name):
+                n += 1
+                name = f"{base_name}-{n}"
+        elif taken(name):
+            raise WatchExists("name", name)
+        if conn.execute(select(w.watches.c.name).where(w.watches.c.url == url)).first():
+            raise WatchExists("url", url)
+        conn.execute(insert(w.watches).values(name=name, url=url, every_seconds=every_seconds, follow=follow,
+                                              next_poll_at=now, failures=0, created_at=now))
+    return name
+
+
+def watch_row(store, name: str) -> tuple[dict[str, Any], int] | None:
+    """A watch's row and how many entries it has seen, or None."""
+    with store.engine.connect() as conn:
+        r = conn.execute(select(w.watches).where(w.watches.c.name == name)).mappings().first()
+        if r is None:
+            return None
+        seen = conn.execute(select(func.count()).select_from(w.watch_entries).where(w.watch_entries.c.watch == name))
+        return dict(r), int(seen.scalar() or 0)
+
+
+def watch_rows(store) -> list[tuple[dict[str, Any], int]]:
+    """Every watch by name, with how many entries each has seen."""
+    with store.engine.connect() as conn:
+        counts = dict(conn.execute(select(w.watch_entries.c.watch, func.count()).group_by(w.watch_entries.c.watch)).all())
+        rows = conn.execute(select(w.watches).order_by(w.watches.c.name)).mappings().all()
+    return [(dict(r), counts.get(r["name"], 0)) for r in rows]
+
+
+def due_watch_rows(store, now: datetime) -> list[dict[str, Any]]:
+    """Watches whose next poll is due, the longest due first."""
+    q = select(w.watches).where(w.watches.c.next_poll_at <= now).order_by(w.watches.c.next_poll_at, w.watches.c.name)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def next_poll_at(store) -> datetime | None:
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.min(w.watches.c.next_poll_at))).scalar()
+
+
+def delete_watch(store, name: str) -> bool:
+    """Forget a watch, its entries seen and its page retries; whether there was one."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(w.watch_entries).where(w.watch_entries.c.watch == name))
+        conn.execute(delete(w.watch_page_retries).where(w.watch_page_retries.c.watch == name))
+        return conn.execute(delete(w.watches).where(w.watches.c.name == name)).rowcount > 0
+
+
+def claim_watch(store, name: str, now: datetime, until: datetime) -> bool:
+    """Move a due watch's next poll to ``until``; True only for the one caller whose update lands."""
+    with store.engine.begin() as conn:
+        res = conn.execute(update(w.watches).where(w.watches.c.name == name, w.watches.c.next_poll_at <= now)
+                           .values(next_poll_at=until))
+        return res.rowcount == 1
+
+
+def update_watch(store, name: str, **values: Any) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(update(w.watches).where(w.watches.c.name == name).values(**values))
+
+
+# ---------------------------------------------------------------------------- entries seen
+
+
+def unseen_entry_keys(store, watch_name: str, keys: list[str]) -> set[str]:
+    """The keys among ``keys`` the watch has not seen."""
+    seen: set[str] = set()
+    with store.engine.connect() as conn:
+        for chunk in _chunks(keys, 500):
+            seen.update(conn.execute(select(w.watch_entries.c.entry_key).where(
+                w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_key.in_(chunk))).scalars())
+    return {k for k in keys if k not in seen}
+
+
+def mark_entries_seen(store, watch_name: str, entries: Iterable[tuple[str, str, str | None]], now: datetime) -> None:
+    """Record (key, ref, title) entries as seen; one seen already stays as it is."""
+    with store.engine.begin() as conn:
+        for key, ref, title in entries:
+            exists = conn.execute(select(w.watch_entries.c.id).where(
+                w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_key == key)).first()
+            if not exists:
+                conn.execute(insert(w.watch_entries).values(watch=watch_name, entry_key=key, entry_ref=ref[:2000],
+                                                            title=title, seen_at=now))
+
+
+def seen_entry_rows(store, watch_name: str) -> list[dict[str, Any]]:
+    """A watch's entries seen, in the order they were seen."""
+    q = select(w.watch_entries).where(w.watch_entries.c.watch == watch_name).order_by(w.watch_entries.c.id)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def relabel_documents(store, document_ids: list[str], temp_path: str, source: str) -> None:
+    """Documents read from a temporary feed file (``path == temp_path``) name the watched source instead."""
+    with store.engine.begin() as conn:
+        for chunk in _chunks(document_ids, 500):
+            conn.execute(update(t.documents).where(t.documents.c.id.in_(chunk), t.documents.c.path == temp_path)
+                         .values(path=source))
+
+
+# ---------------------------------------------------------------------------- page retries
 
 #: Columns of a page retry a caller sets (the rest are the store's).
 PAGE_RETRY_FIELDS = ("state", "attempts", "next_attempt_at", "link", "entry_ref", "title", "body", "published",

@@ -36,13 +36,27 @@ from xml.sax.saxutils import escape
 
 import feedparser
 import httpx
-from sqlalchemy import delete, func, insert, select, update
 
 from minewatch.ingest.sources import PAGE_NOT_FETCHED, SourceError, kind_for_name, safe_feed_bytes, sniff_kind
 from minewatch.pipeline import IngestOptions, ingest
-from minewatch.store import schema as t
-from minewatch.store import schema_watch as w
-from minewatch.store.watching import page_retries, queue_page_retries, update_page_retry
+from minewatch.store.watching import (
+    WatchExists,
+    claim_watch,
+    create_watch,
+    delete_watch,
+    due_watch_rows,
+    mark_entries_seen,
+    next_poll_at,
+    page_retries,
+    queue_page_retries,
+    relabel_documents,
+    seen_entry_rows,
+    unseen_entry_keys,
+    update_page_retry,
+    update_watch,
+    watch_row,
+    watch_rows,
+)
 
 #: Units of ``--every`` (a bare number is seconds).
 EVERY_UNITS: dict[str, int] = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -171,56 +185,34 @@ def add_watch(
         source = str(path.resolve())
     seconds = parse_every(every)
     now = now or utcnow()
-    with store.engine.begin() as conn:
-        if name is None:
-            base = default_name(source)
-            name, n = base, 1
-            while conn.execute(select(w.watches.c.name).where(w.watches.c.name == name)).first():
-                n += 1
-                name = f"{base}-{n}"
-        else:
-            name = name.strip()
-            if not _VALID_NAME.fullmatch(name):
-                raise WatchError(f"{name!r} is not a watch name: letters, digits, '.', '_' and '-' (up to 100)")
-            if conn.execute(select(w.watches.c.name).where(w.watches.c.name == name)).first():
-                raise WatchError(f"a watch named {name!r} exists already (watch remove {name} first)")
-        if conn.execute(select(w.watches.c.name).where(w.watches.c.url == source)).first():
-            raise WatchError(f"{source} is watched already")
-        conn.execute(
-            insert(w.watches).values(
-                name=name, url=source, every_seconds=seconds, follow=follow, next_poll_at=now, failures=0,
-                created_at=now,
-            )
-        )
+    if name is not None:
+        name = name.strip()
+        if not _VALID_NAME.fullmatch(name):
+            raise WatchError(f"{name!r} is not a watch name: letters, digits, '.', '_' and '-' (up to 100)")
+    try:
+        name = create_watch(store, url=source, every_seconds=seconds, follow=follow, now=now, name=name,
+                            base_name=default_name(source))
+    except WatchExists as exc:
+        if exc.what == "name":
+            raise WatchError(f"a watch named {exc.value!r} exists already (watch remove {exc.value} first)") from exc
+        raise WatchError(f"{source} is watched already") from exc
     return get_watch(store, name)
 
 
 def get_watch(store, name: str) -> Watch:
-    with store.engine.connect() as conn:
-        r = conn.execute(select(w.watches).where(w.watches.c.name == name)).mappings().first()
-        if r is None:
-            raise WatchError(f"no watch named {name!r}")
-        seen = conn.execute(select(w.watch_entries.c.id).where(w.watch_entries.c.watch == name)).all()
-    return _row_to_watch(dict(r), len(seen))
+    found = watch_row(store, name)
+    if found is None:
+        raise WatchError(f"no watch named {name!r}")
+    return _row_to_watch(*found)
 
 
 def list_watches(store) -> list[Watch]:
-    with store.engine.connect() as conn:
-        counts = dict(
-            conn.execute(
-                select(w.watch_entries.c.watch, func.count()).group_by(w.watch_entries.c.watch)
-            ).all()
-        )
-        rows = conn.execute(select(w.watches).order_by(w.watches.c.name)).mappings().all()
-    return [_row_to_watch(dict(r), counts.get(r["name"], 0)) for r in rows]
+    return [_row_to_watch(r, seen) for r, seen in watch_rows(store)]
 
 
 def remove_watch(store, name: str) -> bool:
     """Forget a watch, its seen entries and its page retries (documents already ingested stay)."""
-    with store.engine.begin() as conn:
-        conn.execute(delete(w.watch_entries).where(w.watch_entries.c.watch == name))
-        conn.execute(delete(w.watch_page_retries).where(w.watch_page_retries.c.watch == name))
-        return conn.execute(delete(w.watches).where(w.watches.c.name == name)).rowcount > 0
+    return delete_watch(store, name)
 
 
 def backoff_seconds(every_seconds: int, failures: int, retry_after: float | None = None) -> int:
@@ -449,13 +441,7 @@ class PollOptions:
 
 def _claim(store, watch: Watch, now: datetime) -> bool:
     """Move the watch's next poll past a lease; only the watcher whose update lands polls it."""
-    with store.engine.begin() as conn:
-        res = conn.execute(
-            update(w.watches)
-            .where(w.watches.c.name == watch.name, w.watches.c.next_poll_at <= now)
-            .values(next_poll_at=now + timedelta(seconds=POLL_LEASE_S))
-        )
-        return res.rowcount == 1
+    return claim_watch(store, watch.name, now, now + timedelta(seconds=POLL_LEASE_S))
 
 
 def poll_watch(
@@ -496,8 +482,7 @@ def poll_watch(
         except Exception as exc:  # the retry of a page must not fail the poll it rides on
             result.error = result.error or f"page retry: {type(exc).__name__}: {exc}"
     result.next_poll_at = updates["next_poll_at"]
-    with store.engine.begin() as conn:
-        conn.execute(update(w.watches).where(w.watches.c.name == watch.name).values(**updates))
+    update_watch(store, watch.name, **updates)
     return result
 
 
@@ -590,35 +575,11 @@ def _read_limited(path: Path, max_bytes: int) -> bytes:
 
 
 def _unseen(store, watch_name: str, keys: list[str]) -> set[str]:
-    seen: set[str] = set()
-    with store.engine.connect() as conn:
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            seen.update(
-                conn.execute(
-                    select(w.watch_entries.c.entry_key).where(
-                        w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_key.in_(chunk)
-                    )
-                ).scalars()
-            )
-    return {k for k in keys if k not in seen}
+    return unseen_entry_keys(store, watch_name, keys)
 
 
 def _mark_seen(store, watch_name: str, entries: list[tuple[str, str, str | None]]) -> None:
-    now = utcnow()
-    with store.engine.begin() as conn:
-        for key, ref, title in entries:
-            exists = conn.execute(
-                select(w.watch_entries.c.id).where(
-                    w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_key == key
-                )
-            ).first()
-            if not exists:
-                conn.execute(
-                    insert(w.watch_entries).values(
-                        watch=watch_name, entry_key=key, entry_ref=ref[:2000], title=title, seen_at=now
-                    )
-                )
+    mark_entries_seen(store, watch_name, entries, utcnow())
 
 
 def _ingest_entries(store, watch: Watch, feed: ParsedFeed, options: PollOptions) -> PollResult:
@@ -710,15 +671,8 @@ def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions):
 
 def _relabel(store, document_ids: list[str], temp_path: str, source: str) -> None:
     """Documents read from the temporary feed file name the watched feed instead."""
-    if not document_ids:
-        return
-    with store.engine.begin() as conn:
-        for start in range(0, len(document_ids), 500):
-            conn.execute(
-                update(t.documents)
-                .where(t.documents.c.id.in_(document_ids[start : start + 500]), t.documents.c.path == temp_path)
-                .values(path=source)
-            )
+    if document_ids:
+        relabel_documents(store, document_ids, temp_path, source)
 
 
 def _fill(result: PollResult, summary) -> None:
@@ -730,12 +684,7 @@ def _fill(result: PollResult, summary) -> None:
 
 
 def due_watches(store, now: datetime | None = None) -> list[Watch]:
-    now = now or utcnow()
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(w.watches).where(w.watches.c.next_poll_at <= now).order_by(w.watches.c.next_poll_at, w.watches.c.name)
-        ).mappings().all()
-    return [_row_to_watch(dict(r)) for r in rows]
+    return [_row_to_watch(r) for r in due_watch_rows(store, now or utcnow())]
 
 
 def poll_due(
@@ -765,18 +714,11 @@ def poll_due(
 
 def seconds_until_next_poll(store, now: datetime | None = None) -> float | None:
     now = now or utcnow()
-
-    with store.engine.connect() as conn:
-        nxt = conn.execute(select(func.min(w.watches.c.next_poll_at))).scalar()
+    nxt = next_poll_at(store)
     if nxt is None:
         return None
     return max(0.0, (nxt - now).total_seconds())
 
 
 def seen_entries(store, watch_name: str) -> Iterator[dict[str, Any]]:
-    with store.engine.connect() as conn:
-        for r in conn.execute(
-            select(w.watch_entries).where(w.watch_entries.c.watch == watch_name)
-            .order_by(w.watch_entries.c.id)
-        ).mappings():
-            yield dict(r)
+    yield from seen_entry_rows(store, watch_name)
