@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal_column, select, update
 
 from minewatch.store import schema as t
 from minewatch.store import schema_watch as w
@@ -186,17 +186,91 @@ def update_page_retry(store, retry_id: int, **values: Any) -> None:
         conn.execute(update(w.watch_page_retries).where(w.watch_page_retries.c.id == retry_id).values(**values))
 
 
-def seen_statuses(conn, rule_id: int) -> dict[tuple[str, str], str]:
+# ---------------------------------------------------------------------------- alert rules and their outbox
+
+
+def create_rule(store, **values: Any) -> int:
+    """Insert an alert rule (columns of ``alert_rules``); its id."""
+    with store.engine.begin() as conn:
+        return int(conn.execute(insert(w.alert_rules).values(**values)).inserted_primary_key[0])
+
+
+def rule_rows(store) -> list[tuple[dict[str, Any], int, int]]:
+    """Every rule by id, with how many of its alerts were sent and how many are pending."""
+    with store.engine.connect() as conn:
+        counts: dict[tuple[int, str], int] = {
+            (r, st): n for r, st, n in conn.execute(
+                select(w.sent_alerts.c.rule_id, w.sent_alerts.c.state, func.count())
+                .group_by(w.sent_alerts.c.rule_id, w.sent_alerts.c.state))
+        }
+        rows = conn.execute(select(w.alert_rules).order_by(w.alert_rules.c.id)).mappings().all()
+    return [(dict(r), counts.get((r["id"], "sent"), 0), counts.get((r["id"], "pending"), 0)) for r in rows]
+
+
+def delete_rule(store, rule_id: int) -> bool:
+    """Forget a rule, its alerts and what it saw; whether there was one."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(w.sent_alerts).where(w.sent_alerts.c.rule_id == rule_id))
+        conn.execute(delete(w.alert_seen_statuses).where(w.alert_seen_statuses.c.rule_id == rule_id))
+        return conn.execute(delete(w.alert_rules).where(w.alert_rules.c.id == rule_id)).rowcount > 0
+
+
+def add_baseline(store, rule_id: int, subjects: Iterable[str], now: datetime) -> None:
+    """Subjects that existed when the rule was made: recorded, never sent."""
+    with store.engine.begin() as conn:
+        for subject in subjects:
+            conn.execute(insert(w.sent_alerts).values(rule_id=rule_id, subject=subject, state="baseline", attempts=0,
+                                                      created_at=now))
+
+
+def alert_subjects(store, rule_id: int) -> set[str]:
+    """Every subject the rule has an alert row for (pending, sent or baseline)."""
+    with store.engine.connect() as conn:
+        return set(conn.execute(select(w.sent_alerts.c.subject).where(w.sent_alerts.c.rule_id == rule_id)).scalars())
+
+
+def knowledge_summary(store) -> tuple[list[Any], list[list[Any]]]:
+    """What alert rules read, in aggregate (one query each): the knowledge base's counts and latest ids,
+    and every depositary record's (id, action, date, state)."""
+    with store.engine.connect() as conn:
+        docs = conn.execute(select(func.count(), func.max(t.documents.c.ingested_at)).select_from(t.documents)).one()
+        facts = conn.execute(
+            select(func.count(), func.sum(t.facts.c.independent_sources), func.sum(t.facts.c.claim_count),
+                   func.sum(t.facts.c.document_count), func.max(t.facts.c.last_reported)).select_from(t.facts)
+        ).one()
+        conflicts = conn.execute(select(func.count(), func.max(t.conflicts.c.id)).select_from(t.conflicts)).one()
+        queue = conn.execute(select(func.count(literal_column("*"))).select_from(t.reconcile_queue)).scalar()
+        # A review corrects facts without a new document; fact ids change with their content.
+        reviews = conn.execute(select(func.count(), func.max(t.reviews.c.id)).select_from(t.reviews)).one()
+        fact_ids = conn.execute(select(func.min(t.facts.c.id), func.max(t.facts.c.id))).one()
+        events = conn.execute(
+            select(t.treaty_events.c.id, t.treaty_events.c.action, t.treaty_events.c.date, t.treaty_events.c.state_iso3)
+            .order_by(t.treaty_events.c.id)
+        ).all()
+    return [list(docs), list(facts), list(fact_ids), list(conflicts), queue, list(reviews)], [list(e) for e in events]
+
+
+def seen_statuses(store, rule_id: int) -> dict[tuple[str, str], str]:
     """(treaty, ISO3) → the status the rule last saw."""
+    with store.engine.connect() as conn:
+        return _seen_statuses(conn, rule_id)
+
+
+def _seen_statuses(conn, rule_id: int) -> dict[tuple[str, str], str]:
     s = w.alert_seen_statuses
     rows = conn.execute(select(s.c.treaty, s.c.state_iso3, s.c.status).where(s.c.rule_id == rule_id))
     return {(r.treaty, r.state_iso3): r.status for r in rows}
 
 
-def remember_statuses(conn, rule_id: int, statuses: dict[tuple[str, str], str], known: dict[tuple[str, str], str],
-                      on: date) -> None:
-    """Write the statuses that differ from ``known`` (what ``seen_statuses`` gave); ``known`` follows."""
+def remember_statuses(store, rule_id: int, statuses: dict[tuple[str, str], str], on: date) -> None:
+    with store.engine.begin() as conn:
+        _remember_statuses(conn, rule_id, statuses, on)
+
+
+def _remember_statuses(conn, rule_id: int, statuses: dict[tuple[str, str], str], on: date) -> None:
+    """Write the statuses that differ from those the rule saw before."""
     s = w.alert_seen_statuses
+    known = _seen_statuses(conn, rule_id)
     for (treaty, iso3), status in statuses.items():
         if known.get((treaty, iso3)) == status:
             continue
@@ -205,13 +279,93 @@ def remember_statuses(conn, rule_id: int, statuses: dict[tuple[str, str], str], 
                          .values(status=status, seen_on=on))
         else:
             conn.execute(insert(s).values(rule_id=rule_id, treaty=treaty, state_iso3=iso3, status=status, seen_on=on))
-        known[(treaty, iso3)] = status
 
 
-def rule_watermark(conn, rule_id: int) -> dict[str, Any] | None:
+def rule_watermark(store, rule_id: int) -> dict[str, Any] | None:
     """What the rule's inputs looked like at its last evaluation, or None (never evaluated)."""
-    return conn.execute(select(w.alert_rules.c.watermark).where(w.alert_rules.c.id == rule_id)).scalar()
+    with store.engine.connect() as conn:
+        return conn.execute(select(w.alert_rules.c.watermark).where(w.alert_rules.c.id == rule_id)).scalar()
 
 
-def set_rule_watermark(conn, rule_id: int, watermark: dict[str, Any]) -> None:
-    conn.execute(update(w.alert_rules).where(w.alert_rules.c.id == rule_id).values(watermark=watermark))
+def record_evaluation(store, rule_id: int, payloads: Iterable[dict[str, Any]], *, statuses: dict[tuple[str, str], str],
+                      watermark: dict[str, Any], today: date, now: datetime, evaluated_on: date | None = None) -> int:
+    """One transaction: a pending alert per payload whose subject is new, what the rule saw, its watermark
+    (and ``last_evaluated_on`` when given).  How many alerts were queued."""
+    queued = 0
+    with store.engine.begin() as conn:
+        for p in payloads:
+            exists = conn.execute(select(w.sent_alerts.c.id).where(
+                w.sent_alerts.c.rule_id == rule_id, w.sent_alerts.c.subject == p["subject"])).first()
+            if exists:
+                continue
+            conn.execute(insert(w.sent_alerts).values(rule_id=rule_id, subject=p["subject"], state="pending", payload=p,
+                                                      attempts=0, created_at=now))
+            queued += 1
+        if statuses:
+            _remember_statuses(conn, rule_id, statuses, today)
+        values: dict[str, Any] = {"watermark": watermark}
+        if evaluated_on is not None:
+            values["last_evaluated_on"] = evaluated_on
+        conn.execute(update(w.alert_rules).where(w.alert_rules.c.id == rule_id).values(**values))
+    return queued
+
+
+def due_alert_rows(store, now: datetime) -> list[dict[str, Any]]:
+    """Alerts to send now: pending and due, or sending with a lease that ran out (their sender died)."""
+    a = w.sent_alerts
+    q = select(a).where(
+        ((a.c.state == "pending") & ((a.c.next_attempt_at.is_(None)) | (a.c.next_attempt_at <= now)))
+        | ((a.c.state == "sending") & (a.c.next_attempt_at <= now))
+    ).order_by(a.c.id)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def claim_alert(store, row: dict[str, Any], lease_until: datetime) -> bool:
+    """Move the row, as the caller read it, to ``sending`` until ``lease_until``; True for the one caller
+    whose conditional update lands."""
+    a = w.sent_alerts
+    cond = [a.c.id == row["id"], a.c.state == row["state"]]
+    if row["next_attempt_at"] is None:
+        cond.append(a.c.next_attempt_at.is_(None))
+    else:
+        cond.append(a.c.next_attempt_at == row["next_attempt_at"])
+    with store.engine.begin() as conn:
+        return conn.execute(update(a).where(*cond).values(state="sending", next_attempt_at=lease_until)).rowcount == 1
+
+
+def alert_failed(store, alert_id: int, *, attempts: int, error: str, retry_at: datetime) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(update(w.sent_alerts).where(w.sent_alerts.c.id == alert_id).values(
+            state="pending", attempts=attempts, last_error=error, next_attempt_at=retry_at))
+
+
+def alert_released(store, alert_id: int, next_attempt_at: datetime | None) -> None:
+    """Hand a row being sent back to ``pending`` (its send was interrupted)."""
+    with store.engine.begin() as conn:
+        conn.execute(update(w.sent_alerts).where(w.sent_alerts.c.id == alert_id, w.sent_alerts.c.state == "sending")
+                     .values(state="pending", next_attempt_at=next_attempt_at))
+
+
+def alert_sent(store, alert_id: int, *, attempts: int, now: datetime) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(update(w.sent_alerts).where(w.sent_alerts.c.id == alert_id).values(
+            state="sent", sent_at=now, attempts=attempts, last_error=None, next_attempt_at=None))
+
+
+def set_rule_errors(store, errors: dict[int, str | None]) -> None:
+    """Each rule's last delivery error (None: its last delivery went through)."""
+    with store.engine.begin() as conn:
+        for rule_id, error in errors.items():
+            conn.execute(update(w.alert_rules).where(w.alert_rules.c.id == rule_id).values(last_error=error))
+
+
+def alert_rows(store, rule_id: int | None = None, state: str | None = None) -> list[dict[str, Any]]:
+    """The outbox, oldest first, of one rule or all, in one state or all."""
+    q = select(w.sent_alerts).order_by(w.sent_alerts.c.id)
+    if rule_id is not None:
+        q = q.where(w.sent_alerts.c.rule_id == rule_id)
+    if state:
+        q = q.where(w.sent_alerts.c.state == state)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]
