@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from watch_testserver import Route, rss, start_server, stop_server
+from watch_testserver import Route, rss
 
 from minewatch.store import schema as t
 from minewatch.store.repository import Store
@@ -27,13 +27,6 @@ ITEM_C = ("wire-003", "Estonia stockpile", "Mon, 02 Nov 2026 09:00:00 GMT",
           "TALLINN (Wire) - Estonia plans to stockpile anti-personnel mines along its eastern border, officials said.")
 ITEM_D = ("slow-001", "Poland leaves treaty", "Mon, 02 Nov 2026 06:00:00 GMT",
           "WARSAW (Desk) - Poland notified the United Nations of its withdrawal from the Mine Ban Treaty.")
-
-
-@pytest.fixture
-def server():
-    s = start_server()
-    yield s
-    stop_server(s)
 
 
 @pytest.fixture
