@@ -28,6 +28,14 @@ class WatchExists(Exception):
         self.what, self.value = what, value
 
 
+def _insert_once(conn, table, key: dict[str, Any], **values: Any) -> bool:
+    """Insert a row unless one with the ``key`` values is there (a unique constraint); whether it was new."""
+    if conn.execute(select(*(table.c[k] for k in key)).where(*(table.c[k] == v for k, v in key.items()))).first():
+        return False
+    conn.execute(insert(table).values(**key, **values))
+    return True
+
+
 # ---------------------------------------------------------------------------- watches
 
 
@@ -123,11 +131,8 @@ def mark_entries_seen(store, watch_name: str, entries: Iterable[tuple[str, str, 
     """Record (key, ref, title) entries as seen; one seen already stays as it is."""
     with store.engine.begin() as conn:
         for key, ref, title in entries:
-            exists = conn.execute(select(w.watch_entries.c.id).where(
-                w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_key == key)).first()
-            if not exists:
-                conn.execute(insert(w.watch_entries).values(watch=watch_name, entry_key=key, entry_ref=ref[:2000],
-                                                            title=title, seen_at=now))
+            _insert_once(conn, w.watch_entries, {"watch": watch_name, "entry_key": key},
+                         entry_ref=ref[:2000], title=title, seen_at=now)
 
 
 def seen_entry_rows(store, watch_name: str) -> list[dict[str, Any]]:
@@ -157,15 +162,8 @@ def queue_page_retries(store, watch_name: str, retries: Iterable[dict[str, Any]]
     added = 0
     with store.engine.begin() as conn:
         for r in retries:
-            exists = conn.execute(select(w.watch_page_retries.c.id).where(
-                w.watch_page_retries.c.watch == watch_name, w.watch_page_retries.c.entry_key == r["entry_key"])).first()
-            if exists:
-                continue
-            conn.execute(insert(w.watch_page_retries).values(
-                watch=watch_name, entry_key=r["entry_key"], created_at=now,
-                **{k: r[k] for k in PAGE_RETRY_FIELDS if k in r},
-            ))
-            added += 1
+            added += _insert_once(conn, w.watch_page_retries, {"watch": watch_name, "entry_key": r["entry_key"]},
+                                  created_at=now, **{k: r[k] for k in PAGE_RETRY_FIELDS if k in r})
     return added
 
 
@@ -294,13 +292,8 @@ def record_evaluation(store, rule_id: int, payloads: Iterable[dict[str, Any]], *
     queued = 0
     with store.engine.begin() as conn:
         for p in payloads:
-            exists = conn.execute(select(w.sent_alerts.c.id).where(
-                w.sent_alerts.c.rule_id == rule_id, w.sent_alerts.c.subject == p["subject"])).first()
-            if exists:
-                continue
-            conn.execute(insert(w.sent_alerts).values(rule_id=rule_id, subject=p["subject"], state="pending", payload=p,
-                                                      attempts=0, created_at=now))
-            queued += 1
+            queued += _insert_once(conn, w.sent_alerts, {"rule_id": rule_id, "subject": p["subject"]},
+                                   state="pending", payload=p, attempts=0, created_at=now)
         if statuses:
             _remember_statuses(conn, rule_id, statuses, today)
         values: dict[str, Any] = {"watermark": watermark}
