@@ -38,7 +38,6 @@ import feedparser
 import httpx
 
 from minewatch.ingest.sources import PAGE_NOT_FETCHED, SourceError, kind_for_name, safe_feed_bytes, sniff_kind
-from minewatch.pipeline import IngestOptions, ingest
 from minewatch.store.watching import (
     WatchExists,
     claim_watch,
@@ -666,6 +665,9 @@ def _retry_pages(store, watch: Watch, options: PollOptions, now: datetime, resul
 
 
 def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions):
+    # lazy: every CLI command imports this module, and the pipeline (story grouping, extraction) takes ~1.4 s
+    from minewatch.pipeline import IngestOptions, ingest
+
     return ingest(store, inputs, IngestOptions(max_bytes=options.max_bytes, follow=follow, extract=options.extract))
 
 
