@@ -25,6 +25,7 @@ from minewatch.treaties.records import ArmedConflict, NotPartyRecord, TreatyEven
 
 
 def utcnow() -> datetime:
+    """Now in UTC without a zone: what the DateTime columns hold (the watcher keeps the same clock)."""
     return datetime.now(UTC).replace(tzinfo=None)
 
 

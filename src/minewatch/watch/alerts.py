@@ -30,14 +30,17 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
 
 from minewatch.model import Predicate
-from minewatch.store.repository import ClaimFilter
+from minewatch.store.repository import (
+    ClaimFilter,
+    utcnow,  # the store's clock: naive UTC, as the columns hold
+)
 from minewatch.store.watching import (
     add_baseline,
     alert_failed,
@@ -95,10 +98,6 @@ _URL = re.compile(r"^https?://", re.IGNORECASE)
 
 class AlertError(Exception):
     """A rule that cannot be added or found; the message says why."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass

@@ -38,6 +38,7 @@ import feedparser
 import httpx
 
 from minewatch.ingest.sources import PAGE_NOT_FETCHED, SourceError, kind_for_name, safe_feed_bytes, sniff_kind
+from minewatch.store.repository import utcnow  # the store's clock: naive UTC, as the columns hold
 from minewatch.store.watching import (
     WatchExists,
     claim_watch,
@@ -96,10 +97,6 @@ class PollError(Exception):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 # ---------------------------------------------------------------------------- watches
