@@ -12,6 +12,17 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from minewatch.cli_common import (
+    STATE,
+    FormatOpt,
+    err,
+    fail,
+    log,
+    open_store,
+    parse_day,
+    state_code,
+    treaty_code,
+)
 from minewatch.model import Predicate
 from minewatch.output import Format, emit, to_json
 from minewatch.watch.cli import alerts_app, watch_app
@@ -35,75 +46,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(watch_app, name="watch")
 app.add_typer(alerts_app, name="alerts")
 
-err = Console(stderr=True)
-log = logging.getLogger("minewatch")
-
-
-class State:
-    db: str | None = None
-    create: bool = False
-    quiet: bool = False
-
-
-STATE = State()
-
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, jsonl or csv.")]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
-    return typer.Exit(code)
-
-
-def missing_database() -> str | None:
-    """The SQLite file ``--db`` names when it does not exist (a typo must not become a new, empty base)."""
-    from minewatch.store.database import DatabaseError, database_url
-
-    try:
-        url = database_url(STATE.db)
-    except DatabaseError as exc:
-        raise fail(str(exc), 2) from exc
-    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
-        return None
-    path = Path(url[len("sqlite:///") :])
-    return None if path.exists() else str(path)
-
-
-def open_store(seed: bool = True, create: bool = False):
-    """The knowledge base; a command that only reads refuses a file that is not there, unless ``--create``."""
-    from minewatch.store.database import DatabaseError
-    from minewatch.store.repository import Store
-
-    if not (create or STATE.create):
-        missing = missing_database()
-        if missing:
-            raise fail(
-                f"no database at {missing}: check --db (or MINEWATCH_DB); `minewatch ingest` or "
-                "`minewatch --create …` makes a new one",
-                2,
-            )
-    try:
-        store = Store.open(STATE.db, seed=seed)
-    except DatabaseError as exc:
-        raise fail(str(exc), 2) from exc
-    log.info("knowledge base %s", store.engine.url.render_as_string(hide_password=True))
-    return store
-
-
-def state_code(value: str, param_hint: str = "--state") -> str:
-    """ISO3 for a code or a name ('Lithuania', 'lt'); anything else is a usage error (exit 2), not an empty listing."""
-    from minewatch.treaties.states import resolve_state
-
-    code = resolve_state(value)
-    if code is None:
-        raise typer.BadParameter(
-            f"{value!r} is not a state that can join the treaties: use an ISO 3166 alpha-3 code (LTU) or a "
-            "name (Lithuania); `minewatch status` lists them all",
-            param_hint=param_hint,
-        )
-    return code
-
-
 def setup_logging(verbose: int, quiet: bool) -> None:
     """minewatch's log on standard error through rich; -v shows what it does, -vv also its libraries' debug."""
     from rich.logging import RichHandler
@@ -126,23 +68,6 @@ def version_callback(value: bool) -> None:
 
         print(f"minewatch {__version__}")
         raise typer.Exit()
-
-
-def parse_day(value: str | None, option: str) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from exc
-
-
-def treaty_code(value: str, param_hint: str = "--treaty") -> str:
-    """The treaty's code; ``param_hint`` names the argument as the command takes it."""
-    v = value.strip().upper()
-    if v not in ("APMBC", "CCM"):
-        raise typer.BadParameter(f"{value!r}: use APMBC or CCM", param_hint=param_hint)
-    return v
 
 
 @app.callback()

@@ -315,6 +315,15 @@ class Story:
     last_published: date | None = None
 
 
+def merged_story(merges: dict[str, str], story_id: str) -> str:
+    """The story ``story_id`` ended in after the merges (old id → surviving id, chains followed)."""
+    seen: set[str] = set()
+    while story_id in merges and story_id not in seen:
+        seen.add(story_id)
+        story_id = merges[story_id]
+    return story_id
+
+
 def _num(v: float | None) -> float | int | None:
     if v is None:
         return None

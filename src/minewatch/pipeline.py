@@ -19,9 +19,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from minewatch.model import Document
-
-ENGLISH = {"en", None}
+from minewatch.extract import Extractor
+from minewatch.ingest.batch import prepare_stream
+from minewatch.ingest.sources import Skipped, iter_items, relabel
+from minewatch.model import Document, merged_story
+from minewatch.prefilter import is_relevant_document
+from minewatch.store.reconciling import reconcile_pending as run
+from minewatch.store.repository import DocumentWrite
+from minewatch.stories import DEFAULT_WINDOW, Signature, StoryGrouper
+from minewatch.text.language import is_english as _is_english_tag
 
 
 @dataclass
@@ -73,7 +79,8 @@ class IngestSummary:
 
 
 def is_english(doc: Document) -> bool:
-    return doc.language in ENGLISH
+    """Whether the extractor reads this document (the rule is ``text.language.is_english``)."""
+    return _is_english_tag(doc.language)
 
 
 _EXTRACTOR = None
@@ -83,8 +90,6 @@ def get_extractor():
     """One spaCy pipeline per process: loading it costs more than extracting an article."""
     global _EXTRACTOR
     if _EXTRACTOR is None:
-        from minewatch.extract import Extractor
-
         _EXTRACTOR = Extractor()
     return _EXTRACTOR
 
@@ -122,8 +127,6 @@ class Screened:
 
 def screen_stage(prepared) -> Screened:
     """The relevance prefilter on a prepared article (``ingest.batch.Prepared``)."""
-    from minewatch.prefilter import is_relevant_document
-
     doc = prepared.document
     label = prepared.item.input + (f" ({prepared.item.locator})" if prepared.item.locator else "")
     return Screened(doc, prepared.signature, label, is_relevant_document(doc))
@@ -151,9 +154,6 @@ def ingest(
     ``labels`` names inputs that are temporary copies (a watched feed's new entries) after
     what they stand for; documents are stored under that name from the start.
     """
-    from minewatch.ingest.batch import prepare_stream
-    from minewatch.ingest.sources import Skipped, iter_items, relabel
-
     options = options or IngestOptions()
     items = iter_items(list(inputs), max_bytes=options.max_bytes, follow=options.follow, stdin=stdin,
                        max_inflated=options.max_inflated, allow_private=options.allow_private_hosts)
@@ -176,8 +176,6 @@ def ingest_screened(
     so both engines feed this one function in the same (input, locator)
     order; articles not extracted yet are extracted here in batches.
     """
-    from minewatch.ingest.sources import Skipped
-
     options = options or IngestOptions()
     summary = IngestSummary()
     grouper = load_grouper(store, window=options.story_window)
@@ -188,9 +186,11 @@ def ingest_screened(
         if not batch:
             return
         # A later document may have merged the stories of earlier ones: follow it, stored ones first.
-        store.apply_story_merges(grouper.pop_merges())
+        # A document that already left a small window is forgotten by the grouper: its merges tell.
+        merges = grouper.pop_merges()
+        store.apply_story_merges(merges)
         for s in batch:
-            s.document.story_id = grouper.story_of(s.document.id) or s.document.story_id
+            s.document.story_id = grouper.story_of(s.document.id) or merged_story(merges, s.document.story_id)
         if options.extract:
             extract_stage(batch, options.n_process)
         write_stage(store, batch, summary)
@@ -249,8 +249,6 @@ def write_stage(store, batch: Sequence[Screened], summary: IngestSummary) -> Non
     The batch is atomic (a killed run leaves none of it or all of it) and
     content hashes are checked inside it, so a repeated batch adds nothing.
     """
-    from minewatch.store.repository import DocumentWrite
-
     items = []
     for s in batch:
         if not s.relevant:
@@ -295,8 +293,6 @@ def load_grouper(store, window: int | None = None):
     * documents older than the window are left out: no new document can be compared with them,
       and a merge moves them in the store by story id (``Store.apply_story_merges``).
     """
-    from minewatch.stories import DEFAULT_WINDOW, Signature, StoryGrouper
-
     grouper = StoryGrouper(DEFAULT_WINDOW if window is None else window)
     recent: list[tuple[dict[str, Any], Signature]] = []  # newest first
     before = None
@@ -334,8 +330,6 @@ def reextract(
     term list lets old articles through, and a document the screen now
     stops loses its claims (an irrelevant document has none).
     """
-    from minewatch.prefilter import is_relevant_document
-
     ids = list(document_ids)
     counts = {"documents": 0, "claims": 0, "errors": 0, "relevant": 0, "irrelevant": 0, "relevance_changed": 0}
     for start in range(0, len(ids), 64):
@@ -367,8 +361,6 @@ def reextract(
 
 def reconcile_pending(store) -> dict[str, int]:
     """Rebuild facts and conflicts for what changed since the last reconciliation."""
-    from minewatch.store.reconciling import reconcile_pending as run
-
     return run(store)
 
 

@@ -7,7 +7,6 @@ import json
 from datetime import date, datetime, timedelta
 
 import pytest
-from watch_testserver import start_server, stop_server
 
 from minewatch.model import Actor, Claim, Document, Evidence
 from minewatch.pipeline import reconcile_pending
@@ -17,20 +16,6 @@ from minewatch.watch.alerts import AlertError, add_rule, check_alerts, deliver_p
 
 SECRET = "test-secret-not-real"
 NO_PAUSE = (0.0, 0.0, 0.0)
-
-
-@pytest.fixture
-def server():
-    s = start_server()
-    yield s
-    stop_server(s)
-
-
-@pytest.fixture
-def store(any_db_url):
-    s = Store.open(any_db_url)  # SQLite, and PostgreSQL where MINEWATCH_TEST_PG names a server
-    yield s
-    s.engine.dispose()
 
 
 def add_report(store, text: str, outlet: str, url: str, published: date, claim_args: dict) -> str:

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from watch_testserver import Route, rss, start_server, stop_server
+from watch_testserver import Route, rss
 
 from minewatch.store import schema as t
 from minewatch.store.repository import Store
+from minewatch.store.watching import update_watch
 from minewatch.watch import feeds
 from minewatch.watch.feeds import PollOptions, WatchError, add_watch, backoff_seconds, parse_every, poll_due
 
@@ -33,13 +34,6 @@ ITEM_C = ("wire-003", "Estonia stockpile", "Mon, 02 Nov 2026 09:00:00 GMT",
           "TALLINN (Wire) - Estonia plans to stockpile anti-personnel mines along its eastern border, officials said.")
 ITEM_D = ("slow-001", "Poland leaves treaty", "Mon, 02 Nov 2026 06:00:00 GMT",
           "WARSAW (Desk) - Poland notified the United Nations of its withdrawal from the Mine Ban Treaty.")
-
-
-@pytest.fixture
-def server():
-    s = start_server()
-    yield s
-    stop_server(s)
 
 
 @pytest.fixture
@@ -247,8 +241,7 @@ def test_a_page_that_failed_is_retried_on_later_polls(server, db):
     assert feeds.get_watch(store, "teasers").seen_entries == 1  # the retry row is not an entry
     # Polls before the retry is due do not ask for the page again.
     fetches = server.get_count("/page-2.html")
-    with store.engine.begin() as conn:  # a poll due early (as after a restart)
-        conn.execute(feeds.w.watches.update().values(next_poll_at=T0))
+    update_watch(store, "teasers", next_poll_at=T0)  # a poll due early (as after a restart)
     poll_due(store, now=T0 + timedelta(minutes=4, seconds=59), options=FAST)
     assert server.get_count("/page-2.html") == fetches
     # Due, still failing: one more attempt, a longer wait.

@@ -41,13 +41,14 @@ from minewatch.model import (
     Range,
     Speaker,
 )
+from minewatch.text.dates import MONTH_NAMES_RE
+from minewatch.text.language import is_english
 
 try:  # values.py is written alongside; extraction still works (without values) if it is missing
     from minewatch.extract import values as _values
 except ImportError:  # pragma: no cover
     _values = None  # type: ignore[assignment]
 
-ENGLISH = {None, "", "en", "eng", "english"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "agent", "poss")
 _RELATIVE = frozenset(words("relative_pronouns"))
 #: Units a quantity may carry for each predicate (None: a bare count).
@@ -224,7 +225,7 @@ class Extractor:
         """Everything regex-cheap: sentences, mentions, the screen."""
         prep = _Prepared(doc=doc)
         try:
-            if (doc.language or "").lower().replace("_", "-").split("-")[0] not in ENGLISH:
+            if not is_english(doc.language):
                 prep.english = False
                 return prep
             text = doc.text or ""
@@ -1184,13 +1185,13 @@ class Extractor:
 
 _MONTHS = "|".join(words("month_names"))
 _DAY = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?%s|%s\s+\d{1,2}(?:st|nd|rd|th)?)\b" % ((
-    r"(?:" + _MONTHS + ")",) * 2))
+    rf"(?:{MONTH_NAMES_RE})",) * 2))
 
 
-_DATED = re.compile(_DAY.pattern + r"|\b(?:" + _MONTHS + r")\s+\d{4}\b")
+_DATED = re.compile(_DAY.pattern + rf"|\b(?:{MONTH_NAMES_RE})\s+\d{{4}}\b")
 
 
-_DATED_OR_YEAR = re.compile(_DATED.pattern + r"|^(?:on|in|by)\s+(?:\d{4}|" + _MONTHS + r")\b", re.IGNORECASE)
+_DATED_OR_YEAR = re.compile(_DATED.pattern + rf"|^(?:on|in|by)\s+(?:\d{{4}}|{MONTH_NAMES_RE})\b", re.IGNORECASE)
 
 
 def _on_a_day(verb: Any) -> bool:

@@ -9,12 +9,21 @@ cost of a run is proportional to what changed, not to the size of the base.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
 
+from minewatch import reconcile as rc
+from minewatch.model import Claim
+from minewatch.output import to_json
+from minewatch.reconcile import ClaimRecord
+from minewatch.reconcile import summary as sm
+from minewatch.reconcile.base import VALUE_FIELDS, active, partition, value_of
+from minewatch.reconcile.conflicts import STORY_FAMILIES, drift_conflict
+from minewatch.reconcile.facts import fact_from_summary
 from minewatch.store import schema as t
 from minewatch.store.repository import CORRECTABLE, _chunks, claim_from_row
 
@@ -53,9 +62,6 @@ def load_claim_records(
 
 
 def _records(conn, rows: dict[str, dict], with_evidence: bool = False) -> list:
-    from minewatch.model import Claim
-    from minewatch.reconcile import ClaimRecord
-
     if not rows:
         return []
     ids = list(rows)
@@ -99,10 +105,6 @@ def _records(conn, rows: dict[str, dict], with_evidence: bool = False) -> list:
 
 
 def fact_row(fact) -> dict[str, Any]:
-    import json
-
-    from minewatch.output import to_json
-
     # Widely reported facts keep exact counts but cap their id lists.
     detail = json.loads(to_json(fact.to_dict(max_items=200)))
     return {
@@ -130,10 +132,6 @@ def fact_row(fact) -> dict[str, Any]:
 
 
 def conflict_row(conflict, scope: str) -> dict[str, Any]:
-    import json
-
-    from minewatch.output import to_json
-
     return {
         "id": conflict.id,
         "kind": conflict.kind,
@@ -161,8 +159,6 @@ def _replace_conflicts(conn, scope: str, conflicts: Iterable, seen: set[str]) ->
 
 
 def _has_value(rec: Any) -> bool:
-    from minewatch.reconcile.base import VALUE_FIELDS, value_of
-
     return any(value_of(rec.claim, f) is not None for f in VALUE_FIELDS)
 
 
@@ -188,12 +184,6 @@ def reconcile_pending(store) -> dict[str, int]:
     already counted) — is rebuilt from all its claims.  Both paths go through
     ``minewatch.reconcile.summary``, so they give the same facts and conflicts.
     """
-    from minewatch import reconcile as rc
-    from minewatch.reconcile import summary as sm
-    from minewatch.reconcile.base import active, partition
-    from minewatch.reconcile.conflicts import STORY_FAMILIES, drift_conflict
-    from minewatch.reconcile.facts import fact_from_summary
-
     events, armed = store.treaty_events(), store.armed_conflicts()
     counts = {"documents": 0, "facts": 0, "conflicts": 0}
     d, c = t.documents, t.claims

@@ -16,12 +16,16 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, tuple_, union, update
 
-from minewatch.model import Actor, Claim, DateRange, Document, Evidence, Money, Range, Speaker
+from minewatch.model import Actor, Claim, DateRange, Document, Evidence, Money, Range, Speaker, merged_story
+from minewatch.reconcile import Fact, fact_key
 from minewatch.store import schema as t
 from minewatch.store.database import open_engine
+from minewatch.treaties import records
+from minewatch.treaties.records import ArmedConflict, NotPartyRecord, TreatyEvent
 
 
 def utcnow() -> datetime:
+    """Now in UTC without a zone: what the DateTime columns hold (the watcher keeps the same clock)."""
     return datetime.now(UTC).replace(tzinfo=None)
 
 
@@ -129,8 +133,6 @@ class Store:
     # ------------------------------------------------------------------ treaty records
     def ensure_reference_data(self) -> bool:
         """Load the bundled depositary records into a new or empty database."""
-        from minewatch.treaties import records
-
         with self.engine.begin() as conn:
             if conn.execute(select(func.count()).select_from(t.treaty_events)).scalar_one():
                 return False
@@ -213,8 +215,6 @@ class Store:
 
     def treaty_events(self) -> list:
         if self._events_cache is None:
-            from minewatch.treaties.records import TreatyEvent
-
             with self.engine.connect() as conn:
                 rows = conn.execute(select(t.treaty_events).order_by(t.treaty_events.c.id)).mappings().all()
             self._events_cache = [
@@ -233,8 +233,6 @@ class Store:
 
     def armed_conflicts(self) -> list:
         if self._conflicts_cache is None:
-            from minewatch.treaties.records import ArmedConflict
-
             with self.engine.connect() as conn:
                 rows = conn.execute(select(t.armed_conflicts).order_by(t.armed_conflicts.c.id)).mappings().all()
             self._conflicts_cache = [
@@ -252,8 +250,6 @@ class Store:
 
     def not_party(self) -> list:
         if self._not_party_cache is None:
-            from minewatch.treaties.records import NotPartyRecord
-
             with self.engine.connect() as conn:
                 rows = conn.execute(select(t.states_not_party)).mappings().all()
             self._not_party_cache = [
@@ -477,17 +473,9 @@ class Store:
         """Stories joined by a new document become one; their documents are reconciled again."""
         if not merges:
             return
-
-        def final(sid: str) -> str:
-            seen = set()
-            while sid in merges and sid not in seen:
-                seen.add(sid)
-                sid = merges[sid]
-            return sid
-
         with self.engine.begin() as conn:
             for old in merges:
-                target = final(old)
+                target = merged_story(merges, old)
                 moved = conn.execute(
                     update(t.documents)
                     .where(t.documents.c.story_id == old)
@@ -823,8 +811,6 @@ class Store:
 
     def fact_objects(self, *, state: str | None = None) -> list:
         """Facts as reconcile.Fact values (for timelines)."""
-        from minewatch.reconcile import Fact
-
         return [Fact.from_dict(r["detail"]) for r in self.facts(state=state)]
 
     # ------------------------------------------------------------------ reviews
@@ -885,8 +871,6 @@ def _fact_out(r: dict[str, Any]) -> dict[str, Any]:
 
 def effective_fact_id(claim: Claim, corrections: dict | None) -> str:
     """The fact a claim belongs to once an analyst's corrections are applied."""
-    from minewatch.reconcile import fact_key
-
     if corrections:
         d = claim.to_dict()
         d.update({k: v for k, v in corrections.items() if k in CORRECTABLE})

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
@@ -26,14 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import false as sql_false  # noqa: I001  (a function, kept apart from the column types)
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+from minewatch.store import schema_watch  # noqa: F401  (the watch tables share ``metadata``: importing the schema brings all)
+from minewatch.store.metadata import metadata
 
 treaty_events = Table(
     "treaty_events",
@@ -257,4 +250,3 @@ reconcile_queue = Table(
     metadata,
     Column("fact_id", String(40), primary_key=True),
 )
-from minewatch.store import schema_watch  # noqa: E402,F401  (watch tables)
