@@ -58,7 +58,9 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "money_low": "Amount, lower bound", "money_high": "Amount, upper bound",
             "money_currency": "ISO 4217 currency", "money_text": "Amount as written",
             "time_start": "Time the claim refers to, start", "time_end": "Time the claim refers to, end",
-            "time_text": "Time as written", "speaker_name": "Who said it", "speaker_role": "Speaker's role",
+            "time_text": "Time as written",
+            "time_basis": "Where the date comes from: stated, relative (to publication) or reported (dateline)",
+            "speaker_name": "Who said it", "speaker_role": "Speaker's role",
             "evidence": "Evidence sentence(s) from the article", "confidence": "Extraction confidence (0-1)",
             "review_verdict": "Latest analyst verdict (verified, rejected, corrected)", "reviewer": "Latest reviewer",
         },
@@ -132,14 +134,14 @@ _CLAIM_COLUMNS = [
     "id", "document_id", "fact_id", "actor_kind", "actor_iso3", "actor_name", "predicate", "stage", "treaty", "weapon",
     "counterpart_iso3", "counterpart_name", "modality", "polarity", "quantity_low", "quantity_high", "quantity_unit",
     "quantity_text", "money_low", "money_high", "money_currency", "money_text", "time_start", "time_end", "time_text",
-    "speaker_name", "speaker_role", "confidence",
+    "time_basis", "speaker_name", "speaker_role", "confidence",
 ]
 _CORRECTED = {
     "actor": {"kind": "actor_kind", "iso3": "actor_iso3", "name": "actor_name"},
     "counterpart": {"iso3": "counterpart_iso3", "name": "counterpart_name"},
     "quantity": {"low": "quantity_low", "high": "quantity_high", "unit": "quantity_unit", "text": "quantity_text"},
     "money": {"low": "money_low", "high": "money_high", "currency": "money_currency", "text": "money_text"},
-    "time": {"start": "time_start", "end": "time_end", "text": "time_text"},
+    "time": {"start": "time_start", "end": "time_end", "text": "time_text", "basis": "time_basis"},
     "speaker": {"name": "speaker_name", "role": "speaker_role"},
 }
 
@@ -339,7 +341,7 @@ CREATE TABLE claims (
   counterpart_iso3 TEXT, counterpart_name TEXT, modality TEXT, polarity TEXT,
   quantity_low REAL, quantity_high REAL, quantity_unit TEXT, quantity_text TEXT,
   money_low REAL, money_high REAL, money_currency TEXT, money_text TEXT,
-  time_start TEXT, time_end TEXT, time_text TEXT, speaker_name TEXT, speaker_role TEXT,
+  time_start TEXT, time_end TEXT, time_text TEXT, time_basis TEXT, speaker_name TEXT, speaker_role TEXT,
   evidence TEXT, confidence REAL, review_verdict TEXT, reviewer TEXT
 );
 CREATE TABLE fact_claims (

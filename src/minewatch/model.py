@@ -144,19 +144,23 @@ class DateRange:
     start: date | None
     end: date | None
     text: str | None = None
+    #: Where the date comes from: ``stated`` for the act, ``relative`` to the publication, or
+    #: ``reported`` (a dateline or byline: when the story was filed); ``None`` when not known.
+    basis: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
             "text": self.text,
+            "basis": self.basis,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> DateRange | None:
         if not d:
             return None
-        return cls(start=_date(d.get("start")), end=_date(d.get("end")), text=d.get("text"))
+        return cls(start=_date(d.get("start")), end=_date(d.get("end")), text=d.get("text"), basis=d.get("basis"))
 
 
 @dataclass(frozen=True)

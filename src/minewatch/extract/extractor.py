@@ -24,6 +24,7 @@ from minewatch.extract.merge import merge_claims
 from minewatch.extract.modality import denied, modality_lexicon, modality_of, polarity_of
 from minewatch.extract.nlp import shared_pipeline, split_sentences
 from minewatch.extract.speakers import SpeakerIndex, find_speakers
+from minewatch.extract.timebasis import with_time_basis
 from minewatch.extract.triggers import Cue, cue_lexicon
 from minewatch.model import (
     Actor,
@@ -281,7 +282,7 @@ class Extractor:
             if not subjects:
                 subjects = self._plain_subjects(prep, s, e)
             focus.push(subjects)
-        return merge_claims(claims)
+        return merge_claims(with_time_basis(claims, prep.doc.text))
 
     def _gapped(self, prep: _Prepared, s: int, e: int, found: list[Claim]) -> list[Claim]:
         """A gapped remnant repeats the dated act for its own actor and date: "A notified the UN on

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import combinations
 from typing import Any
 
-from minewatch.model import MODALITY_STRENGTH, Polarity
+from minewatch.model import MODALITY_STRENGTH, Polarity, short_hash
 from minewatch.reconcile import phrases, summary
 from minewatch.reconcile.base import (
     ClaimRecord,
     Value,
     active,
     comparable,
+    confident,
     conflict_id,
     harmonise_dims,
     modality_class,
@@ -41,12 +43,26 @@ TIME_EVENT_PREDICATES = frozenset({"treaty_withdrawal", "treaty_joining"})
 #: differing is no contradiction.
 ONE_OFF_STAGES = frozenset({"notified", "effective", "signed", "ratified", "acceded", "in_force"})
 
+#: Recurring activities whose *planned* reports are dated by when they start ("to start
+#: production in 2026"): two dates for one plan disagree.
+START_DATED_PREDICATES = frozenset({"production", "procurement"})
+
+#: Counts that sources measure differently (killed, injured, all casualties; a region or the
+#: country): compared only between copies of one story.
+STORY_ONLY_PREDICATES = frozenset({"casualties"})
+
 #: Within one story, predicates that copies use for the same figure (per value field).
 STORY_FAMILIES: dict[str, dict[str, str]] = {
     "money": {"production": "spending", "procurement": "spending", "stockpile": "spending"},
     "quantity": {"production": "production_or_procurement", "procurement": "production_or_procurement"},
 }
 FAMILY_NOUNS = {"production_or_procurement": "production or purchase of {weapon}"}
+
+#: Reports of one fact as done and as still planned within this many days are of the same period.
+DRIFT_WINDOW_DAYS = 31
+
+#: Stages whose "planned" and "done" say the same: announcing a plan to withdraw is the proposal.
+DRIFT_FREE_STAGES = frozenset({"proposed", "decided"})
 
 #: Beyond this many distinct values, each is compared with the best-supported one only.
 MAX_PAIRWISE_VALUES = 16
@@ -158,46 +174,130 @@ def _names(claim: Any) -> dict[str, Any]:
     }
 
 
-def _fields_for(predicate: str, stage: str | None = None) -> tuple[str, ...]:
+def _fields_for(predicate: str, stage: str | None = None, mclass: str = "actual") -> tuple[str, ...]:
     if predicate in TIME_EVENT_PREDICATES and (stage is None or stage in ONE_OFF_STAGES):
         return ("quantity", "money", "time")
+    if predicate in START_DATED_PREDICATES and mclass == "prospective":
+        return ("quantity", "money", "time")
     return ("quantity", "money")
+
+
+def family_key(claim: Any) -> str:
+    """The fact key without the weapon: one sentence about "anti-tank and anti-personnel mines"
+    gives one claim per weapon, and one figure they share is one disagreement."""
+    return "v-" + short_hash(
+        claim.actor.key,
+        str(claim.predicate),
+        claim.stage,
+        claim.treaty,
+        claim.counterpart.key if claim.counterpart else None,
+        str(claim.polarity),
+    )
+
+
+def _record_decides(claim: Any, states: set[tuple[str, str]] | None) -> bool:
+    """A treaty step's date that the depositary record holds is checked against the record
+    (``record_conflicts``), which says which report is right: no second conflict between the reports."""
+    return (
+        states is not None
+        and str(claim.predicate) in TIME_EVENT_PREDICATES
+        and (str(claim.treaty), str(claim.actor.iso3)) in states
+    )
 
 
 # --- value contradictions within one fact -------------------------------------------------------
 
 
-def value_conflicts(claims: list[ClaimRecord]) -> list[Conflict]:
+def value_conflicts(claims: list[ClaimRecord], events: Iterable[Any] | None = None) -> list[Conflict]:
     """Reports of one fact whose quantity, money or date ranges cannot both be true.
 
     Plans are compared with plans and accomplished facts with accomplished
     facts ("plans to spend 100 M" and "has spent 5 M so far" do not
-    contradict).  Figures that change over time (stocks, casualties) are only
-    compared for the same period, or between copies of one story.
+    contradict).  Figures that change over time (stocks) are only compared
+    for the same period, or between copies of one story; casualty counts
+    only between copies of one story (sources count different things).
+    Only confident claims take part.  Facts that differ only in weapon and
+    share their disagreeing figures in the same documents are one conflict.
+    With ``events`` (the depositary record), dates of treaty steps the record
+    holds are left to ``record_conflicts``.
     """
-    out: list[Conflict] = []
-    for fid, recs in sorted(partition(active(claims), lambda r: r.fact_id).items()):
+    states = None
+    if events is not None:
+        states = set()
+        for e in events:
+            iso3 = (e.get("iso3") or e.get("state_iso3")) if isinstance(e, dict) else (
+                getattr(e, "iso3", None) or getattr(e, "state_iso3", None))
+            treaty = e.get("treaty") if isinstance(e, dict) else getattr(e, "treaty", None)
+            if iso3 and treaty:
+                states.add((str(treaty), str(iso3)))
+    found: list[_Found] = []
+    for fid, recs in sorted(partition(confident(claims), lambda r: r.fact_id).items()):
         predicate = str(recs[0].claim.predicate)
-        for fname in _fields_for(predicate, recs[0].claim.stage):
-            for mclass, crecs in sorted(partition(recs, lambda r: modality_class(r.claim.modality)).items()):
-                out.extend(_fact_value_conflicts(fid, fname, mclass, crecs))
-    return sort_conflicts(out)
+        for mclass, crecs in sorted(partition(recs, lambda r: modality_class(r.claim.modality)).items()):
+            for fname in _fields_for(predicate, recs[0].claim.stage, mclass):
+                if fname == "time" and _record_decides(recs[0].claim, states):
+                    continue
+                f = _fact_value_conflicts(fid, fname, mclass, crecs)
+                if f is not None:
+                    found.append(f)
+    return sort_conflicts(_value_conflict(group) for group in _shared_figures(found))
 
 
-def _fact_value_conflicts(fid: str, fname: str, mclass: str, recs: list[ClaimRecord]) -> list[Conflict]:
+@dataclass
+class _Found:
+    """One fact's disagreeing values in one field (before facts sharing their figures are joined)."""
+
+    fid: str
+    family: str
+    fname: str
+    mclass: str
+    groups: list[_Group]
+    same_story: bool
+
+    @property
+    def figures(self) -> set[tuple[str, Any]]:
+        """(document, value) pairs: the same figure in the same article, whatever the weapon."""
+        return {(r.document_id, g.value.key[1:]) for g in self.groups for r in g.recs}
+
+
+def _shared_figures(found: list[_Found]) -> list[list[_Found]]:
+    """Join conflicts of one family and field whose both sides are the same figures in the same articles."""
+    parent = list(range(len(found)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in combinations(range(len(found)), 2):
+        a, b = found[i], found[j]
+        if (a.family, a.fname, a.mclass) != (b.family, b.fname, b.mclass):
+            continue
+        shared = a.figures & b.figures
+        if len({v for _, v in shared}) >= 2:
+            parent[root(j)] = root(i)
+    out: dict[int, list[_Found]] = {}
+    for i, f in enumerate(found):
+        out.setdefault(root(i), []).append(f)
+    return list(out.values())
+
+
+def _fact_value_conflicts(fid: str, fname: str, mclass: str, recs: list[ClaimRecord]) -> _Found | None:
     items = [(r, v) for r in recs if (v := value_of(r.claim, fname)) is not None]
     if len(items) < 2:
-        return []
+        return None
     values = harmonise_dims([v for _, v in items])
     predicate = str(recs[0].claim.predicate)
     time_bound = fname != "time" and predicate in TIME_BOUND_PREDICATES
+    story_only = fname != "time" and predicate in STORY_ONLY_PREDICATES
     groups: dict[tuple[Any, ...], _Group] = {}
     for (r, _), v in zip(items, values, strict=True):
         period = value_of(r.claim, "time") if time_bound else None
         key = (v.dim, v.low, v.high, period.key if period else None)
         groups.setdefault(key, _Group(v, period)).recs.append(r)
     if len(groups) < 2:
-        return []
+        return None
     distinct = sorted(groups.values(), key=lambda g: (-len(g.docs), repr(g.value.key), repr(g.period)))
     involved: list[_Group] = []
     same_story = False
@@ -207,6 +307,8 @@ def _fact_value_conflicts(fid: str, fname: str, mclass: str, recs: list[ClaimRec
         if len(a.docs | b.docs) < 2:
             continue
         shared = bool(a.stories & b.stories)
+        if story_only and not shared:
+            continue
         if time_bound:
             if a.period is not None and b.period is not None:
                 if not overlaps(a.period, b.period):
@@ -216,16 +318,27 @@ def _fact_value_conflicts(fid: str, fname: str, mclass: str, recs: list[ClaimRec
         same_story = same_story or shared
         involved.extend(g for g in (a, b) if all(g is not x for x in involved))
     if not involved:
-        return []
-    return [_value_conflict(fid, fname, mclass, involved, same_story)]
+        return None
+    return _Found(fid, family_key(recs[0].claim), fname, mclass, involved, same_story)
 
 
-def _value_conflict(fid: str, fname: str, mclass: str, groups: list[_Group], same_story: bool) -> Conflict:
-    """One conflict per fact, field and modality class, listing every disagreeing value with its reports."""
-    groups = sorted(groups, key=lambda g: record_order(g.recs[0]))
+def _value_conflict(found: list[_Found]) -> Conflict:
+    """One conflict per disagreement, listing every disagreeing value with its reports."""
+    fname, mclass = found[0].fname, found[0].mclass
+    same_story = any(f.same_story for f in found)
+    merged: dict[tuple[Any, ...], _Group] = {}
+    for f in found:
+        for g in f.groups:
+            key = (g.value.key, g.period.key if g.period else None)
+            m = merged.setdefault(key, _Group(g.value, g.period))
+            m.recs.extend(g.recs)
+    groups = sorted(merged.values(), key=lambda g: record_order(min(g.recs, key=record_order)))
+    for g in groups:
+        g.recs.sort(key=record_order)
     recs = [r for g in groups for r in g.recs]
     claim = min(recs, key=record_order).claim
     names = _names(claim)
+    names["weapon"] = phrases.weapons_name(sorted({r.claim.weapon for r in recs}, key=lambda w: w or ""))
     subject = phrases.value_subject(fname, predicate=str(claim.predicate), modality=_strongest(recs), **names)
     periods = {g.period.key for g in groups if g.period is not None}
     if len(periods) == 1 and fname != "time":
@@ -237,21 +350,34 @@ def _value_conflict(fid: str, fname: str, mclass: str, groups: list[_Group], sam
     explanation = f"{lead} disagree on {subject}: {joined}."
     story_sets = [g.stories for g in groups]
     common = {st for st in set().union(*story_sets) if sum(st in x for x in story_sets) > 1} if same_story else set()
+    fids = sorted({f.fid for f in found})
     return Conflict(
-        id=conflict_id("value_contradiction", fid, fname, mclass),
+        id=conflict_id("value_contradiction", *fids, fname, mclass),
         kind="value_contradiction",
         severity=SEVERITY[("value_contradiction", "same_story" if same_story else "across_stories")],
         actor_iso3=claim.actor.iso3,
-        fact_id=fid,
+        fact_id=fids[0],
         claim_ids=sorted({r.claim_id for r in recs}),
         record=None,
         explanation=explanation,
         story_id=next((st for st in sorted(common) if not st.startswith("doc:")), None),
         detail={
             "field": fname,
+            "fact_ids": fids,
             "values": [_value_detail(g) for g in groups],
+            "quotes": _quotes(groups),
         },
     )
+
+
+def _quotes(groups: list[_Group]) -> list[dict[str, Any]]:
+    """Each side's first report: where to read it (the evidence is shown from the claim)."""
+    out = []
+    for g in groups:
+        r = g.recs[0]
+        out.append({"value": value_text(g.value), "claim_id": r.claim_id, "document_id": r.document_id,
+                    "source": r.label, "url": r.url})
+    return out
 
 
 def _value_detail(g: _Group) -> dict[str, Any]:
@@ -297,7 +423,7 @@ def story_value_conflicts(claims: list[ClaimRecord]) -> list[Conflict]:
     within one fact key are left to ``value_conflicts``.
     """
     out: list[Conflict] = []
-    recs = [r for r in active(claims) if r.story_id and str(r.claim.polarity) == Polarity.AFFIRMED]
+    recs = [r for r in confident(claims) if r.story_id and str(r.claim.polarity) == Polarity.AFFIRMED]
     for sid, srecs in sorted(partition(recs, lambda r: r.story_id).items()):
         if len({r.document_id for r in srecs}) < 2:
             continue
@@ -440,10 +566,52 @@ def drift_pair(actual: dict[str, Any], other: dict[str, Any]) -> tuple[list[Any]
     return min(pairs, key=lambda p: (p[0][0], p[1][0])) if pairs else None
 
 
-def drift_conflict(s: dict[str, Any]) -> Conflict | None:
-    """The modality drift of one fact, from its summary (``summary.summarise``/``merge``)."""
+def same_period(s: dict[str, Any]) -> bool:
+    """Whether a fact's outcome and plan reports contradict: both dated, the outcome reported no
+    later than a report of it as still planned, within ``DRIFT_WINDOW_DAYS``.
+
+    Anything else is the fact's history (planned, then done) or cannot be told apart from it.
+    """
     actual, other = s["drift"].get("actual"), s["drift"].get("prospective")
-    if not actual or not other:
+    if not actual or not other or not actual["min"] or not other["max"]:
+        return False
+    a_min, o_max = date.fromisoformat(actual["min"]), date.fromisoformat(other["max"])
+    return a_min <= o_max and (o_max - a_min).days <= DRIFT_WINDOW_DAYS
+
+
+def fact_history(s: dict[str, Any]) -> dict[str, Any] | None:
+    """Planned, then done: when a fact was first reported as planned and first reported as done.
+
+    Reports written months apart are the fact's history, not a contradiction;
+    the state page and the API show it ("announced as planned on 18 March
+    2025, reported done on 27 December 2025").
+    """
+    actual, other = s["drift"].get("actual"), s["drift"].get("prospective")
+    if not actual or not other or same_period(s):
+        return None
+    planned_on, done_on = other["min"], actual["min"]
+    if planned_on and done_on and planned_on > done_on:
+        return None  # done first, planned later: no history of this plan
+    how = " or ".join(phrases.MODALITY_DESCRIPTIONS.get(m, m) for m in other["mods"])
+    text = f"reported {how}" + (f" on {phrases.day_phrase(planned_on)}" if planned_on else "")
+    text += ", then reported done" + (f" on {phrases.day_phrase(done_on)}" if done_on else "")
+    return {
+        "planned_first_reported": planned_on,
+        "done_first_reported": done_on,
+        "planned_documents": other["docs"],
+        "done_documents": actual["docs"],
+        "text": text,
+    }
+
+
+def drift_conflict(s: dict[str, Any]) -> Conflict | None:
+    """The modality drift of one fact, from its summary (``summary.summarise``/``merge``).
+
+    Raised only between confident reports of the same period (``same_period``),
+    never for proposals and decisions (an announced plan *is* the proposal).
+    """
+    actual, other = s["drift"].get("actual"), s["drift"].get("prospective")
+    if not actual or not other or s["stage"] in DRIFT_FREE_STAGES or not same_period(s):
         return None
     pair = drift_pair(actual, other)
     if pair is None:

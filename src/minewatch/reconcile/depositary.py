@@ -18,11 +18,11 @@ from minewatch.reconcile import law, phrases
 from minewatch.reconcile.base import (
     ClaimRecord,
     Value,
-    active,
+    confident,
     conflict_id,
     partition,
     record_order,
-    value_of,
+    stated_time,
 )
 from minewatch.reconcile.conflicts import Conflict, sort_conflicts, sources_label
 
@@ -206,7 +206,7 @@ def record_conflicts(
     """
     recs = [
         r
-        for r in active(claims)
+        for r in confident(claims)
         if str(r.claim.predicate) in TREATY_PREDICATES and r.claim.actor.iso3 and r.claim.treaty
     ]
     if not recs:
@@ -215,29 +215,36 @@ def record_conflicts(
     found: dict[tuple[Any, ...], tuple[_Finding, list[ClaimRecord]]] = {}
 
     def time_key(r: ClaimRecord) -> Any:
-        t = value_of(r.claim, "time")
+        t = stated_time(r.claim)
         return t.key if t else None
 
     groups = partition(recs, lambda r: (r.fact_id, str(r.claim.modality), time_key(r), r.published if time_key(r) is None else None))
-    for (fid, modality, tkey, _), grecs in sorted(groups.items(), key=lambda kv: repr(kv[0])):
+    for (fid, modality, _, _), grecs in sorted(groups.items(), key=lambda kv: repr(kv[0])):
         rep = grecs[0]
         claim = rep.claim
         state = index.get((str(claim.treaty), str(claim.actor.iso3))) or StateRecord(str(claim.treaty), str(claim.actor.iso3), [])
         for f in _check(rep, state, armed_conflicts):
             rid = repr(sorted((f.record or {}).items()))
-            entry = found.setdefault((fid, modality, tkey, f.check, rid), (f, []))
+            # one disagreement with the record, however many dates the reports give for it
+            entry = found.setdefault((fid, modality, f.check, rid), (f, []))
             entry[1].extend(grecs)
     out = []
-    for (fid, modality, tkey, check, rid), (f, grecs) in sorted(found.items(), key=lambda kv: repr(kv[0])):
+    for (fid, modality, check, rid), (f, grecs) in sorted(found.items(), key=lambda kv: repr(kv[0])):
         grecs = sorted(grecs, key=record_order)
         claim = grecs[0].claim
-        ndocs = len({r.document_id for r in grecs})
         negated = str(claim.polarity) == Polarity.NEGATED
-        verb = ("denies" if negated else "reports") if ndocs == 1 else ("deny" if negated else "report")
-        explanation = f"{sources_label(grecs)} {verb} that {_clause(grecs[0])}, but {f.body}."
+        by_time = partition(grecs, time_key)
+        said = []
+        for i, (_, trecs) in enumerate(sorted(by_time.items(), key=lambda kv: record_order(kv[1][0]))):
+            ndocs = len({r.document_id for r in trecs})
+            verb = ("denies" if negated else "reports") if ndocs == 1 else ("deny" if negated else "report")
+            what = _clause(trecs[0]) if i == 0 else (_when(trecs[0]) or "so")
+            said.append(f"{sources_label(trecs)} {verb} {'that ' if i == 0 else ''}{what}")
+        agree = _agreeing(recs, fid, f.record, {r.claim_id for r in grecs})
+        explanation = f"{', and '.join(said)}, but {f.body}{agree}."
         out.append(
             Conflict(
-                id=conflict_id("record_contradiction", check, fid, modality, repr(tkey), rid),
+                id=conflict_id("record_contradiction", check, fid, modality, rid),
                 kind="record_contradiction",
                 severity=CHECK_SEVERITY[check],
                 actor_iso3=claim.actor.iso3,
@@ -245,17 +252,35 @@ def record_conflicts(
                 claim_ids=sorted({r.claim_id for r in grecs}),
                 record=f.record,
                 explanation=explanation,
-                detail={"check": check},
+                detail={"check": check, "dates": [_when(trecs[0]) for _, trecs in sorted(by_time.items(), key=repr)]},
             )
         )
     return sort_conflicts(out)
 
 
+def _when(r: ClaimRecord) -> str:
+    t = stated_time(r.claim)
+    return phrases.time_phrase(t.low, t.high) if t else ""
+
+
+def _agreeing(recs: list[ClaimRecord], fid: str, record: dict[str, Any] | None, taken: set[str]) -> str:
+    """", as old.apminebanconvention.org does": reports of the same fact that give the record's date."""
+    day = _date((record or {}).get("date"))
+    if day is None:
+        return ""
+    same = [r for r in recs if r.fact_id == fid and r.claim_id not in taken
+            and (t := stated_time(r.claim)) is not None and _within(day, t)]
+    if not same:
+        return ""
+    verb = "does" if len({r.document_id for r in same}) == 1 else "do"
+    return f", as {sources_label(sorted(same, key=record_order))} {verb}"
+
+
 def _clause(r: ClaimRecord) -> str:
     """What the report says (or denies), e.g. "Finland joined the Mine Ban Treaty in 2011"."""
     c = r.claim
-    t = value_of(c, "time")
-    when = (" " + phrases.time_phrase(t.low, t.high)) if t else ""
+    when = _when(r)
+    when = f" {when}" if when else ""
     sentence = phrases.claim_sentence(
         actor=c.actor.name or str(c.actor.iso3),
         predicate=str(c.predicate),
@@ -284,7 +309,7 @@ def _check_joining(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable
     c = r.claim
     treaty = phrases.treaty_name(state.treaty)
     name = _state_name(r, state)
-    t = value_of(c, "time")
+    t = stated_time(c)
     modality = str(c.modality)
     stage = c.stage if c.stage in JOINING_STAGE_ACTIONS else None
     out: list[_Finding] = []
@@ -393,7 +418,7 @@ def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Itera
             )
         )
         return out
-    t = value_of(c, "time")
+    t = stated_time(c)
     joined = state.first(("signature", *DEPOSIT_ACTIONS))
     if modality != "considered" and t is not None and t.high is not None and joined is not None and t.high < joined.date:
         noun = phrases.RECORD_NOUNS.get(joined.action, joined.action)
@@ -412,7 +437,7 @@ def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Itera
         return out
     treaty = phrases.treaty_name(state.treaty)
     name = _state_name(r, state)
-    t = value_of(c, "time")
+    t = stated_time(c)
     suspension = state.first(["suspension_notification"])
     ref = (t.high if t else None) or r.published
     note, effective, reason = state.withdrawal(armed_conflicts, before=ref)

@@ -171,6 +171,30 @@ def _value_filter() -> Any:
     return or_(*(c.c[col].isnot(None) for col in VALUE_COLUMNS))
 
 
+def _value_families(conn, fact_ids: Sequence[str]) -> dict[str, set[str]]:
+    """For each touched fact with figures, its family key and every fact of that family with figures."""
+    from minewatch.reconcile.conflicts import family_key
+
+    c = t.claims
+    out: dict[str, set[str]] = {}
+    probes: dict[str, dict] = {}
+    for chunk in _chunks(list(fact_ids), 500):
+        for r in conn.execute(select(c).where(c.c.fact_id.in_(chunk))).mappings():
+            probes.setdefault(r["fact_id"], dict(r))
+    keys: set[tuple] = set()
+    for fid, row in sorted(probes.items()):
+        out.setdefault(family_key(claim_from_row(row)), set()).add(fid)
+        keys.add((row["actor_iso3"], None if row["actor_iso3"] else row["actor_name"], row["predicate"]))
+    for iso3, name, predicate in sorted(keys, key=repr):
+        who = c.c.actor_iso3 == iso3 if iso3 else (c.c.actor_iso3.is_(None) & (c.c.actor_name == name))
+        q = select(c).where(who, c.c.predicate == predicate, _value_filter(), c.c.fact_id.isnot(None))
+        for sib in conn.execute(q).mappings():
+            fam = family_key(claim_from_row(dict(sib)))
+            if fam in out:
+                out[fam].add(sib["fact_id"])
+    return out
+
+
 VALUE_COLUMNS = (
     "quantity_low", "quantity_high", "money_low", "money_high", "time_start", "time_end",
 )
@@ -286,10 +310,17 @@ def reconcile_pending(store) -> dict[str, int]:
         by_value = partition(load_claim_records(conn, fact_ids=valued, where=_value_filter()), lambda r: r.fact_id)
         treaty = sorted(f for f, s in summaries.items() if f not in rebuild and s and s["predicate"] in TREATY_PREDICATES)
         by_treaty = partition(load_claim_records(conn, fact_ids=treaty), lambda r: r.fact_id)
+        # figures are compared per family (the fact without its weapon): one sentence's figure for
+        # "anti-tank and anti-personnel mines" is one disagreement, whichever weapon's fact changed
+        families = _value_families(conn, sorted(f for f in touched if f in rebuild or f in by_value or f in valued))
+        family_facts = sorted({f for fids in families.values() for f in fids})
+        by_family = partition(load_claim_records(conn, fact_ids=family_facts, where=_value_filter()), lambda r: r.fact_id)
+        for fam, fids in sorted(families.items()):
+            for chunk in _chunks(sorted(fids), 500):  # the per-fact scope of earlier versions
+                conn.execute(delete(t.conflicts).where(t.conflicts.c.scope.in_([f"fact:{f}" for f in chunk])))
+            group = [r for f in sorted(fids) for r in by_family.get(f, [])]
+            counts["conflicts"] += _replace_conflicts(conn, f"value:{fam}", rc.value_conflicts(group, events), seen)
         for fid in touched:
-            if fid in rebuild or fid in by_value or fid in valued:
-                group = full.get(fid) if fid in rebuild else by_value.get(fid, [])
-                counts["conflicts"] += _replace_conflicts(conn, f"fact:{fid}", rc.value_conflicts(group or []), seen)
             s = summaries[fid]
             if fid in rebuild or (s and s["predicate"] in TREATY_PREDICATES):
                 group = full.get(fid) if fid in rebuild else by_treaty.get(fid, [])

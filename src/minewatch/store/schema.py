@@ -147,6 +147,7 @@ claims = Table(
     Column("time_start", Date),
     Column("time_end", Date),
     Column("time_text", Text),
+    Column("time_basis", String(10)),
     Column("speaker_name", String(200)),
     Column("speaker_role", Text),
     Column("confidence", Float, nullable=False, default=0.5),
@@ -183,6 +184,20 @@ reviews = Table(
     Column("reviewer", String(200), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index(None, "claim_id"),
+)
+
+# An analyst's verdict on a conflict ("not_a_conflict" with a note).  Conflict ids are derived
+# from what is compared, so a verdict keeps applying after re-extraction and re-reconciliation.
+conflict_reviews = Table(
+    "conflict_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conflict_id", String(40), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("note", Text),
+    Column("reviewer", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index(None, "conflict_id"),
 )
 
 facts = Table(
