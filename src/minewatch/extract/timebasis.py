@@ -113,8 +113,78 @@ def _locate(text: str, claim: Claim) -> tuple[int, int] | None:
     return (i, i + len(t.text)) if i >= 0 else None
 
 
+#: Words that name each treaty step, to tell which step of a sentence a date belongs to
+#: ("approved in July 2024, and in the fall notified the UN": July 2024 is the approval's).
+STAGE_CUES: dict[str, re.Pattern[str]] = {
+    name: re.compile(rx, re.IGNORECASE)
+    for name, rx in {
+        "proposed": r"\b(?:recommend|propos|announc|initiat)\w*",
+        "decided": r"\b(?:decid|decision|decree)\w*",
+        "approved": r"\b(?:approv|vot(?:e|ed|ing)\b|adopt|passed|parliament|lawmakers|MPs\b|Saeima|Seimas|Sejm"
+                    r"|Riigikogu|Eduskunta|signed\s+(?:a|the)\s+law)\w*",
+        "notified": r"\b(?:notif|deposit|submitted|informed\s+the|instrument)\w*",
+        "effective": r"\b(?:took\s+effect|takes\s+effect|take\s+effect|effective|officially\s+(?:withdr|left|exit)"
+                     r"|ceased?\s+to\s+be)\w*",
+        "signed": r"\bsign(?:ed|ing|ature)?\b",
+        "ratified": r"\bratif\w*",
+        "acceded": r"\b(?:acce(?:ded|ssion|de)|join)\w*",
+        "in_force": r"\b(?:entered|entry)\s+into\s+force\b",
+    }.items()
+}
+_STAGES_OF = {
+    "treaty_withdrawal": ("proposed", "decided", "approved", "notified", "effective"),
+    "treaty_joining": ("signed", "ratified", "acceded", "in_force"),
+}
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+
+
+def belongs_to_other_step(sentence: str, date_at: tuple[int, int], predicate: str, stage: str | None) -> bool:
+    """Whether the date at ``date_at`` (offsets in ``sentence``) is told for another step of the
+    treaty process than ``stage``: the step whose words stand nearest the date owns it."""
+    stages = _STAGES_OF.get(str(predicate))
+    if not stages or stage not in stages:
+        return False
+    own = [m.span() for m in STAGE_CUES[stage].finditer(sentence)]
+    if not own:
+        return False
+    others = []
+    for other in stages:
+        if other != stage:
+            others += [m.span() for m in STAGE_CUES[other].finditer(sentence)
+                       if not any(_gap(m.span(), c) == 0 for c in own)]
+    if not others:
+        return False
+    # the clause the date stands in ("…approved it in July 2024, and in the fall notified…")
+    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence)), len(sentence)]
+    lo = max(c for c in cuts if c <= date_at[0])
+    hi = min((c for c in cuts if c >= date_at[1]), default=len(sentence))
+    if any(lo <= a < hi for a, _ in own):
+        return False
+    if any(lo <= a < hi for a, _ in others):
+        return True
+    return min(_gap(date_at, c) for c in others) < min(_gap(date_at, c) for c in own)
+
+
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas|after\s+which|before|then)\b|\band\s+then\b")
+
+
+def _other_step(text: str, c: Claim, where: tuple[int, int]) -> bool:
+    ev = next((e for e in c.evidence if e.start <= where[0] and where[1] <= max(e.end, e.start)), None)
+    if ev is None:
+        return False
+    return belongs_to_other_step(text[ev.start:ev.end], (where[0] - ev.start, where[1] - ev.start),
+                                 str(c.predicate), c.stage)
+
+
 def with_time_basis(claims: Iterable[Claim], text: str) -> list[Claim]:
-    """Each claim with its time's basis set (claims without a time, or already based, unchanged)."""
+    """Each claim with its time's basis set (claims without a time, or already based, unchanged).
+
+    A date its sentence tells for another step of the treaty process is no date of this claim's
+    step: the claim loses it rather than be checked against the record with it.
+    """
     out = []
     for c in claims:
         t = c.time
@@ -122,6 +192,9 @@ def with_time_basis(claims: Iterable[Claim], text: str) -> list[Claim]:
             out.append(c)
             continue
         where = _locate(text, c)
+        if where and _other_step(text, c, where):
+            out.append(replace(c, time=None))
+            continue
         basis = date_basis(text, *where) if where else expression_basis(t.text)
         out.append(replace(c, time=DateRange(t.start, t.end, t.text, basis)))
     return out
