@@ -26,6 +26,7 @@ from minewatch.extract.nlp import shared_pipeline, split_sentences
 from minewatch.extract.speakers import SpeakerIndex, find_speakers
 from minewatch.extract.timebasis import with_time_basis
 from minewatch.extract.triggers import Cue, cue_lexicon
+from minewatch.extract.votes import with_vote_counts
 from minewatch.model import (
     Actor,
     ActorKind,
@@ -282,7 +283,7 @@ class Extractor:
             if not subjects:
                 subjects = self._plain_subjects(prep, s, e)
             focus.push(subjects)
-        return merge_claims(with_time_basis(claims, prep.doc.text))
+        return merge_claims(with_vote_counts(with_time_basis(claims, prep.doc.text), prep.doc.text, prep.sentences))
 
     def _gapped(self, prep: _Prepared, s: int, e: int, found: list[Claim]) -> list[Claim]:
         """A gapped remnant repeats the dated act for its own actor and date: "A notified the UN on
