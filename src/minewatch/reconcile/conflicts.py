@@ -7,6 +7,7 @@ thousand copies costs what the handful of distinct figures costs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +47,7 @@ ONE_OFF_STAGES = frozenset({"notified", "effective", "signed", "ratified", "acce
 #: Recurring activities whose *planned* reports are dated by when they start ("to start
 #: production in 2026"): two dates for one plan disagree.
 START_DATED_PREDICATES = frozenset({"production", "procurement"})
+START_WORDS = re.compile(r"\b(?:start|begin|began|begun|launch|commenc|kick\s+off|get\s+under\s+way)\w*", re.IGNORECASE)
 
 #: Counts that sources measure differently (killed, injured, all casualties; a region or the
 #: country): compared only between copies of one story.
@@ -283,7 +285,18 @@ def _shared_figures(found: list[_Found]) -> list[list[_Found]]:
     return list(out.values())
 
 
+def starts_on(claim: Any) -> bool:
+    """Whether the claim's date is when a planned activity *starts* ("to start production in 2026"):
+    its evidence (when loaded) puts a start word and the date in one sentence."""
+    t = claim.time
+    if t is None or not t.text:
+        return False
+    return any(t.text in ev.text and START_WORDS.search(ev.text) for ev in claim.evidence)
+
+
 def _fact_value_conflicts(fid: str, fname: str, mclass: str, recs: list[ClaimRecord]) -> _Found | None:
+    if fname == "time" and str(recs[0].claim.predicate) in START_DATED_PREDICATES:
+        recs = [r for r in recs if starts_on(r.claim)]
     items = [(r, v) for r in recs if (v := value_of(r.claim, fname)) is not None]
     if len(items) < 2:
         return None
@@ -568,15 +581,18 @@ def drift_pair(actual: dict[str, Any], other: dict[str, Any]) -> tuple[list[Any]
 
 def same_period(s: dict[str, Any]) -> bool:
     """Whether a fact's outcome and plan reports contradict: both dated, the outcome reported no
-    later than a report of it as still planned, within ``DRIFT_WINDOW_DAYS``.
+    later than a report of it as still planned, the two spans of reports within ``DRIFT_WINDOW_DAYS``.
 
     Anything else is the fact's history (planned, then done) or cannot be told apart from it.
     """
     actual, other = s["drift"].get("actual"), s["drift"].get("prospective")
-    if not actual or not other or not actual["min"] or not other["max"]:
+    if not actual or not other or not actual["min"] or not other["min"]:
         return False
-    a_min, o_max = date.fromisoformat(actual["min"]), date.fromisoformat(other["max"])
-    return a_min <= o_max and (o_max - a_min).days <= DRIFT_WINDOW_DAYS
+    a_min, a_max = date.fromisoformat(actual["min"]), date.fromisoformat(actual["max"])
+    o_min, o_max = date.fromisoformat(other["min"]), date.fromisoformat(other["max"])
+    # the two spans of reports meet (or nearly): some plan report falls among the outcome reports
+    gap = (max(a_min, o_min) - min(a_max, o_max)).days
+    return a_min <= o_max and gap <= DRIFT_WINDOW_DAYS
 
 
 def fact_history(s: dict[str, Any]) -> dict[str, Any] | None:

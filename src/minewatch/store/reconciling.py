@@ -171,9 +171,10 @@ def _value_filter() -> Any:
     return or_(*(c.c[col].isnot(None) for col in VALUE_COLUMNS))
 
 
-def _value_families(conn, fact_ids: Sequence[str]) -> dict[str, set[str]]:
-    """For each touched fact with figures, its family key and every fact of that family with figures."""
-    from minewatch.reconcile.conflicts import family_key
+def _value_families(conn, fact_ids: Sequence[str]) -> tuple[dict[str, set[str]], set[str]]:
+    """For each touched fact with figures, its family key and every fact of that family with figures;
+    and the families whose dates are start dates (their evidence is needed)."""
+    from minewatch.reconcile.conflicts import START_DATED_PREDICATES, family_key
 
     c = t.claims
     out: dict[str, set[str]] = {}
@@ -192,7 +193,8 @@ def _value_families(conn, fact_ids: Sequence[str]) -> dict[str, set[str]]:
             fam = family_key(claim_from_row(dict(sib)))
             if fam in out:
                 out[fam].add(sib["fact_id"])
-    return out
+    starting = {family_key(claim_from_row(r)) for r in probes.values() if r["predicate"] in START_DATED_PREDICATES}
+    return out, starting
 
 
 VALUE_COLUMNS = (
@@ -312,9 +314,16 @@ def reconcile_pending(store) -> dict[str, int]:
         by_treaty = partition(load_claim_records(conn, fact_ids=treaty), lambda r: r.fact_id)
         # figures are compared per family (the fact without its weapon): one sentence's figure for
         # "anti-tank and anti-personnel mines" is one disagreement, whichever weapon's fact changed
-        families = _value_families(conn, sorted(f for f in touched if f in rebuild or f in by_value or f in valued))
+        families, starting = _value_families(
+            conn, sorted(f for f in touched if f in rebuild or f in by_value or f in valued))
         family_facts = sorted({f for fids in families.values() for f in fids})
-        by_family = partition(load_claim_records(conn, fact_ids=family_facts, where=_value_filter()), lambda r: r.fact_id)
+        # planned production and purchases are compared by start date, which their evidence tells
+        started = [f for fam, fids in families.items() if fam in starting for f in fids]
+        by_family = partition(
+            load_claim_records(conn, fact_ids=sorted(set(family_facts) - set(started)), where=_value_filter())
+            + load_claim_records(conn, fact_ids=sorted(started), where=_value_filter(), with_evidence=True),
+            lambda r: r.fact_id,
+        )
         for fam, fids in sorted(families.items()):
             for chunk in _chunks(sorted(fids), 500):  # the per-fact scope of earlier versions
                 conn.execute(delete(t.conflicts).where(t.conflicts.c.scope.in_([f"fact:{f}" for f in chunk])))
