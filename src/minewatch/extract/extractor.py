@@ -509,6 +509,10 @@ class Extractor:
             if headline:
                 # the parser reads a title-case headline as nouns: its words before the cue qualify it
                 modality = _headline_modality(sent[:cue.start], modality)
+            if modality == Modality.ACTUAL and sent.rstrip()[-1:] not in ".!?\"”" and _HEADLINE_TO.match(sent, cue.end):
+                modality = Modality.PLANNED  # a title's "Poland's exit to take effect in February"
+            if polarity == Polarity.AFFIRMED and _INSTEAD_OF.search(sent, 0, cue.start):
+                polarity = Polarity.NEGATED  # "Rather than depositing an instrument of withdrawal, Kyiv …"
             if pred == Predicate.TREATY_WITHDRAWAL:
                 stage, marker = self._withdrawal_stage(cue, sent, tok, modality, top, chain)
                 if self._reused_nominal and marker is None:
@@ -1363,6 +1367,13 @@ def _is_headline(sent: str) -> bool:
     long_words = [w for w in words if len(w) > 3]
     return len(words) >= 3 and sent.rstrip()[-1:] not in ".!?\"”" and len(long_words) >= 2 \
         and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+
+
+#: After a headline's cue: "to" and a verb of the act ahead ("… exit to take effect in February").
+_HEADLINE_TO = re.compile(r"[^,;:.]{0,40}?\bto\s+(?:take\s+effect|come\s+into\s+force|enter\s+into\s+force|be\s+\w+ed)\b",
+                          re.IGNORECASE)
+#: A clause the sentence sets aside: "Rather than depositing an instrument of withdrawal, …".
+_INSTEAD_OF = re.compile(r"\b(?:rather\s+than|instead\s+of)\s+[\w'’ -]{0,60}\Z", re.IGNORECASE)
 
 
 def _headline_modality(before: str, modality: str) -> str:

@@ -624,11 +624,14 @@ def drift_conflict(s: dict[str, Any]) -> Conflict | None:
     """The modality drift of one fact, from its summary (``summary.summarise``/``merge``).
 
     Raised only between confident reports of the same period (``same_period``),
-    never for proposals and decisions (an announced plan *is* the proposal).
+    never for proposals and decisions (an announced plan *is* the proposal), and
+    only where the other side has a plan (a possibility does not deny an outcome).
     """
     actual, other = s["drift"].get("actual"), s["drift"].get("prospective")
     if not actual or not other or s["stage"] in DRIFT_FREE_STAGES or not same_period(s):
         return None
+    if "planned" not in other["mods"]:
+        return None  # "could produce" beside "produces" is a capability, not a plan the other denies
     pair = drift_pair(actual, other)
     if pair is None:
         return None
