@@ -149,12 +149,15 @@ class DateRange:
     basis: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The contract's three fields, and ``basis`` where it is known (an extra field)."""
+        out: dict[str, Any] = {
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
             "text": self.text,
-            "basis": self.basis,
         }
+        if self.basis is not None:
+            out["basis"] = self.basis
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> DateRange | None:
