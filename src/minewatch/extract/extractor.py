@@ -23,6 +23,7 @@ from minewatch.extract.actors import ActorMention, Focus, actor_lexicon, lexicon
 from minewatch.extract.merge import merge_claims
 from minewatch.extract.modality import denied, modality_lexicon, modality_of, polarity_of
 from minewatch.extract.nlp import shared_pipeline, split_sentences
+from minewatch.extract.partycounts import party_count_claims
 from minewatch.extract.speakers import SpeakerIndex, find_speakers
 from minewatch.extract.timebasis import with_time_basis
 from minewatch.extract.triggers import Cue, cue_lexicon
@@ -283,6 +284,7 @@ class Extractor:
             if not subjects:
                 subjects = self._plain_subjects(prep, s, e)
             focus.push(subjects)
+        claims.extend(party_count_claims(prep.doc, prep.sentences, prep.treaties))
         return merge_claims(with_vote_counts(with_time_basis(claims, prep.doc.text), prep.doc.text, prep.sentences))
 
     def _gapped(self, prep: _Prepared, s: int, e: int, found: list[Claim]) -> list[Claim]:

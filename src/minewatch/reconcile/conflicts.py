@@ -233,7 +233,12 @@ def value_conflicts(claims: list[ClaimRecord], events: Iterable[Any] | None = No
             if iso3 and treaty:
                 states.add((str(treaty), str(iso3)))
     found: list[_Found] = []
+    from minewatch.extract.partycounts import is_party_count  # counts of parties: checked against the record
+
     for fid, recs in sorted(partition(confident(claims), lambda r: r.fact_id).items()):
+        recs = [r for r in recs if not is_party_count(r.claim)]
+        if not recs:
+            continue
         predicate = str(recs[0].claim.predicate)
         for mclass, crecs in sorted(partition(recs, lambda r: modality_class(r.claim.modality)).items()):
             for fname in _fields_for(predicate, recs[0].claim.stage, mclass):

@@ -209,8 +209,9 @@ def record_conflicts(
         for r in confident(claims)
         if str(r.claim.predicate) in TREATY_PREDICATES and r.claim.actor.iso3 and r.claim.treaty
     ]
+    counts = party_count_conflicts(claims, events, armed_conflicts)
     if not recs:
-        return []
+        return counts
     index = index_events(events, {r.claim.actor.iso3 for r in recs if r.claim.actor.iso3})
     found: dict[tuple[Any, ...], tuple[_Finding, list[ClaimRecord]]] = {}
 
@@ -255,7 +256,106 @@ def record_conflicts(
                 detail={"check": check, "dates": [_when(trecs[0]) for _, trecs in sorted(by_time.items(), key=repr)]},
             )
         )
+    out.extend(counts)
     return sort_conflicts(out)
+
+
+# --- counts of States Parties ---------------------------------------------------------------------
+
+
+def parties_on(
+    treaty: str, day: date, events: Iterable[Any], armed_conflicts: Iterable[Any] = (),
+    index: dict[tuple[str, str], StateRecord] | None = None,
+) -> int:
+    """How many states the record has as parties on ``day``: an instrument deposited by then,
+    and no withdrawal in effect by then."""
+    n = 0
+    for (t, _), state in (index if index is not None else index_events(events)).items():
+        if t != treaty:
+            continue
+        dep = state.first(DEPOSIT_ACTIONS)
+        if dep is None or dep.date > day:
+            continue
+        _, effective, _ = state.withdrawal(armed_conflicts, before=day)
+        if effective is not None and effective.date <= day:
+            continue
+        n += 1
+    return n
+
+
+def _count_day(r: ClaimRecord) -> date | None:
+    """The day a count speaks of: its publication, else the date its address or dateline gives."""
+    if r.published is not None:
+        return r.published
+    t = r.claim.time
+    return t.start if t is not None and t.start is not None and t.start == t.end else None
+
+
+def party_count_conflicts(
+    claims: list[ClaimRecord], events: list[Any], armed_conflicts: list[Any] | tuple[Any, ...] = ()
+) -> list[Conflict]:
+    """Articles' counts of States Parties that the record's count on their day excludes.
+
+    One conflict per treaty and record count: the copies that say 164 and the
+    ones that say 163 on a day the record counts 165 are one disagreement with
+    the record, listed figure by figure.
+    """
+    from minewatch.extract.partycounts import is_party_count
+
+    recs = [r for r in confident(claims) if is_party_count(r.claim) and r.claim.treaty]
+    if not recs:
+        return []
+    index = index_events(events)
+    counted: dict[tuple[str, date], int] = {}
+    found: dict[tuple[str, int], list[tuple[ClaimRecord, date]]] = {}
+    for r in recs:
+        day = _count_day(r)
+        treaty = str(r.claim.treaty)
+        if day is None or not law.records_complete(treaty):
+            continue
+        if (treaty, day) not in counted:
+            counted[(treaty, day)] = parties_on(treaty, day, events, armed_conflicts, index)
+        n = counted[(treaty, day)]
+        q = r.claim.quantity
+        if q is None or n == 0 or ((q.low is None or q.low <= n) and (q.high is None or n <= q.high)):
+            continue
+        found.setdefault((treaty, n), []).append((r, day))
+    out = []
+    for (treaty, n), items in sorted(found.items()):
+        items.sort(key=lambda x: record_order(x[0]))
+        by_figure: dict[Any, list[ClaimRecord]] = {}
+        for r, _ in items:
+            q = r.claim.quantity
+            by_figure.setdefault((q.low, q.high), []).append(r)  # type: ignore[union-attr]
+        said = []
+        for figure_recs in by_figure.values():
+            q = figure_recs[0].claim.quantity
+            verb = "says" if len({r.document_id for r in figure_recs}) == 1 else "say"
+            said.append(f"{sources_label(figure_recs)} {verb} '{q.text or q.low}'")  # type: ignore[union-attr]
+        days = sorted({d for _, d in items})
+        when = f"on {days[0].isoformat()}" if len(days) == 1 else "on the days they were written"
+        listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+        explanation = (
+            f"On the States Parties of {phrases.treaty_name(treaty)}, {listed}, but the depositary record "
+            f"counts {n} {when}."
+        )
+        record = {"treaty": treaty, "iso3": None, "action": "states_parties", "date": days[-1].isoformat(),
+                  "count": n, "source_url": None, "computed": True}
+        out.append(
+            Conflict(
+                id=conflict_id("record_contradiction", "party_count", treaty, n),
+                kind="record_contradiction",
+                severity="medium",
+                actor_iso3=None,
+                fact_id=items[0][0].fact_id,
+                claim_ids=sorted({r.claim_id for r, _ in items}),
+                record=record,
+                explanation=explanation,
+                detail={"check": "party_count", "count": n, "days": [d.isoformat() for d in days],
+                        "figures": [[lo, hi] for lo, hi in by_figure]},
+            )
+        )
+    return out
 
 
 def _when(r: ClaimRecord) -> str:
