@@ -34,6 +34,7 @@ _COUNT = re.compile(
     rf"|\b(?:has|have|had|with|now|counts?)\s+(?P<c>{_QUANT}\d{{2,3}})\s+(?:states\s+parties|member\s+states|parties)\b",
     re.IGNORECASE,
 )
+_WHEN = re.compile(r"\bwhen\s+\Z", re.IGNORECASE)
 _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>[01]?\d)[/-](?P<d>[0-3]?\d)(?:/|\b)")
 
 
@@ -70,17 +71,21 @@ def _treaty_at(pos: int, sentence: tuple[int, int], treaties: Sequence[Any]) -> 
 
 
 def party_count_claims(doc: Document, sentences: Sequence[tuple[int, int]], treaties: Sequence[Any]) -> list[Claim]:
-    """One claim per sentence that says how many states have joined a treaty it names (or last named)."""
+    """One claim per sentence that says how many states have joined a treaty it names (or last named),
+    in documents whose day is known (the count is checked against that day's record)."""
     text = doc.text or ""
     when = None
-    if doc.published is None and (rd := reported_date(doc)) is not None:
+    if doc.published is None:
+        rd = reported_date(doc)
+        if rd is None:
+            return []  # a count of no known day cannot be checked: no claim to weigh
         when = DateRange(rd[0], rd[0], rd[1], "reported")
     out = []
     for s, e in sentences:
         sent = text[s:e]
         m = _COUNT.search(sent)
-        if m is None:
-            continue
+        if m is None or _WHEN.search(sent, 0, m.start()):
+            continue  # "entered into force in 1999, when 164 states joined": a count of another day
         treaty = _treaty_at(s + m.start(), (s, e), treaties)
         if treaty is None:
             continue
