@@ -51,8 +51,8 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 #: After a dateline's date: an agency in brackets, a dash, a colon, or straight into the story.
-_AFTER_DATELINE = re.compile(r"\A\s*(?:\((?:[A-Z][\w.&' -]{0,30})\)\s*)?(?:[-–—:|/]|\s+[A-Z]|\s*$)")
-_AFTER_HEADER = re.compile(r"\A\s*(?:\((?:[A-Z][\w.&' -]{0,30})\)\s*)?(?:[-–—:|/]|\s*$)")
+_AFTER_DATELINE = re.compile(r"\A\)?\s*(?:\((?:[A-Z][\w.&' -]{0,30})\)\s*)?(?:[-–—:|/]|\s+[A-Z]|\s*$)")
+_AFTER_HEADER = re.compile(r"\A\)?\s*(?:\((?:[A-Z][\w.&' -]{0,30})\)\s*)?(?:[-–—:|/]|\s*$)")
 _PLACE = re.compile(r"\A\(?(?:[A-Z][\w.'’-]*)(?:[ -][A-Z][\w.'’-]*){0,3}\s*,?\s*\Z")
 
 

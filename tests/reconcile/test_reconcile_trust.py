@@ -1,0 +1,127 @@
+"""Conflicts people can trust: real disagreements only, one per disagreement (issue 13).
+
+Hand-built claims for situations written for these tests: datelines, history instead of
+drift, one figure shared by two weapons, a record conflict absorbing the value conflict it
+explains, counts of States Parties, start dates, casualty counts of different sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from reconcile_factory import day, eur, event, rec, year
+
+from minewatch.model import Actor, DateRange, Evidence, Range
+from minewatch.reconcile import record_conflicts, value_conflicts
+from minewatch.reconcile.depositary import parties_on
+
+JOIN = {"predicate": "treaty_joining", "treaty": "APMBC", "weapon": None, "modality": "actual"}
+NOTE = {"predicate": "treaty_withdrawal", "stage": "notified", "treaty": "APMBC", "weapon": None, "modality": "actual"}
+
+
+def _reported(d: str) -> DateRange:
+    x = date.fromisoformat(d)
+    return DateRange(x, x, text=d, basis="reported")
+
+
+def test_a_dateline_date_is_neither_compared_nor_checked_against_the_record():
+    events = [event("APMBC", "LTU", "ratification", "2003-05-12"), event("APMBC", "LTU", "withdrawal_notification", "2025-06-27")]
+    filed = rec("A", "LTU", time=_reported("2025-06-29"), story="s-1", **NOTE)
+    header = rec("B", "LTU", time=_reported("2025-07-01"), story="s-2", **NOTE)
+    assert value_conflicts([filed, header]) == []
+    assert record_conflicts([filed, header], events) == []
+    # the same dates told for the act itself are a contradiction of the record
+    told = rec("C", "LTU", time=day("2025-06-29"), story="s-3", **NOTE)
+    (c,) = record_conflicts([filed, header, told], events)
+    assert c.claim_ids == [told.claim_id] and "2025-06-27" in c.explanation
+    # a relative date ("on Sunday") is only as good as the publication date: no record check either
+    relative = rec("D", "LTU", time=DateRange(date(2025, 6, 29), date(2025, 6, 29), "on Sunday", "relative"), **NOTE)
+    assert record_conflicts([relative], events) == []
+
+
+def test_a_record_conflict_and_the_value_conflict_it_explains_are_one():
+    events = [event("APMBC", "FIN", "accession", "2012-01-09")]
+    wrong = rec("A", "FIN", stage="acceded", time=year(2011), story="s-1", outlet="Wire A", **JOIN)
+    right = rec("B", "FIN", stage="acceded", time=day("2012-01-09"), story="s-2", outlet="Ministry", **JOIN)
+    assert len(value_conflicts([wrong, right])) == 1  # without the record the reports disagree
+    assert value_conflicts([wrong, right], events) == []  # with it, the record says which one is right
+    (c,) = record_conflicts([wrong, right], events)
+    assert c.claim_ids == [wrong.claim_id]
+    assert c.explanation.endswith("accession deposited on 2012-01-09, as Ministry does.")
+    # two wrong years against one record date: still one disagreement with the record
+    other = rec("C", "FIN", stage="acceded", time=year(2010), story="s-3", outlet="Wire C", **JOIN)
+    (c,) = record_conflicts([wrong, right, other], events)
+    assert sorted(c.claim_ids) == sorted([wrong.claim_id, other.claim_id])
+    assert "in 2010" in c.explanation and "in 2011" in c.explanation
+
+
+def test_one_figure_for_two_weapons_is_one_conflict_with_every_figure_and_its_sources():
+    claims = []
+    for doc, money, story in (("A", eur(100e6, 999e6, "hundreds of millions of euros"), "s-1"),
+                              ("B", eur(1e6, 9.99e6, "millions of euros"), "s-2"),
+                              ("C", eur(100e6, 999e6, "hundreds of millions of euros"), "s-3")):
+        for weapon in ("ap_mine", "at_mine"):
+            claims.append(rec(doc, "LTU", weapon=weapon, money=money, story=story))
+    (c,) = value_conflicts(claims)
+    assert "anti-personnel and anti-tank mines" in c.explanation
+    assert "'hundreds of millions of euros' (Outlet A and 1 more)" in c.explanation
+    assert "'millions of euros' (Outlet B)" in c.explanation
+    assert len(c.claim_ids) == 6 and len(c.detail["fact_ids"]) == 2
+    assert {q["source"] for q in c.detail["quotes"]} == {"Outlet A", "Outlet B"}
+    # different figures for the two weapons are two disagreements
+    split = [rec("A", "LTU", weapon="ap_mine", money=eur(5e6, 5e6)), rec("B", "LTU", weapon="ap_mine", money=eur(9e6, 9e6)),
+             rec("A", "LTU", weapon="at_mine", money=eur(1e6, 1e6)), rec("B", "LTU", weapon="at_mine", money=eur(2e6, 2e6))]
+    assert len(value_conflicts(split)) == 2
+
+
+def test_planned_start_dates_disagree_only_where_the_text_says_when_it_starts():
+    def plan(doc: str, y: int, sentence: str, story: str):
+        r = rec(doc, "FIN", "production", time=year(y), story=story)
+        r.claim.evidence = [Evidence(0, len(sentence), sentence)]
+        return r
+
+    a = plan("A", 2025, "Finland is to start producing the mines in 2025, officials said.", "s-1")
+    b = plan("B", 2026, "Finland will begin production of the mines in 2026.", "s-2")
+    (c,) = value_conflicts([a, b])
+    assert "in 2025" in c.explanation and "in 2026" in c.explanation
+    # "produce mines in 2026" and "in 2027" can both be true: no start told
+    p1 = plan("C", 2026, "Finland will produce more mines in 2026.", "s-1")
+    p2 = plan("D", 2027, "Finland will produce more mines in 2027.", "s-2")
+    assert value_conflicts([p1, p2]) == []
+
+
+def test_casualty_counts_are_compared_only_between_copies_of_one_story():
+    kw = {"predicate": "casualties", "weapon": "mine", "modality": "actual", "time": year(2023)}
+    killed = rec("A", "UKR", quantity=Range(580, 580, "people"), story="s-1", **kw)
+    total = rec("B", "UKR", quantity=Range(1983, 1983, "people"), story="s-2", **kw)
+    assert value_conflicts([killed, total]) == []  # sources count different things
+    copy = rec("C", "UKR", quantity=Range(1883, 1883, "people"), story="s-2", **kw)
+    (c,) = value_conflicts([killed, total, copy])
+    assert "'1,983 people'" in c.explanation and "'1,883 people'" in c.explanation
+
+
+def _count(doc: str, n: int, published: date | None, story: str | None = "s-1", when: DateRange | None = None):
+    r = rec(doc, "LTU", quantity=Range(n, n, "states", f"{n} countries have joined"), published=published,
+            story=story, time=when, **JOIN)
+    r.claim.actor = Actor("organization", None, "States Parties")
+    return replace(r, claim=r.claim)  # ids recomputed for the new actor
+
+
+def test_counts_of_states_parties_are_checked_against_the_record_of_their_day():
+    events = [event("APMBC", iso, "ratification", f"{1998 + i}-01-01") for i, iso in enumerate(["AAA", "BBB", "CCC"])]
+    events += [event("APMBC", "BBB", "withdrawal_notification", "2024-01-01")]
+    assert parties_on("APMBC", date(1999, 6, 1), events) == 2
+    assert parties_on("APMBC", date(2023, 6, 1), events) == 3
+    assert parties_on("APMBC", date(2024, 8, 1), events) == 2  # six months after the notification
+    right = _count("A", 3, date(2023, 6, 1))
+    assert record_conflicts([right], events) == []
+    stale = _count("B", 3, None, when=_reported("2024-08-01"))  # its address dates it
+    copy = _count("C", 4, date(2024, 8, 1))
+    (c,) = record_conflicts([right, stale, copy], events)
+    assert c.kind == "record_contradiction" and c.record["treaty"] == "APMBC" and c.record["count"] == 2
+    assert sorted(c.claim_ids) == sorted([stale.claim_id, copy.claim_id])
+    assert "'3 countries have joined'" in c.explanation and "'4 countries have joined'" in c.explanation
+    assert c.explanation.endswith("the depositary record counts 2 on 2024-08-01.")
+    # counts are never compared with each other (they change): no value conflict
+    assert value_conflicts([right, stale, copy]) == []
