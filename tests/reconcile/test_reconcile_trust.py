@@ -13,7 +13,7 @@ from datetime import date
 from reconcile_factory import day, eur, event, rec, year
 
 from minewatch.model import Actor, DateRange, Evidence, Range
-from minewatch.reconcile import record_conflicts, value_conflicts
+from minewatch.reconcile import disputed_conflicts, record_conflicts, value_conflicts
 from minewatch.reconcile.depositary import parties_on
 
 JOIN = {"predicate": "treaty_joining", "treaty": "APMBC", "weapon": None, "modality": "actual"}
@@ -125,3 +125,32 @@ def test_counts_of_states_parties_are_checked_against_the_record_of_their_day():
     assert c.explanation.endswith("the depositary record counts 2 on 2024-08-01.")
     # counts are never compared with each other (they change): no value conflict
     assert value_conflicts([right, stale, copy]) == []
+
+
+def _said(r, text: str, start: int = 0):
+    r.claim.evidence = [Evidence(start, start + len(text), text)]
+    return r
+
+
+def test_an_act_one_source_affirms_and_another_denies_is_disputed():
+    kw = {"predicate": "use", "weapon": "mine", "modality": "actual"}
+    accused = _said(rec("A", "KHM", story="s-1", published=date(2025, 7, 20), outlet="Thai Daily", **kw),
+                    "Bangkok accused its neighbour of laying new mines.")
+    denial = _said(rec("B", "KHM", story="s-2", published=date(2025, 7, 21), outlet="Phnom Post", polarity="negated",
+                       **{**kw, "weapon": "ap_mine"}), "The ministry denied laying any new mines.")
+    (c,) = disputed_conflicts([accused, denial])
+    assert c.kind == "disputed_fact" and c.actor_iso3 == "KHM"
+    assert c.explanation.startswith("Disputed: Thai Daily reports") and "which Phnom Post denies" in c.explanation
+    assert sorted(c.claim_ids) == sorted([accused.claim_id, denial.claim_id])
+    # one article telling both sides, in two sentences, is a dispute too
+    both = _said(rec("A", "KHM", story="s-1", published=date(2025, 7, 20), polarity="negated", **kw),
+                 "Phnom Penh denied it.", 60)
+    assert len(disputed_conflicts([accused, both])) == 1
+    # a denial half a year later is about another time; plans and one confused sentence are no dispute
+    later = replace(denial, published=date(2026, 2, 1))
+    assert disputed_conflicts([accused, later]) == []
+    same_sentence = _said(rec("A", "KHM", polarity="negated", story="s-1", published=date(2025, 7, 20), **kw),
+                          "Bangkok accused its neighbour of laying new mines.")
+    assert disputed_conflicts([accused, same_sentence]) == []
+    plan = rec("C", "KHM", story="s-3", published=date(2025, 7, 20), **{**kw, "modality": "planned"})
+    assert disputed_conflicts([plan, denial]) == []

@@ -685,3 +685,120 @@ def drift_conflict(s: dict[str, Any]) -> Conflict | None:
             "other_modalities": modalities,
         },
     )
+
+
+# --- disputed facts -----------------------------------------------------------------------------
+
+#: Reports of one act, affirmed by one source and denied by another, this many days apart at most
+#: (an undated claim speaks of its publication day).
+DISPUTE_WINDOW_DAYS = 60
+
+#: Treaty steps are settled by the depositary record (``record_conflicts``), not by who denies them.
+DISPUTE_EXCLUDED = frozenset({"treaty_withdrawal", "treaty_joining", "border"})
+
+_MINE_KINDS = frozenset({"mine", "ap_mine", "at_mine"})
+
+
+def dispute_key(claim: Any) -> str:
+    """What an affirmation and a denial must share to be about one act: the fact key without
+    polarity and weapon (weapons are matched loosely: "mines" covers "anti-personnel mines")."""
+    return "d-" + short_hash(
+        claim.actor.key,
+        str(claim.predicate),
+        claim.stage,
+        claim.treaty,
+        claim.counterpart.key if claim.counterpart else None,
+    )
+
+
+def _weapons_match(a: str | None, b: str | None) -> bool:
+    if a == b or a is None or b is None:
+        return True
+    return (a == "mine" and b in _MINE_KINDS) or (b == "mine" and a in _MINE_KINDS)
+
+
+def _period(r: ClaimRecord) -> tuple[Any, Any] | None:
+    t = value_of(r.claim, "time")
+    if t is not None:
+        return t.low, t.high
+    return (r.published, r.published) if r.published is not None else None
+
+
+def _same_time(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """Whether an affirmation and a denial can be about the same act: their times (an undated
+    claim speaks of its publication day) within ``DISPUTE_WINDOW_DAYS``; with no day known,
+    only within one document or story."""
+    pa, pb = _period(a), _period(b)
+    if pa is None or pb is None:
+        return a.document_id == b.document_id or bool(a.story_id and a.story_id == b.story_id)
+    lo_a, hi_a = pa
+    lo_b, hi_b = pb
+    if lo_a is not None and hi_b is not None and (lo_a - hi_b).days > DISPUTE_WINDOW_DAYS:
+        return False
+    return not (lo_b is not None and hi_a is not None and (lo_b - hi_a).days > DISPUTE_WINDOW_DAYS)
+
+
+def _one_sentence(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """A sentence that seems to affirm and deny one act is the extractor's confusion, not two
+    sources disagreeing (the evidence must be loaded for this check to see it)."""
+    if a.document_id != b.document_id:
+        return False
+    if not a.claim.evidence or not b.claim.evidence:
+        return True  # one document, nothing to tell its sentences apart: no dispute claimed
+    return any(x.start < y.end and y.start < x.end for x in a.claim.evidence for y in b.claim.evidence)
+
+
+def _who(r: ClaimRecord) -> str:
+    """Who says it: the speaker the claim is attributed to, else the source."""
+    if r.claim.speaker is not None:
+        role = f", {r.claim.speaker.role}" if r.claim.speaker.role else ""
+        return f"{r.claim.speaker.name}{role} ({r.label})"
+    return r.label
+
+
+def disputed_conflicts(claims: list[ClaimRecord]) -> list[Conflict]:
+    """Acts one source affirms and another denies: "A accused B of laying mines" / "B denied it".
+
+    Both sides must be confident reports of the act as having happened, of the
+    same period, and come from different documents or different sentences of
+    one (its evidence loaded); who says what is part of the conflict.  One conflict per act (actor, activity,
+    counterpart), listing every affirming and denying report.
+    """
+    recs = [r for r in confident(claims) if str(r.claim.predicate) not in DISPUTE_EXCLUDED
+            and modality_class(r.claim.modality) == "actual"]
+    out = []
+    for key, group in sorted(partition(recs, lambda r: dispute_key(r.claim)).items()):
+        yes = [r for r in group if str(r.claim.polarity) == Polarity.AFFIRMED]
+        no = [r for r in group if str(r.claim.polarity) == Polarity.NEGATED]
+        pairs = [
+            (a, b) for a in yes for b in no
+            if _weapons_match(a.claim.weapon, b.claim.weapon) and _same_time(a, b) and not _one_sentence(a, b)
+        ]
+        if not pairs:
+            continue
+        side_yes = sorted({a.claim_id: a for a, _ in pairs}.values(), key=record_order)
+        side_no = sorted({b.claim_id: b for _, b in pairs}.values(), key=record_order)
+        claim = side_yes[0].claim
+        names = _names(claim)
+        names["weapon"] = phrases.weapons_name(sorted({r.claim.weapon for r in side_yes + side_no}, key=lambda w: w or ""))
+        noun = phrases.activity_noun(str(claim.predicate), claim.stage, names["weapon"], names["counterpart"], claim.treaty)
+        subject = f"{phrases.possessive(names['actor'])} {noun}"
+        affirm = ", ".join(dict.fromkeys(_who(r) for r in side_yes))
+        deny = ", ".join(dict.fromkeys(_who(r) for r in side_no))
+        explanation = f"Disputed: {affirm} {'report' if len(side_yes) > 1 else 'reports'} {subject}, which {deny} {'deny' if len(side_no) > 1 else 'denies'}."
+        out.append(Conflict(
+            id=conflict_id("disputed_fact", key),
+            kind="disputed_fact",
+            severity="medium",
+            actor_iso3=claim.actor.iso3,
+            fact_id=side_yes[0].fact_id,
+            claim_ids=sorted({r.claim_id for r in side_yes + side_no}),
+            record=None,
+            explanation=explanation,
+            detail={
+                "affirmed": [{"claim_id": r.claim_id, "who": _who(r), "document_id": r.document_id} for r in side_yes],
+                "denied": [{"claim_id": r.claim_id, "who": _who(r), "document_id": r.document_id} for r in side_no],
+                "fact_ids": sorted({r.fact_id for r in side_yes + side_no}),
+            },
+        ))
+    return sort_conflicts(out)

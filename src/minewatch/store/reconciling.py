@@ -197,6 +197,41 @@ def _value_families(conn, fact_ids: Sequence[str]) -> tuple[dict[str, set[str]],
     return out, starting
 
 
+def _fact_dispute_key(row: Any) -> str:
+    from types import SimpleNamespace
+
+    from minewatch.reconcile.conflicts import dispute_key
+
+    actor = SimpleNamespace(key=row["actor_iso3"] or row["actor_name"])
+    cp = row["counterpart_iso3"] or row["counterpart_name"]
+    return dispute_key(SimpleNamespace(actor=actor, predicate=row["predicate"], stage=row["stage"], treaty=row["treaty"],
+                                       counterpart=SimpleNamespace(key=cp) if cp else None))
+
+
+def _dispute_groups(conn, fact_ids: Sequence[str]) -> dict[str, tuple[set[str], bool]]:
+    """For the touched facts that can be disputed: every fact of the same act (either polarity),
+    and whether both an affirmed and a negated one exist (only then is there anything to load)."""
+    from minewatch.reconcile.conflicts import DISPUTE_EXCLUDED
+
+    f = t.facts
+    probes: dict[str, Any] = {}
+    for chunk in _chunks(list(fact_ids), 500):
+        for r in conn.execute(select(f).where(f.c.id.in_(chunk))).mappings():
+            if r["predicate"] not in DISPUTE_EXCLUDED:
+                probes[r["id"]] = r
+    wanted = {_fact_dispute_key(r) for r in probes.values()}
+    out: dict[str, tuple[set[str], set[str]]] = {k: (set(), set()) for k in wanted}
+    asked = {(r["actor_iso3"], None if r["actor_iso3"] else r["actor_name"], r["predicate"]) for r in probes.values()}
+    for iso3, name, predicate in sorted(asked, key=repr):
+        who = f.c.actor_iso3 == iso3 if iso3 else (f.c.actor_iso3.is_(None) & (f.c.actor_name == name))
+        for r in conn.execute(select(f).where(who, f.c.predicate == predicate)).mappings():
+            key = _fact_dispute_key(r)
+            if key in out:
+                out[key][0].add(r["id"])
+                out[key][1].add(r["polarity"])
+    return {k: (fids, len(pols) > 1) for k, (fids, pols) in out.items()}
+
+
 VALUE_COLUMNS = (
     "quantity_low", "quantity_high", "money_low", "money_high", "time_start", "time_end",
 )
@@ -295,6 +330,12 @@ def reconcile_pending(store) -> dict[str, int]:
         for chunk in _chunks(touched, 500):
             conn.execute(delete(t.facts).where(t.facts.c.id.in_(chunk)))
             conn.execute(delete(t.fact_summaries).where(t.fact_summaries.c.fact_id.in_(chunk)))
+        # affirmed by one source, denied by another: the facts of one act of either polarity
+        for key, (fids, both) in sorted(_dispute_groups(conn, touched).items()):
+            found_disputes = []
+            if both:
+                found_disputes = rc.disputed_conflicts(load_claim_records(conn, fact_ids=sorted(fids), with_evidence=True))
+            counts["conflicts"] += _replace_conflicts(conn, f"dispute:{key}", found_disputes, seen)
         for fid in touched:
             s = summaries[fid]
             if s is not None:
@@ -329,6 +370,12 @@ def reconcile_pending(store) -> dict[str, int]:
                 conn.execute(delete(t.conflicts).where(t.conflicts.c.scope.in_([f"fact:{f}" for f in chunk])))
             group = [r for f in sorted(fids) for r in by_family.get(f, [])]
             counts["conflicts"] += _replace_conflicts(conn, f"value:{fam}", rc.value_conflicts(group, events), seen)
+        # affirmed by one source, denied by another: the facts of one act of either polarity
+        for key, (fids, both) in sorted(_dispute_groups(conn, touched).items()):
+            found_disputes = []
+            if both:
+                found_disputes = rc.disputed_conflicts(load_claim_records(conn, fact_ids=sorted(fids), with_evidence=True))
+            counts["conflicts"] += _replace_conflicts(conn, f"dispute:{key}", found_disputes, seen)
         for fid in touched:
             s = summaries[fid]
             if fid in rebuild or (s and s["predicate"] in TREATY_PREDICATES):
