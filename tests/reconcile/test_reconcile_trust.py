@@ -14,7 +14,7 @@ from reconcile_factory import day, eur, event, rec, year
 
 from minewatch.model import Actor, DateRange, Evidence, Range
 from minewatch.reconcile import disputed_conflicts, record_conflicts, value_conflicts
-from minewatch.reconcile.depositary import parties_on
+from minewatch.reconcile.depositary import parties_on, rule_statement_error
 
 JOIN = {"predicate": "treaty_joining", "treaty": "APMBC", "weapon": None, "modality": "actual"}
 NOTE = {"predicate": "treaty_withdrawal", "stage": "notified", "treaty": "APMBC", "weapon": None, "modality": "actual"}
@@ -154,3 +154,21 @@ def test_an_act_one_source_affirms_and_another_denies_is_disputed():
     assert disputed_conflicts([accused, same_sentence]) == []
     plan = rec("C", "KHM", story="s-3", published=date(2025, 7, 20), **{**kw, "modality": "planned"})
     assert disputed_conflicts([plan, denial]) == []
+
+
+def test_a_misstated_withdrawal_rule_contradicts_article_20():
+    assert rule_statement_error("The exit takes effect six months after parliamentary approval of the bill.") == (
+        "takes effect six months after parliamentary approval of the bill", "counts the period from parliamentary approval of the bill")
+    assert rule_statement_error("Withdrawal will take effect three months after the notification.")[1] == "gives three months"  # type: ignore[index]
+    for right in ("The withdrawal will take effect six months after the depositary receives the instrument.",
+                  "It comes into effect six months after Norway formally notifies the United Nations.",
+                  "It takes effect six months after notification, in January."):
+        assert rule_statement_error(right) is None, right
+    wrong = "Under the treaty, the exit takes effect six months after parliamentary approval."
+    a = _said(rec("A", "NOR", stage="effective", treaty="APMBC", weapon=None, predicate="treaty_withdrawal",
+                  modality="planned", confidence=0.5), wrong)
+    b = _said(rec("B", "NOR", stage="effective", treaty="APMBC", weapon=None, predicate="treaty_withdrawal",
+                  modality="planned", story="s-2"), wrong)
+    (c,) = record_conflicts([a, b], [event("APMBC", "NOR", "ratification", "1998-07-09")])
+    assert c.record["article"] == "20(2)" and sorted(c.claim_ids) == sorted([a.claim_id, b.claim_id])
+    assert "six months after the depositary receives the instrument of withdrawal" in c.explanation

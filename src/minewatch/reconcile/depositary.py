@@ -8,6 +8,7 @@ record's date and cited by the record's source.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,7 @@ from minewatch.reconcile import law, phrases
 from minewatch.reconcile.base import (
     ClaimRecord,
     Value,
+    active,
     confident,
     conflict_id,
     partition,
@@ -209,7 +211,7 @@ def record_conflicts(
         for r in confident(claims)
         if str(r.claim.predicate) in TREATY_PREDICATES and r.claim.actor.iso3 and r.claim.treaty
     ]
-    counts = party_count_conflicts(claims, events, armed_conflicts)
+    counts = party_count_conflicts(claims, events, armed_conflicts) + rule_conflicts(claims)
     if not recs:
         return counts
     index = index_events(events, {r.claim.actor.iso3 for r in recs if r.claim.actor.iso3})
@@ -619,4 +621,77 @@ def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Itera
                 f"could not take effect before {effective.date.isoformat()}",
             )
         )
+    return out
+
+
+# --- statements of the treaty's rules -------------------------------------------------------------
+
+#: "takes effect six months after parliamentary approval": when a withdrawal takes effect, as told.
+_RULE = re.compile(
+    r"\b(?:take|takes|took|taking|come|comes|came|enter|enters|entered|become|becomes)\s+(?:into\s+)?"
+    r"(?:effect|force|effective)\s+(?P<n>six|6|three|3|twelve|12|nine|9|a|one)\s+(?P<unit>months?|years?)\s+"
+    r"(?:after|from|following)\s+(?P<anchor>[^,.;]{3,80})",
+    re.IGNORECASE,
+)
+#: What Art. 20(2) counts the six months from: the depositary's receipt of the instrument.
+_RIGHT_ANCHOR = re.compile(r"\b(?:notif\w*|instrument|depositar\w*|deposit\w*|secretary|united\s+nations|un\b|receiv\w*|"
+                           r"informing|inform\w*)", re.IGNORECASE)
+_WRONG_ANCHOR = re.compile(r"\b(?:parliament\w*|approv\w*|vote\w*|ratif\w*|law|bill|decision|decree|sign\w*|adopt\w*|"
+                           r"announc\w*|referendum|government)\b", re.IGNORECASE)
+
+
+def rule_statement_error(sentence: str) -> tuple[str, str] | None:
+    """The wording and the error of a sentence that misstates when a withdrawal takes effect
+    (Art. 20(2): six months after the depositary receives the instrument), else ``None``."""
+    m = _RULE.search(sentence)
+    if m is None:
+        return None
+    n, unit = m.group("n").lower(), m.group("unit").lower()
+    anchor = " ".join(m.group("anchor").split()[:6])
+    six = n in ("six", "6") and unit.startswith("month")
+    head = " ".join(anchor.split()[:3])
+    if _WRONG_ANCHOR.search(head) and not _RIGHT_ANCHOR.search(head):
+        return m.group(0).strip(), f"counts the period from {anchor}"
+    if not six and _RIGHT_ANCHOR.search(anchor):
+        return m.group(0).strip(), f"gives {n} {unit}"
+    return None
+
+
+def rule_conflicts(claims: list[ClaimRecord]) -> list[Conflict]:
+    """Withdrawal claims whose sentence misstates the rule of Art. 20(2) (evidence must be loaded).
+
+    Rule statements are told in generic sentences the extractor is rightly
+    unsure of as acts, so any active claim's sentence counts; copies giving one
+    wording are one conflict.
+    """
+    found: dict[tuple[str, str], tuple[str, list[ClaimRecord]]] = {}
+    for r in active(claims):
+        c = r.claim
+        if str(c.predicate) != "treaty_withdrawal" or not c.treaty or not law.records_complete(str(c.treaty)):
+            continue
+        for ev in c.evidence:
+            err = rule_statement_error(ev.text)
+            if err is not None:
+                found.setdefault((str(c.treaty), err[0].lower()), (err[1], []))[1].append(r)
+                break
+    out = []
+    for (treaty, wording), (error, recs) in sorted(found.items()):
+        recs = sorted(recs, key=record_order)
+        verb = "says" if len({r.document_id for r in recs}) == 1 else "say"
+        explanation = (
+            f"{sources_label(recs)} {verb} a withdrawal will '{wording}', which {error}, but Art. 20(2) of "
+            f"{phrases.treaty_name(treaty)} has it take effect six months after the depositary receives the "
+            f"instrument of withdrawal."
+        )
+        out.append(Conflict(
+            id=conflict_id("record_contradiction", "withdrawal_rule", treaty, wording),
+            kind="record_contradiction",
+            severity="medium",
+            actor_iso3=recs[0].claim.actor.iso3,
+            fact_id=recs[0].fact_id,
+            claim_ids=sorted({r.claim_id for r in recs}),
+            record={"treaty": treaty, "iso3": None, "action": "rule", "article": "20(2)", "date": None, "source_url": None},
+            explanation=explanation,
+            detail={"check": "withdrawal_rule", "wording": wording, "error": error},
+        ))
     return out

@@ -351,8 +351,9 @@ def reconcile_pending(store) -> dict[str, int]:
         # value conflicts read only claims with figures; record checks only treaty facts
         valued = sorted(f for f, recs in new_by_fact.items() if any(_has_value(r) for r in recs))
         by_value = partition(load_claim_records(conn, fact_ids=valued, where=_value_filter()), lambda r: r.fact_id)
-        treaty = sorted(f for f, s in summaries.items() if f not in rebuild and s and s["predicate"] in TREATY_PREDICATES)
-        by_treaty = partition(load_claim_records(conn, fact_ids=treaty), lambda r: r.fact_id)
+        # with their evidence: a sentence that misstates the treaty's rules is checked too
+        treaty = sorted(f for f, s in summaries.items() if s and s["predicate"] in TREATY_PREDICATES)
+        by_treaty = partition(load_claim_records(conn, fact_ids=treaty, with_evidence=True), lambda r: r.fact_id)
         # figures are compared per family (the fact without its weapon): one sentence's figure for
         # "anti-tank and anti-personnel mines" is one disagreement, whichever weapon's fact changed
         families, starting = _value_families(
@@ -379,7 +380,7 @@ def reconcile_pending(store) -> dict[str, int]:
         for fid in touched:
             s = summaries[fid]
             if fid in rebuild or (s and s["predicate"] in TREATY_PREDICATES):
-                group = full.get(fid) if fid in rebuild else by_treaty.get(fid, [])
+                group = by_treaty.get(fid, [])
                 counts["conflicts"] += _replace_conflicts(
                     conn, f"record:{fid}", rc.record_conflicts(group or [], events, armed), seen
                 )
