@@ -22,7 +22,7 @@ from minewatch.output import flatten, to_csv, to_json
 from minewatch.store import schema as t
 
 FORMATS = ("csv", "json", "parquet", "sqlite")
-TABLES = ("claims", "facts", "conflicts", "documents", "stories", "records", "reviews")
+TABLES = ("claims", "facts", "conflicts", "documents", "stories", "records", "reviews", "conflict_reviews")
 
 #: Table and column descriptions: the SQLite export's metadata.json, and the column order of every format.
 DESCRIPTIONS: dict[str, dict[str, Any]] = {
@@ -89,6 +89,14 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "id": "Conflict id", "kind": "Kind of disagreement", "severity": "high, medium or low",
             "actor_iso3": "State concerned", "fact_id": "Fact concerned", "explanation": "What disagrees, in words",
             "claim_ids": "Claims involved (JSON list)", "record": "Depositary record involved (JSON)",
+            "review_verdict": "Latest analyst verdict: not_a_conflict (dismissed) or reopened",
+        },
+    },
+    "conflict_reviews": {
+        "description": "Analysts' verdicts on conflicts ('not a conflict' with a note), kept by conflict id.",
+        "columns": {
+            "id": "Review id", "conflict_id": "Conflict reviewed", "verdict": "not_a_conflict or reopened",
+            "note": "Analyst's note", "reviewer": "Who", "created_at": "When (UTC)",
         },
     },
     "states": {
@@ -208,7 +216,13 @@ def table_rows(store, name: str, *, nested: bool) -> list[dict[str, Any]]:
             return [flat_fact(f) for f in facts]
         return facts
     if name == "conflicts":
-        return store.conflicts()
+        rows = store.conflicts(dismissed=True)
+        for r in rows:
+            review = r.get("review") if nested else r.pop("review", None)
+            r["review_verdict"] = (review or {}).get("verdict")
+        return rows
+    if name == "conflict_reviews":
+        return _select_all(store, t.conflict_reviews)
     if name == "documents":
         return _select_all(store, t.documents, list(DESCRIPTIONS["documents"]["columns"]))
     if name == "stories":
@@ -349,7 +363,10 @@ CREATE TABLE fact_claims (
 );
 CREATE TABLE conflicts (
   id TEXT PRIMARY KEY, kind TEXT, severity TEXT, actor_iso3 TEXT, fact_id TEXT REFERENCES facts(id),
-  explanation TEXT, claim_ids TEXT, record TEXT
+  explanation TEXT, claim_ids TEXT, record TEXT, review_verdict TEXT
+);
+CREATE TABLE conflict_reviews (
+  id INTEGER PRIMARY KEY, conflict_id TEXT NOT NULL, verdict TEXT, note TEXT, reviewer TEXT, created_at TEXT
 );
 CREATE TABLE conflict_claims (
   conflict_id TEXT NOT NULL REFERENCES conflicts(id), claim_id TEXT NOT NULL REFERENCES claims(id),
@@ -440,7 +457,7 @@ def _export_sqlite(store, out: Path) -> dict[str, Any]:
             f["document_ids"] = to_json(f.get("document_ids") or [])
             f["story_ids"] = to_json(f.get("story_ids") or [])
         cols = {name: [c for c in _sqlite_columns(conn, name)] for name in (
-            "stories", "documents", "facts", "claims", "conflicts", "records", "reviews")}
+            "stories", "documents", "facts", "claims", "conflicts", "records", "reviews", "conflict_reviews")}
         written["stories"] = _insert(conn, "stories", cols["stories"], stories)
         written["documents"] = _insert(conn, "documents", cols["documents"], docs)
         written["facts"] = _insert(conn, "facts", cols["facts"], facts)
@@ -465,6 +482,8 @@ def _export_sqlite(store, out: Path) -> dict[str, Any]:
             if r["claim_id"] not in claim_ids:
                 r["claim_id"] = None
         written["reviews"] = _insert(conn, "reviews", cols["reviews"], reviews)
+        written["conflict_reviews"] = _insert(
+            conn, "conflict_reviews", cols["conflict_reviews"], table_rows(store, "conflict_reviews", nested=False))
         conn.commit()
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:

@@ -695,9 +695,14 @@ class Store:
     def conflicts(
         self, *, state: str | None = None, kind: str | None = None, ids: Sequence[str] | None = None,
         fact_ids: Sequence[str] | None = None, claim_id: str | None = None, limit: int | None = None, after: str | None = None,
+        dismissed: bool = False,
     ) -> list[dict[str, Any]]:
+        """Open conflicts (``dismissed=True``: also those an analyst marked "not a conflict"),
+        each with its latest review (``review``, or ``None``)."""
         x = t.conflicts
         q = select(x)
+        if not dismissed:
+            q = q.where(x.c.id.not_in(_dismissed_ids()))
         if state:
             q = q.where(x.c.actor_iso3 == state.upper())
         if kind:
@@ -716,6 +721,9 @@ class Store:
             rows = [dict(r) for r in conn.execute(q).mappings()]
         if claim_id:
             rows = [r for r in rows if claim_id in (r["claim_ids"] or [])][: limit or None]
+        latest = self._latest_conflict_reviews([r["id"] for r in rows])
+        for r in rows:
+            r["review"] = latest.get(r["id"])
         if after is None and not limit:
             rows.sort(key=lambda r: (severity.get(r["severity"], 3), r["actor_iso3"] or "", r["kind"], r["id"]))
         return rows
@@ -725,6 +733,46 @@ class Store:
         from minewatch.reconcile import Fact
 
         return [Fact.from_dict(r["detail"]) for r in self.facts(state=state)]
+
+    # ------------------------------------------------------------------ conflict reviews
+    def add_conflict_review(self, conflict_id: str, verdict: str, reviewer: str, note: str | None = None) -> dict[str, Any]:
+        """An analyst's verdict on a conflict: ``not_a_conflict`` hides it from the open ones,
+        ``reopened`` shows it again.  Kept by conflict id, so it outlives re-reconciliation."""
+        if verdict not in CONFLICT_VERDICTS:
+            raise ValueError(f"verdict must be one of {', '.join(CONFLICT_VERDICTS)}, not {verdict!r}")
+        with self.engine.begin() as conn:
+            if not conn.execute(select(t.conflicts.c.id).where(t.conflicts.c.id == conflict_id)).first():
+                raise KeyError(conflict_id)
+            created = utcnow()
+            rid = conn.execute(
+                insert(t.conflict_reviews).values(
+                    conflict_id=conflict_id, verdict=verdict, note=note, reviewer=reviewer, created_at=created
+                )
+            ).inserted_primary_key[0]
+        return {"id": rid, "conflict_id": conflict_id, "verdict": verdict, "note": note, "reviewer": reviewer,
+                "created_at": created.isoformat()}
+
+    def conflict_reviews(self, conflict_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        q = select(t.conflict_reviews).order_by(t.conflict_reviews.c.id.desc())
+        if conflict_id:
+            q = q.where(t.conflict_reviews.c.conflict_id == conflict_id)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [_jsonable(dict(r)) for r in conn.execute(q).mappings()]
+
+    def _latest_conflict_reviews(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        if not ids:
+            return out
+        cr = t.conflict_reviews
+        with self.engine.connect() as conn:
+            if conn.execute(select(cr.c.id).limit(1)).first() is None:
+                return out  # the usual case: nobody has reviewed a conflict yet
+            for chunk in _chunks(list(ids), 500):
+                for r in conn.execute(select(cr).where(cr.c.conflict_id.in_(chunk)).order_by(cr.c.id)).mappings():
+                    out[r["conflict_id"]] = _jsonable(dict(r))
+        return out
 
     # ------------------------------------------------------------------ reviews
     def add_review(
@@ -772,10 +820,23 @@ class Store:
             return [_jsonable(dict(r)) for r in conn.execute(q).mappings()]
 
 
+#: What an analyst can say of a conflict (``conflict_reviews.verdict``).
+CONFLICT_VERDICTS = ("not_a_conflict", "reopened")
+
+
+def _dismissed_ids() -> Any:
+    """Conflicts whose latest review says "not a conflict"."""
+    from sqlalchemy import func
+
+    cr = t.conflict_reviews
+    latest = select(func.max(cr.c.id)).group_by(cr.c.conflict_id)
+    return select(cr.c.conflict_id).where(cr.c.id.in_(latest), cr.c.verdict == "not_a_conflict")
+
+
 def _fact_out(r: dict[str, Any]) -> dict[str, Any]:
     detail = r.pop("detail", None) or {}
     out = dict(r)
-    for k in ("claim_ids", "document_ids", "story_ids", "quantity", "money", "time", "outlets"):
+    for k in ("claim_ids", "document_ids", "story_ids", "quantity", "money", "time", "outlets", "history"):
         if k in detail:
             out[k] = detail[k]
     out["detail"] = detail

@@ -658,9 +658,41 @@ async def logout(request: Request) -> Response:
 
 
 @router.get("/conflicts", response_class=HTMLResponse)
-def conflicts_page(request: Request, state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None) -> HTMLResponse:
+def conflicts_page(
+    request: Request,
+    state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    error: Annotated[str | None, Query(max_length=300)] = None,
+) -> HTMLResponse:
     c = _c(request)
-    return page(request, "conflicts.html", conflicts=c.store.conflicts(state=state), state=state)
+    dismissed = [x for x in c.store.conflicts(state=state, dismissed=True) if x.get("review")
+                 and x["review"]["verdict"] == "not_a_conflict"]
+    return page(request, "conflicts.html", conflicts=c.store.conflicts(state=state), dismissed=dismissed,
+                state=state, error=error)
+
+
+@router.post("/conflicts/{conflict_id}/review")
+async def conflict_review_form(request: Request, conflict_id: Annotated[str, PathParam(max_length=80)]) -> Response:
+    """The conflicts page's "not a conflict" (with a note) and "reopen" buttons: ``POST /api/reviews`` for a conflict."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    check_form(request, form.get(CSRF_FIELD))
+    c = _c(request)
+    back = f"/conflicts#{render.html_id(conflict_id)}"
+    try:
+        review = ReviewIn(
+            conflict_id=conflict_id,
+            verdict=form.get("verdict", ""),  # type: ignore[arg-type]
+            reviewer=(form.get("reviewer") or "").strip(),
+            note=(form.get("note") or "").strip() or None,
+        )
+    except ValueError as exc:
+        return RedirectResponse(f"/conflicts?error={quote(_short_error(exc))}", status_code=303)
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        await run_in_threadpool(apply_review, c, review)
+    except HTTPException as exc:
+        return RedirectResponse(f"/conflicts?error={quote(str(exc.detail))}", status_code=303)
+    return RedirectResponse(back, status_code=303)
 
 
 @router.get("/search", response_class=HTMLResponse)
