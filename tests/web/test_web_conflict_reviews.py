@@ -91,3 +91,12 @@ def test_the_conflicts_page_dismisses_with_a_note(client) -> None:
     page = client.get("/conflicts")
     assert "Dismissed by analysts" in page.text and "a plan, not a deposit" in page.text
     assert all(x["id"] != cid for x in json.loads(client.get("/api/conflicts").text)["items"])
+
+
+def test_the_conflicts_page_quotes_each_side_with_a_link(client) -> None:
+    cid = _conflict(client.store)
+    page = client.get("/conflicts").text
+    row = page[page.index(f'id="{cid}"'):]
+    assert "<q>Russia has notified the depositary" in row and "/documents/" in row
+    (x,) = [x for x in client.get("/api/conflicts").json()["items"] if x["id"] == cid]
+    assert x["detail"]["check"] == "withdrawal_by_non_party"

@@ -144,6 +144,7 @@ def conflict_row(conflict, scope: str) -> dict[str, Any]:
         "claim_ids": list(conflict.claim_ids),
         "record": json.loads(to_json(conflict.record)) if conflict.record else None,
         "explanation": conflict.explanation,
+        "detail": json.loads(to_json(conflict.detail)) if conflict.detail else None,
     }
 
 

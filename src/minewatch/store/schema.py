@@ -239,6 +239,8 @@ conflicts = Table(
     Column("claim_ids", JSON, nullable=False),
     Column("record", JSON),
     Column("explanation", Text, nullable=False),
+    # what the explanation is written from: every figure with its documents, each side's quote
+    Column("detail", JSON),
     Index(None, "actor_iso3"),
     Index(None, "kind"),
     Index(None, "scope"),

@@ -189,6 +189,8 @@ class ConflictOut(_Out):
     claim_ids: list[str] = []
     record: dict[str, Any] | None = Field(None, description="the depositary record involved (one JSON column in CSV)")
     review: dict[str, Any] | None = Field(None, description="the latest analyst verdict on it (not_a_conflict, reopened)")
+    detail: dict[str, Any] | None = Field(
+        None, description="what the explanation is written from: each figure with its documents, each side's quote")
 
 
 class DocumentOut(_Out):

@@ -666,8 +666,31 @@ def conflicts_page(
     c = _c(request)
     dismissed = [x for x in c.store.conflicts(state=state, dismissed=True) if x.get("review")
                  and x["review"]["verdict"] == "not_a_conflict"]
-    return page(request, "conflicts.html", conflicts=c.store.conflicts(state=state), dismissed=dismissed,
-                state=state, error=error)
+    conflicts = c.store.conflicts(state=state)
+    _with_sides(c, conflicts + dismissed)
+    return page(request, "conflicts.html", conflicts=conflicts, dismissed=dismissed, state=state, error=error)
+
+
+#: Evidence sentences shown per conflict: one per side (figure, affirmation, denial) at most this many.
+SIDES_SHOWN = 4
+
+
+def _side_claims(x: dict[str, Any]) -> list[str]:
+    """One claim per side of a conflict: each figure's first report, the accuser and the denier."""
+    detail = x.get("detail") or {}
+    ids = [q["claim_id"] for q in detail.get("quotes") or [] if q.get("claim_id")]
+    for side in ("affirmed", "denied"):
+        ids += [s["claim_id"] for s in (detail.get(side) or [])[:1]]
+    return list(dict.fromkeys(ids or list(x.get("claim_ids") or [])))[:SIDES_SHOWN]
+
+
+def _with_sides(c: WebContext, conflicts: list[dict[str, Any]]) -> None:
+    """Each conflict's ``sides``: the evidence sentence of each side, with its document (one query)."""
+    wanted = {x["id"]: _side_claims(x) for x in conflicts}
+    ids = sorted({i for v in wanted.values() for i in v})
+    claims = {cl["id"]: cl for cl in c.store.claims(ClaimFilter(claim_ids=ids))} if ids else {}
+    for x in conflicts:
+        x["sides"] = [claims[i] for i in wanted[x["id"]] if i in claims]
 
 
 @router.post("/conflicts/{conflict_id}/review")

@@ -7,7 +7,9 @@ Create Date: 2026-12-07 18:00:00.000000
 ``claims.time_basis`` says where a claim's date comes from (stated for the act,
 relative to the publication, or a dateline); claims extracted before it have
 none, which reconciliation reads as stated until they are re-extracted.
-``conflict_reviews`` keeps analysts' "not a conflict" verdicts by conflict id.
+``conflict_reviews`` keeps analysts' "not a conflict" verdicts by conflict id;
+``conflicts.detail`` keeps what a conflict's explanation is written from (every
+figure with its documents, each side's quote); older rows have none.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ depends_on = None
 def upgrade() -> None:
     # A plain ADD COLUMN, never a batch rebuild (see 0004: a rebuild would cascade-delete evidence).
     op.add_column('claims', sa.Column('time_basis', sa.String(length=10), nullable=True))
+    op.add_column('conflicts', sa.Column('detail', sa.JSON(), nullable=True))
     op.create_table(
         'conflict_reviews',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -40,4 +43,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f('ix_conflict_reviews_conflict_id'), table_name='conflict_reviews')
     op.drop_table('conflict_reviews')
+    op.drop_column('conflicts', 'detail')
     op.drop_column('claims', 'time_basis')
