@@ -82,6 +82,8 @@ class TimeOut(_Out):
     start: str | None = None
     end: str | None = None
     text: str | None = None
+    basis: str | None = Field(
+        None, description="stated (for the act), relative (to the publication) or reported (a dateline: when it was filed)")
 
 
 class SpeakerOut(_Out):
