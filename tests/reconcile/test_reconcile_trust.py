@@ -172,3 +172,23 @@ def test_a_misstated_withdrawal_rule_contradicts_article_20():
     (c,) = record_conflicts([a, b], [event("APMBC", "NOR", "ratification", "1998-07-09")])
     assert c.record["article"] == "20(2)" and sorted(c.claim_ids) == sorted([a.claim_id, b.claim_id])
     assert "six months after the depositary receives the instrument of withdrawal" in c.explanation
+
+
+def test_a_record_check_needs_the_state_named_as_the_one_acting():
+    events = [event("APMBC", "FIN", "accession", "2012-01-09"), event("APMBC", "UKR", "signature", "1999-02-24"),
+              event("APMBC", "UKR", "ratification", "2005-12-27")]
+    named = _said(rec("A", "FIN", stage="acceded", time=year(2011), **JOIN),
+                  "Before joining the convention in 2011, Helsinki kept a large stock.")
+    assert len(record_conflicts([named], events)) == 1
+    anaphor = _said(rec("B", "FIN", stage="acceded", time=year(2011), **JOIN),
+                    "The Nordic country joined the convention in 2011.")
+    assert record_conflicts([anaphor], events) == []
+    relative = _said(rec("C", "UKR", stage="signed", polarity="negated", **JOIN),
+                     "Russia keeps laying mines in Ukraine, a state that is not a signatory of the treaty, officials said.")
+    assert record_conflicts([relative], events) == []
+    spokesman = _said(rec("D", "RUS", "treaty_withdrawal", stage="proposed", treaty="APMBC", weapon=None),
+                      "MOSCOW, May 2. /Wire/. Estonia and Latvia are wrong to leave the treaty, the Russian ministry said.")
+    assert record_conflicts([spokesman], events) == []
+    decree = _said(rec("E", "UKR", "treaty_withdrawal", stage="effective", treaty="APMBC", weapon=None, modality="actual"),
+                   "The president signed a decree withdrawing Ukraine from the convention.")
+    assert record_conflicts([decree], events) == []

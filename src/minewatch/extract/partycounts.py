@@ -12,6 +12,7 @@ with basis ``reported``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -60,14 +61,19 @@ def _count(expr: str, words: str) -> Range | None:
 
 
 def _treaty_at(pos: int, sentence: tuple[int, int], treaties: Sequence[Any]) -> str | None:
+    """The treaty the sentence names, else the one the document names most (a passing mention of
+    the other treaty does not make "the Convention" that one), else the last one named."""
     inside = [t for t in treaties if sentence[0] <= t.start < sentence[1]]
     if inside:
         return str(min(inside, key=lambda t: abs(t.start - pos)).label)
+    counts = Counter(str(t.label) for t in treaties)
+    if not counts:
+        return None
+    ranked = counts.most_common()
+    if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+        return ranked[0][0]
     before = [t for t in treaties if t.start < sentence[0]]
-    if before:
-        return str(before[-1].label)
-    labels = {str(t.label) for t in treaties}
-    return labels.pop() if len(labels) == 1 else None
+    return str(before[-1].label) if before else None
 
 
 def party_count_claims(doc: Document, sentences: Sequence[tuple[int, int]], treaties: Sequence[Any]) -> list[Claim]:

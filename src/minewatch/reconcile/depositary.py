@@ -209,7 +209,7 @@ def record_conflicts(
     recs = [
         r
         for r in confident(claims)
-        if str(r.claim.predicate) in TREATY_PREDICATES and r.claim.actor.iso3 and r.claim.treaty
+        if attributable(r) and str(r.claim.predicate) in TREATY_PREDICATES and r.claim.actor.iso3 and r.claim.treaty
     ]
     counts = party_count_conflicts(claims, events, armed_conflicts) + rule_conflicts(claims)
     if not recs:
@@ -358,6 +358,54 @@ def party_count_conflicts(
             )
         )
     return out
+
+
+#: "a state that is not a signatory", "countries which have not joined": a status told of a
+#: noun, not of the state the claim names.
+_DESCRIBED_STATUS = re.compile(
+    r"\b(?:states?|countr(?:y|ies)|nations?|powers?|members?|governments?)\s*,?\s+(?:that|which|who)\s+"
+    r"(?:is|are|was|were|has|have|had)\s+(?:(?:not|never|yet|also|already)\s+)*(?:a\s+|an\s+)?"
+    r"(?:signator|part(?:y|ies)\b|members?\b|ratified|signed|joined|acceded)",
+    re.IGNORECASE,
+)
+
+
+def attributable(r: ClaimRecord) -> bool:
+    """Whether the claim's actor is surely the one its evidence speaks of, as a check against the
+    record needs: the sentence names the state (by name, capital, people, or as one of a named
+    group), and does not tell the status of an unnamed state or country in a relative clause.
+    A claim whose state comes from "they" or "the Baltic country" is kept, but not held against
+    the record.  Without loaded evidence nothing can be told, and the claim counts as attributable.
+    """
+    if not r.claim.evidence or r.claim.actor.iso3 is None:
+        return True
+    from minewatch.extract.actors import find_actor_mentions
+
+    iso3 = r.claim.actor.iso3
+    if r.claim.stage in ("notified", "effective") and all(_DOMESTIC_ACT.search(ev.text) for ev in r.claim.evidence):
+        return False  # "signed a decree officially withdrawing Ukraine": a decision at home, not the step abroad
+    for ev in r.claim.evidence:
+        text = _DATELINE_HEAD.sub("", ev.text, count=1)  # "MOSCOW, March 20. /TASS/." names no actor
+        if str(r.claim.predicate) == "treaty_joining" and _DESCRIBED_STATUS.search(text):
+            continue
+        mentions = [m for m in find_actor_mentions(text) if m.actors]
+        own = [m for m in mentions if any(a.iso3 == iso3 for a in m.actors)]
+        others = [m for m in mentions if m.kind != "adjective" and not any(a.iso3 == iso3 for a in m.actors)]
+        # "…, Poland and the Baltic States are showing…, said the Russian ministry's spokeswoman": when
+        # other states are named outright, the actor's ministry or spokesman is who speaks, not who acts
+        if any(m.kind != "adjective" for m in own) or (own and not others):
+            return True
+    return False
+
+
+#: A decree, law or bill that "withdraws" the state: what it reports is the decision or the vote.
+_DOMESTIC_ACT = re.compile(
+    r"\b(?:decree|law|bill|resolution|ordinance)\b[^.;]{0,40}?\b(?:withdraw|leav|exit|denounc|pull)\w*", re.IGNORECASE)
+
+_DATELINE_HEAD = re.compile(
+    r"\A\s*\(?[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3},?\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2})"
+    r"(?:,?\s+\d{4})?\.?\s*(?:/[^/]{1,20}/\.?|\([^)]{1,30}\))?\s*[-–—:]?\s*"
+)
 
 
 def _when(r: ClaimRecord) -> str:
