@@ -221,8 +221,11 @@ def intersection(values: list[Value]) -> tuple[Any, Any] | None:
 
 
 def value_text(v: Value) -> str:
-    """The words the source used, else the range written out."""
+    """The words the source used, else the range written out; a date told without a number
+    ("next year") gets the dates it was resolved to, so two of them can be compared by a reader."""
     if v.text:
+        if v.field == "time" and not any(ch.isdigit() for ch in v.text) and (v.low is not None or v.high is not None):
+            return f"{v.text} ({format_range(v)})"
         return v.text
     return format_range(v)
 

@@ -358,6 +358,8 @@ def _value_conflict(found: list[_Found]) -> Conflict:
     names = _names(claim)
     names["weapon"] = phrases.weapons_name(sorted({r.claim.weapon for r in recs}, key=lambda w: w or ""))
     subject = phrases.value_subject(fname, predicate=str(claim.predicate), modality=_strongest(recs), **names)
+    if fname == "time" and str(claim.predicate) in START_DATED_PREDICATES and subject.startswith("the date of "):
+        subject = "the start of " + subject[len("the date of "):]
     periods = {g.period.key for g in groups if g.period is not None}
     if len(periods) == 1 and fname != "time":
         period = next(g.period for g in groups if g.period is not None)
