@@ -172,61 +172,75 @@ def _value_filter() -> Any:
     return or_(*(c.c[col].isnot(None) for col in VALUE_COLUMNS))
 
 
-def _value_families(conn, fact_ids: Sequence[str]) -> tuple[dict[str, set[str]], set[str]]:
+def _fact_like(row: Any) -> Any:
+    """A stored fact (or claim) row in the shape ``family_key``/``dispute_key`` read."""
+    from types import SimpleNamespace
+
+    cp = row.get("counterpart_iso3") or row.get("counterpart_name")
+    return SimpleNamespace(
+        actor=SimpleNamespace(key=row["actor_iso3"] or row["actor_name"]), predicate=row["predicate"],
+        stage=row["stage"], treaty=row["treaty"], counterpart=SimpleNamespace(key=cp) if cp else None,
+        polarity=row["polarity"],
+    )
+
+
+def _who_predicate(row: Any) -> tuple[str | None, str | None, str]:
+    return (row["actor_iso3"], None if row["actor_iso3"] else row["actor_name"], row["predicate"])
+
+
+def _same_who(table: Any, iso3: str | None, name: str | None) -> Any:
+    return table.c.actor_iso3 == iso3 if iso3 else (table.c.actor_iso3.is_(None) & (table.c.actor_name == name))
+
+
+def _value_families(
+    conn, fact_ids: Sequence[str], previous: dict[str, dict] | None = None
+) -> tuple[dict[str, set[str]], set[str]]:
     """For each touched fact with figures, its family key and every fact of that family with figures;
-    and the families whose dates are start dates (their evidence is needed)."""
+    and the families whose dates are start dates (their evidence is needed).  A fact whose claims
+    are gone is known by its ``previous`` row, so its family is redone too."""
     from minewatch.reconcile.conflicts import START_DATED_PREDICATES, family_key
 
     c = t.claims
-    out: dict[str, set[str]] = {}
     probes: dict[str, dict] = {}
     for chunk in _chunks(list(fact_ids), 500):
         for r in conn.execute(select(c).where(c.c.fact_id.in_(chunk))).mappings():
             probes.setdefault(r["fact_id"], dict(r))
-    keys: set[tuple] = set()
+    for fid in fact_ids:
+        if fid not in probes and previous and fid in previous:
+            probes[fid] = previous[fid]
+    out: dict[str, set[str]] = {}
     for fid, row in sorted(probes.items()):
-        out.setdefault(family_key(claim_from_row(row)), set()).add(fid)
-        keys.add((row["actor_iso3"], None if row["actor_iso3"] else row["actor_name"], row["predicate"]))
-    for iso3, name, predicate in sorted(keys, key=repr):
-        who = c.c.actor_iso3 == iso3 if iso3 else (c.c.actor_iso3.is_(None) & (c.c.actor_name == name))
-        q = select(c).where(who, c.c.predicate == predicate, _value_filter(), c.c.fact_id.isnot(None))
+        out.setdefault(family_key(_fact_like(row)), set()).add(fid)
+    for iso3, name, predicate in sorted({_who_predicate(r) for r in probes.values()}, key=repr):
+        q = select(c).where(_same_who(c, iso3, name), c.c.predicate == predicate, _value_filter(), c.c.fact_id.isnot(None))
         for sib in conn.execute(q).mappings():
-            fam = family_key(claim_from_row(dict(sib)))
+            fam = family_key(_fact_like(sib))
             if fam in out:
                 out[fam].add(sib["fact_id"])
-    starting = {family_key(claim_from_row(r)) for r in probes.values() if r["predicate"] in START_DATED_PREDICATES}
+    starting = {family_key(_fact_like(r)) for r in probes.values() if r["predicate"] in START_DATED_PREDICATES}
     return out, starting
 
 
-def _fact_dispute_key(row: Any) -> str:
-    from types import SimpleNamespace
-
-    from minewatch.reconcile.conflicts import dispute_key
-
-    actor = SimpleNamespace(key=row["actor_iso3"] or row["actor_name"])
-    cp = row["counterpart_iso3"] or row["counterpart_name"]
-    return dispute_key(SimpleNamespace(actor=actor, predicate=row["predicate"], stage=row["stage"], treaty=row["treaty"],
-                                       counterpart=SimpleNamespace(key=cp) if cp else None))
-
-
-def _dispute_groups(conn, fact_ids: Sequence[str]) -> dict[str, tuple[set[str], bool]]:
+def _dispute_groups(
+    conn, fact_ids: Sequence[str], previous: dict[str, dict] | None = None
+) -> dict[str, tuple[set[str], bool]]:
     """For the touched facts that can be disputed: every fact of the same act (either polarity),
     and whether both an affirmed and a negated one exist (only then is there anything to load)."""
-    from minewatch.reconcile.conflicts import DISPUTE_EXCLUDED
+    from minewatch.reconcile.conflicts import DISPUTE_EXCLUDED, dispute_key
 
     f = t.facts
     probes: dict[str, Any] = {}
     for chunk in _chunks(list(fact_ids), 500):
         for r in conn.execute(select(f).where(f.c.id.in_(chunk))).mappings():
-            if r["predicate"] not in DISPUTE_EXCLUDED:
-                probes[r["id"]] = r
-    wanted = {_fact_dispute_key(r) for r in probes.values()}
-    out: dict[str, tuple[set[str], set[str]]] = {k: (set(), set()) for k in wanted}
-    asked = {(r["actor_iso3"], None if r["actor_iso3"] else r["actor_name"], r["predicate"]) for r in probes.values()}
-    for iso3, name, predicate in sorted(asked, key=repr):
-        who = f.c.actor_iso3 == iso3 if iso3 else (f.c.actor_iso3.is_(None) & (f.c.actor_name == name))
-        for r in conn.execute(select(f).where(who, f.c.predicate == predicate)).mappings():
-            key = _fact_dispute_key(r)
+            probes[r["id"]] = dict(r)
+    for fid in fact_ids:
+        if fid not in probes and previous and fid in previous:
+            probes[fid] = previous[fid]
+    probes = {k: r for k, r in probes.items() if r["predicate"] not in DISPUTE_EXCLUDED}
+    out: dict[str, tuple[set[str], set[str]]] = {dispute_key(_fact_like(r)): (set(), set()) for r in probes.values()}
+    for iso3, name, predicate in sorted({_who_predicate(r) for r in probes.values()}, key=repr):
+        for r in conn.execute(select(f).where(_same_who(f, iso3, name), f.c.predicate == predicate)).mappings():
+            key = dispute_key(_fact_like(r))
             if key in out:
                 out[key][0].add(r["id"])
                 out[key][1].add(r["polarity"])
@@ -328,15 +342,13 @@ def reconcile_pending(store) -> dict[str, int]:
         seen: set[str] = set()
         fact_rows, summary_rows = [], []
         touched = sorted(summaries)
+        # the facts as they were: a fact that loses all its claims still names the family and act to redo
+        previous: dict[str, dict] = {}
+        for chunk in _chunks(touched, 500):
+            previous.update({r["id"]: dict(r) for r in conn.execute(select(t.facts).where(t.facts.c.id.in_(chunk))).mappings()})
         for chunk in _chunks(touched, 500):
             conn.execute(delete(t.facts).where(t.facts.c.id.in_(chunk)))
             conn.execute(delete(t.fact_summaries).where(t.fact_summaries.c.fact_id.in_(chunk)))
-        # affirmed by one source, denied by another: the facts of one act of either polarity
-        for key, (fids, both) in sorted(_dispute_groups(conn, touched).items()):
-            found_disputes = []
-            if both:
-                found_disputes = rc.disputed_conflicts(load_claim_records(conn, fact_ids=sorted(fids), with_evidence=True))
-            counts["conflicts"] += _replace_conflicts(conn, f"dispute:{key}", found_disputes, seen)
         for fid in touched:
             s = summaries[fid]
             if s is not None:
@@ -358,7 +370,7 @@ def reconcile_pending(store) -> dict[str, int]:
         # figures are compared per family (the fact without its weapon): one sentence's figure for
         # "anti-tank and anti-personnel mines" is one disagreement, whichever weapon's fact changed
         families, starting = _value_families(
-            conn, sorted(f for f in touched if f in rebuild or f in by_value or f in valued))
+            conn, sorted(f for f in touched if f in rebuild or f in by_value or f in valued), previous)
         family_facts = sorted({f for fids in families.values() for f in fids})
         # planned production and purchases are compared by start date, which their evidence tells
         started = [f for fam, fids in families.items() if fam in starting for f in fids]
@@ -373,7 +385,7 @@ def reconcile_pending(store) -> dict[str, int]:
             group = [r for f in sorted(fids) for r in by_family.get(f, [])]
             counts["conflicts"] += _replace_conflicts(conn, f"value:{fam}", rc.value_conflicts(group, events), seen)
         # affirmed by one source, denied by another: the facts of one act of either polarity
-        for key, (fids, both) in sorted(_dispute_groups(conn, touched).items()):
+        for key, (fids, both) in sorted(_dispute_groups(conn, touched, previous).items()):
             found_disputes = []
             if both:
                 found_disputes = rc.disputed_conflicts(load_claim_records(conn, fact_ids=sorted(fids), with_evidence=True))
