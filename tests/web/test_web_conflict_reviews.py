@@ -100,3 +100,18 @@ def test_the_conflicts_page_quotes_each_side_with_a_link(client) -> None:
     assert "<q>Russia has notified the depositary" in row and "/documents/" in row
     (x,) = [x for x in client.get("/api/conflicts").json()["items"] if x["id"] == cid]
     assert x["detail"]["check"] == "withdrawal_by_non_party"
+
+
+def test_a_plan_carried_out_is_shown_as_the_facts_history(client) -> None:
+    nor = Actor("state", "NOR", "Norway")
+    for text, published, modality in (("Norway will produce mines, a minister said.", date(2025, 3, 1), "planned"),
+                                      ("Norway has produced its first mines.", date(2025, 11, 2), "actual")):
+        doc = Document(text=text, original=text, outlet=f"Outlet {modality}", published=published, language="en")
+        claim = Claim(doc.id, nor, "production", weapon="ap_mine", modality=modality,
+                      evidence=[Evidence(0, len(text), text)], confidence=0.9)
+        client.store.add_document(doc, claims=[claim], extracted=True)
+    reconcile_pending(client.store)
+    assert client.store.conflicts(state="NOR") == []
+    (fact,) = client.get("/api/facts", params={"state": "NOR"}).json()["items"]
+    assert fact["history"]["text"] == "reported as planned on 1 March 2025, then reported done on 2 November 2025"
+    assert "reported as planned on 1 March 2025, then reported done on 2 November 2025" in client.get("/states/NOR").text
