@@ -172,6 +172,10 @@ def _value_filter() -> Any:
     return or_(*(c.c[col].isnot(None) for col in VALUE_COLUMNS))
 
 
+#: The columns (of facts and of claims alike) a family or act key is made of.
+KEY_COLUMNS = ("actor_iso3", "actor_name", "predicate", "stage", "treaty", "counterpart_iso3", "counterpart_name", "polarity")
+
+
 def _fact_like(row: Any) -> Any:
     """A stored fact (or claim) row in the shape ``family_key``/``dispute_key`` read."""
     from types import SimpleNamespace
@@ -201,9 +205,10 @@ def _value_families(
     from minewatch.reconcile.conflicts import START_DATED_PREDICATES, family_key
 
     c = t.claims
+    cols = [c.c.fact_id, *(c.c[k] for k in KEY_COLUMNS)]
     probes: dict[str, dict] = {}
     for chunk in _chunks(list(fact_ids), 500):
-        for r in conn.execute(select(c).where(c.c.fact_id.in_(chunk))).mappings():
+        for r in conn.execute(select(*cols).distinct().where(c.c.fact_id.in_(chunk))).mappings():
             probes.setdefault(r["fact_id"], dict(r))
     for fid in fact_ids:
         if fid not in probes and previous and fid in previous:
@@ -212,7 +217,8 @@ def _value_families(
     for fid, row in sorted(probes.items()):
         out.setdefault(family_key(_fact_like(row)), set()).add(fid)
     for iso3, name, predicate in sorted({_who_predicate(r) for r in probes.values()}, key=repr):
-        q = select(c).where(_same_who(c, iso3, name), c.c.predicate == predicate, _value_filter(), c.c.fact_id.isnot(None))
+        q = select(*cols).distinct().where(
+            _same_who(c, iso3, name), c.c.predicate == predicate, _value_filter(), c.c.fact_id.isnot(None))
         for sib in conn.execute(q).mappings():
             fam = family_key(_fact_like(sib))
             if fam in out:
@@ -345,7 +351,8 @@ def reconcile_pending(store) -> dict[str, int]:
         # the facts as they were: a fact that loses all its claims still names the family and act to redo
         previous: dict[str, dict] = {}
         for chunk in _chunks(touched, 500):
-            previous.update({r["id"]: dict(r) for r in conn.execute(select(t.facts).where(t.facts.c.id.in_(chunk))).mappings()})
+            q = select(*(t.facts.c[k] for k in ("id", *KEY_COLUMNS))).where(t.facts.c.id.in_(chunk))
+            previous.update({r["id"]: dict(r) for r in conn.execute(q).mappings()})
         for chunk in _chunks(touched, 500):
             conn.execute(delete(t.facts).where(t.facts.c.id.in_(chunk)))
             conn.execute(delete(t.fact_summaries).where(t.fact_summaries.c.fact_id.in_(chunk)))
@@ -363,14 +370,13 @@ def reconcile_pending(store) -> dict[str, int]:
 
         # value conflicts read only claims with figures; record checks only treaty facts
         valued = sorted(f for f, recs in new_by_fact.items() if any(_has_value(r) for r in recs))
-        by_value = partition(load_claim_records(conn, fact_ids=valued, where=_value_filter()), lambda r: r.fact_id)
         # with their evidence: a sentence that misstates the treaty's rules is checked too
         treaty = sorted(f for f, s in summaries.items() if s and s["predicate"] in TREATY_PREDICATES)
         by_treaty = partition(load_claim_records(conn, fact_ids=treaty, with_evidence=True), lambda r: r.fact_id)
         # figures are compared per family (the fact without its weapon): one sentence's figure for
         # "anti-tank and anti-personnel mines" is one disagreement, whichever weapon's fact changed
         families, starting = _value_families(
-            conn, sorted(f for f in touched if f in rebuild or f in by_value or f in valued), previous)
+            conn, sorted(set(valued) | (set(touched) & rebuild)), previous)
         family_facts = sorted({f for fids in families.values() for f in fids})
         # planned production and purchases are compared by start date, which their evidence tells
         started = [f for fam, fids in families.items() if fam in starting for f in fids]
