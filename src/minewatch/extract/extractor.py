@@ -73,6 +73,8 @@ _NOT_A_MEMBER = phrase("not_a_member")
 _LEAVING_VERB = phrase("leaving_verb", re.IGNORECASE)
 _STRONG_WITHDRAWAL = phrase("strong_withdrawal_cue", re.IGNORECASE)
 _HEADLINE_TO = phrase("headline_to", re.IGNORECASE)
+_TITLE_TO_ACT = phrase("title_to_act", re.IGNORECASE)  # "Poland's exit to take effect in February"
+_INSTEAD_OF = phrase("set_aside", re.IGNORECASE)  # "Rather than depositing an instrument of withdrawal, …"
 _RESPECTIVELY = phrase("respectively", re.IGNORECASE)
 _PARTY_CUE = phrase("party_cue", re.IGNORECASE)
 _BECOMING_BEFORE = phrase("becoming_before", re.IGNORECASE)
@@ -1394,13 +1396,6 @@ def _is_headline(sent: str) -> bool:
     long_words = [w for w in words if len(w) > 3]
     return len(words) >= 3 and sent.rstrip()[-1:] not in ".!?\"”" and len(long_words) >= 2 \
         and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
-
-
-#: After a headline's cue: "to" and a verb of the act ahead ("… exit to take effect in February").
-_TITLE_TO_ACT = re.compile(r"[^,;:.]{0,40}?\bto\s+(?:take\s+effect|come\s+into\s+force|enter\s+into\s+force|be\s+\w+ed)\b",
-                           re.IGNORECASE)
-#: A clause the sentence sets aside: "Rather than depositing an instrument of withdrawal, …".
-_INSTEAD_OF = re.compile(r"\b(?:rather\s+than|instead\s+of)\s+[\w'’ -]{0,60}\Z", re.IGNORECASE)
 
 
 def _headline_modality(before: str, modality: str) -> str:
