@@ -168,7 +168,7 @@ def test_a_misstated_withdrawal_rule_contradicts_article_20():
     a = _said(rec("A", "NOR", stage="effective", treaty="APMBC", weapon=None, predicate="treaty_withdrawal",
                   modality="planned", confidence=0.5), wrong)
     b = _said(rec("B", "NOR", stage="effective", treaty="APMBC", weapon=None, predicate="treaty_withdrawal",
-                  modality="planned", story="s-2"), wrong)
+                  modality="actual", story="s-2"), wrong)  # a rule told in the present: no act to check
     (c,) = record_conflicts([a, b], [event("APMBC", "NOR", "ratification", "1998-07-09")])
     assert c.record["article"] == "20(2)" and sorted(c.claim_ids) == sorted([a.claim_id, b.claim_id])
     assert "six months after the depositary receives the instrument of withdrawal" in c.explanation

@@ -209,7 +209,7 @@ def record_conflicts(
     recs = [
         r
         for r in confident(claims)
-        if attributable(r) and str(r.claim.predicate) in TREATY_PREDICATES and r.claim.actor.iso3 and r.claim.treaty
+        if attributable(r) and not states_the_rule(r) and str(r.claim.predicate) in TREATY_PREDICATES and r.claim.actor.iso3 and r.claim.treaty
     ]
     counts = party_count_conflicts(claims, events, armed_conflicts) + rule_conflicts(claims)
     if not recs:
@@ -688,6 +688,13 @@ _WRONG_ANCHOR = re.compile(r"\b(?:parliament\w*|approv\w*|vote\w*|ratif\w*|law|b
                            r"announc\w*|referendum|government)\b", re.IGNORECASE)
 
 
+def states_the_rule(r: ClaimRecord) -> bool:
+    """Whether the claim's sentences tell how a withdrawal takes effect ("takes effect six months
+    after …"): a statement of the rule, checked as such (``rule_conflicts``), not an act to check
+    against the record."""
+    return bool(r.claim.evidence) and all(_RULE.search(ev.text) for ev in r.claim.evidence)
+
+
 def rule_statement_error(sentence: str) -> tuple[str, str] | None:
     """The wording and the error of a sentence that misstates when a withdrawal takes effect
     (Art. 20(2): six months after the depositary receives the instrument), else ``None``."""
@@ -727,7 +734,7 @@ def rule_conflicts(claims: list[ClaimRecord]) -> list[Conflict]:
         recs = sorted(recs, key=record_order)
         verb = "says" if len({r.document_id for r in recs}) == 1 else "say"
         explanation = (
-            f"{sources_label(recs)} {verb} a withdrawal will '{wording}', which {error}, but Art. 20(2) of "
+            f"{sources_label(recs)} {verb} that a withdrawal '{wording}', which {error}, but Art. 20(2) of "
             f"{phrases.treaty_name(treaty)} has it take effect six months after the depositary receives the "
             f"instrument of withdrawal."
         )
