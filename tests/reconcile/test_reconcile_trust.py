@@ -192,3 +192,13 @@ def test_a_record_check_needs_the_state_named_as_the_one_acting():
     decree = _said(rec("E", "UKR", "treaty_withdrawal", stage="effective", treaty="APMBC", weapon=None, modality="actual"),
                    "The president signed a decree withdrawing Ukraine from the convention.")
     assert record_conflicts([decree], events) == []
+
+
+def test_casualty_figures_of_different_measures_are_never_compared():
+    kw = {"predicate": "casualties", "weapon": "mine", "modality": "actual", "time": year(2023), "story": "s-1"}
+    killed = rec("A", "MMR", quantity=Range(1983, 1983, "people", "1,983 killed"), **kw)
+    total = rec("B", "MMR", quantity=Range(5757, 5757, "people", "5,757 casualties"), **kw)
+    assert value_conflicts([killed, total]) == []
+    other = rec("C", "MMR", quantity=Range(1945, 1945, "people", "1,945 people were killed"), **kw)
+    (c,) = value_conflicts([killed, total, other])
+    assert "1,983 killed" in c.explanation and "1,945 people were killed" in c.explanation

@@ -121,6 +121,7 @@ class _Group:
 
     value: Value
     period: Value | None
+    measure: str | None = None  # what a casualty figure counts (``casualty_measure``)
     recs: list[ClaimRecord] = field(default_factory=list)
 
     @property
@@ -290,6 +291,21 @@ def _shared_figures(found: list[_Found]) -> list[list[_Found]]:
     return list(out.values())
 
 
+_KILLED = re.compile(r"\b(?:kill\w*|dead|deaths?|died|fatalit\w*|lives)\b", re.IGNORECASE)
+_INJURED = re.compile(r"\b(?:injur\w*|wounded|maimed|hurt)\b", re.IGNORECASE)
+
+
+def casualty_measure(text: str | None) -> str:
+    """What a casualty figure counts, as its words say: ``killed``, ``injured`` or ``all`` (casualties,
+    victims, or not said).  Figures of different measures are never compared."""
+    killed, injured = bool(_KILLED.search(text or "")), bool(_INJURED.search(text or ""))
+    if killed and not injured:
+        return "killed"
+    if injured and not killed:
+        return "injured"
+    return "all"
+
+
 def starts_on(claim: Any) -> bool:
     """Whether the claim's date is when a planned activity *starts* ("to start production in 2026"):
     its evidence (when loaded) puts a start word and the date in one sentence."""
@@ -306,21 +322,23 @@ def _fact_value_conflicts(fid: str, fname: str, mclass: str, recs: list[ClaimRec
     if len(items) < 2:
         return None
     values = harmonise_dims([v for _, v in items])
+    casualties = fname == "quantity" and str(recs[0].claim.predicate) == "casualties"
     predicate = str(recs[0].claim.predicate)
     time_bound = fname != "time" and predicate in TIME_BOUND_PREDICATES
     story_only = fname != "time" and predicate in STORY_ONLY_PREDICATES
     groups: dict[tuple[Any, ...], _Group] = {}
     for (r, _), v in zip(items, values, strict=True):
         period = value_of(r.claim, "time") if time_bound else None
-        key = (v.dim, v.low, v.high, period.key if period else None)
-        groups.setdefault(key, _Group(v, period)).recs.append(r)
+        measure = casualty_measure(v.text) if casualties else None  # killed, injured, all
+        key = (v.dim, measure, v.low, v.high, period.key if period else None)
+        groups.setdefault(key, _Group(v, period, measure)).recs.append(r)
     if len(groups) < 2:
         return None
     distinct = sorted(groups.values(), key=lambda g: (-len(g.docs), repr(g.value.key), repr(g.period)))
     involved: list[_Group] = []
     same_story = False
     for a, b in _pairs(distinct):
-        if not comparable(a.value, b.value) or overlaps(a.value, b.value):
+        if not comparable(a.value, b.value) or overlaps(a.value, b.value) or a.measure != b.measure:
             continue
         if len(a.docs | b.docs) < 2:
             continue
@@ -347,8 +365,8 @@ def _value_conflict(found: list[_Found]) -> Conflict:
     merged: dict[tuple[Any, ...], _Group] = {}
     for f in found:
         for g in f.groups:
-            key = (g.value.key, g.period.key if g.period else None)
-            m = merged.setdefault(key, _Group(g.value, g.period))
+            key = (g.value.key, g.period.key if g.period else None, g.measure)
+            m = merged.setdefault(key, _Group(g.value, g.period, g.measure))
             m.recs.extend(g.recs)
     groups = sorted(merged.values(), key=lambda g: record_order(min(g.recs, key=record_order)))
     for g in groups:
