@@ -103,3 +103,10 @@ def test_counts_of_states_parties_are_claims_of_a_known_day():
     vague = "The Ottawa Convention now has more than 150 states parties."
     (c,) = party_count_claims(_doc(vague, published=date(2024, 5, 1)), [(0, len(vague))], cue)
     assert c.quantity is not None and c.quantity.low == 150 and c.quantity.high is None
+
+
+def test_a_count_told_as_of_a_date_is_checked_for_that_date():
+    text = "As of March 2015, 162 countries had joined the Ottawa Convention."
+    cue = [Cue(text.index("Ottawa"), text.index("Ottawa") + 17, "APMBC", "Ottawa Convention")]
+    (c,) = party_count_claims(_doc(text, published=date(2025, 1, 1)), [(0, len(text))], cue)
+    assert c.time is not None and c.time.basis == "stated" and c.time.start == c.time.end == date(2015, 3, 31)

@@ -202,3 +202,12 @@ def test_casualty_figures_of_different_measures_are_never_compared():
     other = rec("C", "MMR", quantity=Range(1945, 1945, "people", "1,945 people were killed"), **kw)
     (c,) = value_conflicts([killed, total, other])
     assert "1,983 killed" in c.explanation and "1,945 people were killed" in c.explanation
+
+
+def test_a_count_told_for_a_past_day_is_checked_for_that_day():
+    events = [event("APMBC", iso, "ratification", f"{1998 + i}-01-01") for i, iso in enumerate(["AAA", "BBB", "CCC"])]
+    then = _count("A", 2, date(2025, 1, 1), when=DateRange(date(1999, 6, 30), date(1999, 6, 30), "as of June 1999", "stated"))
+    assert record_conflicts([then], events) == []  # two parties in mid-1999, as it says
+    now = _count("B", 2, date(2025, 1, 1))
+    (c,) = record_conflicts([now], events)
+    assert c.record["count"] == 3

@@ -101,10 +101,23 @@ def party_count_claims(doc: Document, sentences: Sequence[tuple[int, int]], trea
             continue
         out.append(Claim(
             document_id=doc.id, actor=PARTIES, predicate=str(Predicate.TREATY_JOINING), treaty=treaty,
-            modality=str(Modality.ACTUAL), quantity=quantity, time=when,
+            modality=str(Modality.ACTUAL), quantity=quantity, time=_as_of(sent, doc.published) or when,
             evidence=[Evidence(s, e, sent)], confidence=0.7,
         ))
     return out
+
+
+_AS_OF = re.compile(r"\b(?:as\s+of|as\s+at|by\s+the\s+end\s+of|at\s+the\s+end\s+of)\s+", re.IGNORECASE)
+
+
+def _as_of(sentence: str, published: date | None) -> DateRange | None:
+    """The day a count is told for ("as of March 2024, 164 states …"): the end of that date."""
+    for m in _AS_OF.finditer(sentence):
+        d = next((d for d in _values.find_dates(sentence, published) if d.start == m.end() or
+                  (d.start <= m.end() <= d.end)), None)
+        if d is not None and d.end_date is not None:
+            return DateRange(d.end_date, d.end_date, d.text, "stated")
+    return None
 
 
 def is_party_count(claim: Any) -> bool:

@@ -286,10 +286,13 @@ def parties_on(
 
 
 def _count_day(r: ClaimRecord) -> date | None:
-    """The day a count speaks of: its publication, else the date its address or dateline gives."""
+    """The day a count speaks of: the day it is told for ("as of March 2024"), else its publication,
+    else the date its address gives."""
+    t = r.claim.time
+    if t is not None and t.basis == "stated" and t.start is not None and t.start == t.end:
+        return t.start
     if r.published is not None:
         return r.published
-    t = r.claim.time
     return t.start if t is not None and t.start is not None and t.start == t.end else None
 
 
