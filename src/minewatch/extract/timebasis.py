@@ -47,7 +47,8 @@ _NOT_PLACES = frozenset(
 )
 #: What a byline or page header around a date says ("By IANS | Updated:", "Published", "Posted on").
 _BYLINE = re.compile(
-    r"(?:\bby\b[^|\n]{0,60}\||\b(?:updated|published|posted|last\s+modified|date|released|issued)\b\s*(?:on|at)?\s*:?\s*$)",
+    r"\A\s*(?:by\b[^|\n]{0,60}\|.*|(?:last\s+)?(?:updated|published|posted|modified|dated?|released|issued)"
+    r"(?:\s+(?:on|at))?\s*:?\s*)\Z",
     re.IGNORECASE,
 )
 #: After a dateline's date: an agency in brackets, a dash, a colon, or straight into the story.
@@ -200,10 +201,5 @@ def with_time_basis(claims: Iterable[Claim], text: str) -> list[Claim]:
     return out
 
 
-def act_dated(time: DateRange | None) -> bool:
-    """A time that tells when the act happened (anything but a dateline or byline)."""
-    return time is not None and getattr(time, "basis", None) != REPORTED
-
-
-__all__ = ["BASES", "RELATIVE", "REPORTED", "STATED", "act_dated", "date_basis", "expression_basis",
+__all__ = ["BASES", "RELATIVE", "REPORTED", "STATED", "belongs_to_other_step", "date_basis", "expression_basis",
            "is_reported_date", "with_time_basis"]
