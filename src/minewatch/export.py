@@ -35,7 +35,8 @@ from minewatch.store import schema as t
 log = logging.getLogger(__name__)
 
 FORMATS = ("csv", "json", "parquet", "sqlite")
-TABLES = ("claims", "facts", "conflicts", "documents", "stories", "records", "reviews", "treaty_status", "status_history")
+TABLES = ("claims", "facts", "conflicts", "documents", "stories", "records", "reviews", "conflict_reviews",
+          "treaty_status", "status_history")
 
 #: Table and column descriptions: the SQLite export's metadata.json, and the column order of every format.
 DESCRIPTIONS: dict[str, dict[str, Any]] = {
@@ -72,7 +73,9 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "money_low": "Amount, lower bound", "money_high": "Amount, upper bound",
             "money_currency": "ISO 4217 currency", "money_text": "Amount as written",
             "time_start": "Time the claim refers to, start", "time_end": "Time the claim refers to, end",
-            "time_text": "Time as written", "speaker_name": "Who said it", "speaker_role": "Speaker's role",
+            "time_text": "Time as written",
+            "time_basis": "Where the date comes from: stated, relative (to publication) or reported (dateline)",
+            "speaker_name": "Who said it", "speaker_role": "Speaker's role",
             "evidence": "Evidence sentence(s) from the article",
             "confidence": "Probability that the claim is right (calibrated on articles the model did not train on)",
             "extractor": "Extraction design and model version that produced it (claims.v2/model-2026-12)",
@@ -105,6 +108,14 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "actor_iso3": "State concerned", "fact_id": "Fact concerned", "scope": "Where the disagreement lies",
             "explanation": "What disagrees, in words",
             "claim_ids": "Claims involved (JSON list)", "record": "Depositary record involved (JSON)",
+            "review_verdict": "Latest analyst verdict: not_a_conflict (dismissed) or reopened",
+        },
+    },
+    "conflict_reviews": {
+        "description": "Analysts' verdicts on conflicts ('not a conflict' with a note), kept by conflict id.",
+        "columns": {
+            "id": "Review id", "conflict_id": "Conflict reviewed", "verdict": "not_a_conflict or reopened",
+            "note": "Analyst's note", "reviewer": "Who", "created_at": "When (UTC)",
         },
     },
     "states": {
@@ -168,14 +179,14 @@ _CLAIM_COLUMNS = [
     "id", "document_id", "fact_id", "actor_kind", "actor_iso3", "actor_name", "predicate", "stage", "treaty", "weapon",
     "counterpart_iso3", "counterpart_name", "modality", "polarity", "quantity_low", "quantity_high", "quantity_unit",
     "quantity_text", "money_low", "money_high", "money_currency", "money_text", "time_start", "time_end", "time_text",
-    "speaker_name", "speaker_role", "confidence", "extractor",
+    "time_basis", "speaker_name", "speaker_role", "confidence", "extractor",
 ]
 _CORRECTED = {
     "actor": {"kind": "actor_kind", "iso3": "actor_iso3", "name": "actor_name"},
     "counterpart": {"iso3": "counterpart_iso3", "name": "counterpart_name"},
     "quantity": {"low": "quantity_low", "high": "quantity_high", "unit": "quantity_unit", "text": "quantity_text"},
     "money": {"low": "money_low", "high": "money_high", "currency": "money_currency", "text": "money_text"},
-    "time": {"start": "time_start", "end": "time_end", "text": "time_text"},
+    "time": {"start": "time_start", "end": "time_end", "text": "time_text", "basis": "time_basis"},
     "speaker": {"name": "speaker_name", "role": "speaker_role"},
 }
 
@@ -191,6 +202,7 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
               "last_reported": _DATE, "event_date": _DATE, "verified": _B, "claim_ids": _LIST, "document_ids": _LIST,
               "story_ids": _LIST},
     "conflicts": {"claim_ids": _LIST, "record": _JSON},
+    "conflict_reviews": {"id": _I, "created_at": _TS},
     "records": {"id": _I, "date": _DATE},
     "reviews": {"id": _I, "corrections": _JSON, "created_at": _TS},
     "treaty_status": {k: _DATE for k in ("on", "signature", "deposit", "in_force_from", "withdrawal_notification",
@@ -420,7 +432,13 @@ def table_rows(store, name: str, *, nested: bool, paths: RelativePaths | None = 
             return [flat_fact(f) for f in facts]
         return _relative(facts, paths or document_paths(store))  # a fact's detail lists its sources' paths
     if name == "conflicts":
-        return store.conflicts()
+        rows = store.conflicts(dismissed=True)
+        for r in rows:
+            review = r.get("review") if nested else r.pop("review", None)
+            r["review_verdict"] = (review or {}).get("verdict")
+        return rows
+    if name == "conflict_reviews":
+        return _select_all(store, t.conflict_reviews)
     if name == "documents":
         rows = _select_all(store, t.documents, [c for c in DESCRIPTIONS["documents"]["columns"] if c in t.documents.c])
         for r in rows:
@@ -592,7 +610,7 @@ CREATE TABLE claims (
   counterpart_iso3 TEXT, counterpart_name TEXT, modality TEXT, polarity TEXT,
   quantity_low REAL, quantity_high REAL, quantity_unit TEXT, quantity_text TEXT,
   money_low REAL, money_high REAL, money_currency TEXT, money_text TEXT,
-  time_start TEXT, time_end TEXT, time_text TEXT, speaker_name TEXT, speaker_role TEXT,
+  time_start TEXT, time_end TEXT, time_text TEXT, time_basis TEXT, speaker_name TEXT, speaker_role TEXT,
   evidence TEXT, confidence REAL, extractor TEXT, review_verdict TEXT, reviewer TEXT
 );
 CREATE TABLE fact_claims (
@@ -600,7 +618,10 @@ CREATE TABLE fact_claims (
 );
 CREATE TABLE conflicts (
   id TEXT PRIMARY KEY, kind TEXT, severity TEXT, actor_iso3 TEXT, fact_id TEXT REFERENCES facts(id), scope TEXT,
-  explanation TEXT, claim_ids TEXT, record TEXT
+  explanation TEXT, claim_ids TEXT, record TEXT, review_verdict TEXT
+);
+CREATE TABLE conflict_reviews (
+  id INTEGER PRIMARY KEY, conflict_id TEXT NOT NULL, verdict TEXT, note TEXT, reviewer TEXT, created_at TEXT
 );
 CREATE TABLE conflict_claims (
   conflict_id TEXT NOT NULL REFERENCES conflicts(id), claim_id TEXT NOT NULL REFERENCES claims(id),
@@ -736,6 +757,7 @@ def _export_sqlite(store, out: Path, metadata: Path | None = None) -> dict[str, 
         written["reviews"] = put("reviews", reviews)
         written["treaty_status"] = put("treaty_status", treaty_status_rows(store))
         written["status_history"] = put("status_history", status_history_rows(store))
+        written["conflict_reviews"] = put("conflict_reviews", table_rows(store, "conflict_reviews", nested=False))
         conn.commit()
         _enable_fts(conn)
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()

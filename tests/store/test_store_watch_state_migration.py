@@ -1,4 +1,4 @@
-"""Migration 0008: the watcher's state leaves other tables' rows for its own, and comes back on a downgrade."""
+"""Migration 0009: the watcher's state leaves other tables' rows for its own, and comes back on a downgrade."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _old_rows(engine) -> tuple[list, list]:
 
 def test_watch_state_moves_to_its_own_tables_and_back(any_db_url) -> None:
     engine = make_engine(database_url(any_db_url))
-    _migrate(engine, "0007")
+    _migrate(engine, "0008")
     with engine.begin() as conn:
         conn.execute(sa.text("insert into watches (name, url, every_seconds, follow, next_poll_at, failures, created_at) "
                              "values ('teasers', 'https://news.example/feed.xml', 300, true, :t, 0, :t)"), {"t": T0})
@@ -84,7 +84,7 @@ def test_watch_state_moves_to_its_own_tables_and_back(any_db_url) -> None:
     assert [tuple(r) for r in seen] == [(rule, "APMBC", "FRE", "withdrawing", date(2026, 11, 3))]
     assert watermark == WATERMARK
 
-    _migrate(engine, "0007", down=True)
+    _migrate(engine, "0008", down=True)
     after = _old_rows(engine)
     assert after[1] == before[1]
     assert [(k, t) for k, _, t in after[0]] == [(k, t) for k, _, t in before[0]]

@@ -27,8 +27,10 @@ def add_report(store, text: str, outlet: str, url: str, published: date, claim_a
     return doc.id
 
 
-FIN_PRODUCTION = dict(actor=Actor("state", "FIN", "Finland"), predicate="production", weapon="ap_mine", modality="planned")
-RUS_WITHDRAWAL = dict(actor=Actor("state", "RUS", "Russia"), predicate="treaty_withdrawal", stage="notified", treaty="APMBC")
+FIN_PRODUCTION = dict(actor=Actor("state", "FIN", "Finland"), predicate="production", weapon="ap_mine", modality="planned",
+                      confidence=0.8)
+RUS_WITHDRAWAL = dict(actor=Actor("state", "RUS", "Russia"), predicate="treaty_withdrawal", stage="notified", treaty="APMBC",
+                      confidence=0.8)
 
 
 def test_fact_alert_sent_once_to_a_signed_webhook(server, store, monkeypatch):

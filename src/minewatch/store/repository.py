@@ -779,10 +779,14 @@ class Store:
     def conflicts(
         self, *, state: str | None = None, kind: str | None = None, ids: Sequence[str] | None = None,
         fact_ids: Sequence[str] | None = None, claim_id: str | None = None, limit: int | None = None, after: str | None = None,
-        count: bool = False,
+        count: bool = False, dismissed: bool = False,
     ) -> Any:
+        """Open conflicts (``dismissed=True``: also those an analyst marked "not a conflict"),
+        each with its latest review (``review``, or ``None``); ``count``: how many."""
         x = t.conflicts
         q = select(x)
+        if not dismissed:
+            q = q.where(x.c.id.not_in(_dismissed_ids()))
         if state:
             q = q.where(x.c.actor_iso3 == state.upper())
         if kind:
@@ -805,6 +809,9 @@ class Store:
             rows = [r for r in rows if claim_id in (r["claim_ids"] or [])][: limit or None]
         if count:
             return len(rows)
+        latest = self._latest_conflict_reviews([r["id"] for r in rows])
+        for r in rows:
+            r["review"] = latest.get(r["id"])
         if after is None and not limit:
             rows.sort(key=lambda r: (severity.get(r["severity"], 3), r["actor_iso3"] or "", r["kind"], r["id"]))
         return rows
@@ -812,6 +819,46 @@ class Store:
     def fact_objects(self, *, state: str | None = None) -> list:
         """Facts as reconcile.Fact values (for timelines)."""
         return [Fact.from_dict(r["detail"]) for r in self.facts(state=state)]
+
+    # ------------------------------------------------------------------ conflict reviews
+    def add_conflict_review(self, conflict_id: str, verdict: str, reviewer: str, note: str | None = None) -> dict[str, Any]:
+        """An analyst's verdict on a conflict: ``not_a_conflict`` hides it from the open ones,
+        ``reopened`` shows it again.  Kept by conflict id, so it outlives re-reconciliation."""
+        if verdict not in CONFLICT_VERDICTS:
+            raise ValueError(f"verdict must be one of {', '.join(CONFLICT_VERDICTS)}, not {verdict!r}")
+        with self.engine.begin() as conn:
+            if not conn.execute(select(t.conflicts.c.id).where(t.conflicts.c.id == conflict_id)).first():
+                raise KeyError(conflict_id)
+            created = utcnow()
+            rid = conn.execute(
+                insert(t.conflict_reviews).values(
+                    conflict_id=conflict_id, verdict=verdict, note=note, reviewer=reviewer, created_at=created
+                )
+            ).inserted_primary_key[0]
+        return {"id": rid, "conflict_id": conflict_id, "verdict": verdict, "note": note, "reviewer": reviewer,
+                "created_at": created.isoformat()}
+
+    def conflict_reviews(self, conflict_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        q = select(t.conflict_reviews).order_by(t.conflict_reviews.c.id.desc())
+        if conflict_id:
+            q = q.where(t.conflict_reviews.c.conflict_id == conflict_id)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [_jsonable(dict(r)) for r in conn.execute(q).mappings()]
+
+    def _latest_conflict_reviews(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        if not ids:
+            return out
+        cr = t.conflict_reviews
+        with self.engine.connect() as conn:
+            if conn.execute(select(cr.c.id).limit(1)).first() is None:
+                return out  # the usual case: nobody has reviewed a conflict yet
+            for chunk in _chunks(list(ids), 500):
+                for r in conn.execute(select(cr).where(cr.c.conflict_id.in_(chunk)).order_by(cr.c.id)).mappings():
+                    out[r["conflict_id"]] = _jsonable(dict(r))
+        return out
 
     # ------------------------------------------------------------------ reviews
     def add_review(
@@ -859,10 +906,23 @@ class Store:
             return [_jsonable(dict(r)) for r in conn.execute(q).mappings()]
 
 
+#: What an analyst can say of a conflict (``conflict_reviews.verdict``).
+CONFLICT_VERDICTS = ("not_a_conflict", "reopened")
+
+
+def _dismissed_ids() -> Any:
+    """Conflicts whose latest review says "not a conflict"."""
+    from sqlalchemy import func
+
+    cr = t.conflict_reviews
+    latest = select(func.max(cr.c.id)).group_by(cr.c.conflict_id)
+    return select(cr.c.conflict_id).where(cr.c.id.in_(latest), cr.c.verdict == "not_a_conflict")
+
+
 def _fact_out(r: dict[str, Any]) -> dict[str, Any]:
     detail = r.pop("detail", None) or {}
     out = dict(r)
-    for k in ("claim_ids", "document_ids", "story_ids", "quantity", "money", "time", "outlets"):
+    for k in ("claim_ids", "document_ids", "story_ids", "quantity", "money", "time", "outlets", "history"):
         if k in detail:
             out[k] = detail[k]
     out["detail"] = detail
@@ -905,6 +965,7 @@ def claim_row(c: Claim) -> dict[str, Any]:
         "time_start": c.time.start if c.time else None,
         "time_end": c.time.end if c.time else None,
         "time_text": c.time.text if c.time else None,
+        "time_basis": c.time.basis if c.time else None,
         "speaker_name": c.speaker.name if c.speaker else None,
         "speaker_role": c.speaker.role if c.speaker else None,
         "confidence": float(c.confidence),
@@ -930,7 +991,7 @@ def claim_from_row(r: dict[str, Any], evidence: Sequence[dict] = ()) -> Claim:
         polarity=r["polarity"],
         quantity=Range(r["quantity_low"], r["quantity_high"], r["quantity_unit"], r["quantity_text"]) if has("quantity") else None,
         money=Money(r["money_low"], r["money_high"], r["money_currency"], r["money_text"]) if has("money") else None,
-        time=DateRange(r["time_start"], r["time_end"], r["time_text"]) if has("time") else None,
+        time=DateRange(r["time_start"], r["time_end"], r["time_text"], r.get("time_basis")) if has("time") else None,
         speaker=Speaker(r["speaker_name"], r["speaker_role"]) if r.get("speaker_name") else None,
         evidence=[Evidence(e["start"], e["end"], e["text"]) for e in evidence],
         confidence=r["confidence"],

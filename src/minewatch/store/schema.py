@@ -140,6 +140,7 @@ claims = Table(
     Column("time_start", Date),
     Column("time_end", Date),
     Column("time_text", Text),
+    Column("time_basis", String(10)),
     Column("speaker_name", String(200)),
     Column("speaker_role", Text),
     Column("confidence", Float, nullable=False, default=0.5),
@@ -177,6 +178,20 @@ reviews = Table(
     Column("reviewer", String(200), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index(None, "claim_id"),
+)
+
+# An analyst's verdict on a conflict ("not_a_conflict" with a note).  Conflict ids are derived
+# from what is compared, so a verdict keeps applying after re-extraction and re-reconciliation.
+conflict_reviews = Table(
+    "conflict_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conflict_id", String(40), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("note", Text),
+    Column("reviewer", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index(None, "conflict_id"),
 )
 
 facts = Table(
@@ -218,6 +233,8 @@ conflicts = Table(
     Column("claim_ids", JSON, nullable=False),
     Column("record", JSON),
     Column("explanation", Text, nullable=False),
+    # what the explanation is written from: every figure with its documents, each side's quote
+    Column("detail", JSON),
     Index(None, "actor_iso3"),
     Index(None, "kind"),
     Index(None, "scope"),

@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES, Modality, Polarity, Predicate, Treaty, Weapon
 from minewatch.output import to_csv, to_json
@@ -105,6 +105,8 @@ class TimeOut(_Out):
     start: str | None = None
     end: str | None = None
     text: str | None = None
+    basis: str | None = Field(
+        None, description="stated (for the act), relative (to the publication) or reported (a dateline: when it was filed)")
 
 
 class SpeakerOut(_Out):
@@ -198,6 +200,8 @@ class FactOut(_Out):
     money: MoneyOut | None = None
     time: TimeOut | None = None
     detail: dict[str, Any] | None = Field(None, description="the reconciler's full record (sources, speakers, modalities)")
+    history: dict[str, Any] | None = Field(
+        None, description="planned, then done: when the fact was first reported as planned and as done (not a conflict)")
 
 
 class ConflictOut(_Out):
@@ -210,6 +214,9 @@ class ConflictOut(_Out):
     explanation: str | None = None
     claim_ids: list[str] = []
     record: dict[str, Any] | None = Field(None, description="the depositary record involved (one JSON column in CSV)")
+    review: dict[str, Any] | None = Field(None, description="the latest analyst verdict on it (not_a_conflict, reopened)")
+    detail: dict[str, Any] | None = Field(
+        None, description="what the explanation is written from: each figure with its documents, each side's quote")
 
 
 class DocumentOut(_Out):
@@ -397,18 +404,44 @@ class Corrections(BaseModel):
 
 
 class ReviewIn(BaseModel):
+    """A verdict on a claim (``claim_id``: verified, rejected, corrected) or on a conflict
+    (``conflict_id``: ``not_a_conflict`` with a note saying why, or ``reopened``)."""
+
     model_config = ConfigDict(extra="forbid")
-    claim_id: str = Field(..., min_length=1, max_length=40)
-    verdict: Literal["verified", "rejected", "corrected"]
+    claim_id: str | None = Field(None, min_length=1, max_length=40)
+    conflict_id: str | None = Field(None, min_length=1, max_length=40)
+    verdict: Literal["verified", "rejected", "corrected", "not_a_conflict", "reopened"]
     reviewer: str = Field(..., min_length=1, max_length=200)
     note: str | None = Field(None, max_length=5000)
     corrections: Corrections | None = None
 
+    @model_validator(mode="after")
+    def _one_subject(self) -> ReviewIn:
+        if (self.claim_id is None) == (self.conflict_id is None):
+            raise ValueError("give exactly one of claim_id and conflict_id")
+        on_conflict = self.verdict in ("not_a_conflict", "reopened")
+        if on_conflict != (self.conflict_id is not None):
+            raise ValueError("'not_a_conflict' and 'reopened' are verdicts on a conflict_id; "
+                             "'verified', 'rejected' and 'corrected' on a claim_id")
+        if self.conflict_id is not None and self.corrections is not None:
+            raise ValueError("a conflict review has no corrections")
+        return self
+
+
+class ConflictReviewRow(_Out):
+    id: int
+    conflict_id: str
+    verdict: str
+    note: str | None = None
+    reviewer: str
+    created_at: str | None = None
+
 
 class ReviewOut(BaseModel):
-    review: ReviewRow
-    claim: ClaimOut | None
-    reconciled: dict[str, int]
+    review: ReviewRow | ConflictReviewRow
+    claim: ClaimOut | None = None
+    conflict: ConflictOut | None = None
+    reconciled: dict[str, int] = {}
 
 
 def ctx(request: Request) -> WebContext:
@@ -913,6 +946,15 @@ def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:
     """Store the review and rebuild the facts and conflicts it touches, in one lock."""
     from minewatch.store.reconciling import reconcile_pending
 
+    if review.conflict_id is not None:
+        with c.write_lock:
+            try:
+                stored = c.store.add_conflict_review(review.conflict_id, review.verdict, review.reviewer, review.note)
+            except KeyError:
+                raise HTTPException(404, detail=f"no conflict {review.conflict_id!r}") from None
+        found = c.store.conflicts(ids=[review.conflict_id], dismissed=True)
+        return {"review": stored, "conflict": found[0] if found else None, "claim": None, "reconciled": {}}
+    assert review.claim_id is not None
     corrections = review.corrections.model_dump(mode="json", exclude_none=True) if review.corrections else None
     if review.verdict == "corrected" and not corrections:
         raise HTTPException(422, detail="a 'corrected' review needs at least one corrected field")
@@ -932,7 +974,8 @@ def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:
     responses={401: {"description": "no bearer token"}, 403: {"description": "writes disabled or wrong token"}, **NOT_FOUND},
 )
 def post_review(c: Ctx, review: ReviewIn) -> dict[str, Any]:
-    """Mark a claim verified, rejected or corrected; facts and conflicts follow at once."""
+    """Mark a claim verified, rejected or corrected (facts and conflicts follow at once), or a
+    conflict "not a conflict" (with a note) or reopened."""
     return apply_review(c, review)
 
 

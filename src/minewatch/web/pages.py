@@ -691,9 +691,64 @@ async def logout(request: Request) -> Response:
 
 
 @router.get("/conflicts", response_class=HTMLResponse)
-def conflicts_page(request: Request, state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None) -> HTMLResponse:
+def conflicts_page(
+    request: Request,
+    state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    error: Annotated[str | None, Query(max_length=300)] = None,
+) -> HTMLResponse:
     c = _c(request)
-    return page(request, "conflicts.html", conflicts=c.store.conflicts(state=state), state=state)
+    dismissed = [x for x in c.store.conflicts(state=state, dismissed=True) if x.get("review")
+                 and x["review"]["verdict"] == "not_a_conflict"]
+    conflicts = c.store.conflicts(state=state)
+    _with_sides(c, conflicts + dismissed)
+    return page(request, "conflicts.html", conflicts=conflicts, dismissed=dismissed, state=state, error=error)
+
+
+#: Evidence sentences shown per conflict: one per side (figure, affirmation, denial) at most this many.
+SIDES_SHOWN = 4
+
+
+def _side_claims(x: dict[str, Any]) -> list[str]:
+    """One claim per side of a conflict: each figure's first report, the accuser and the denier."""
+    detail = x.get("detail") or {}
+    ids = [q["claim_id"] for q in detail.get("quotes") or [] if q.get("claim_id")]
+    for side in ("affirmed", "denied"):
+        ids += [s["claim_id"] for s in (detail.get(side) or [])[:1]]
+    return list(dict.fromkeys(ids or list(x.get("claim_ids") or [])))[:SIDES_SHOWN]
+
+
+def _with_sides(c: WebContext, conflicts: list[dict[str, Any]]) -> None:
+    """Each conflict's ``sides``: the evidence sentence of each side, with its document (one query)."""
+    wanted = {x["id"]: _side_claims(x) for x in conflicts}
+    ids = sorted({i for v in wanted.values() for i in v})
+    claims = {cl["id"]: cl for cl in c.store.claims(ClaimFilter(claim_ids=ids))} if ids else {}
+    for x in conflicts:
+        x["sides"] = [claims[i] for i in wanted[x["id"]] if i in claims]
+
+
+@router.post("/conflicts/{conflict_id}/review")
+async def conflict_review_form(request: Request, conflict_id: Annotated[str, PathParam(max_length=80)]) -> Response:
+    """The conflicts page's "not a conflict" (with a note) and "reopen" buttons: ``POST /api/reviews`` for a conflict."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    check_form(request, form.get(CSRF_FIELD))
+    c = _c(request)
+    back = f"/conflicts#{render.html_id(conflict_id)}"
+    try:
+        review = ReviewIn(
+            conflict_id=conflict_id,
+            verdict=form.get("verdict", ""),  # type: ignore[arg-type]
+            reviewer=(form.get("reviewer") or "").strip(),
+            note=(form.get("note") or "").strip() or None,
+        )
+    except ValueError as exc:
+        return RedirectResponse(f"/conflicts?error={quote(_short_error(exc))}", status_code=303)
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        await run_in_threadpool(apply_review, c, review)
+    except HTTPException as exc:
+        return RedirectResponse(f"/conflicts?error={quote(str(exc.detail))}", status_code=303)
+    return RedirectResponse(back, status_code=303)
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -1,10 +1,10 @@
 """watch state in its own tables
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-07 18:00:00.000000
 
-Until 0007 the watcher kept two kinds of state in other tables' rows: a page
+Until 0008 the watcher kept two kinds of state in other tables' rows: a page
 ``--follow`` could not fetch was a second ``watch_entries`` row whose
 ``entry_ref`` was "page-retry " and JSON, and what a status rule last saw was
 ``sent_alerts`` rows in state ``seen`` (subjects "seen:TREATY:ISO3" and
@@ -21,8 +21,8 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
