@@ -812,7 +812,7 @@ def _sqlite_columns(conn: sqlite3.Connection, table: str) -> list[str]:
 _NEWS = {
     "source": "News reporting ingested by minewatch (each article's url column)",
     "license": "Article text and excerpts: the publishers' terms; minewatch's extraction: Apache-2.0",
-    "about": "minewatch: claims extracted by rules from the articles, linked into facts",
+    "about": "minewatch: claims extracted from the articles (rules propose, a trained model decides), linked into facts",
 }
 _DEPOSITARY = {
     "source": "UN Secretary-General as depositary: Multilateral Treaties Deposited, chapter XXVI",
@@ -821,8 +821,8 @@ _DEPOSITARY = {
     "about": "minewatch's treaty rules applied to the depositary records (entry into force, withdrawal periods)",
 }
 TABLE_SOURCES: dict[str, dict[str, str]] = {
-    **{n: _NEWS for n in ("documents", "stories", "claims", "facts", "conflicts", "reviews", "fact_claims",
-                          "conflict_claims", "facts_with_sources")},
+    **{n: _NEWS for n in ("documents", "stories", "claims", "facts", "conflicts", "reviews", "conflict_reviews",
+                          "fact_claims", "conflict_claims", "facts_with_sources")},
     **{n: _DEPOSITARY for n in ("records", "treaty_status", "status_history", "states")},
 }
 
