@@ -10,6 +10,7 @@ from reconcile_factory import day, eur, mines, rec, year
 
 from minewatch.model import Money
 from minewatch.reconcile import build_fact, modality_drift, story_value_conflicts, value_conflicts
+from minewatch.reconcile.base import CONFIDENT
 
 
 def _spending_copies(weapons: tuple[str, ...] = ("ap_mine",)) -> list:
@@ -189,7 +190,8 @@ def test_modality_drift_is_raised_only_between_reports_of_the_same_period():
 
 def test_modality_drift_needs_confident_reports_on_both_sides():
     planned = rec("A", "FIN", "production", modality="planned", story="s-1", published=date(2025, 6, 27))
-    shaky = rec("B", "FIN", "production", modality="actual", story="s-2", published=date(2025, 6, 20), confidence=0.5)
+    shaky = rec("B", "FIN", "production", modality="actual", story="s-2", published=date(2025, 6, 20),
+                confidence=CONFIDENT - 0.1)
     assert modality_drift([planned, shaky]) == []
 
 

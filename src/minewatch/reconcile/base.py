@@ -22,9 +22,10 @@ REJECTED = "rejected"
 #: The value fields a claim can carry, in report order.
 VALUE_FIELDS = ("quantity", "money", "time")
 
-#: A claim takes part in conflicts only from this extraction confidence on (the one place to tune it:
-#: a false alarm costs a reader's trust, a missed one only a look at the fact's sources).
-CONFIDENT = 0.6
+#: A claim takes part in conflicts only from this confidence on (the one place to tune it: a false
+#: alarm costs a reader's trust, a missed one only a look at the fact's sources).  Confidence is the
+#: calibrated probability that the claim is right, so this reads "more likely right than wrong".
+CONFIDENT = 0.5
 
 #: Time bases (``DateRange.basis``): a dateline's or byline's date is when the story was filed, not the act's.
 REPORTED_BASIS = "reported"
