@@ -199,6 +199,8 @@ class ClaimModel:
             head = self.stages.get(pred)
             stage = head.best(feats)[0] if head is not None else None
         elif pred != Predicate.BORDER:
+            if not prep.weapons:  # the article never names the weapon (a nickel mine, a "minefield" of rules)
+                return None
             weapon = _weapon(prep, cand)
         modality = self.modality.best(feats)[0]
         polarity = Polarity.NEGATED if self.polarity.probabilities(feats)[1] > 0.5 else Polarity.AFFIRMED

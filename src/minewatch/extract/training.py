@@ -105,8 +105,9 @@ class _Recorder:
         return claims
 
 
-def prepare_examples(examples: list[Example], extractor: Any) -> None:
-    """The rules' claims and the candidates of every example (the rules run without the model)."""
+def prepare_examples(examples: list[Example], extractor: Any, prefilter: bool = True) -> None:
+    """The rules' claims and the candidates of every example (the rules run without the model);
+    ``prefilter``: articles the relevance screen stops give nothing, as in ``ingest``."""
     from minewatch.prefilter import is_relevant_document
 
     recorder = _Recorder()
@@ -117,12 +118,54 @@ def prepare_examples(examples: list[Example], extractor: Any) -> None:
             list(extractor.extract_many([ex.doc]))
             prep, claims = recorder.seen[0] if recorder.seen else (extractor.prepare(ex.doc), [])
             ex.prep = prep
-            relevant = is_relevant_document(ex.doc)
+            relevant = is_relevant_document(ex.doc) or not prefilter
             ex.rule_claims = claims if relevant else []
             ex.cands = candidates(prep, ex.rule_claims, extractor.lex,
                                   frozenset(extractor.actors.observers)) if relevant else []
     finally:
         extractor.model = None
+
+
+@dataclass
+class Guard:
+    """A sentence with claims that must (``expect``) and must not (``reject``) come out: the rule rows'
+    examples and the capability cases of the tests.  Thresholds that break one are refused."""
+
+    example: Example
+    expect: list[dict[str, Any]]
+    reject: list[dict[str, Any]]
+
+
+def guard_examples(cases_dir: Path) -> list[Guard]:
+    """Every rule row's example and every capability case that passes today (known misses aside)."""
+    from minewatch.extract.rules import language_rows
+
+    def doc(text: str, published: str | None, name: str, language: str = "en") -> Example:
+        when = date.fromisoformat(published) if published else None
+        return Example(name, Document(text=text, original=text, path=name, published=when, language=language), [])
+
+    out = [Guard(doc(r["example"], r.get("published"), r["id"]), r["effect"].get("expect", []),
+                 r["effect"].get("reject", []))
+           for r in language_rows("en") if r.get("example") and r.get("effect")]
+    for path in sorted(cases_dir.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            case = json.loads(line) if line.strip() else None
+            if case and not case.get("xfail"):
+                out.append(Guard(doc(case["text"], case.get("published"), case["id"], case.get("language", "en")),
+                                 case.get("expect", []), case.get("reject", [])))
+    return out
+
+
+def guard_holds(guards: list[tuple[Guard, Proposals]], add: dict[str, float], keep: float) -> bool:
+    from minewatch.extract.rules import claim_fields, matches
+
+    for guard, props in guards:
+        got = [claim_fields(c) for c, p, rule in props if p >= (keep if rule else _add(add, c.predicate))]
+        if any(matches(c, r) for c in got for r in guard.reject):
+            return False
+        if not all(any(matches(c, e) for c in got) for e in guard.expect):
+            return False
+    return True
 
 
 # -- labels -----------------------------------------------------------------------------------
@@ -346,14 +389,17 @@ def scored(model: ClaimModel | None, extractor: Any, examples: list[Example]) ->
 
 def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]],
                       dev: tuple[list[Example], list[Proposals]] | None = None,
-                      dev_floor: float | None = None) -> Thresholds:
+                      dev_floor: float | None = None,
+                      guards: list[tuple[Guard, Proposals]] | None = None) -> Thresholds:
     """The thresholds with the best pooled key F1 over held-out predictions: one add and one keep
     threshold first, then an add threshold per predicate, one predicate at a time (ties: the more
     cautious).  With ``dev_floor``, settings that take ``dev`` below it are refused: the issue's
-    rule that dev does not drop below the rules' score."""
+    rule that dev does not drop below the rules' score; so are settings that break a ``guard``."""
     everything = pools + ([dev] if dev else [])
 
     def f1(add: dict[str, float], keep: float) -> float:
+        if guards and not guard_holds(guards, add, keep):
+            return -1.0
         if dev is not None and dev_floor is not None:
             guard = evaluate([(ex.gold, _chosen(pr, add, keep)) for ex, pr in zip(*dev, strict=True)])
             if guard["key"]["f1"] < dev_floor:
@@ -381,12 +427,18 @@ def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]],
 DEV_TOLERANCE = 0.0
 
 
+def _guarded(model: ClaimModel, extractor: Any, guards: list[Guard] | None) -> list[tuple[Guard, Proposals]]:
+    if not guards:
+        return []
+    return list(zip(guards, proposals(model, extractor, [g.example for g in guards]), strict=True))
+
+
 def dev_floor(dev: list[Example]) -> float:
     return evaluate([(ex.gold, [c.to_dict() for c in ex.rule_claims]) for ex in dev])["key"]["f1"] - DEV_TOLERANCE
 
 
 def cross_validate(examples: list[Example], written: list[Example], dev: list[Example], extractor: Any,
-                   folds: int, c: float, written_weight: float
+                   folds: int, c: float, written_weight: float, guards: list[Guard] | None = None
                    ) -> tuple[dict[str, Any], list[tuple[float, bool, bool]], list[Proposals], list[ClaimModel]]:
     """k-fold over ``examples`` by article.  Fold k's thresholds are chosen on ``dev`` and the
     other folds' held-out predictions (never on fold k), so fold k's score is unseen.  Returns the
@@ -402,7 +454,8 @@ def cross_validate(examples: list[Example], written: list[Example], dev: list[Ex
     floor = dev_floor(dev)
     for k in range(folds):
         pools = [(held[j], oof[j]) for j in range(folds) if j != k]
-        add, keep = choose_thresholds(pools, (dev, dev_props[k]), floor)
+        fold_guards = _guarded(models[k], extractor, guards)
+        add, keep = choose_thresholds(pools, (dev, dev_props[k]), floor, fold_guards)
         for ex, props in zip(held[k], oof[k], strict=True):
             kept_props = [(cl, p, rule) for cl, p, rule in props if p >= (keep if rule else _add(add, cl.predicate))]
             dicts = [cl.to_dict() for cl, _, _ in kept_props]
@@ -455,7 +508,8 @@ def reliability(records: list[tuple[float, bool]], bins: int = 10) -> tuple[floa
 
 
 def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: float = 0.2,
-          written_weight: float = 0.5, log: Any = print) -> ClaimModel:
+          written_weight: float = 0.5, log: Any = print, cases_dir: Path = REPO / "tests" / "extract" / "cases"
+          ) -> ClaimModel:
     """The whole recipe; writes the model to ``out`` when given."""
     from minewatch.extract.extractor import Extractor
 
@@ -465,12 +519,16 @@ def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: 
     seeds_ex = corpus_examples(shared / "seeds", shared / "gold" / "seeds.jsonl")
     written = written_examples(written_dir)
     log(f"articles: train {len(train_ex)}, dev {len(dev_ex)}, seeds {len(seeds_ex)}; written examples {len(written)}")
+    guards = guard_examples(cases_dir)
+    log(f"guards: {len(guards)} rule examples and capability cases")
     prepare_examples(train_ex + dev_ex + seeds_ex + written, rules)
-    cv, records, oof, _ = cross_validate(train_ex, written, dev_ex + seeds_ex, rules, folds, c, written_weight)
+    prepare_examples([g.example for g in guards], rules, prefilter=False)  # sentences, as the tests run them
+    cv, records, oof, _ = cross_validate(train_ex, written, dev_ex + seeds_ex, rules, folds, c, written_weight, guards)
     model = fit_model(train_ex + written, c, written_weight)
     ordered = [e for k in range(folds) for i, e in enumerate(train_ex) if i % folds == k]
     guard = dev_ex + seeds_ex  # the sets that must not drop below the rules alone
-    add, keep = choose_thresholds([(ordered, oof)], (guard, proposals(model, rules, guard)), dev_floor(guard))
+    add, keep = choose_thresholds([(ordered, oof)], (guard, proposals(model, rules, guard)), dev_floor(guard),
+                                  _guarded(model, rules, guards))
     model.add_threshold, model.keep_threshold = add["*"], keep
     model.add_by_predicate = {k: v for k, v in add.items() if k != "*" and v != add["*"]}
     log(f"thresholds chosen on dev and out-of-fold train: add={add} keep={keep}")
@@ -480,7 +538,9 @@ def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: 
     model.report = {
         "trained_on": {"train_articles": len(train_ex), "written_examples": len(written),
                        "written_weight": written_weight, "c": c},
-        "thresholds_chosen_on": "dev + out-of-fold train (per fold: dev + the other folds)",
+        "thresholds_chosen_on": "dev + out-of-fold train (per fold: dev + the other folds); dev and seeds may not "
+                                "drop below the rules alone, and no rule example or capability case may break",
+        "guards": len(guards),
         "unseen_train_cv": {"folds": folds, **cv},
         "rules_alone_train": scored(None, rules, train_ex),
         "dev": scored(model, rules, dev_ex), "dev_rules_alone": scored(None, rules, dev_ex),
