@@ -1,0 +1,438 @@
+"""Claims from a non-English document: sentence by sentence, from the language's rule rows.
+
+The mechanism is the same for every language; what differs is data
+(``extract/rules/<lang>/cues.csv``) and the CLDR state names.  A sentence
+gives a claim when a predicate cue is in it, with a treaty (named, or "the
+convention" standing for the one last named) for treaty predicates and a
+weapon (in the sentence, implied by the cue, or in the sentence before) for
+the others.  The actors are the states (or organisations) the sentence
+names, less the recipient of a transfer; a sentence naming none continues
+the one before it.  Modality, negation and stage come from trigger rows in
+the sentence, the nearest to the cue winning; a date after publication makes
+an actual claim planned.  A cue within a few words of a ban word ("zakaz",
+"kieltävä", "запрещающей") describes a treaty, not an activity, and gives
+no claim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from minewatch.extract.merge import merge_claims
+from minewatch.extract.multilingual.rules import Hit, Token, matcher, rules_languages, tokenize
+from minewatch.extract.multilingual.states import StateMention, find_states
+from minewatch.extract.multilingual.values import DateFound, Number, find_dates, find_numbers
+from minewatch.model import (
+    JOINING_STAGES,
+    WITHDRAWAL_STAGES,
+    Actor,
+    ActorKind,
+    Claim,
+    DateRange,
+    Document,
+    Evidence,
+    Modality,
+    Money,
+    Polarity,
+    Predicate,
+    Range,
+    Speaker,
+)
+
+TREATY_PREDICATES = {Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING}
+#: A withdrawal stage cue read for a joining claim ("tuli voimaan" is in force, "ratified" is approved's twin).
+JOINING_FROM_WITHDRAWAL = {"effective": "in_force", "approved": "ratified"}
+DEFAULT_STAGE = {Predicate.TREATY_WITHDRAWAL: "decided", Predicate.TREATY_JOINING: "ratified"}
+#: How far (in words) a ban word reaches to make a cue part of a treaty's description.
+BAN_REACH = 6
+#: How far (in words) before a cue a negation word reaches.
+NEGATION_REACH = 2
+#: Which quantities a predicate takes (others keep only money).
+QUANTITY_UNITS = {
+    Predicate.CASUALTIES: {"people"},
+    Predicate.CLEARANCE: {"km2", "hectares", "mines", "km"},
+    Predicate.BORDER: {"km"},
+}
+MONEY_PREDICATES = {Predicate.PROCUREMENT, Predicate.PRODUCTION, Predicate.TRANSFER, Predicate.CLEARANCE}
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»]?\s+(?=[\"'“„«(]?[^\W\d_a-zа-яёіїєґ]|\d)|\n+")
+
+
+def supported_languages() -> list[str]:
+    """Languages with rule rows: their documents are extracted here."""
+    return rules_languages()
+
+
+def supports(language: str | None) -> bool:
+    return bool(language) and language in _SUPPORTED
+
+
+_SUPPORTED = set(supported_languages())
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans; a dot after a single capital ("T. Godliauskas") or a number is no end."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[max(start, m.start() - 3):m.start()]
+        if m.group(0).strip() == "" and "\n" not in m.group(0):
+            if re.search(r"(?:^|\W)[^\W\d_]\.$", before):
+                continue
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+@dataclass
+class _Sentence:
+    s: int
+    e: int
+    toks: list[Token]
+    hits: list[Hit]
+    states: list[StateMention]
+    orgs: list[tuple[Actor, int]]
+    world: bool
+    numbers: list[Number]
+    dates: list[DateFound]
+
+    def of(self, kind: str) -> list[Hit]:
+        return [h for h in self.hits if h.row.kind == kind]
+
+
+@dataclass
+class _Context:
+    """What earlier sentences leave for later ones: the treaty last named, the actors, the weapon."""
+
+    treaty: str | None = None
+    actors: list[Actor] = field(default_factory=list)
+    actors_age: int = 99
+    weapon: list[str] = field(default_factory=list)
+    weapon_age: int = 99
+    tally_age: int = 99
+    person: Speaker | None = None
+    person_age: int = 99
+
+
+def _state_actor(iso3: str) -> Actor:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    name = getattr(c, "common_name", None) or getattr(c, "name", iso3) if c else iso3
+    return Actor(ActorKind.STATE, iso3, name)
+
+
+def _nearest(items: list, at: int, key) -> object | None:
+    return min(items, key=lambda x: abs(key(x) - at), default=None)
+
+
+class MultilingualExtractor:
+    """One document at a time; pure Python, so it runs in any process without loading a model."""
+
+    def extract(self, doc: Document) -> list[Claim]:
+        lang = doc.language or ""
+        if not supports(lang):
+            return []
+        text = doc.text
+        m = matcher(lang)
+        sents: list[_Sentence] = []
+        for s, e in sentences(text):
+            toks = tokenize(text, lang, s, e)
+            if not toks:
+                continue
+            hits = m.find(toks)
+            sents.append(self._read(text, s, e, toks, hits, lang, doc.published))
+        focus = self._focus(sents)
+        ctx = _Context()
+        claims: list[Claim] = []
+        for sent in sents:
+            found = self._claims(doc, text, sent, ctx, focus)
+            claims += found
+            self._carry(sent, ctx, found)
+        return merge_claims(claims)
+
+    # ------------------------------------------------------------------ reading
+
+    def _read(self, text: str, s: int, e: int, toks: list[Token], hits: list[Hit], lang: str,
+              published: date | None) -> _Sentence:
+        taken = {k for h in hits if h.row.kind in ("treaty", "month", "organization") for k in range(h.i, h.j)}
+        states = [st for st in find_states(toks, lang) if st.i not in taken]
+        for h in hits:
+            if h.row.kind == "state" and not any(st.i <= h.i < st.j for st in states) and h.i not in taken:
+                states.append(StateMention(h.row.value, h.i, h.j))
+        blocked = {h.j + k for h in hits if h.row.kind == "not_actor" for k in range(2)}
+        states = [st for st in states if st.i not in blocked]
+        states.sort(key=lambda st: st.i)
+        orgs = [(Actor(ActorKind.ORGANIZATION, None, h.row.value), h.i) for h in hits if h.row.kind == "organization"]
+        world = any(h.row.kind == "world" for h in hits)
+        return _Sentence(s, e, toks, hits, states, orgs, world,
+                         find_numbers(text, s, e, toks, hits, lang), find_dates(text, toks, hits, published))
+
+    @staticmethod
+    def _focus(sents: list[_Sentence]) -> Actor | None:
+        """The state the document is about: named most, and in its first lines."""
+        counts: dict[str, int] = {}
+        for sent in sents:
+            for st in sent.states:
+                counts[st.iso3] = counts.get(st.iso3, 0) + 1
+        if not counts:
+            return None
+        best = max(counts, key=counts.__getitem__)
+        early = {st.iso3 for sent in sents[:3] for st in sent.states}
+        if counts[best] >= 2 and best in early and list(counts.values()).count(counts[best]) == 1:
+            return _state_actor(best)
+        return None
+
+    def _carry(self, sent: _Sentence, ctx: _Context, found: list[Claim]) -> None:
+        treaties = sent.of("treaty")
+        if treaties:
+            ctx.treaty = treaties[-1].row.value
+        ctx.actors_age += 1
+        ctx.weapon_age += 1
+        ctx.tally_age += 1
+        ctx.person_age += 1
+        if sent.states:
+            ctx.actors = [_state_actor(st.iso3) for st in sent.states]
+            ctx.actors_age = 0
+        elif found:
+            ctx.actors = list(dict.fromkeys(c.actor for c in found))
+            ctx.actors_age = 0
+        weapons = [h.row.value for h in sent.of("weapon")]
+        if weapons:
+            ctx.weapon, ctx.weapon_age = weapons, 0
+        if any(c.predicate == Predicate.CASUALTIES for c in found):
+            ctx.tally_age = 0
+
+    # ------------------------------------------------------------------ claims
+
+    def _claims(self, doc: Document, text: str, sent: _Sentence, ctx: _Context, focus: Actor | None) -> list[Claim]:
+        preds = [h for h in sent.of("predicate")]
+        speaker = self._speaker(sent, text, ctx)
+        out: list[Claim] = []
+        if not preds:
+            return self._tally(doc, text, sent, ctx)
+        bans = sent.of("ban")
+        recipients = {c for h in preds if h.row.value.startswith(Predicate.TRANSFER)
+                      for c in [self._counterpart(sent, h)] if c is not None}
+        for cue in preds:
+            value = cue.row.value
+            weapon0 = None
+            if "+" in value:
+                value, weapon0 = value.split("+", 1)
+            stage0 = None
+            if ":" in value:
+                value, stage0 = value.split(":", 1)
+            pred = Predicate(value)
+            if pred not in TREATY_PREDICATES and bans and (
+                    any(abs(b.i - cue.i) <= BAN_REACH for b in bans) or self._treaty_is_subject(sent)):
+                continue
+            treaty, stage, weapons = None, None, [None]
+            if pred in TREATY_PREDICATES:
+                treaty = self._treaty(sent, cue, ctx)
+                if treaty is None:
+                    continue
+                stage = self._stage(sent, cue, pred, stage0)
+            else:
+                weapons = self._weapons(sent, cue, weapon0, ctx)
+                if not weapons:
+                    continue
+            counterpart = self._counterpart(sent, cue) if pred == Predicate.TRANSFER else None
+            actors = [a for a in self._actors(sent, cue, pred, counterpart, ctx, focus) if a not in recipients]
+            if not actors:
+                continue
+            negated = cue.negated or any(cue.i - NEGATION_REACH <= h.i < cue.i for h in sent.of("negation"))
+            modality = self._modality(sent)
+            when = self._when(sent, text, cue)
+            if isinstance(when, DateFound) and modality == Modality.ACTUAL and doc.published \
+                    and when.first > doc.published:
+                modality = Modality.PLANNED
+            for actor in actors:
+                quantity, money = (None, None) if pred in TREATY_PREDICATES else self._values(sent, cue, pred, actor)
+                for weapon in weapons:
+                    out.append(Claim(
+                        document_id=doc.id, actor=actor, predicate=pred, stage=stage, treaty=treaty,
+                        weapon=weapon, counterpart=counterpart if counterpart != actor else None,
+                        modality=modality, polarity=Polarity.NEGATED if negated else Polarity.AFFIRMED,
+                        quantity=quantity, money=money,
+                        time=DateRange(when.first, when.last, when.text) if isinstance(when, DateFound) else None,
+                        speaker=speaker, evidence=[Evidence(sent.s, sent.e, text[sent.s:sent.e])],
+                        confidence=0.6 if actor in [_state_actor(st.iso3) for st in sent.states] else 0.45,
+                    ))
+        return out
+
+    def _tally(self, doc: Document, text: str, sent: _Sentence, ctx: _Context) -> list[Claim]:
+        """A list of casualty counts goes on after its cue: "Далі йде Сирія - 1 015 осіб"."""
+        if ctx.tally_age > 2 or not sent.states:
+            return []
+        out = []
+        for st in sent.states:
+            n = self._number_after(sent, st.j, {"people"})
+            if n is None:
+                continue
+            out.append(Claim(
+                document_id=doc.id, actor=_state_actor(st.iso3), predicate=Predicate.CASUALTIES,
+                weapon=(ctx.weapon[0] if ctx.weapon and ctx.weapon_age <= 3 else "mine"),
+                quantity=Range(n.low, n.high, n.unit, n.text),
+                evidence=[Evidence(sent.s, sent.e, text[sent.s:sent.e])], confidence=0.45))
+        return out
+
+    @staticmethod
+    def _treaty_is_subject(sent: _Sentence) -> bool:
+        """'The treaty bans the production…': the sentence describes the treaty from its first words."""
+        return any(h.i <= 1 for h in sent.hits if h.row.kind in ("treaty", "treaty_ref"))
+
+    @staticmethod
+    def _when(sent: _Sentence, text: str, cue: Hit) -> DateFound | None:
+        """The date nearest the cue, one in the cue's own clause (between commas) first."""
+        if not sent.dates:
+            return None
+        at = sent.toks[cue.i].start
+
+        def clause(pos: int) -> int:
+            return text.count(",", sent.s, pos) + text.count(";", sent.s, pos)
+
+        here = clause(at)
+        return min(sent.dates, key=lambda d: (clause(d.start) != here, abs(d.tok - cue.i)))
+
+    @staticmethod
+    def _number_after(sent: _Sentence, i: int, units: set[str]) -> Number | None:
+        cands = [n for n in sent.numbers if n.unit in units and n.tok > i]
+        return min(cands, key=lambda n: n.tok, default=None)
+
+    def _treaty(self, sent: _Sentence, cue: Hit, ctx: _Context) -> str | None:
+        named = _nearest(sent.of("treaty"), cue.i, lambda h: h.i)
+        if isinstance(named, Hit):
+            return named.row.value
+        if sent.of("treaty_ref") and ctx.treaty:
+            return ctx.treaty
+        return None
+
+    def _stage(self, sent: _Sentence, cue: Hit, pred: str, stage0: str | None) -> str:
+        allowed = WITHDRAWAL_STAGES if pred == Predicate.TREATY_WITHDRAWAL else JOINING_STAGES
+        cands = []
+        for h in sent.of("stage"):
+            v = h.row.value
+            if pred == Predicate.TREATY_JOINING and v not in JOINING_STAGES:
+                v = JOINING_FROM_WITHDRAWAL.get(v, "")
+            if v in allowed:
+                cands.append((abs(h.i - cue.i), v))
+        if stage0 and stage0 in allowed:
+            cands.append((0, stage0))
+        if cands:
+            return min(cands)[1]
+        return DEFAULT_STAGE[Predicate(pred)]
+
+    def _weapons(self, sent: _Sentence, cue: Hit, weapon0: str | None, ctx: _Context) -> list[str]:
+        found = list(dict.fromkeys(h.row.value for h in sent.of("weapon")))
+        if not found and weapon0:
+            found = [weapon0]
+        if not found and ctx.weapon_age <= 1:
+            found = list(ctx.weapon)
+        specific = [w for w in found if w != "mine"]
+        return specific if specific and "mine" in found else found
+
+    def _counterpart(self, sent: _Sentence, cue: Hit) -> Actor | None:
+        if len(sent.states) < 2 and not any(h for h in sent.of("counterpart_marker")):
+            return None
+        for h in sent.of("counterpart_marker"):
+            for st in sent.states:
+                if 0 <= st.i - h.j <= 1:
+                    return _state_actor(st.iso3)
+        after = [st for st in sent.states if 0 < st.i - cue.i <= 3]
+        if after and len(sent.states) >= 2:
+            return _state_actor(after[0].iso3)
+        return None
+
+    def _actors(self, sent: _Sentence, cue: Hit, pred: str, counterpart: Actor | None, ctx: _Context,
+                focus: Actor | None) -> list[Actor]:
+        if pred == Predicate.CASUALTIES and sent.world:
+            return [Actor(ActorKind.ORGANIZATION, None, "world")]
+        actors = [_state_actor(st.iso3) for st in sent.states]
+        actors = [a for a in dict.fromkeys(actors) if a != counterpart]
+        if not actors:
+            actors = [a for a, _ in sent.orgs]
+        if not actors and ctx.actors and ctx.actors_age <= 2:
+            actors = [a for a in ctx.actors if a != counterpart]
+        if not actors and focus is not None:
+            actors = [focus]
+        return actors
+
+    def _modality(self, sent: _Sentence) -> str:
+        values = {h.row.value for h in sent.of("modality")}
+        if Modality.CONSIDERED in values:
+            return Modality.CONSIDERED
+        if Modality.PLANNED in values:
+            return Modality.PLANNED
+        return Modality.ACTUAL
+
+    def _values(self, sent: _Sentence, cue: Hit, pred: str, actor: Actor) -> tuple[Range | None, Money | None]:
+        quantity = money = None
+        units = QUANTITY_UNITS.get(Predicate(pred), {"mines"})
+        qs = [n for n in sent.numbers if n.unit in units]
+        if pred == Predicate.CASUALTIES and actor.iso3:
+            st = next((x for x in sent.states if x.iso3 == actor.iso3), None)
+            if st is not None and len(sent.states) > 1:
+                n = self._number_after(sent, st.j, units)
+                qs = [n] if n is not None else []
+        q = _nearest(qs, cue.i, lambda n: n.tok)
+        if isinstance(q, Number):
+            quantity = Range(q.low, q.high, q.unit, q.text)
+        if pred in MONEY_PREDICATES:
+            mo = _nearest([n for n in sent.numbers if n.currency], cue.i, lambda n: n.tok)
+            if isinstance(mo, Number):
+                money = Money(mo.low, mo.high, mo.currency, mo.text)
+        return quantity, money
+
+    # ------------------------------------------------------------------ speaker
+
+    def _speaker(self, sent: _Sentence, text: str, ctx: _Context) -> Speaker | None:
+        names = self._names(sent)
+        if names:
+            ctx.person, ctx.person_age = names[-1], -1
+        speech = sent.of("speech")
+        if not speech:
+            return None
+        if names:
+            return min(names, key=lambda sp: 0)  # the first name of a sentence with a verb of saying
+        if ctx.person is not None and ctx.person_age <= 3:
+            return ctx.person
+        return None
+
+    @staticmethod
+    def _names(sent: _Sentence) -> list[Speaker]:
+        """Runs of two or more capitalised words that are no state, organisation, treaty or month."""
+        blocked = {k for h in sent.hits if h.row.kind in ("treaty", "month", "organization", "state", "weapon")
+                   for k in range(h.i, h.j)}
+        blocked |= {k for st in sent.states for k in range(st.i, st.j)}
+        out, run = [], []
+        for k, t in enumerate(sent.toks + [None]):  # type: ignore[list-item]
+            ok = t is not None and k not in blocked and t.text[:1].isupper() and not t.text.isupper() \
+                and (len(t.text) > 1 or k + 1 < len(sent.toks))
+            if ok:
+                run.append(t)
+                continue
+            if len(run) >= 2 and not (run[0].start == sent.s and len(run) == 2 and False):
+                out.append(Speaker(" ".join(x.text for x in run)))
+            run = []
+        return out
+
+
+_EXTRACTOR = MultilingualExtractor()
+
+
+def extract_multilingual(doc: Document) -> list[Claim]:
+    """Claims of a document in a language with rules (none for others: see ``supports``)."""
+    return _EXTRACTOR.extract(doc)
