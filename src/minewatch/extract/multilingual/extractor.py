@@ -47,8 +47,8 @@ JOINING_FROM_WITHDRAWAL = {"effective": "in_force", "approved": "ratified"}
 DEFAULT_STAGE = {Predicate.TREATY_WITHDRAWAL: "decided", Predicate.TREATY_JOINING: "ratified"}
 #: How far (in words) a ban word reaches to make a cue part of a treaty's description.
 BAN_REACH = 6
-#: How far (in words) before a cue a negation word reaches.
-NEGATION_REACH = 2
+#: How far (in words) before a cue a negation word reaches, unless its row says (German "nicht" reaches far).
+NEGATION_REACH = 1
 #: Which quantities a predicate takes (others keep only money).
 QUANTITY_UNITS = {
     Predicate.CASUALTIES: {"people"},
@@ -204,11 +204,12 @@ class MultilingualExtractor:
         ctx.weapon_age += 1
         ctx.tally_age += 1
         ctx.person_age += 1
-        if sent.states:
-            ctx.actors = [_state_actor(st.iso3) for st in sent.states]
+        if found:
+            recipients = {c.counterpart for c in found if c.counterpart}
+            ctx.actors = [a for a in dict.fromkeys(c.actor for c in found) if a not in recipients]
             ctx.actors_age = 0
-        elif found:
-            ctx.actors = list(dict.fromkeys(c.actor for c in found))
+        elif len({st.iso3 for st in sent.states}) == 1:
+            ctx.actors = [_state_actor(sent.states[0].iso3)]
             ctx.actors_age = 0
         weapons = [h.row.value for h in sent.of("weapon")]
         if weapons:
@@ -244,7 +245,7 @@ class MultilingualExtractor:
                 treaty = self._treaty(sent, cue, ctx)
                 if treaty is None:
                     continue
-                stage = self._stage(sent, cue, pred, stage0)
+                stage = self._stage(sent, cue, pred, stage0, self._modality(sent))
             else:
                 weapons = self._weapons(sent, cue, weapon0, ctx)
                 if not weapons:
@@ -253,7 +254,8 @@ class MultilingualExtractor:
             actors = [a for a in self._actors(sent, cue, pred, counterpart, ctx, focus) if a not in recipients]
             if not actors:
                 continue
-            negated = cue.negated or any(cue.i - NEGATION_REACH <= h.i < cue.i for h in sent.of("negation"))
+            negated = cue.negated or any(
+                cue.i - int(h.row.value or NEGATION_REACH) <= h.i < cue.i for h in sent.of("negation"))
             modality = self._modality(sent)
             when = self._when(sent, text, cue)
             if isinstance(when, DateFound) and modality == Modality.ACTUAL and doc.published \
@@ -320,7 +322,7 @@ class MultilingualExtractor:
             return ctx.treaty
         return None
 
-    def _stage(self, sent: _Sentence, cue: Hit, pred: str, stage0: str | None) -> str:
+    def _stage(self, sent: _Sentence, cue: Hit, pred: str, stage0: str | None, modality: str) -> str:
         allowed = WITHDRAWAL_STAGES if pred == Predicate.TREATY_WITHDRAWAL else JOINING_STAGES
         cands = []
         for h in sent.of("stage"):
@@ -333,13 +335,15 @@ class MultilingualExtractor:
             cands.append((0, stage0))
         if cands:
             return min(cands)[1]
+        if pred == Predicate.TREATY_WITHDRAWAL and modality == Modality.CONSIDERED:
+            return "proposed"  # a withdrawal under consideration has at most been proposed
         return DEFAULT_STAGE[Predicate(pred)]
 
     def _weapons(self, sent: _Sentence, cue: Hit, weapon0: str | None, ctx: _Context) -> list[str]:
         found = list(dict.fromkeys(h.row.value for h in sent.of("weapon")))
         if not found and weapon0:
             found = [weapon0]
-        if not found and ctx.weapon_age <= 1:
+        if not found and ctx.weapon_age <= 1 and sent.of("weapon_ref"):
             found = list(ctx.weapon)
         specific = [w for w in found if w != "mine"]
         return specific if specific and "mine" in found else found

@@ -35,8 +35,9 @@ KINDS = {
     "treaty": "APMBC or CCM: a treaty named",
     "treaty_ref": "empty: 'the convention', 'the treaty'; the treaty last named in the document",
     "weapon": "ap_mine, at_mine, mine or cluster_munition",
+    "weapon_ref": "empty: a pronoun for weapons named in the sentence before ('them', 'ich', 'их')",
     "modality": "planned or considered: a word that makes the sentence's claims future or possible",
-    "negation": "empty: a word that denies the cue after it",
+    "negation": "empty, or how many words before the cue it reaches (default 1): a word that denies the cue",
     "negation_prefix": "a prefix that negates a verb it is written on (Lithuanian, Latvian 'ne')",
     "state": "ISO3: a state's name, capital, demonym or adjective, or an organ standing for the state",
     "organization": "the organisation's name as the claim contract writes it",
@@ -127,22 +128,82 @@ def _simplemma():
     return simplemma
 
 
+def _simplemma_lemma(word: str, lang: str) -> str:
+    try:
+        return _simplemma().lemmatize(word, lang=lang)
+    except (ValueError, KeyError):
+        return word
+
+
+@cache
+def _pymorphy(lang: str):
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@cache
+def _morfeusz():
+    import morfeusz2
+
+    return morfeusz2.Morfeusz()
+
+
+def _specialised_lemma(word: str, lang: str) -> str:
+    """pymorphy3 (ru, uk) or Morfeusz 2 (pl) when installed; simplemma otherwise (and for other languages)."""
+    try:
+        if lang in ("ru", "uk"):
+            return _pymorphy(lang).parse(word)[0].normal_form
+        if lang == "pl":
+            found = _morfeusz().analyse(word)
+            if found:
+                return found[0][2][1].split(":")[0]
+    except ImportError:
+        pass
+    return _simplemma_lemma(word, lang)
+
+
+#: Which lemmatiser ``lemma`` uses: simplemma (the default; its dictionaries ship in the wheel),
+#: "specialised" (pymorphy3 / Morfeusz 2 where installed) or "none" (the word itself), for measuring.
+LEMMATISERS = {"simplemma": _simplemma_lemma, "specialised": _specialised_lemma, "none": lambda w, lang: w}
+_lemmatiser = ["simplemma"]
+
+
+def use_lemmatiser(name: str) -> None:
+    """Switch the lemmatiser (bench/multilingual.py compares them); clears the caches built with the old one."""
+    if name not in LEMMATISERS:
+        raise ValueError(f"unknown lemmatiser {name!r}: one of {sorted(LEMMATISERS)}")
+    _lemmatiser[0] = name
+    lemma.cache_clear()
+    from minewatch.extract.multilingual.states import state_names
+
+    state_names.cache_clear()
+
+
 @lru_cache(maxsize=200_000)
 def lemma(word: str, lang: str) -> str:
-    """simplemma's lemma (dictionary data shipped in the wheel), folded; the word itself when unknown."""
-    try:
-        return fold(_simplemma().lemmatize(word, lang=lang))
-    except (ValueError, KeyError):
-        return fold(word)
+    """The word's dictionary form, folded; the word itself when the lemmatiser does not know it."""
+    return fold(LEMMATISERS[_lemmatiser[0]](word, lang) or word)
+
+
+#: Languages that elide articles and particles onto the next word ("l'utilisation", "n'a", "d'Ottawa").
+ELISION_LANGUAGES = {"fr", "it", "ca"}
+_ELISION = re.compile(r"^([^\W\d_]{1,3}['’])(?=[^\W\d_])")
 
 
 def tokenize(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Words with offsets into ``text`` (a trailing abbreviation dot is not part of the word)."""
+    """Words with offsets into ``text``; an elided particle is a word of its own where the language elides."""
     out = []
     for m in _WORD.finditer(text, start, len(text) if end is None else end):
-        w = m.group(0)
+        w, at = m.group(0), m.start()
+        if lang in ELISION_LANGUAGES:
+            e = _ELISION.match(w)
+            if e:
+                part = e.group(1)[:-1]
+                out.append(Token(at, at + len(part), part, fold(part), fold(part)))
+                w, at = w[len(e.group(1)):], at + len(e.group(1))
         low = fold(w)
-        out.append(Token(m.start(), m.end(), w, low, lemma(w, lang) if not w.isdigit() else low))
+        out.append(Token(at, at + len(w), w, low, lemma(w, lang) if not w.isdigit() else low))
     return out
 
 

@@ -11,6 +11,7 @@ short names are ``state`` rows of the language's rules.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,15 +55,16 @@ def state_names(lang: str) -> StateNames:
         c = pycountry.countries.get(alpha_2=code)
         if c is None:
             continue
-        words = [w for w in fold(name).replace("-", " - ").split() if w]
-        if not words:
-            continue
-        by_words.setdefault(tuple(words), c.alpha_3)
-        by_words.setdefault(tuple(lemma(w, lang) for w in words), c.alpha_3)
-        if len(words) == 1:
-            stem = words[0][:-1] if words[0][-1] in _VOWELS else words[0]
-            if len(stem) >= 4:
-                by_stem.setdefault(stem, c.alpha_3)
+        for variant in {name, re.sub(r"\s*\(.*?\)", "", name)}:  # "Мʼянма (Бірма)" is also "Мʼянма"
+            words = [w for w in fold(variant).replace("-", " - ").split() if w]
+            if not words:
+                continue
+            by_words.setdefault(tuple(words), c.alpha_3)
+            by_words.setdefault(tuple(lemma(w, lang) for w in words), c.alpha_3)
+            if len(words) == 1:
+                stem = words[0][:-1] if words[0][-1] in _VOWELS else words[0]
+                if len(stem) >= 4:
+                    by_stem.setdefault(stem, c.alpha_3)
     return StateNames(by_words, by_stem, max((len(k) for k in by_words), default=1))
 
 
