@@ -220,7 +220,10 @@ class MultilingualExtractor:
     # ------------------------------------------------------------------ claims
 
     def _claims(self, doc: Document, text: str, sent: _Sentence, ctx: _Context, focus: Actor | None) -> list[Claim]:
-        preds = [h for h in sent.of("predicate")]
+        # a cue inside a longer stage phrase belongs to it ("podpisał ustawę": signed the law, no signature)
+        stages = sent.of("stage")
+        preds = [h for h in sent.of("predicate")
+                 if not any(st.i <= h.i and h.j <= st.j and st.j - st.i > h.j - h.i for st in stages)]
         speaker = self._speaker(sent, text, ctx)
         out: list[Claim] = []
         if not preds:
@@ -325,8 +328,10 @@ class MultilingualExtractor:
     def _stage(self, sent: _Sentence, cue: Hit, pred: str, stage0: str | None, modality: str) -> str:
         allowed = WITHDRAWAL_STAGES if pred == Predicate.TREATY_WITHDRAWAL else JOINING_STAGES
         cands = []
-        for h in sent.of("stage"):
-            v = h.row.value
+        stage_hits = sent.of("stage")
+        strong = [h for h in stage_hits if not h.row.value.endswith("?")]
+        for h in strong or stage_hits:  # a weak cue ("the Sejm", "?") counts only alone
+            v = h.row.value.rstrip("?")
             if pred == Predicate.TREATY_JOINING and v not in JOINING_STAGES:
                 v = JOINING_FROM_WITHDRAWAL.get(v, "")
             if v in allowed:

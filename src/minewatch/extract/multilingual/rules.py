@@ -31,7 +31,8 @@ RULES_DIR = "rules"
 #: The kinds a row can have, and what its ``value`` holds.
 KINDS = {
     "predicate": "predicate[:stage][+weapon]: the activity a word names (claims.md predicates)",
-    "stage": "a withdrawal stage (proposed, decided, approved, notified, effective) or a joining stage",
+    "stage": "a withdrawal stage (proposed, decided, approved, notified, effective) or a joining stage; "
+             "'?' after it: weak, used only when no other stage cue is in the sentence (a parliament named)",
     "treaty": "APMBC or CCM: a treaty named",
     "treaty_ref": "empty: 'the convention', 'the treaty'; the treaty last named in the document",
     "weapon": "ap_mine, at_mine, mine or cluster_munition",
@@ -357,7 +358,8 @@ class Matcher:
     def matches_example(self, row: Row) -> bool:
         """Whether the row is found in its own example sentence (what the tests check for every row)."""
         toks = tokenize(row.example, self.lang)
-        return any(h.row.id == row.id for h in self.find(toks))
+        words = self.compiled[row.id]
+        return any(_match_from(words, toks, i) is not None for i in range(len(toks)))
 
 
 @cache
