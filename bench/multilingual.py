@@ -23,8 +23,7 @@ from collections import defaultdict
 from multiprocessing import get_context
 from pathlib import Path
 
-from minewatch.extract.multilingual import extract_multilingual, supports
-from minewatch.extract.multilingual import supported_languages
+from minewatch.extract.multilingual import extract_multilingual, supported_languages, supports
 from minewatch.extract.multilingual.rules import LEMMATISERS, load_rows, matcher, use_lemmatiser
 from minewatch.ingest.batch import prepare_stream
 from minewatch.ingest.sources import iter_items
