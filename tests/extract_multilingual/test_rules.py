@@ -21,7 +21,7 @@ def test_row_is_complete(row: Row) -> None:
     assert row.example, f"{row.id}: an example sentence is required"
     assert row.id.startswith(row.lang + "-"), f"{row.id}: ids start with the language"
     if row.kind not in ("treaty_ref", "negation", "world", "counterpart_marker", "speech", "title", "ban",
-                        "not_actor", "weapon_ref", "year_end"):
+                        "not_actor", "weapon_ref", "year_end", "place_marker"):
         assert row.value, f"{row.id}: kind {row.kind} needs a value"
 
 
@@ -35,6 +35,15 @@ def test_row_matches_its_example(row: Row) -> None:
 def test_negation_prefix_negates_a_cue_in_its_example(row: Row) -> None:
     toks = tokenize(row.example, row.lang)
     assert any(h.negated for h in matcher(row.lang).find(toks))
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.kind == "place_suffix"],
+                         ids=[r.id for r in ROWS if r.kind == "place_suffix"])
+def test_place_suffix_ends_a_state_in_its_example(row: Row) -> None:
+    from minewatch.extract.multilingual.states import find_states
+
+    toks = tokenize(row.example, row.lang)
+    assert any(toks[st.j - 1].lower.endswith(row.value) for st in find_states(toks, row.lang))
 
 
 def test_pattern_syntax() -> None:

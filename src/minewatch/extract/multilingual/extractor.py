@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from minewatch.extract.merge import merge_claims
-from minewatch.extract.multilingual.rules import Hit, Token, matcher, rules_languages, tokenize
+from minewatch.extract.multilingual.rules import (
+    Hit,
+    Token,
+    fold,
+    load_rows,
+    matcher,
+    rules_languages,
+    tokenize,
+)
 from minewatch.extract.multilingual.states import StateMention, find_states
 from minewatch.extract.multilingual.values import DateFound, Number, find_dates, find_numbers
 from minewatch.model import (
@@ -45,6 +53,8 @@ TREATY_PREDICATES = {Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING}
 #: A withdrawal stage cue read for a joining claim ("tuli voimaan" is in force, "ratified" is approved's twin).
 JOINING_FROM_WITHDRAWAL = {"effective": "in_force", "approved": "ratified"}
 DEFAULT_STAGE = {Predicate.TREATY_WITHDRAWAL: "decided", Predicate.TREATY_JOINING: "ratified"}
+#: How far (in words) before a withdrawal cue a joining verb governs it ("ratified the decision to withdraw").
+JOINING_REACH = 4
 #: How far (in words) a ban word reaches to make a cue part of a treaty's description.
 BAN_REACH = 6
 #: How far (in words) before a cue a negation word reaches, unless its row says (German "nicht" reaches far).
@@ -106,6 +116,7 @@ class _Sentence:
     states: list[StateMention]
     orgs: list[tuple[Actor, int]]
     world: bool
+    places: set[int]  # token index of states named as a place ("in Ukraine", "Ukrainassa")
     numbers: list[Number]
     dates: list[DateFound]
 
@@ -118,11 +129,14 @@ class _Context:
     """What earlier sentences leave for later ones: the treaty last named, the actors, the weapon."""
 
     treaty: str | None = None
+    doc_treaty: str | None = None  # the first treaty the document names (for "the convention" before it)
     actors: list[Actor] = field(default_factory=list)
     actors_age: int = 99
     weapon: list[str] = field(default_factory=list)
     weapon_age: int = 99
     tally_age: int = 99
+    withdrawal: str | None = None  # the treaty of the last withdrawal claimed, for a sentence that goes on
+    withdrawal_age: int = 99
     person: Speaker | None = None
     person_age: int = 99
 
@@ -156,7 +170,8 @@ class MultilingualExtractor:
             hits = m.find(toks)
             sents.append(self._read(text, s, e, toks, hits, lang, doc.published))
         focus = self._focus(sents)
-        ctx = _Context()
+        first = next((h for sent in sents for h in sent.of("treaty")), None)
+        ctx = _Context(doc_treaty=first.row.value if first else None)
         claims: list[Claim] = []
         for sent in sents:
             found = self._claims(doc, text, sent, ctx, focus)
@@ -175,10 +190,14 @@ class MultilingualExtractor:
                 states.append(StateMention(h.row.value, h.i, h.j))
         blocked = {h.j + k for h in hits if h.row.kind == "not_actor" for k in range(2)}
         states = [st for st in states if st.i not in blocked]
+        marked = {h.j for h in hits if h.row.kind == "place_marker"}
+        suffixes = tuple(fold(r.value) for r in load_rows(lang) if r.kind == "place_suffix" and r.value)
+        places = {st.i for st in states
+                  if st.i in marked or (suffixes and toks[st.j - 1].lower.endswith(suffixes))}
         states.sort(key=lambda st: st.i)
         orgs = [(Actor(ActorKind.ORGANIZATION, None, h.row.value), h.i) for h in hits if h.row.kind == "organization"]
         world = any(h.row.kind == "world" for h in hits)
-        return _Sentence(s, e, toks, hits, states, orgs, world,
+        return _Sentence(s, e, toks, hits, states, orgs, world, places,
                          find_numbers(text, s, e, toks, hits, lang), find_dates(text, toks, hits, published))
 
     @staticmethod
@@ -216,18 +235,20 @@ class MultilingualExtractor:
             ctx.weapon, ctx.weapon_age = weapons, 0
         if any(c.predicate == Predicate.CASUALTIES for c in found):
             ctx.tally_age = 0
+        ctx.withdrawal_age += 1
+        withdrawn = [c for c in found if c.predicate == Predicate.TREATY_WITHDRAWAL]
+        if withdrawn:
+            ctx.withdrawal, ctx.withdrawal_age = withdrawn[-1].treaty, 0
 
     # ------------------------------------------------------------------ claims
 
     def _claims(self, doc: Document, text: str, sent: _Sentence, ctx: _Context, focus: Actor | None) -> list[Claim]:
-        # a cue inside a longer stage phrase belongs to it ("podpisał ustawę": signed the law, no signature)
-        stages = sent.of("stage")
-        preds = [h for h in sent.of("predicate")
-                 if not any(st.i <= h.i and h.j <= st.j and st.j - st.i > h.j - h.i for st in stages)]
+        governing = {id(h) for h in self._joining_of_withdrawal(sent)}
+        preds = [h for h in self._predicates(sent) if id(h) not in governing]
         speaker = self._speaker(sent, text, ctx)
         out: list[Claim] = []
         if not preds:
-            return self._tally(doc, text, sent, ctx)
+            return self._tally(doc, text, sent, ctx) or self._next_step(doc, text, sent, ctx)
         bans = sent.of("ban")
         recipients = {c for h in preds if h.row.value.startswith(Predicate.TRANSFER)
                       for c in [self._counterpart(sent, h)] if c is not None}
@@ -295,6 +316,20 @@ class MultilingualExtractor:
         return out
 
     @staticmethod
+    def _predicates(sent: _Sentence) -> list[Hit]:
+        """Predicate cues, less those inside a longer stage phrase ("podpisał ustawę": signed the law)."""
+        stages = sent.of("stage")
+        return [h for h in sent.of("predicate")
+                if not any(st.i <= h.i and h.j <= st.j and st.j - st.i > h.j - h.i for st in stages)]
+
+    def _joining_of_withdrawal(self, sent: _Sentence) -> list[Hit]:
+        """Joining cues whose object is a withdrawal a few words on ("ratified the decision to withdraw")."""
+        preds = self._predicates(sent)
+        withdrawals = [h for h in preds if h.row.value.startswith(Predicate.TREATY_WITHDRAWAL)]
+        return [h for h in preds if h.row.value.startswith(Predicate.TREATY_JOINING)
+                and any(0 < w.i - h.i <= JOINING_REACH for w in withdrawals)]
+
+    @staticmethod
     def _treaty_is_subject(sent: _Sentence) -> bool:
         """'The treaty bans the production…': the sentence describes the treaty from its first words."""
         return any(h.i <= 1 for h in sent.hits if h.row.kind in ("treaty", "treaty_ref"))
@@ -312,6 +347,26 @@ class MultilingualExtractor:
         here = clause(at)
         return min(sent.dates, key=lambda d: (clause(d.start) != here, abs(d.tok - cue.i)))
 
+    def _next_step(self, doc: Document, text: str, sent: _Sentence, ctx: _Context) -> list[Claim]:
+        """A withdrawal goes on without its verb: "In Latvia and Lithuania parliament has already passed the law"."""
+        if ctx.withdrawal is None or ctx.withdrawal_age > 1 or not sent.states:
+            return []
+        strong = [h for h in sent.of("stage") if not h.row.value.endswith("?")]
+        if not strong:
+            return []
+        stage = max((h.row.value for h in strong if h.row.value in WITHDRAWAL_STAGES),
+                    key=WITHDRAWAL_STAGES.index, default=None)
+        if stage is None:
+            return []
+        cue = strong[0]
+        modality = self._modality(sent)
+        negated = any(cue.i - int(h.row.value or NEGATION_REACH) <= h.i < cue.i for h in sent.of("negation"))
+        return [Claim(document_id=doc.id, actor=_state_actor(st.iso3), predicate=Predicate.TREATY_WITHDRAWAL,
+                      stage=stage, treaty=ctx.withdrawal, modality=modality,
+                      polarity=Polarity.NEGATED if negated else Polarity.AFFIRMED,
+                      evidence=[Evidence(sent.s, sent.e, text[sent.s:sent.e])], confidence=0.4)
+                for st in sent.states if st.i < cue.i]
+
     @staticmethod
     def _number_after(sent: _Sentence, i: int, units: set[str]) -> Number | None:
         cands = [n for n in sent.numbers if n.unit in units and n.tok > i]
@@ -321,9 +376,14 @@ class MultilingualExtractor:
         named = _nearest(sent.of("treaty"), cue.i, lambda h: h.i)
         if isinstance(named, Hit):
             return named.row.value
-        if sent.of("treaty_ref") and ctx.treaty:
-            return ctx.treaty
-        return None
+        refs = sent.of("treaty_ref")
+        if not refs:
+            return None
+        if cue.row.value.startswith(Predicate.TREATY_JOINING) and all(r.row.value == "pronoun" for r in refs) \
+                and any(h.i < cue.i and h.row.value.startswith(Predicate.TREATY_WITHDRAWAL)
+                        for h in sent.of("predicate")):
+            return None  # "passed the withdrawal law, and the president signed it": 'it' is the law
+        return ctx.treaty or ctx.doc_treaty
 
     def _stage(self, sent: _Sentence, cue: Hit, pred: str, stage0: str | None, modality: str) -> str:
         allowed = WITHDRAWAL_STAGES if pred == Predicate.TREATY_WITHDRAWAL else JOINING_STAGES
@@ -336,8 +396,14 @@ class MultilingualExtractor:
                 v = JOINING_FROM_WITHDRAWAL.get(v, "")
             if v in allowed:
                 cands.append((abs(h.i - cue.i), v))
+        if pred == Predicate.TREATY_WITHDRAWAL:
+            # "ratified the decision to withdraw", "signed the law on withdrawal": the parliament's step
+            cands += [(abs(h.i - cue.i), "approved") for h in self._joining_of_withdrawal(sent)]
         if stage0 and stage0 in allowed:
             cands.append((0, stage0))
+        if cands and pred == Predicate.TREATY_WITHDRAWAL:
+            # "notified the UN of its decision", "parliament approved the government's bill": the step reached
+            return max(cands, key=lambda c: (allowed.index(c[1]), -c[0]))[1]
         if cands:
             return min(cands)[1]
         if pred == Predicate.TREATY_WITHDRAWAL and modality == Modality.CONSIDERED:
@@ -369,7 +435,11 @@ class MultilingualExtractor:
                 focus: Actor | None) -> list[Actor]:
         if pred == Predicate.CASUALTIES and sent.world:
             return [Actor(ActorKind.ORGANIZATION, None, "world")]
-        actors = [_state_actor(st.iso3) for st in sent.states]
+        named = sent.states
+        if pred not in TREATY_PREDICATES | {Predicate.CASUALTIES, Predicate.CLEARANCE}:
+            # "Russia uses mines in Ukraine": where it happens is no actor when an actor is named
+            named = [st for st in named if st.i not in sent.places] or named
+        actors = [_state_actor(st.iso3) for st in named]
         actors = [a for a in dict.fromkeys(actors) if a != counterpart]
         if not actors:
             actors = [a for a, _ in sent.orgs]

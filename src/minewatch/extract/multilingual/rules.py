@@ -34,7 +34,7 @@ KINDS = {
     "stage": "a withdrawal stage (proposed, decided, approved, notified, effective) or a joining stage; "
              "'?' after it: weak, used only when no other stage cue is in the sentence (a parliament named)",
     "treaty": "APMBC or CCM: a treaty named",
-    "treaty_ref": "empty: 'the convention', 'the treaty'; the treaty last named in the document",
+    "treaty_ref": "empty, or 'pronoun': 'the convention', 'the treaty', 'it'; the treaty last named in the document",
     "weapon": "ap_mine, at_mine, mine or cluster_munition",
     "weapon_ref": "empty: a pronoun for weapons named in the sentence before ('them', 'ich', 'их')",
     "modality": "planned or considered: a word that makes the sentence's claims future or possible",
@@ -43,6 +43,8 @@ KINDS = {
     "state": "ISO3: a state's name, capital, demonym or adjective, or an organ standing for the state",
     "organization": "the organisation's name as the claim contract writes it",
     "not_actor": "empty: words before a state that make it no actor ('bordering', 'against')",
+    "place_marker": "empty: a preposition before a state named as a place ('w', 'в', 'in')",
+    "place_suffix": "a case ending that makes a state name a place (Finnish '-ssa'), pattern empty",
     "world": "empty: 'worldwide', 'in the world' (actor 'world' for global casualty counts)",
     "counterpart_marker": "empty: a preposition before the recipient of a transfer",
     "month": "1-12: a month name",
