@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean model
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Retrain the claim model from ../shared (train + dev gold) and training/en, into the package.
+model: $(STAMP)
+	$(BIN)/python -m minewatch.extract.training
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

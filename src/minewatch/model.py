@@ -205,6 +205,8 @@ class Claim:
     speaker: Speaker | None = None
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 0.5
+    #: the extraction design and model version that produced it ("claims.v2/model-2026-12")
+    extractor: str | None = None
 
     @property
     def identity(self) -> tuple[str | None, ...]:
@@ -243,6 +245,7 @@ class Claim:
             "speaker": self.speaker.to_dict() if self.speaker else None,
             "evidence": [e.to_dict() for e in self.evidence],
             "confidence": round(float(self.confidence), 3),
+            "extractor": self.extractor,
         }
 
     @classmethod
@@ -264,6 +267,7 @@ class Claim:
             speaker=Speaker.from_dict(d.get("speaker")),
             evidence=[Evidence(e["start"], e["end"], e["text"]) for e in d.get("evidence") or []],
             confidence=float(d.get("confidence") or 0.5),
+            extractor=d.get("extractor"),
         )
 
 

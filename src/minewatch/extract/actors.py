@@ -10,7 +10,6 @@ this module only compiles them into a few regular expressions, scanned once per 
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,12 +18,13 @@ from pathlib import Path
 
 import pycountry
 
+from minewatch.extract.rules import lexicon, words
 from minewatch.model import Actor, ActorKind
 
 DATA = Path(__file__).with_name("data")
 
 #: Capitals too often ordinary words or people's names to stand for a state on their own.
-_AMBIGUOUS_SURFACES = frozenset({"Male", "Victoria", "Kingston", "Georgetown", "Santiago", "Lima", "Moroni"})
+_AMBIGUOUS_SURFACES = frozenset(words("ambiguous_capitals"))
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,6 @@ class ActorMention:
 def _read_csv(name: str) -> list[dict[str, str]]:
     with (DATA / name).open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> dict:
-    with (DATA / "lexicon.json").open(encoding="utf-8") as f:
-        return json.load(f)
 
 
 def _split(field: str | None) -> list[str]:

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from minewatch.extract.actors import ActorMention, Focus, actor_lexicon, lexicon, unique_actors
+from minewatch.extract.actors import ActorMention, Focus, actor_lexicon, unique_actors
+from minewatch.extract.claim_model import RULES_ONLY, load_model
 from minewatch.extract.merge import merge_claims
 from minewatch.extract.modality import denied, modality_lexicon, modality_of, polarity_of
 from minewatch.extract.nlp import shared_pipeline, split_sentences
+from minewatch.extract.rules import lexicon, phrase, words
 from minewatch.extract.speakers import SpeakerIndex, find_speakers
 from minewatch.extract.triggers import Cue, cue_lexicon
 from minewatch.model import (
@@ -47,7 +49,7 @@ except ImportError:  # pragma: no cover
 
 ENGLISH = {None, "", "en", "eng", "english"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "agent", "poss")
-_RELATIVE = frozenset({"which", "that", "who", "whose", "whom"})
+_RELATIVE = frozenset(words("relative_pronouns"))
 #: Units a quantity may carry for each predicate (None: a bare count).
 _UNITS_FOR = {
     Predicate.BORDER: {"km"},
@@ -59,6 +61,35 @@ _MINE_UNITS = {"mines", None, "landmines", "units", "pieces", "munitions", "mine
 _MONEY_PREDICATES = {Predicate.PROCUREMENT, Predicate.PRODUCTION, Predicate.DESTRUCTION, Predicate.CLEARANCE,
                      Predicate.TRANSFER}
 _FALLBACK_WEAPON = {"ap_mine": "mine", "at_mine": "mine", "mine": "mine", "cluster_munition": "cluster_munition"}
+
+# Phrasings read by the mechanisms below; each is a row of rules/en/ with its reason and a tested example.
+_EVENT_SPEECH = phrase("event_speech_verbs")
+_INTO_FORCE_FOR = phrase("into_force_for", re.IGNORECASE)
+_MEMBERSHIP_CUE = phrase("membership_cue", re.IGNORECASE)
+_NOT_A_MEMBER = phrase("not_a_member")
+_LEAVING_VERB = phrase("leaving_verb", re.IGNORECASE)
+_STRONG_WITHDRAWAL = phrase("strong_withdrawal_cue", re.IGNORECASE)
+_HEADLINE_TO = phrase("headline_to", re.IGNORECASE)
+_RESPECTIVELY = phrase("respectively", re.IGNORECASE)
+_PARTY_CUE = phrase("party_cue", re.IGNORECASE)
+_BECOMING_BEFORE = phrase("becoming_before", re.IGNORECASE)
+_REMAIN_CUES = words("remain_cues")
+_FOLLOWER_VERBS = frozenset(words("follower_verbs"))
+_EFFECT_VERBS = frozenset(words("effect_verbs"))
+_DATED_EFFECT_PREPS = frozenset(words("dated_effect_preps"))
+_STATEMENT_PREPS = frozenset(words("statement_preps"))
+_VENUE_PREPS = frozenset(words("venue_preps"))
+_ACCUSATION_PREPS = frozenset(words("accusation_preps"))
+_BACKGROUND_PREPS = frozenset(words("background_preps"))
+_BACKGROUND_MARKS = frozenset(words("background_clause_marks"))
+_AMBIGUOUS_MODALS = frozenset(words("ambiguous_modals"))
+_HYPOTHETICAL_DETERMINERS = frozenset(words("hypothetical_determiners"))
+_PAST_AUXILIARIES = frozenset(words("past_auxiliaries"))
+_PAST_EXIT_VERBS = frozenset(words("past_exit_verbs"))
+_SIGNING_CUES = words("signing_cues")
+_RECIPIENTLESS_TRANSFER = words("recipientless_transfer_cues")
+_NEGATED_EXIT_CUES = words("negated_exit_cues")
+_BARE_NOTIFICATION_CUES = words("bare_notification_cues")
 
 
 @dataclass
@@ -84,9 +115,11 @@ def _within(items: list, s: int, e: int) -> list:
 class Extractor:
     """Claim extraction over documents; the spaCy pipeline is loaded once per extractor."""
 
-    def __init__(self, nlp: Any = None, screen: bool = True) -> None:
+    def __init__(self, nlp: Any = None, screen: bool = True, model: Any = "shipped") -> None:
         self._nlp = nlp
         self.screen = screen
+        #: the trained claim model that decides over the rules' candidates (None: the rules alone)
+        self.model = load_model() if model == "shipped" else model
         self.lex = cue_lexicon()
         self.actors = actor_lexicon()
         raw = lexicon()
@@ -114,8 +147,7 @@ class Extractor:
         self.phrasal_verbs = frozenset(raw["phrasal_withdrawal_verbs"])
         self.withdrawal_anaphor = re.compile(raw["withdrawal_anaphor"], re.IGNORECASE)
         # verbs that only report ("said on Thursday"); "announced in March" may be the event itself
-        self.speech_verbs = frozenset(v for v in raw["speech_verbs"] if " " not in v and not re.match(
-            r"announc|declar|confirm|reveal|urg|hail|claim|estimat|posted", v))
+        self.speech_verbs = frozenset(v for v in raw["speech_verbs"] if " " not in v and not _EVENT_SPEECH.match(v))
         self.acting_bodies = frozenset(raw["acting_bodies"])
         self.weapon_anaphor_re = re.compile(r"\b(?:" + "|".join(raw["weapon_anaphors"]) + r")\b", re.IGNORECASE)
         adjectives = "|".join(sorted(map(re.escape, self.actors.adjectives), key=len, reverse=True))
@@ -236,7 +268,12 @@ class Extractor:
         if not prep.english:
             return prep.doc, []
         try:
-            return prep.doc, self.assemble(prep)
+            claims = self.assemble(prep)
+            if self.model is not None:
+                claims = self.model.decide(self, prep, claims)
+            else:
+                claims = [replace(c, extractor=RULES_ONLY) for c in claims]
+            return prep.doc, claims
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
             return prep.doc, exc
 
@@ -407,7 +444,7 @@ class Extractor:
             if tok.dep_ == "pcomp" and tok.head.lower_ in self.means_preps \
                     and not (pred == Predicate.TREATY_JOINING and _past_background(tok)):
                 continue  # "By leaving the treaty, X will …", "After withdrawing, countries may …"
-            if tok.dep_ == "relcl" and any(c.dep_ == "det" and c.lower_ in ("any", "whatever") for c in tok.head.children):
+            if tok.dep_ == "relcl" and any(c.dep_ == "det" and c.lower_ in _HYPOTHETICAL_DETERMINERS for c in tok.head.children):
                 continue  # "would use any mines it obtained": a hypothetical, not a report
             if pred == Predicate.PROCUREMENT and weapons and _weapons_only_in_relatives(tok, weapons):
                 continue  # "spend 10 billion on fortifications that will include minefields": not on mines
@@ -428,7 +465,7 @@ class Extractor:
                 treaty = self._treaty_for(cue, treaties, generic, state, pred, sent, tok)
                 if treaty is None:
                     continue
-                if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith("sign") and has_withdrawal_cue:
+                if pred == Predicate.TREATY_JOINING and cue.text.lower().startswith(_SIGNING_CUES) and has_withdrawal_cue:
                     continue
                 if pred == Predicate.TREATY_JOINING and _WILL_REMAIN.search(sent, 0, cue.start):
                     continue  # "would remain a party to the treaty": a stay, told by the withdrawal cue
@@ -457,7 +494,7 @@ class Extractor:
                 own = self._own_modifiers(tok, actor_mentions, spdoc)
                 if own:
                     actors = own
-            if pred == Predicate.TREATY_JOINING and re.search(r"into force for\Z", cue.text, re.IGNORECASE):
+            if pred == Predicate.TREATY_JOINING and _INTO_FORCE_FOR.search(cue.text):
                 # "the convention will enter into force for the country on …": the state after "for"
                 after = [m for m in mentions if 0 <= m.start - cue.end <= 5]
                 if after:
@@ -485,7 +522,7 @@ class Extractor:
                 if source is None or len(actors) != 1:
                     continue
                 actors, counterpart = [source], actors[0]
-            if pred == Predicate.TRANSFER and counterpart is None and not cue.text.lower().startswith("export"):
+            if pred == Predicate.TRANSFER and counterpart is None and not cue.text.lower().startswith(_RECIPIENTLESS_TRANSFER):
                 continue  # "security of supply", "to supply themselves": no transfer between actors
             clause = _span_text(top) if top is not None else sent
             modality = modality_of(_with_governor(chain, top), clause)
@@ -499,10 +536,10 @@ class Extractor:
                 polarity, modality = Polarity.AFFIRMED, Modality.CONSIDERED
             if pred == Predicate.TREATY_JOINING and polarity == Polarity.NEGATED and _background_negation(tok, clause):
                 continue  # "had not ratified it until now", "the last signatory that had not yet ratified"
-            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith(("remain", "stay")):
+            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith(_REMAIN_CUES):
                 # "Oslo would remain a party": it will not leave (and "will not remain" is leaving)
                 polarity = Polarity.AFFIRMED if polarity == Polarity.NEGATED else Polarity.NEGATED
-            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith("no longer"):
+            if pred == Predicate.TREATY_WITHDRAWAL and cue.text.lower().startswith(_NEGATED_EXIT_CUES):
                 polarity = Polarity.AFFIRMED  # "will no longer be bound by the treaty": its negation is the exit
             if headline:
                 # the parser reads a title-case headline as nouns: its words before the cue qualify it
@@ -568,7 +605,7 @@ class Extractor:
         """"A and B notified the UN on 27 June, and C followed on 10 July": C did the same, on its date."""
         out = []
         for conj in verb.children:
-            if conj.dep_ != "conj" or conj.lower_ not in ("followed", "follows", "did", "followed suit") \
+            if conj.dep_ != "conj" or conj.lower_ not in _FOLLOWER_VERBS \
                     or any(c.dep_ == "dobj" and c.lower_ != "suit" for c in conj.children):
                 continue
             subj = [c for c in conj.children if c.dep_ == "nsubj"]
@@ -601,8 +638,8 @@ class Extractor:
             if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.presupposing_marks
                                            for c in cur.children):
                 # "once its withdrawal takes effect in February 2026": a dated effect is told, not assumed
-                return not (cur.lower_ in ("take", "takes", "comes", "come") and any(
-                    c.dep_ == "prep" and c.lower_ in ("in", "on") and _DATED.search(_span_text(c))
+                return not (cur.lower_ in _EFFECT_VERBS and any(
+                    c.dep_ == "prep" and c.lower_ in _DATED_EFFECT_PREPS and _DATED.search(_span_text(c))
                     for c in cur.children))
             if cur.head == cur or _is_verb(cur) and cur.dep_ not in ("advcl", "auxpass", "aux"):
                 return False
@@ -613,7 +650,7 @@ class Extractor:
         """The sentence's predicate cues; a bare "notified the UN" stands for a withdrawal told
         before only when the sentence names none of its own ("notified the UN that they are leaving")."""
         cues = self.lex.predicate_cues(sent)
-        bare = [c for c in cues if c.label == Predicate.TREATY_WITHDRAWAL and c.text.lower().startswith("notif")
+        bare = [c for c in cues if c.label == Predicate.TREATY_WITHDRAWAL and c.text.lower().startswith(_BARE_NOTIFICATION_CUES)
                 and self._anaphor_cue(sent, c)]
         if bare and any(c.label == Predicate.TREATY_WITHDRAWAL and c not in bare for c in cues):
             cues = [c for c in cues if c not in bare]
@@ -630,14 +667,12 @@ class Extractor:
         """The treaty a withdrawal or joining cue is about: named close after the cue
         ("withdraw from the Ottawa Convention", "party to the CCM") or just before it
         ("the Ottawa Convention withdrawal"); "the treaty" refers to the last one named."""
-        if re.match(r"(?:a |state )?(?:member|part(?:y|ies)\Z)", cue.text, re.IGNORECASE):
+        if _MEMBERSHIP_CUE.match(cue.text):
             # "a member of the CCM"; elliptic "Russia, which is not a member, …" is the treaty in play
             named = [t for t in treaties + generic if 0 <= t.start - cue.end <= 8]
             if named:
                 return named[0].label if named[0].label != "generic" else state["treaty"]
-            if not re.match(r"\s*of\b", sentence[cue.end:]) and re.search(
-                    r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:a\s+)?(?:state\s+)?(?:members?|part(?:y|ies))$",
-                    sentence[:cue.end]):
+            if not re.match(r"\s*of\b", sentence[cue.end:]) and _NOT_A_MEMBER.search(sentence[:cue.end]):
                 return state["treaty"] or (treaties[-1].label if treaties else None)
             return None
         near = [t for t in treaties if 0 <= t.start - cue.end <= 90 or 0 <= cue.start - t.end <= 40]
@@ -659,7 +694,7 @@ class Extractor:
             # "recommended that their countries leave it.": the treaty the story is about
             return state["treaty"]
         if pred == Predicate.TREATY_WITHDRAWAL and state["treaty"] and state["withdrawal"] and _is_verb(tok) \
-                and re.match(r"leav|withdr|exit|quit", cue.text, re.IGNORECASE) and not treaties and not any(
+                and _LEAVING_VERB.match(cue.text) and not treaties and not any(
                     c.dep_ in ("dobj", "dative", "prt") or c.dep_ == "prep" and not _DATED_OR_YEAR.search(_span_text(c))
                     or c.dep_ == "nsubj" and c.tag_ not in ("NNP", "NNPS") and c.lower_ not in ("it", "they")
                     for c in tok.children):
@@ -670,10 +705,7 @@ class Extractor:
                 c.dep_ in ("dobj", "prep", "dative") for c in tok.children):
             # "… the Ottawa Convention, though neither the US nor China have joined"
             return min(treaties, key=lambda t: abs(t.start - cue.start)).label
-        strong = pred == Predicate.TREATY_WITHDRAWAL and re.match(r"withdr|denounc|denunciation|.*effect|notif|such|"
-                                                                  r"similar|the same|a similar|lodg|fil|submit|hand|"
-                                                                  r"no longer|pull|tak|took|remain|stay",
-                                                                  cue.text, re.IGNORECASE) \
+        strong = pred == Predicate.TREATY_WITHDRAWAL and _STRONG_WITHDRAWAL.match(cue.text) \
             or pred == Predicate.TREATY_WITHDRAWAL and self._anaphor_cue(sentence, cue)
         if pred == Predicate.TREATY_WITHDRAWAL and not strong and state["withdrawal"] and tok.tag_.startswith("NN") \
                 and any(c.dep_ in ("det", "poss") for c in tok.children):
@@ -749,7 +781,7 @@ class Extractor:
             if any(c.dep_ == "nsubjpass" and self._process_noun(c) for c in candidates):
                 # "the move was recommended in a joint statement by the ministers of X and Y": the
                 # agents behind the statement's "by"
-                bys += [b for p in cur.children if p.dep_ == "prep" and p.lower_ in ("in", "through", "with")
+                bys += [b for p in cur.children if p.dep_ == "prep" and p.lower_ in _STATEMENT_PREPS
                         for o in p.children if o.dep_ == "pobj" for b in o.children
                         if b.dep_ == "prep" and b.lower_ == "by"]
             for by in bys:
@@ -922,7 +954,7 @@ class Extractor:
         tok = _token_at(spdoc, mention.start)
         prep = _governing_prep(tok) if tok is not None else None
         # "In Riga, lawmakers …" (on the verb) stands for the state; "a conference in Ottawa" (on a noun) does not
-        return prep is not None and prep.lower_ in ("in", "at") and prep.head.tag_.startswith("NN") \
+        return prep is not None and prep.lower_ in _VENUE_PREPS and prep.head.tag_.startswith("NN") \
             and prep.head.dep_ not in ("nsubj", "nsubjpass")
 
     def _reported_by_body(self, clause: Any) -> bool:
@@ -933,7 +965,7 @@ class Extractor:
 
     def _accused(self, cur: Any, mentions: list[ActorMention], focus: Focus, spdoc: Any) -> list[Actor]:
         """"Baku has accused Armenian troops of laying mines": the accused acts, not the accuser."""
-        if cur.dep_ not in ("pcomp", "pobj") or cur.head.lower_ not in ("of", "for") or cur.head.head == cur.head:
+        if cur.dep_ not in ("pcomp", "pobj") or cur.head.lower_ not in _ACCUSATION_PREPS or cur.head.head == cur.head:
             return []
         verb = cur.head.head
         objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -1097,7 +1129,7 @@ class Extractor:
             # clause's stage is its own act, not this one's
             background = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in top.children
                           if c.dep_ == "advcl" and tok not in c.subtree and any(
-                              m.dep_ == "mark" and m.lower_ in ("after", "before", "since") for m in c.children)]
+                              m.dep_ == "mark" and m.lower_ in _BACKGROUND_MARKS for m in c.children)]
             found = [c for c in found if not any(a <= c.start < b for a, b in background)]
             in_clause = [c for c in found if c.start >= lo and c.end <= hi]
             conj = top
@@ -1126,7 +1158,7 @@ class Extractor:
                 return stage, None
         if modality != Modality.ACTUAL:
             return "proposed", None
-        if tok.tag_ in ("VBD", "VBN") and tok.lower_ in ("withdrew", "left", "exited", "quit", "withdrawn"):
+        if tok.tag_ in ("VBD", "VBN") and tok.lower_ in _PAST_EXIT_VERBS:
             return "effective", None
         return "decided", None
 
@@ -1150,16 +1182,15 @@ class Extractor:
         return quantity, money
 
 
+_MONTHS = "|".join(words("month_names"))
 _DAY = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?%s|%s\s+\d{1,2}(?:st|nd|rd|th)?)\b" % ((
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)",) * 2))
+    r"(?:" + _MONTHS + ")",) * 2))
 
 
-_DATED = re.compile(_DAY.pattern + r"|\b(?:January|February|March|April|May|June|July|August|September|October|"
-                    r"November|December)\s+\d{4}\b")
+_DATED = re.compile(_DAY.pattern + r"|\b(?:" + _MONTHS + r")\s+\d{4}\b")
 
 
-_DATED_OR_YEAR = re.compile(_DATED.pattern + r"|^(?:on|in|by)\s+(?:\d{4}|January|February|March|April|May|June|July|"
-                            r"August|September|October|November|December)\b", re.IGNORECASE)
+_DATED_OR_YEAR = re.compile(_DATED.pattern + r"|^(?:on|in|by)\s+(?:\d{4}|" + _MONTHS + r")\b", re.IGNORECASE)
 
 
 def _on_a_day(verb: Any) -> bool:
@@ -1185,11 +1216,10 @@ _GAP_BETWEEN = re.compile(r"(?:['’]s)?\s+(?:(?:on|in|from|by)\s+(?:the\s+)?)?"
 _GAP_AFTER = re.compile(r"\s*(?:,|;|\.|\band\b|\Z)")
 
 
-_BECOMING_PARTY = re.compile(r"\bbecom\w*\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:state\s+)?part(?:y|ies)\s+to\s*\Z",
-                             re.IGNORECASE)
+_BECOMING_PARTY = phrase("becoming_party", re.IGNORECASE)
 
 
-_OBLIGATION = re.compile(r"(?:oblig|requir|bound|compell|forc)\w*\Z", re.IGNORECASE)
+_OBLIGATION = phrase("obligation", re.IGNORECASE)
 
 
 def _weapons_only_in_relatives(tok: Any, weapons: list[Cue]) -> bool:
@@ -1207,7 +1237,7 @@ def _weapons_only_in_relatives(tok: Any, weapons: list[Cue]) -> bool:
 def _past_background(tok: Any) -> bool:
     """"… destroyed its stocks in 2015, three years after joining the treaty": a joining told as
     the past background of a past event happened; only a future or present frame makes it a condition."""
-    if tok.dep_ != "pcomp" or tok.head.lower_ not in ("after", "since"):
+    if tok.dep_ != "pcomp" or tok.head.lower_ not in _BACKGROUND_PREPS:
         return False
     cur = tok.head
     for _ in range(6):
@@ -1220,8 +1250,7 @@ def _past_background(tok: Any) -> bool:
 
 
 # "members that border Russia", "states bordering Russia and Belarus": what "border" takes locates, never acts
-_BORDERED = re.compile(r"(?i:\b(?:that|which|who|states|countries|members|nations|allies) border(?:s|ed)?|"
-                       r"\bbordering)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*(?:,\s*|\s+and\s+|\s+or\s+))*\Z")
+_BORDERED = phrase("bordered")
 def _own_clause(chain: list[Any]) -> list[Any]:
     """The cue's path up to its own clause's verb ("… notified the UN, so their exit takes effect
     on <date>": "takes", not "notified")."""
@@ -1233,11 +1262,10 @@ def _own_clause(chain: list[Any]) -> list[Any]:
     return out
 
 
-_WILL_REMAIN = re.compile(r"\b(?:will|would|shall|to) (?:remain|stay) \Z", re.IGNORECASE)
-_NO_LONGER = re.compile(r"\b(?:no longer (?:be |been )?|ceas\w* to be |stop\w* being )(?:an? )?(?:state )?\Z", re.IGNORECASE)
-_STATUS_CUE = re.compile(r"(?:a |state )?(?:part(?:y|ies)|members?|bound by)\b", re.IGNORECASE)
-_STATUS_VERBS = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "’s", "am",
-                           "remain", "remains", "remained", "remaining", "stay", "stays", "stayed"})
+_WILL_REMAIN = phrase("will_remain", re.IGNORECASE)
+_NO_LONGER = phrase("no_longer", re.IGNORECASE)
+_STATUS_CUE = phrase("status_cue", re.IGNORECASE)
+_STATUS_VERBS = frozenset(words("status_verbs"))
 
 
 def _copular_status(tok: Any) -> bool:
@@ -1253,7 +1281,7 @@ def _copular_status(tok: Any) -> bool:
     return False
 
 
-_RULE_MARKS = frozenset({"after", "when", "once", "if", "until", "before", "whenever"})
+_RULE_MARKS = frozenset(words("rule_marks"))
 
 
 def _rule_statement(tok: Any) -> bool:
@@ -1276,10 +1304,9 @@ def _rule_statement(tok: Any) -> bool:
     return False
 
 
-_KEPT_OPTION = re.compile(r"\b(?:but|yet|although|though)\b[^.;]{0,80}?\b(?:option|possibility|ability|capacity|"
-                          r"capability|right|freedom)\b[^.;]{0,40}?\b(?:(?:of )?doing so|to do so|do it|doing it)\b",
-                          re.IGNORECASE)
-_UNTIL_NOW = re.compile(r"\b(?:until|till|up to) (?:now|today|recently|this (?:week|month|year)|then)\b", re.IGNORECASE)
+_KEPT_OPTION = phrase("kept_option", re.IGNORECASE)
+_UNTIL_NOW = phrase("until_now", re.IGNORECASE)
+_BACKGROUND_SUPERLATIVES = frozenset(words("background_superlatives"))
 
 
 def _background_negation(tok: Any, clause: str) -> bool:
@@ -1290,7 +1317,7 @@ def _background_negation(tok: Any, clause: str) -> bool:
     cur = tok
     for _ in range(4):
         if cur.dep_ in ("relcl", "acl") and cur.head.tag_.startswith("NN"):
-            return any(c.dep_ == "amod" and c.lower_ in ("last", "only", "final") for c in cur.head.children)
+            return any(c.dep_ == "amod" and c.lower_ in _BACKGROUND_SUPERLATIVES for c in cur.head.children)
         if cur.head == cur:
             break
         cur = cur.head
@@ -1302,7 +1329,7 @@ def _past_obligation(tok: Any) -> bool:
     stated in the past tense."""
     if tok.dep_ != "xcomp" or not _OBLIGATION.match(tok.head.lower_):
         return False
-    return any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("was", "were") for c in tok.head.children)
+    return any(c.dep_ in ("auxpass", "aux") and c.lower_ in _PAST_AUXILIARIES for c in tok.head.children)
 
 
 _DATELINE = re.compile(
@@ -1324,18 +1351,17 @@ def _dateline(text: str, s: int, e: int) -> tuple[int, int] | None:
 
 
 #: A year or a ban description that identifies "the convention"/"the treaty" (years of adoption).
-_TREATY_YEAR = {"1997": "APMBC", "2008": "CCM"}
-_TREATY_DESCRIPTION = re.compile(
-    r"\A[^.;]{0,12}?\b(?:that|which)\s+(?:\w+\s+)?(?:bans?|outlaws?|prohibits?|forbids?)\s+(?:the\s+)?"
-    r"(?:(?:use|production|stockpiling|transfer)\s+(?:of\s+)?)?(?P<what>anti-?\s?personnel|land-?mines?|"
-    r"cluster\s+(?:munitions?|bombs?|weapons))", re.IGNORECASE)
+_TREATY_YEAR: dict[str, str] = lexicon()["treaty_years"]
+_YEAR_OF_TREATY = r"\b(" + "|".join(map(re.escape, _TREATY_YEAR)) + r")\b"
+_TREATY_DESCRIPTION = phrase("treaty_description", re.IGNORECASE)
+_TREATY_NOUN_AFTER_YEAR = phrase("treaty_noun_after_year", re.IGNORECASE)
 
 
 def _described_treaty(sentence: str, generic: Cue) -> str | None:
     """The treaty a generic mention names by its year ("the 1997 convention") or by what it bans
     ("the convention that outlaws anti-personnel landmines")."""
-    year = re.search(r"\b(1997|2008)\b[^\w]*\Z", sentence[max(0, generic.start - 8):generic.start]) \
-        or re.search(r"\b(1997|2008)\b", generic.text)
+    year = re.search(_YEAR_OF_TREATY + r"[^\w]*\Z", sentence[max(0, generic.start - 8):generic.start]) \
+        or re.search(_YEAR_OF_TREATY, generic.text)
     if year:
         return _TREATY_YEAR[year.group(1)]
     m = _TREATY_DESCRIPTION.match(sentence, generic.end)
@@ -1351,8 +1377,7 @@ def _names_a_treaty(date_mention: Any, sent: str, treaties: list[Cue]) -> bool:
     if not _YEAR.search(date_mention.text.strip()):
         return False
     return any(0 <= t.start - date_mention.end <= 2 or t.start <= date_mention.start < t.end for t in treaties) \
-        or bool(re.match(r"\s*(?:[A-Z][\w-]+\s+)*(?:accord|treaty|convention|pact|agreement|ban)\b",
-                         sent[date_mention.end:], re.IGNORECASE))
+        or bool(_TREATY_NOUN_AFTER_YEAR.match(sent[date_mention.end:]))
 
 
 def _is_headline(sent: str) -> bool:
@@ -1366,9 +1391,9 @@ def _is_headline(sent: str) -> bool:
 def _headline_modality(before: str, modality: str) -> str:
     lex = modality_lexicon()
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", before)]
-    if any(lex.considered.match(w) for w in words if w not in ("may", "can")):
+    if any(lex.considered.match(w) for w in words if w not in _AMBIGUOUS_MODALS):
         return Modality.CONSIDERED
-    if any(lex.planned.match(w) for w in words) or re.search(r"\bto\s+\Z", before, re.IGNORECASE):
+    if any(lex.planned.match(w) for w in words) or _HEADLINE_TO.search(before):
         return Modality.PLANNED
     return modality
 
@@ -1394,10 +1419,9 @@ def _after_publication(when: DateRange | None, published: date | None) -> bool:
 def _becoming_party(cue: Cue, cues: list[Cue], sent: str) -> bool:
     """"ratified the treaty, becoming its 165th state party": the party status follows from the
     stage reported by the earlier joining verb, so it is no accession of its own."""
-    if not re.match(r"(?:a |state )?part", cue.text, re.IGNORECASE):
+    if not _PARTY_CUE.match(cue.text):
         return False
-    if not _BECOMING_PARTY.search(sent[:cue.end]) and not re.search(r"\bbecom\w*\s+(?:\w+\s+){0,3}$",
-                                                                    sent[:cue.start], re.IGNORECASE):
+    if not _BECOMING_PARTY.search(sent[:cue.end]) and not _BECOMING_BEFORE.search(sent[:cue.start]):
         return False
     return any(c.label == Predicate.TREATY_JOINING and c.end <= cue.start and c is not cue for c in cues)
 
@@ -1420,11 +1444,11 @@ def _object_of_other_cue(tok: Any, cues: list[Cue], pred: str) -> bool:
 
 
 _PAREN_COUNT = re.compile(r"\s*\((\d[\d,. ]*)\)")
-_WITH_COUNT = re.compile(r",?\s+with\s+(?:(?:just|well|a little|slightly)\s+)?", re.IGNORECASE)
+_WITH_COUNT = phrase("with_count", re.IGNORECASE)
 
 
-_TALLY_GO_ON = re.compile(r"\b(?:(?:was|were|is|are) )?followed by\b|\baccount(?:s|ed|ing)? for\b", re.IGNORECASE)
-_ACCOUNT_COUNT = re.compile(r"\s+(?:\w+\s+)?account(?:s|ed|ing)? for\s+(?:(?:just|well)\s+)?", re.IGNORECASE)
+_TALLY_GO_ON = phrase("tally_go_on", re.IGNORECASE)
+_ACCOUNT_COUNT = phrase("account_count", re.IGNORECASE)
 
 
 def _tally_continued(prep: _Prepared, s: int, e: int, tally: list[Claim]) -> list[Claim]:
@@ -1519,7 +1543,7 @@ def _respectively(actors: list[Actor], dates: list, sent: str) -> dict[str, Date
     When the counts differ (the actors came from an anaphor that names more states than dates),
     which date is whose cannot be told: no actor gets one, rather than the wrong one.
     """
-    if len(actors) < 2 or len(dates) < 2 or not re.search(r"\brespectively\b", sent, re.IGNORECASE):
+    if len(actors) < 2 or len(dates) < 2 or not _RESPECTIVELY.search(sent):
         return {}
     if len(dates) != len(actors):
         return {a.key: None for a in actors}
@@ -1623,12 +1647,12 @@ def _dash_listed(mentions: list[ActorMention], text: str) -> list[ActorMention]:
     return out
 
 
-_FIRST_PERSON = frozenset({"we", "our country", "our"})
+_FIRST_PERSON = frozenset(words("first_person"))
 _PRONOUN_OBJECT = re.compile(r"\s+it\b")
 #: the pronoun closes the clause ("leave it.", "quit it, and"), so it is the verb's own object
 _PRONOUN_END = re.compile(r"\s+(?:from\s+)?it\s*(?:[.;]|,\s*(?:and|but|as|after|before)\b|\Z)")
-_BORDER_LENGTH_BEFORE = re.compile(r"[\s-]*(?:long\s+|land\s+|common\s+|shared\s+)*\Z")
-_BORDER_LENGTH_AFTER = re.compile(r"[^.;]{0,60}?\b(?:at|of|stretching|spanning|measuring|runs|is|totals?)\s+(?:about\s+|some\s+|nearly\s+|around\s+)?\Z")
+_BORDER_LENGTH_BEFORE = phrase("border_length_before")
+_BORDER_LENGTH_AFTER = phrase("border_length_after")
 
 
 def _measures_border(sent: str, value: Any, cue: Cue) -> bool:

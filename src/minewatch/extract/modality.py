@@ -2,7 +2,7 @@
 
 A claim's weight depends on whether it happened, is intended, or is merely possible:
 "Lithuania will order mines" and "Lithuania could order mines" must not reconcile as the
-same fact.  The cue words are data (``lexicon.json``); what this module adds is *scope*:
+same fact.  The cue words are data (``rules/en/``); what this module adds is *scope*:
 only words on the path from the cue up to the clause that names the actor, and their
 auxiliaries, count — a "could" in another clause of the sentence does not.
 """
@@ -14,13 +14,19 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from minewatch.extract.actors import lexicon
+from minewatch.extract.rules import lexicon, words
 from minewatch.model import Modality, Polarity
 
 #: Dependencies whose words qualify the head they hang from ("will", "not", "never", "plans").
 _QUALIFIER_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "prt", "amod", "compound", "acomp", "attr"})
 #: Modal verbs count only as modals (tag MD): "May" the month and "will" the noun do not.
-_MODAL_WORDS = frozenset({"could", "might", "may", "would", "will", "shall", "must", "should", "wo", "'ll", "can"})
+_MODAL_WORDS = frozenset(words("modal_words"))
+# the other words this module reads; each is a row of rules/en/ with its reason and a tested example
+_NEGATIVE_SUBJECT_STARTS = frozenset(words("negative_subject_starts"))
+_NEGATIVE_DETERMINERS = frozenset(words("negative_determiners"))
+_UNTIL_PREPS = frozenset(words("until_preps"))
+_OPEN_QUESTION_MARKS = frozenset(words("open_question_marks"))
+_REPORTED_FUTURE = frozenset(words("reported_future_modals"))
 
 
 class ModalityLexicon:
@@ -73,7 +79,7 @@ def modality_of(chain: Sequence[Any], clause_text: str, default: str = Modality.
     return default
 
 
-_FAILING = frozenset({"unable", "fail", "fails", "failed", "failing"})
+_FAILING = frozenset(words("failing"))
 
 
 def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "") -> tuple[str, str | None]:
@@ -91,19 +97,19 @@ def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "")
             d.dep_ == "det" and d.lower_ == "no" for d in c.children)]
         # "neither the US nor China have joined", "none of the states has"
         negs += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")
-                 and c.left_edge.lower_ in ("neither", "none", "no")]
+                 and c.left_edge.lower_ in _NEGATIVE_SUBJECT_STARTS]
         if k and tok.lower_.startswith("rul") and any(c.lower_ == "out" and c.dep_ == "prt" for c in tok.children):
             # "has not ruled out making them": weighed; "ruled out buying them": refused
             return (Polarity.AFFIRMED, Modality.CONSIDERED) if negs else (Polarity.NEGATED, None)
         if tok.dep_ == "neg" or negs:
-            if any(c.dep_ == "prep" and c.lower_ in ("until", "till") and any(
+            if any(c.dep_ == "prep" and c.lower_ in _UNTIL_PREPS and any(
                     d.like_num or d.ent_type_ == "DATE" for d in c.subtree) for c in tok.children):
                 return Polarity.AFFIRMED, None  # "did not ratify it until 2012": it did, in 2012
             if lex.shifting.match(tok.text.lower()) and lex.considered_phrases.search(sentence_text or clause_text):
                 return Polarity.AFFIRMED, Modality.CONSIDERED
             if tok.lower_.startswith("decid") and k and (
                     any(c.lower_ == "yet" for c in tok.children)
-                    or any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in chain[k - 1].children)):
+                    or any(c.dep_ == "mark" and c.lower_ in _OPEN_QUESTION_MARKS for c in chain[k - 1].children)):
                 # "has not yet decided to buy them", "has not decided whether to leave": still weighed
                 return Polarity.AFFIRMED, Modality.CONSIDERED
             return Polarity.NEGATED, None
@@ -125,7 +131,7 @@ def _until_coordination(chain: Sequence[Any]) -> list[Any]:
 def _is_negation(tok: Any, lex: ModalityLexicon) -> bool:
     if tok.dep_ == "neg":
         return True
-    return tok.lower_ in ("no", "never", "neither")
+    return tok.lower_ in _NEGATIVE_DETERMINERS
 
 
 #: Links a reported clause may hang from on its way up to the verb that denies it.
@@ -149,7 +155,7 @@ def denied(top: Any) -> bool:
 def _future_in_the_past(considered: list[Any], chain: Sequence[Any], lex: ModalityLexicon) -> bool:
     """"He said Tallinn would deposit its instrument": a "would" reported under a past verb of
     saying is the speaker's "will", a plan, not a possibility."""
-    if not considered or any(t.lower_ != "would" for t in considered):
+    if not considered or any(t.lower_ not in _REPORTED_FUTURE for t in considered):
         return False
     top = chain[-1]
     for tok in (*chain, top.head):

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from minewatch.extract.actors import actor_lexicon, lexicon
+from minewatch.extract.actors import actor_lexicon
+from minewatch.extract.rules import lexicon
 from minewatch.model import Speaker
 
 _UPPER = "".join(chr(c) for c in range(0x41, 0x2B0) if chr(c).isupper())

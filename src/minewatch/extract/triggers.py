@@ -1,4 +1,4 @@
-"""Predicate cues, weapon types, treaty names and treaty stages, all from ``data/lexicon.json``.
+"""Predicate cues, weapon types, treaty names and treaty stages, all from the rule rows in ``rules/en/``.
 
 The lexicon is data so that an analyst can add a cue ("emplace", "abrogate") without
 touching code; this module compiles it once and answers "what is mentioned where" for a
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from minewatch.extract.actors import lexicon
+from minewatch.extract.rules import lexicon, phrase
 
 
 @dataclass(frozen=True)
@@ -145,9 +145,7 @@ _MINE_WORD = re.compile(r"(?:mines?|mined|mining|mine ?fields?)$", re.IGNORECASE
 #: The words before a noun inside its own phrase (no punctuation, no verb-like clause break).
 _NP_BEFORE = re.compile(r"(?:\b[\w-]+\s+){1,4}$")
 #: What "mining" qualifies when it is an industry.
-_INDUSTRY_AFTER = re.compile(r"\s+(?:compan(?:y|ies)|firms?|groups?|giants?|sector|industry|operations?|"
-                             r"licen[cs]es?|projects?|concessions?|towns?|rights|equipment|executives?|"
-                             r"stocks?|shares|investment|boom|jobs)\b", re.IGNORECASE)
+_INDUSTRY_AFTER = phrase("mining_industry_nouns", re.IGNORECASE)
 
 _MINE_BEFORE = re.compile(r"(?:land)?mines?\b[^.;:]*$", re.IGNORECASE)
 

@@ -822,6 +822,7 @@ def claim_row(c: Claim) -> dict[str, Any]:
         "speaker_name": c.speaker.name if c.speaker else None,
         "speaker_role": c.speaker.role if c.speaker else None,
         "confidence": float(c.confidence),
+        "extractor": c.extractor,
     }
 
 
@@ -847,6 +848,7 @@ def claim_from_row(r: dict[str, Any], evidence: Sequence[dict] = ()) -> Claim:
         speaker=Speaker(r["speaker_name"], r["speaker_role"]) if r.get("speaker_name") else None,
         evidence=[Evidence(e["start"], e["end"], e["text"]) for e in evidence],
         confidence=r["confidence"],
+        extractor=r.get("extractor"),
     )
 
 

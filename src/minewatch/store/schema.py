@@ -150,6 +150,7 @@ claims = Table(
     Column("speaker_name", String(200)),
     Column("speaker_role", Text),
     Column("confidence", Float, nullable=False, default=0.5),
+    Column("extractor", String(80)),
     Column("fact_id", String(40)),
     Index(None, "document_id"),
     Index(None, "actor_iso3", "predicate"),

@@ -132,6 +132,7 @@ class ClaimOut(_Out):
     speaker: SpeakerOut | None = None
     evidence: list[EvidenceOut] = []
     confidence: float | None = None
+    extractor: str | None = None
     review: ClaimReview | None = None
 
 

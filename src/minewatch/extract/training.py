@@ -1,0 +1,457 @@
+"""Train, choose and measure the claim model: ``make model`` (``python -m minewatch.extract.training``).
+
+The honest order: the heads learn from the shared ``train`` articles plus the sentences this
+project wrote (``training/en/``); the decision thresholds are chosen on ``dev``, which the
+heads never see; what is reported as "unseen" comes from k-fold cross-validation over
+``train`` by article, each fold scored by heads trained without it; the calibrator is fitted
+on those out-of-fold claims only.  The result is deterministic for the same data.
+
+scikit-learn fits the heads (a dev dependency); the shipped model is JSON that
+``claim_model.py`` reads without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from minewatch.extract.candidates import TREATY_PREDICATES, Candidate, candidates
+from minewatch.extract.claim_model import MODEL_PATH, ClaimModel, LinearHead
+from minewatch.model import Claim, Document, Modality
+
+REPO = Path(__file__).resolve().parents[3]
+MODEL_VERSION = "model-2026-12"
+MINE_TYPES = {"ap_mine", "at_mine", "mine"}
+
+
+@dataclass
+class Example:
+    """One article with its gold claims, prepared once: the rules' claims and the candidates."""
+
+    name: str
+    doc: Document
+    gold: list[dict[str, Any]]
+    prep: Any = None
+    rule_claims: list[Claim] = field(default_factory=list)
+    cands: list[Candidate] = field(default_factory=list)
+    written: bool = False
+
+
+# -- data -------------------------------------------------------------------------------------
+
+def _gold_by_doc(path: Path) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            g = json.loads(line)
+            out[g["doc"]].extend([] if g.get("none") else [g])
+    return out
+
+
+def corpus_examples(folder: Path, gold_path: Path, english_only: bool = True) -> list[Example]:
+    """Articles of a shared folder that have gold lines, read and cleaned as ``ingest`` does."""
+    from minewatch.ingest import iter_items, prepare
+    from minewatch.ingest.sources import RawItem
+
+    gold = _gold_by_doc(gold_path)
+    out = []
+    for item in iter_items([str(folder)]):
+        if not isinstance(item, RawItem):
+            continue
+        name = os.path.basename(item.input or "")
+        if name not in gold:
+            continue
+        doc = prepare(item)
+        if english_only and (doc.language or "en") != "en":
+            continue
+        out.append(Example(name, doc, gold[name]))
+    return sorted(out, key=lambda e: e.name)
+
+
+def written_examples(folder: Path) -> list[Example]:
+    """The project's own labelled sentences (``training/en/*.jsonl``)."""
+    out = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            published = date.fromisoformat(row["published"]) if row.get("published") else None
+            doc = Document(text=row["text"], original=row["text"], path=f"{path.name}:{n}", published=published,
+                           language="en")
+            gold = [dict(c, doc=row.get("id", f"{path.name}:{n}")) for c in row.get("claims", [])]
+            out.append(Example(row.get("id", f"{path.name}:{n}"), doc, gold, written=True))
+    return out
+
+
+class _Recorder:
+    """Stands in for the model inside the extractor during training: keeps each document's
+    full preparation (with its parses) and the rules' claims, and changes nothing."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[Any, list[Claim]]] = []
+
+    def decide(self, extractor: Any, prep: Any, claims: list[Claim]) -> list[Claim]:
+        self.seen.append((prep, claims))
+        return claims
+
+
+def prepare_examples(examples: list[Example], extractor: Any) -> None:
+    """The rules' claims and the candidates of every example (the rules run without the model)."""
+    from minewatch.prefilter import is_relevant_document
+
+    recorder = _Recorder()
+    extractor.model = recorder
+    try:
+        for ex in examples:
+            recorder.seen.clear()
+            list(extractor.extract_many([ex.doc]))
+            prep, claims = recorder.seen[0] if recorder.seen else (extractor.prepare(ex.doc), [])
+            ex.prep = prep
+            relevant = is_relevant_document(ex.doc)
+            ex.rule_claims = claims if relevant else []
+            ex.cands = candidates(prep, ex.rule_claims, extractor.lex,
+                                  frozenset(extractor.actors.observers)) if relevant else []
+    finally:
+        extractor.model = None
+
+
+# -- labels -----------------------------------------------------------------------------------
+
+def _as_list(v: Any) -> list[Any]:
+    return [] if v is None else v if isinstance(v, list) else [v]
+
+
+def actor_key(a: Any) -> str | None:
+    if a is None:
+        return None
+    if isinstance(a, str):
+        return a.upper() if len(a) == 3 and a.isalpha() else " ".join(a.lower().replace("’", "'").split())
+    iso = a.get("iso3")
+    if iso:
+        return iso.upper()
+    name = a.get("name")
+    return " ".join(name.lower().replace("’", "'").split()) if name else None
+
+
+def _gold_for(ex: Example, cand: Candidate) -> list[dict[str, Any]]:
+    key = actor_key(cand.actor.iso3 or cand.actor.name)
+    return [g for g in ex.gold if actor_key(g["actor"]) == key and cand.predicate in _as_list(g["predicate"])]
+
+
+Rows = dict[str, tuple[list[list[str]], list[str], list[float]]]
+
+
+def labelled(examples: list[Example], written_weight: float = 1.0) -> Rows:
+    """Training rows per head: relevance for every candidate, attributes for the positive ones
+    whose gold is unambiguous (one gold line for that actor and predicate).  The project's own
+    short texts are dense with claims, unlike news: ``written_weight`` says how much they count."""
+    rows: Rows = defaultdict(lambda: ([], [], []))
+
+    for ex in examples:
+        weight = written_weight if ex.written else 1.0
+
+        def add(head: str, feats: list[str], y: str, weight: float = weight) -> None:
+            rows[head][0].append(feats)
+            rows[head][1].append(y)
+            rows[head][2].append(weight)
+
+        for cand in ex.cands:
+            golds = _gold_for(ex, cand)
+            add("relevance", cand.features, "1" if golds else "0")
+            if len(golds) != 1:
+                continue
+            g = golds[0]
+            add("polarity", cand.features, "1" if g.get("polarity") == "negated" else "0")
+            mods = _as_list(g.get("modality"))
+            if mods:
+                add("modality", cand.features, mods[0])
+            stages = _as_list(g.get("stage"))
+            if cand.predicate in TREATY_PREDICATES and stages:
+                add(f"stage:{cand.predicate}", cand.features, stages[0])
+    return rows
+
+
+def fit_head(feats: list[list[str]], ys: list[str], weights: list[float], c: float) -> LinearHead:
+    from sklearn.feature_extraction import DictVectorizer  # training only: a dev dependency
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    x = vec.fit_transform([dict.fromkeys(f, 1) for f in feats])
+    classes = sorted(set(ys))
+    if len(classes) == 1:  # nothing to learn: a constant head
+        return LinearHead(classes=classes * 2 if len(classes) == 1 else classes, bias=[10.0], weights={})
+    clf = LogisticRegression(C=c, max_iter=3000, class_weight=None)
+    clf.fit(x, ys, sample_weight=weights)
+    names = vec.get_feature_names_out()
+    coef = clf.coef_
+    weights: dict[str, list[float]] = {}
+    for j, name in enumerate(names):
+        col = [round(float(coef[i, j]), 4) for i in range(coef.shape[0])]
+        if any(abs(w) >= 1e-3 for w in col):
+            weights[str(name)] = col
+    return LinearHead(classes=[str(k) for k in clf.classes_], bias=[round(float(b), 4) for b in clf.intercept_],
+                      weights=weights)
+
+
+def fit_model(examples: list[Example], c: float = 0.5, written_weight: float = 1.0) -> ClaimModel:
+    rows = labelled(examples, written_weight)
+    heads = {k: fit_head(f, y, w, c) for k, (f, y, w) in rows.items()}
+    polarity = heads.get("polarity") or LinearHead(["0", "1"], [-10.0], {})
+    if polarity.classes == ["0"] * 2:
+        polarity = LinearHead(["0", "1"], [-10.0], {})
+    return ClaimModel(version=MODEL_VERSION, relevance=heads["relevance"],
+                      modality=heads.get("modality") or LinearHead([Modality.ACTUAL] * 2, [10.0], {}),
+                      polarity=polarity,
+                      stages={k.split(":", 1)[1]: v for k, v in heads.items() if k.startswith("stage:")},
+                      calibrator=[0.0, 1.0, 0.0, 0.0], add_threshold=0.5, keep_threshold=0.0, report={})
+
+
+# -- scoring (the claim contract's key and strict matches) ------------------------------------
+
+def _weapon_ok(gold: str | None, pred: str | None) -> bool:
+    return gold is None or gold == pred or (gold in MINE_TYPES and pred in MINE_TYPES and "mine" in (gold, pred))
+
+
+def key_match(g: dict[str, Any], p: dict[str, Any]) -> bool:
+    return (actor_key(g["actor"]) == actor_key(p.get("actor"))
+            and p.get("predicate") in _as_list(g["predicate"])
+            and _weapon_ok(g.get("weapon"), p.get("weapon"))
+            and (not g.get("treaty") or (p.get("treaty") or "").upper() == g["treaty"].upper())
+            and (not _as_list(g.get("stage")) or p.get("stage") in _as_list(g.get("stage")))
+            and (not g.get("counterpart") or actor_key(g["counterpart"]) == actor_key(p.get("counterpart")))
+            and (g.get("polarity") or "affirmed") == (p.get("polarity") or "affirmed"))
+
+
+def strict_match(g: dict[str, Any], p: dict[str, Any]) -> bool:
+    mods = _as_list(g.get("modality"))
+    return key_match(g, p) and (not mods or p.get("modality") in mods)
+
+
+def match_document(gold: list[dict[str, Any]], preds: list[dict[str, Any]], rule: Any = key_match
+                   ) -> tuple[list[tuple[dict, dict]], list[dict], list[int], set[int]]:
+    """Greedy one-to-one matching; returns pairs, missed required gold, wrong predictions, and
+    the predictions that are right (matched, redundant, or matching an optional gold line)."""
+    pairs, missed, used = [], [], set()
+    for g in gold:
+        cands = [i for i, p in enumerate(preds) if i not in used and rule(g, p)]
+        if cands:
+            best = next((i for i in cands if strict_match(g, preds[i])), cands[0])
+            used.add(best)
+            pairs.append((g, preds[best]))
+        elif g.get("required", True):
+            missed.append(g)
+    right = {i for i, p in enumerate(preds) if i in used or any(rule(g, p) for g in gold)}
+    wrong = [i for i in range(len(preds)) if i not in right]
+    return pairs, missed, wrong, right
+
+
+def evaluate(per_doc: list[tuple[list[dict], list[dict]]]) -> dict[str, Any]:
+    """Key and strict precision, recall, F1 and per-predicate key scores over documents."""
+    out: dict[str, Any] = {}
+    for label, rule in (("key", key_match), ("strict", strict_match)):
+        tp = fp = fn = 0
+        per: dict[str, Counter[str]] = defaultdict(Counter)
+        attrs: Counter[str] = Counter()
+        for gold, preds in per_doc:
+            pairs, missed, wrong, _ = match_document(gold, preds, rule)
+            pairs = [(g, p) for g, p in pairs if g.get("required", True)]
+            tp, fn, fp = tp + len(pairs), fn + len(missed), fp + len(wrong)
+            for g, p in pairs:
+                per[_as_list(g["predicate"])[0]]["tp"] += 1
+                if label == "key":
+                    _attributes(g, p, attrs)
+            for g in missed:
+                per[_as_list(g["predicate"])[0]]["fn"] += 1
+            for i in wrong:
+                per[preds[i]["predicate"]]["fp"] += 1
+        p, r, f = _prf(tp, fp, fn)
+        out[label] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": tp, "fp": fp,
+                      "fn": fn}
+        if label == "key":
+            out["per_predicate"] = {k: dict(v, f1=round(_prf(v["tp"], v["fp"], v["fn"])[2], 3))
+                                    for k, v in sorted(per.items())}
+            out["attributes"] = {k: f"{attrs[k + '_ok']}/{attrs[k + '_n']}" for k in ("time", "speaker")}
+    return out
+
+
+def _attributes(g: dict[str, Any], p: dict[str, Any], attrs: Counter[str]) -> None:
+    t = g.get("time")
+    if t and (t.get("start") or t.get("end")):
+        attrs["time_n"] += 1
+        pt = p.get("time") or {}
+        if pt.get("start") or pt.get("end"):
+            attrs["time_ok"] += max(t.get("start") or "0000", pt.get("start") or "0000") <= min(
+                t.get("end") or "9999", pt.get("end") or "9999")
+    if g.get("speaker"):
+        attrs["speaker_n"] += 1
+        attrs["speaker_ok"] += g["speaker"].lower() in (((p.get("speaker") or {}).get("name")) or "").lower()
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+# -- decisions --------------------------------------------------------------------------------
+
+Proposals = list[tuple[Claim, float, bool]]
+ADD_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+KEEP_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2)
+
+
+def proposals(model: ClaimModel, extractor: Any, examples: list[Example]) -> list[Proposals]:
+    return [model.proposals(extractor, ex.prep, ex.rule_claims, ex.cands) for ex in examples]
+
+
+def _chosen(props: Proposals, add: float, keep: float) -> list[dict[str, Any]]:
+    return [c.to_dict() for c, p, rule in props if p >= (keep if rule else add)]
+
+
+def scored(model: ClaimModel | None, extractor: Any, examples: list[Example]) -> dict[str, Any]:
+    if model is None:
+        return evaluate([(ex.gold, [c.to_dict() for c in ex.rule_claims]) for ex in examples])
+    props = proposals(model, extractor, examples)
+    return evaluate([(ex.gold, _chosen(pr, model.add_threshold, model.keep_threshold))
+                     for ex, pr in zip(examples, props, strict=True)])
+
+
+def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]]) -> tuple[float, float]:
+    """The add/keep thresholds with the best pooled key F1 over held-out predictions (ties: the
+    more cautious, i.e. the first found, adding least)."""
+    best = (-1.0, 1.01, 0.0)
+    for add in sorted(ADD_GRID, reverse=True):
+        for keep in KEEP_GRID:
+            per_doc = [(ex.gold, _chosen(pr, add, keep))
+                       for exs, props in pools for ex, pr in zip(exs, props, strict=True)]
+            f1 = evaluate(per_doc)["key"]["f1"]
+            if f1 > best[0] + 1e-9:
+                best = (f1, add, keep)
+    return best[1], best[2]
+
+
+def cross_validate(examples: list[Example], written: list[Example], dev: list[Example], extractor: Any,
+                   folds: int, c: float, written_weight: float
+                   ) -> tuple[dict[str, Any], list[tuple[float, bool, bool]], list[Proposals], list[ClaimModel]]:
+    """k-fold over ``examples`` by article.  Fold k's thresholds are chosen on ``dev`` and the
+    other folds' held-out predictions (never on fold k), so fold k's score is unseen.  Returns the
+    held-out scores, the out-of-fold (pair score, from rules, right) records the calibrator
+    learns from, the out-of-fold proposals and the fold models."""
+    models = [fit_model([e for i, e in enumerate(examples) if i % folds != k] + written, c, written_weight)
+              for k in range(folds)]
+    held = [[e for i, e in enumerate(examples) if i % folds == k] for k in range(folds)]
+    oof = [proposals(models[k], extractor, held[k]) for k in range(folds)]
+    dev_props = [proposals(models[k], extractor, dev) for k in range(folds)]
+    per_doc: list[tuple[list[dict], list[dict]]] = []
+    records: list[tuple[float, bool, bool]] = []
+    for k in range(folds):
+        pools = [(held[j], oof[j]) for j in range(folds) if j != k] + [(dev, dev_props[k])]
+        add, keep = choose_thresholds(pools)
+        for ex, props in zip(held[k], oof[k], strict=True):
+            preds = [cl for cl, p, rule in props if p >= (keep if rule else add)]
+            dicts = [cl.to_dict() for cl in preds]
+            per_doc.append((ex.gold, dicts))
+            _, _, _, right = match_document(ex.gold, dicts)
+            kept = [(p, rule) for cl, p, rule in props if p >= (keep if rule else add)]
+            records += [(p, rule, i in right) for i, (p, rule) in enumerate(kept)]
+    flat = [pr for fold in oof for pr in fold]
+    return evaluate(per_doc), records, flat, models
+
+
+def fit_calibrator(records: list[tuple[float, bool, bool]]) -> list[float]:
+    """Platt scaling on out-of-fold claims: right or wrong, against the pair score and origin."""
+    from sklearn.linear_model import LogisticRegression
+
+    from minewatch.extract.claim_model import _logit
+
+    if len({r for _, _, r in records}) < 2:
+        return [0.0, 1.0, 0.0, 0.0]
+    x = [[_logit(p), float(rule), _logit(p) * float(rule)] for p, rule, _ in records]
+    y = [int(r) for _, _, r in records]
+    clf = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
+    b, c, d = (float(v) for v in clf.coef_[0])
+    return [round(float(clf.intercept_[0]), 4), round(b, 4), round(c, 4), round(d, 4)]
+
+
+def reliability(records: list[tuple[float, bool]], bins: int = 10) -> tuple[float, list[dict[str, Any]]]:
+    """Brier score and a reliability table per decile of predicted confidence."""
+    brier = sum((p - float(r)) ** 2 for p, r in records) / max(1, len(records))
+    table = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(p, r) for p, r in records if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if inside:
+            table.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(inside),
+                          "mean_confidence": round(sum(p for p, _ in inside) / len(inside), 3),
+                          "accuracy": round(sum(r for _, r in inside) / len(inside), 3)})
+    return round(brier, 4), table
+
+
+def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: float = 0.5,
+          written_weight: float = 0.5, log: Any = print) -> ClaimModel:
+    """The whole recipe; writes the model to ``out`` when given."""
+    from minewatch.extract.extractor import Extractor
+
+    rules = Extractor(model=None)
+    train_ex = corpus_examples(shared / "corpus" / "train", shared / "gold" / "train.jsonl")
+    dev_ex = corpus_examples(shared / "corpus" / "dev", shared / "gold" / "dev.jsonl")
+    seeds_ex = corpus_examples(shared / "seeds", shared / "gold" / "seeds.jsonl")
+    written = written_examples(written_dir)
+    log(f"articles: train {len(train_ex)}, dev {len(dev_ex)}, seeds {len(seeds_ex)}; written examples {len(written)}")
+    prepare_examples(train_ex + dev_ex + seeds_ex + written, rules)
+    cv, records, oof, _ = cross_validate(train_ex, written, dev_ex, rules, folds, c, written_weight)
+    model = fit_model(train_ex + written, c, written_weight)
+    ordered = [e for k in range(folds) for i, e in enumerate(train_ex) if i % folds == k]
+    add, keep = choose_thresholds([(ordered, oof), (dev_ex, proposals(model, rules, dev_ex))])
+    model.add_threshold, model.keep_threshold = add, keep
+    log(f"thresholds chosen on dev and out-of-fold train: add={add} keep={keep}")
+    model.calibrator = fit_calibrator(records)
+    calibrated = [(model.confidence(p, rule), right) for p, rule, right in records]
+    brier, table = reliability(calibrated)
+    model.report = {
+        "trained_on": {"train_articles": len(train_ex), "written_examples": len(written),
+                       "written_weight": written_weight, "c": c},
+        "thresholds_chosen_on": "dev + out-of-fold train (per fold: dev + the other folds)",
+        "unseen_train_cv": {"folds": folds, **cv},
+        "rules_alone_train": scored(None, rules, train_ex),
+        "dev": scored(model, rules, dev_ex), "dev_rules_alone": scored(None, rules, dev_ex),
+        "seeds": scored(model, rules, seeds_ex),
+        "calibration_out_of_fold": {"brier": brier, "claims": len(calibrated), "reliability": table},
+    }
+    if out is not None:
+        model.save(out)
+        log(f"wrote {out}")
+    return model
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=str(REPO.parent / "shared"), help="the shared folder with corpus/ and gold/")
+    ap.add_argument("--written", default=str(REPO / "training" / "en"), help="the project's labelled sentences")
+    ap.add_argument("--out", default=str(MODEL_PATH), help="where the model JSON goes")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--c", type=float, default=0.5, help="inverse L2 strength of the heads")
+    ap.add_argument("--written-weight", type=float, default=0.5, help="weight of the project's own sentences")
+    ap.add_argument("--dry-run", action="store_true", help="measure only, write nothing")
+    a = ap.parse_args(argv)
+    shared = Path(a.shared)
+    if not (shared / "gold" / "train.jsonl").exists():
+        print(f"no training data at {shared} (../shared is beside developer and CI checkouts)", file=sys.stderr)
+        return 2
+    model = train(shared, Path(a.written), None if a.dry_run else Path(a.out), a.folds, a.c, a.written_weight)
+    print(json.dumps(model.report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

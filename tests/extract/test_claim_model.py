@@ -1,0 +1,85 @@
+"""The trained claim model: its heads, its calibrated confidence, its determinism, and that the
+shipped weights are what the extractor uses (sentences written for these tests)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from minewatch.extract import Extractor
+from minewatch.extract.claim_model import EXTRACTOR_NAME, MODEL_PATH, LinearHead, load_model
+from minewatch.model import Document
+
+
+def _doc(text: str, published: date | None = date(2025, 6, 1)) -> Document:
+    return Document(text=text, original=text, path="t.txt", published=published, language="en")
+
+
+def test_binary_head_is_a_logistic_of_the_summed_weights():
+    head = LinearHead(classes=["0", "1"], bias=[-1.0], weights={"a": [2.0], "b": [0.5]})
+    p = head.probabilities(["a", "b", "a", "unknown"])[1]  # a feature counts once
+    assert p == pytest.approx(1 / (1 + math.exp(-1.5)))
+    assert head.best(["a"])[0] == "1" and head.best([])[0] == "0"
+
+
+def test_softmax_head_picks_the_heaviest_class():
+    head = LinearHead(classes=["actual", "considered", "planned"], bias=[0.0, 0.0, 0.0],
+                      weights={"will": [0.0, 0.0, 3.0], "could": [0.0, 2.0, 0.0]})
+    assert head.best(["will"])[0] == "planned"
+    assert head.best(["could"])[0] == "considered"
+    assert sum(head.probabilities(["will", "could"])) == pytest.approx(1.0)
+
+
+@pytest.fixture(scope="module")
+def model():
+    m = load_model()
+    if m is None:
+        pytest.fail(f"no shipped claim model at {MODEL_PATH}: run `make model`")
+    return m
+
+
+def test_confidence_grows_with_the_score_and_stays_a_probability(model):
+    for from_rules in (True, False):
+        values = [model.confidence(p, from_rules) for p in (0.05, 0.3, 0.6, 0.9, 0.99)]
+        assert values == sorted(values)
+        assert all(0.0 < v < 1.0 for v in values)
+
+
+def test_claims_name_the_model_that_decided_them(model):
+    text = ("Lithuania's parliament voted on Tuesday to withdraw from the Ottawa Convention, "
+            "the treaty that bans anti-personnel mines.")
+    claims = Extractor().extract(_doc(text))
+    assert claims, "a plain withdrawal vote gives a claim"
+    assert {c.extractor for c in claims} == {f"{EXTRACTOR_NAME}/{model.version}"}
+    assert any(c.actor.iso3 == "LTU" and c.predicate == "treaty_withdrawal" for c in claims)
+
+
+def test_confidence_varies_between_claims(model):
+    text = ("Estonia's defence minister said the country will start producing anti-personnel mines next year. "
+            "Critics said neighbouring states might one day consider similar steps, "
+            "though Sweden has no plans to leave the Mine Ban Treaty.")
+    claims = Extractor().extract(_doc(text))
+    assert len({round(c.confidence, 3) for c in claims}) >= 2, [(c.actor.key, c.confidence) for c in claims]
+
+
+def test_rules_alone_mark_their_claims():
+    text = "Finland deposited its instrument of withdrawal from the Ottawa Convention with the UN on 10 July 2025."
+    claims = Extractor(model=None).extract(_doc(text))
+    assert claims and all(c.extractor == f"{EXTRACTOR_NAME}/rules" for c in claims)
+
+
+def test_training_is_deterministic(tmp_path):
+    pytest.importorskip("sklearn")
+    from minewatch.extract import training
+
+    written = training.written_examples(training.REPO / "training" / "en")
+    if not written:
+        pytest.skip("training/en is absent")
+    subset = written[::6]
+    training.prepare_examples(subset, Extractor(model=None))
+    a = training.fit_model(subset, c=0.5).to_dict()
+    b = training.fit_model(subset, c=0.5).to_dict()
+    assert a == b
+    assert a["relevance"]["weights"], "the relevance head learned something"
