@@ -151,3 +151,28 @@ def test_languages_without_rules_give_nothing() -> None:
     assert not supports("sv") and not supports(None) and supports("lt")
     doc = Document(text="Sverige lämnar Ottawakonventionen.", original="", language="sv")
     assert extract_multilingual(doc) == []
+
+
+def test_receiving_verb_makes_the_giver_the_actor() -> None:
+    assert claims("Україна отримала від США протипіхотні міни.", "uk") == {
+        ("USA", "transfer", None, None, "ap_mine", "UKR", "actual", "affirmed")}
+
+
+def test_a_place_is_no_actor_beside_a_named_one() -> None:
+    found = claims("Russland hat in der Ukraine Antipersonenminen eingesetzt.", "de")
+    assert found == {("RUS", "use", None, None, "ap_mine", None, "actual", "affirmed")}
+    found = claims("Venäjä on käyttänyt jalkaväkimiinoja Ukrainassa.", "fi")
+    assert found == {("RUS", "use", None, None, "ap_mine", None, "actual", "affirmed")}
+
+
+def test_passive_auxiliary_is_no_future() -> None:
+    text = "Im Jahr 2023 wurden weltweit 5000 Menschen durch Landminen getötet."
+    assert claims(text, "de") == {("world", "casualties", None, None, "mine", None, "actual", "affirmed")}
+
+
+def test_withdrawal_goes_on_in_the_next_sentence() -> None:
+    text = ("Ottawa konventsioonist lahkumise protsessi on alustanud ka Läti ja Leedu. "
+            "Lätis ja Leedus on parlament seaduse juba vastu võtnud.")
+    found = claims(text, "et")
+    assert ("LVA", W, "approved", "APMBC", None, None, "actual", "affirmed") in found
+    assert ("LTU", W, "approved", "APMBC", None, None, "actual", "affirmed") in found

@@ -190,7 +190,7 @@ class MultilingualExtractor:
                 states.append(StateMention(h.row.value, h.i, h.j))
         blocked = {h.j + k for h in hits if h.row.kind == "not_actor" for k in range(2)}
         states = [st for st in states if st.i not in blocked]
-        marked = {h.j for h in hits if h.row.kind == "place_marker"}
+        marked = {h.j + k for h in hits if h.row.kind == "place_marker" for k in range(2)}
         suffixes = tuple(fold(r.value) for r in load_rows(lang) if r.kind == "place_suffix" and r.value)
         places = {st.i for st in states
                   if st.i in marked or (suffixes and toks[st.j - 1].lower.endswith(suffixes))}
@@ -254,6 +254,8 @@ class MultilingualExtractor:
                       for c in [self._counterpart(sent, h)] if c is not None}
         for cue in preds:
             value = cue.row.value
+            inverse = value.endswith("<")  # "received from": the giver is behind a source marker
+            value = value.rstrip("<")
             weapon0 = None
             if "+" in value:
                 value, weapon0 = value.split("+", 1)
@@ -274,8 +276,14 @@ class MultilingualExtractor:
                 weapons = self._weapons(sent, cue, weapon0, ctx)
                 if not weapons:
                     continue
-            counterpart = self._counterpart(sent, cue) if pred == Predicate.TRANSFER else None
+            counterpart = self._counterpart(sent, cue) if pred == Predicate.TRANSFER and not inverse else None
             actors = [a for a in self._actors(sent, cue, pred, counterpart, ctx, focus) if a not in recipients]
+            if inverse:
+                givers = self._sources(sent)
+                receivers = [a for a in actors if a not in givers]
+                if not givers or not receivers:
+                    continue
+                actors, counterpart = givers, receivers[0]
             if not actors:
                 continue
             negated = cue.negated or any(
@@ -418,6 +426,12 @@ class MultilingualExtractor:
             found = list(ctx.weapon)
         specific = [w for w in found if w != "mine"]
         return specific if specific and "mine" in found else found
+
+    @staticmethod
+    def _sources(sent: _Sentence) -> list[Actor]:
+        """States right after a source marker ("from the US"): who gave what a receiving verb received."""
+        after = {h.j + k for h in sent.of("source_marker") for k in range(2)}
+        return list(dict.fromkeys(_state_actor(st.iso3) for st in sent.states if st.i in after))
 
     def _counterpart(self, sent: _Sentence, cue: Hit) -> Actor | None:
         if len(sent.states) < 2 and not any(h for h in sent.of("counterpart_marker")):

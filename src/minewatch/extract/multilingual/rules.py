@@ -30,7 +30,8 @@ RULES_DIR = "rules"
 
 #: The kinds a row can have, and what its ``value`` holds.
 KINDS = {
-    "predicate": "predicate[:stage][+weapon]: the activity a word names (claims.md predicates)",
+    "predicate": "predicate[:stage][+weapon][<]: the activity a word names (claims.md predicates); '<' for a "
+                 "receiving verb: the actor is the state behind a source marker, the receiver its counterpart",
     "stage": "a withdrawal stage (proposed, decided, approved, notified, effective) or a joining stage; "
              "'?' after it: weak, used only when no other stage cue is in the sentence (a parliament named)",
     "treaty": "APMBC or CCM: a treaty named",
@@ -46,6 +47,7 @@ KINDS = {
     "place_marker": "empty: a preposition before a state named as a place ('w', 'в', 'in')",
     "place_suffix": "a case ending that makes a state name a place (Finnish '-ssa'), pattern empty",
     "world": "empty: 'worldwide', 'in the world' (actor 'world' for global casualty counts)",
+    "source_marker": "empty: a preposition before the giver of a transfer ('from')",
     "counterpart_marker": "empty: a preposition before the recipient of a transfer",
     "month": "1-12: a month name",
     "relative_year": "-1, 0 or 1: 'last year', 'this year', 'next year'",
