@@ -109,6 +109,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 @dataclass
 class _Sentence:
+    text: str
     s: int
     e: int
     toks: list[Token]
@@ -135,6 +136,7 @@ class _Context:
     weapon: list[str] = field(default_factory=list)
     weapon_age: int = 99
     tally_age: int = 99
+    tally_time: DateRange | None = None  # the period a list of casualty counts is for
     withdrawal: str | None = None  # the treaty of the last withdrawal claimed, for a sentence that goes on
     withdrawal_age: int = 99
     person: Speaker | None = None
@@ -197,7 +199,7 @@ class MultilingualExtractor:
         states.sort(key=lambda st: st.i)
         orgs = [(Actor(ActorKind.ORGANIZATION, None, h.row.value), h.i) for h in hits if h.row.kind == "organization"]
         world = any(h.row.kind == "world" for h in hits)
-        return _Sentence(s, e, toks, hits, states, orgs, world, places,
+        return _Sentence(text, s, e, toks, hits, states, orgs, world, places,
                          find_numbers(text, s, e, toks, hits, lang), find_dates(text, toks, hits, published))
 
     @staticmethod
@@ -233,8 +235,10 @@ class MultilingualExtractor:
         weapons = [h.row.value for h in sent.of("weapon")]
         if weapons:
             ctx.weapon, ctx.weapon_age = weapons, 0
-        if any(c.predicate == Predicate.CASUALTIES for c in found):
+        casualties = [c for c in found if c.predicate == Predicate.CASUALTIES]
+        if casualties:
             ctx.tally_age = 0
+            ctx.tally_time = next((c.time for c in casualties if c.time), ctx.tally_time)
         ctx.withdrawal_age += 1
         withdrawn = [c for c in found if c.predicate == Predicate.TREATY_WITHDRAWAL]
         if withdrawn:
@@ -271,7 +275,7 @@ class MultilingualExtractor:
                 treaty = self._treaty(sent, cue, ctx)
                 if treaty is None:
                     continue
-                stage = self._stage(sent, cue, pred, stage0, self._modality(sent))
+                stage = self._stage(sent, cue, pred, stage0, self._modality(sent, cue))
             else:
                 weapons = self._weapons(sent, cue, weapon0, ctx)
                 if not weapons:
@@ -288,7 +292,7 @@ class MultilingualExtractor:
                 continue
             negated = cue.negated or any(
                 cue.i - int(h.row.value or NEGATION_REACH) <= h.i < cue.i for h in sent.of("negation"))
-            modality = self._modality(sent)
+            modality = self._modality(sent, cue)
             when = self._when(sent, text, cue)
             if isinstance(when, DateFound) and modality == Modality.ACTUAL and doc.published \
                     and when.first > doc.published:
@@ -319,7 +323,7 @@ class MultilingualExtractor:
             out.append(Claim(
                 document_id=doc.id, actor=_state_actor(st.iso3), predicate=Predicate.CASUALTIES,
                 weapon=(ctx.weapon[0] if ctx.weapon and ctx.weapon_age <= 3 else "mine"),
-                quantity=Range(n.low, n.high, n.unit, n.text),
+                quantity=Range(n.low, n.high, n.unit, n.text), time=ctx.tally_time,
                 evidence=[Evidence(sent.s, sent.e, text[sent.s:sent.e])], confidence=0.45))
         return out
 
@@ -343,17 +347,19 @@ class MultilingualExtractor:
         return any(h.i <= 1 for h in sent.hits if h.row.kind in ("treaty", "treaty_ref"))
 
     @staticmethod
-    def _when(sent: _Sentence, text: str, cue: Hit) -> DateFound | None:
-        """The date nearest the cue, one in the cue's own clause (between commas) first."""
-        if not sent.dates:
+    def _clause(sent: _Sentence, i: int) -> int:
+        """Which comma-delimited part of the sentence token ``i`` is in."""
+        return sent.text.count(",", sent.s, sent.toks[min(i, len(sent.toks) - 1)].start) \
+            + sent.text.count(";", sent.s, sent.toks[min(i, len(sent.toks) - 1)].start)
+
+    def _when(self, sent: _Sentence, text: str, cue: Hit) -> DateFound | None:
+        """The date nearest the cue, one in the cue's own clause (between commas) first; not a treaty's year."""
+        named = {h.j + k for h in sent.of("treaty") for k in range(2)}
+        dates = [d for d in sent.dates if d.tok not in named]  # "the Mine Ban Treaty of 1997"
+        if not dates:
             return None
-        at = sent.toks[cue.i].start
-
-        def clause(pos: int) -> int:
-            return text.count(",", sent.s, pos) + text.count(";", sent.s, pos)
-
-        here = clause(at)
-        return min(sent.dates, key=lambda d: (clause(d.start) != here, abs(d.tok - cue.i)))
+        here = self._clause(sent, cue.i)
+        return min(dates, key=lambda d: (self._clause(sent, d.tok) != here, abs(d.tok - cue.i)))
 
     def _next_step(self, doc: Document, text: str, sent: _Sentence, ctx: _Context) -> list[Claim]:
         """A withdrawal goes on without its verb: "In Latvia and Lithuania parliament has already passed the law"."""
@@ -367,7 +373,7 @@ class MultilingualExtractor:
         if stage is None:
             return []
         cue = strong[0]
-        modality = self._modality(sent)
+        modality = self._modality(sent, cue)
         negated = any(cue.i - int(h.row.value or NEGATION_REACH) <= h.i < cue.i for h in sent.of("negation"))
         return [Claim(document_id=doc.id, actor=_state_actor(st.iso3), predicate=Predicate.TREATY_WITHDRAWAL,
                       stage=stage, treaty=ctx.withdrawal, modality=modality,
@@ -403,15 +409,15 @@ class MultilingualExtractor:
             if pred == Predicate.TREATY_JOINING and v not in JOINING_STAGES:
                 v = JOINING_FROM_WITHDRAWAL.get(v, "")
             if v in allowed:
-                cands.append((abs(h.i - cue.i), v))
+                cands.append(((self._clause(sent, h.i) != self._clause(sent, cue.i), abs(h.i - cue.i)), v))
         if pred == Predicate.TREATY_WITHDRAWAL:
             # "ratified the decision to withdraw", "signed the law on withdrawal": the parliament's step
-            cands += [(abs(h.i - cue.i), "approved") for h in self._joining_of_withdrawal(sent)]
+            cands += [((False, abs(h.i - cue.i)), "approved") for h in self._joining_of_withdrawal(sent)]
         if stage0 and stage0 in allowed:
-            cands.append((0, stage0))
+            cands.append(((False, 0), stage0))
         if cands and pred == Predicate.TREATY_WITHDRAWAL:
             # "notified the UN of its decision", "parliament approved the government's bill": the step reached
-            return max(cands, key=lambda c: (allowed.index(c[1]), -c[0]))[1]
+            return max(cands, key=lambda c: (allowed.index(c[1]), not c[0][0], -c[0][1]))[1]
         if cands:
             return min(cands)[1]
         if pred == Predicate.TREATY_WITHDRAWAL and modality == Modality.CONSIDERED:
@@ -463,8 +469,13 @@ class MultilingualExtractor:
             actors = [focus]
         return actors
 
-    def _modality(self, sent: _Sentence) -> str:
-        values = {h.row.value for h in sent.of("modality")}
+    def _modality(self, sent: _Sentence, cue: Hit | None = None) -> str:
+        """Triggers in the cue's clause decide; without one there, those of the sentence."""
+        hits = sent.of("modality")
+        if cue is not None:
+            here = [h for h in hits if self._clause(sent, h.i) == self._clause(sent, cue.i)]
+            hits = here or hits
+        values = {h.row.value for h in hits}
         if Modality.CONSIDERED in values:
             return Modality.CONSIDERED
         if Modality.PLANNED in values:
