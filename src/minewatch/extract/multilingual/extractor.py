@@ -355,7 +355,7 @@ class MultilingualExtractor:
     def _when(self, sent: _Sentence, text: str, cue: Hit) -> DateFound | None:
         """The date nearest the cue, one in the cue's own clause (between commas) first; not a treaty's year."""
         named = {h.j + k for h in sent.of("treaty") for k in range(2)}
-        dates = [d for d in sent.dates if d.tok not in named]  # "the Mine Ban Treaty of 1997"
+        dates = [d for d in sent.dates if not (d.tok in named and d.text.isdigit())]  # "the Treaty of 1997"
         if not dates:
             return None
         here = self._clause(sent, cue.i)
