@@ -176,3 +176,14 @@ def test_withdrawal_goes_on_in_the_next_sentence() -> None:
     found = claims(text, "et")
     assert ("LVA", W, "approved", "APMBC", None, None, "actual", "affirmed") in found
     assert ("LTU", W, "approved", "APMBC", None, None, "actual", "affirmed") in found
+
+
+def test_negated_modal_negates_what_it_governs() -> None:
+    assert claims("Eesti ei kavatse jalaväemiine toota.", "et") == {
+        ("EST", "production", None, None, "ap_mine", None, "planned", "negated")}
+
+
+def test_a_group_row_names_its_states() -> None:
+    found = claims("Die baltischen Staaten wollen aus dem Ottawa-Abkommen austreten.", "de")
+    assert {c[0] for c in found} == {"LTU", "LVA", "EST"}
+    assert {c[1] for c in found} == {W}

@@ -53,6 +53,8 @@ TREATY_PREDICATES = {Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING}
 #: A withdrawal stage cue read for a joining claim ("tuli voimaan" is in force, "ratified" is approved's twin).
 JOINING_FROM_WITHDRAWAL = {"effective": "in_force", "approved": "ratified"}
 DEFAULT_STAGE = {Predicate.TREATY_WITHDRAWAL: "decided", Predicate.TREATY_JOINING: "ratified"}
+#: How far (in words) before a cue a modal verb governs it (for a negation before the modal).
+MODAL_REACH = 4
 #: How far (in words) before a withdrawal cue a joining verb governs it ("ratified the decision to withdraw").
 JOINING_REACH = 4
 #: How far (in words) a ban word reaches to make a cue part of a treaty's description.
@@ -189,7 +191,7 @@ class MultilingualExtractor:
         states = [st for st in find_states(toks, lang) if st.i not in taken]
         for h in hits:
             if h.row.kind == "state" and not any(st.i <= h.i < st.j for st in states) and h.i not in taken:
-                states.append(StateMention(h.row.value, h.i, h.j))
+                states += [StateMention(iso, h.i, h.j) for iso in h.row.value.split()]  # "the Baltic states"
         blocked = {h.j + k for h in hits if h.row.kind == "not_actor" for k in range(2)}
         states = [st for st in states if st.i not in blocked]
         marked = {h.j + k for h in hits if h.row.kind == "place_marker" for k in range(2)}
@@ -290,8 +292,7 @@ class MultilingualExtractor:
                 actors, counterpart = givers, receivers[0]
             if not actors:
                 continue
-            negated = cue.negated or any(
-                cue.i - int(h.row.value or NEGATION_REACH) <= h.i < cue.i for h in sent.of("negation"))
+            negated = self._negated(sent, cue)
             modality = self._modality(sent, cue)
             when = self._when(sent, text, cue)
             if isinstance(when, DateFound) and modality == Modality.ACTUAL and doc.published \
@@ -326,6 +327,15 @@ class MultilingualExtractor:
                 quantity=Range(n.low, n.high, n.unit, n.text), time=ctx.tally_time,
                 evidence=[Evidence(sent.s, sent.e, text[sent.s:sent.e])], confidence=0.45))
         return out
+
+    @staticmethod
+    def _negated(sent: _Sentence, cue: Hit) -> bool:
+        """A negation right before the cue, or before a modal verb that governs it ("does not plan to produce")."""
+        if cue.negated:
+            return True
+        heads = [cue.i] + [m.i for m in sent.of("modality") if 0 < cue.i - m.i <= MODAL_REACH]
+        return any(head - int(h.row.value or NEGATION_REACH) <= h.i < head
+                   for h in sent.of("negation") for head in heads)
 
     @staticmethod
     def _predicates(sent: _Sentence) -> list[Hit]:
@@ -374,7 +384,7 @@ class MultilingualExtractor:
             return []
         cue = strong[0]
         modality = self._modality(sent, cue)
-        negated = any(cue.i - int(h.row.value or NEGATION_REACH) <= h.i < cue.i for h in sent.of("negation"))
+        negated = self._negated(sent, cue)
         return [Claim(document_id=doc.id, actor=_state_actor(st.iso3), predicate=Predicate.TREATY_WITHDRAWAL,
                       stage=stage, treaty=ctx.withdrawal, modality=modality,
                       polarity=Polarity.NEGATED if negated else Polarity.AFFIRMED,

@@ -41,7 +41,8 @@ KINDS = {
     "modality": "planned or considered: a word that makes the sentence's claims future or possible",
     "negation": "empty, or how many words before the cue it reaches (default 1): a word that denies the cue",
     "negation_prefix": "a prefix that negates a verb it is written on (Lithuanian, Latvian 'ne')",
-    "state": "ISO3: a state's name, capital, demonym or adjective, or an organ standing for the state",
+    "state": "ISO3 (several, space-separated, for a group: 'the Baltic states'): a state's name, capital, "
+             "demonym or adjective, or an organ standing for the state",
     "organization": "the organisation's name as the claim contract writes it",
     "not_actor": "empty: words before a state that make it no actor ('bordering', 'against')",
     "place_marker": "empty: a preposition before a state named as a place ('w', 'в', 'in')",
