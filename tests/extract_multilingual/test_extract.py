@@ -187,3 +187,15 @@ def test_a_group_row_names_its_states() -> None:
     found = claims("Die baltischen Staaten wollen aus dem Ottawa-Abkommen austreten.", "de")
     assert {c[0] for c in found} == {"LTU", "LVA", "EST"}
     assert {c[1] for c in found} == {W}
+
+
+def _speakers(text: str, lang: str) -> set[str | None]:
+    doc = Document(text=text, original=text, language=lang, published=date(2025, 1, 1))
+    return {c.speaker.name if c.speaker else None for c in extract_multilingual(doc)}
+
+
+def test_speakers() -> None:
+    assert _speakers("Müller: Deutschland wird nicht aus dem Ottawa-Abkommen austreten.", "de") == {"Müller"}
+    assert _speakers("Командир Петренко заявил, что ВСУ минируют поля.", "ru") == {"Петренко"}
+    text = '"Polen hat das Ottawa-Abkommen ratifiziert. Wir bleiben dabei", sagte Jan Kowalski.'
+    assert _speakers(text, "de") == {"Jan Kowalski"}

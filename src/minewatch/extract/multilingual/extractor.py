@@ -141,8 +141,6 @@ class _Context:
     tally_time: DateRange | None = None  # the period a list of casualty counts is for
     withdrawal: str | None = None  # the treaty of the last withdrawal claimed, for a sentence that goes on
     withdrawal_age: int = 99
-    person: Speaker | None = None
-    person_age: int = 99
 
 
 def _state_actor(iso3: str) -> Actor:
@@ -177,8 +175,8 @@ class MultilingualExtractor:
         first = next((h for sent in sents for h in sent.of("treaty")), None)
         ctx = _Context(doc_treaty=first.row.value if first else None)
         claims: list[Claim] = []
-        for sent in sents:
-            found = self._claims(doc, text, sent, ctx, focus)
+        for sent, speaker in zip(sents, self._speakers(sents), strict=True):
+            found = self._claims(doc, text, sent, ctx, focus, speaker)
             claims += found
             self._carry(sent, ctx, found)
         return merge_claims(claims)
@@ -226,7 +224,6 @@ class MultilingualExtractor:
         ctx.actors_age += 1
         ctx.weapon_age += 1
         ctx.tally_age += 1
-        ctx.person_age += 1
         if found:
             recipients = {c.counterpart for c in found if c.counterpart}
             ctx.actors = [a for a in dict.fromkeys(c.actor for c in found) if a not in recipients]
@@ -248,10 +245,10 @@ class MultilingualExtractor:
 
     # ------------------------------------------------------------------ claims
 
-    def _claims(self, doc: Document, text: str, sent: _Sentence, ctx: _Context, focus: Actor | None) -> list[Claim]:
+    def _claims(self, doc: Document, text: str, sent: _Sentence, ctx: _Context, focus: Actor | None,
+                speaker: Speaker | None) -> list[Claim]:
         governing = {id(h) for h in self._joining_of_withdrawal(sent)}
         preds = [h for h in self._predicates(sent) if id(h) not in governing]
-        speaker = self._speaker(sent, text, ctx)
         out: list[Claim] = []
         if not preds:
             return self._tally(doc, text, sent, ctx) or self._next_step(doc, text, sent, ctx)
@@ -512,36 +509,66 @@ class MultilingualExtractor:
 
     # ------------------------------------------------------------------ speaker
 
-    def _speaker(self, sent: _Sentence, text: str, ctx: _Context) -> Speaker | None:
-        names = self._names(sent)
-        if names:
-            ctx.person, ctx.person_age = names[-1], -1
-        speech = sent.of("speech")
-        if not speech:
-            return None
-        if names:
-            return min(names, key=lambda sp: 0)  # the first name of a sentence with a verb of saying
-        if ctx.person is not None and ctx.person_age <= 3:
-            return ctx.person
-        return None
+    def _speakers(self, sents: list[_Sentence]) -> list[Speaker | None]:
+        """Who says each sentence: a name beside a verb of saying, 'Name: …' in a headline, the person last
+        named for 'he said', and for a quotation the speaker of the sentence that closes it."""
+        out: list[Speaker | None] = []
+        person: Speaker | None = None
+        person_at = -99
+        for k, sent in enumerate(sents):
+            names = self._names(sent)
+            said = None
+            m = _HEADLINE_SPEAKER.match(sent.text, sent.s, sent.e)
+            if m and not any(st.i == 0 for st in sent.states) and not sent.of("organization"):
+                said = Speaker(m.group(1))
+            elif sent.of("speech"):
+                said = names[0] if names else (person if k - person_at <= 3 else None)
+            if names:
+                person, person_at = names[-1], k
+            out.append(said)
+        # a quotation opened in one sentence and closed with "…", he said in the next ones
+        for k, sent in enumerate(sents):
+            if out[k] is None and sent.text[sent.s:sent.s + 1] in _OPENING_QUOTES:
+                for j in range(k + 1, min(k + 3, len(sents))):
+                    if out[j] is not None and sents[j].of("speech"):
+                        out[k] = out[j]
+                        break
+        return out
 
     @staticmethod
     def _names(sent: _Sentence) -> list[Speaker]:
-        """Runs of two or more capitalised words that are no state, organisation, treaty or month."""
-        blocked = {k for h in sent.hits if h.row.kind in ("treaty", "month", "organization", "state", "weapon")
-                   for k in range(h.i, h.j)}
+        """Runs of two or more capitalised words that are no state, organisation, treaty or month, and a
+        single capitalised word right beside a verb of saying ("sagte Pistorius", "Мельник заявил")."""
+        blocked = {k for h in sent.hits if h.row.kind in ("treaty", "month", "organization", "state", "weapon",
+                                                          "title") for k in range(h.i, h.j)}
         blocked |= {k for st in sent.states for k in range(st.i, st.j)}
-        out, run = [], []
-        for k, t in enumerate(sent.toks + [None]):  # type: ignore[list-item]
-            ok = t is not None and k not in blocked and t.text[:1].isupper() and not t.text.isupper() \
+
+        def name_like(k: int) -> bool:
+            t = sent.toks[k]
+            return k not in blocked and t.text[:1].isupper() and not t.text.isupper() \
                 and (len(t.text) > 1 or k + 1 < len(sent.toks))
-            if ok:
-                run.append(t)
+
+        out, run = [], []
+        for k in range(len(sent.toks) + 1):
+            if k < len(sent.toks) and name_like(k):
+                run.append(sent.toks[k])
                 continue
-            if len(run) >= 2 and not (run[0].start == sent.s and len(run) == 2 and False):
+            if len(run) >= 2:
                 out.append(Speaker(" ".join(x.text for x in run)))
             run = []
+        if not out:
+            for h in sent.of("speech"):
+                for k in (h.j, h.i - 1):
+                    if 0 < k < len(sent.toks) and name_like(k) and not (k + 1 < len(sent.toks) and name_like(k + 1)):
+                        out.append(Speaker(sent.toks[k].text))
+                        break
+                if out:
+                    break
         return out
+
+
+_HEADLINE_SPEAKER = re.compile(r"([^\W\d_][\w.-]*(?: [^\W\d_][\w.-]*)?): ")
+_OPENING_QUOTES = {'"', "„", "«", "“", "»"}
 
 
 _EXTRACTOR = MultilingualExtractor()
