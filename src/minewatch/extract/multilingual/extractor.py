@@ -171,12 +171,11 @@ class MultilingualExtractor:
                 continue
             hits = m.find(toks)
             sents.append(self._read(text, s, e, toks, hits, lang, doc.published))
-        focus = self._focus(sents)
         first = next((h for sent in sents for h in sent.of("treaty")), None)
         ctx = _Context(doc_treaty=first.row.value if first else None)
         claims: list[Claim] = []
         for sent, speaker in zip(sents, self._speakers(sents), strict=True):
-            found = self._claims(doc, text, sent, ctx, focus, speaker)
+            found = self._claims(doc, text, sent, ctx, speaker)
             claims += found
             self._carry(sent, ctx, found)
         return merge_claims(claims)
@@ -201,21 +200,6 @@ class MultilingualExtractor:
         world = any(h.row.kind == "world" for h in hits)
         return _Sentence(text, s, e, toks, hits, states, orgs, world, places,
                          find_numbers(text, s, e, toks, hits, lang), find_dates(text, toks, hits, published))
-
-    @staticmethod
-    def _focus(sents: list[_Sentence]) -> Actor | None:
-        """The state the document is about: named most, and in its first lines."""
-        counts: dict[str, int] = {}
-        for sent in sents:
-            for st in sent.states:
-                counts[st.iso3] = counts.get(st.iso3, 0) + 1
-        if not counts:
-            return None
-        best = max(counts, key=counts.__getitem__)
-        early = {st.iso3 for sent in sents[:3] for st in sent.states}
-        if counts[best] >= 2 and best in early and list(counts.values()).count(counts[best]) == 1:
-            return _state_actor(best)
-        return None
 
     def _carry(self, sent: _Sentence, ctx: _Context, found: list[Claim]) -> None:
         treaties = sent.of("treaty")
@@ -245,7 +229,7 @@ class MultilingualExtractor:
 
     # ------------------------------------------------------------------ claims
 
-    def _claims(self, doc: Document, text: str, sent: _Sentence, ctx: _Context, focus: Actor | None,
+    def _claims(self, doc: Document, text: str, sent: _Sentence, ctx: _Context,
                 speaker: Speaker | None) -> list[Claim]:
         governing = {id(h) for h in self._joining_of_withdrawal(sent)}
         preds = [h for h in self._predicates(sent) if id(h) not in governing]
@@ -280,7 +264,7 @@ class MultilingualExtractor:
                 if not weapons:
                     continue
             counterpart = self._counterpart(sent, cue) if pred == Predicate.TRANSFER and not inverse else None
-            actors = [a for a in self._actors(sent, cue, pred, counterpart, ctx, focus) if a not in recipients]
+            actors = [a for a in self._actors(sent, cue, pred, counterpart, ctx) if a not in recipients]
             if inverse:
                 givers = self._sources(sent)
                 receivers = [a for a in actors if a not in givers]
@@ -458,8 +442,9 @@ class MultilingualExtractor:
             return _state_actor(after[0].iso3)
         return None
 
-    def _actors(self, sent: _Sentence, cue: Hit, pred: str, counterpart: Actor | None, ctx: _Context,
-                focus: Actor | None) -> list[Actor]:
+    def _actors(self, sent: _Sentence, cue: Hit, pred: str, counterpart: Actor | None, ctx: _Context) -> list[Actor]:
+        """The states the sentence names (less a recipient, and places beside a named actor), else its
+        organisations, else the actors of the sentence just before ("it", "they", "both countries")."""
         if pred == Predicate.CASUALTIES and sent.world:
             return [Actor(ActorKind.ORGANIZATION, None, "world")]
         named = sent.states
@@ -472,8 +457,6 @@ class MultilingualExtractor:
             actors = [a for a, _ in sent.orgs]
         if not actors and ctx.actors and ctx.actors_age <= 2:
             actors = [a for a in ctx.actors if a != counterpart]
-        if not actors and focus is not None:
-            actors = [focus]
         return actors
 
     def _modality(self, sent: _Sentence, cue: Hit | None = None) -> str:
