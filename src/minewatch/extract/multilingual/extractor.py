@@ -3,15 +3,21 @@
 The mechanism is the same for every language; what differs is data
 (``extract/rules/<lang>/cues.csv``) and the CLDR state names.  A sentence
 gives a claim when a predicate cue is in it, with a treaty (named, or "the
-convention" standing for the one last named) for treaty predicates and a
-weapon (in the sentence, implied by the cue, or in the sentence before) for
-the others.  The actors are the states (or organisations) the sentence
-names, less the recipient of a transfer; a sentence naming none continues
-the one before it.  Modality, negation and stage come from trigger rows in
-the sentence, the nearest to the cue winning; a date after publication makes
-an actual claim planned.  A cue within a few words of a ban word ("zakaz",
-"kieltävä", "запрещающей") describes a treaty, not an activity, and gives
-no claim.
+convention" standing for the one named before) for treaty predicates and a
+weapon (in the sentence, implied by the cue, or "them" for the sentence
+before's) for the others.  The actors are the states (or organisations) the
+sentence names, less the recipient of a transfer and, beside a named actor,
+the states named as places; a sentence naming none continues the one before
+it; a receiving verb makes the giver behind "from" the actor.  Modality,
+negation, stage and date come from rows in the sentence, those in the cue's
+own clause first (a negation also reaches through the modal verb that
+governs the cue); a withdrawal takes the most advanced stage the sentence
+names, and a date after publication makes an actual claim planned.  A cue
+near a ban word ("zakaz", "kieltävä", "запрещающей"), or in a sentence whose
+subject is the treaty, describes the treaty and gives no claim.  Two kinds
+of sentence go on from the one before without a cue: a list of casualty
+counts, and a further step of a withdrawal ("in Latvia parliament has
+already passed the law").
 """
 
 from __future__ import annotations
