@@ -199,3 +199,10 @@ def test_speakers() -> None:
     assert _speakers("Командир Петренко заявил, что ВСУ минируют поля.", "ru") == {"Петренко"}
     text = '"Polen hat das Ottawa-Abkommen ratifiziert. Wir bleiben dabei", sagte Jan Kowalski.'
     assert _speakers(text, "de") == {"Jan Kowalski"}
+
+
+def test_weekday_is_the_last_one_before_publication() -> None:
+    text = "Polska w piątek formalnie wycofała się z Konwencji ottawskiej."
+    doc = Document(text=text, original=text, language="pl", published=date(2026, 2, 22))  # a Sunday
+    (c,) = extract_multilingual(doc)
+    assert (c.stage, c.time.start, c.time.end) == ("effective", date(2026, 2, 20), date(2026, 2, 20))

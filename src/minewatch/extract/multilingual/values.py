@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from minewatch.extract.multilingual.rules import Hit, Token
 
@@ -213,6 +213,11 @@ def find_dates(text: str, toks: list[Token], hits: list[Hit], published: date | 
             last = date(year, month, calendar.monthrange(year, month)[1])
             out.append(DateFound(toks[i].start, toks[j - 1].end, date(year, month, 1), last,
                                  text[toks[i].start:toks[j - 1].end], i))
+    for h in hits:
+        if h.row.kind == "weekday" and published is not None:
+            # news dates an event by its weekday in the week of publication: the last such day on or before it
+            d = published - timedelta(days=(published.weekday() - int(h.row.value)) % 7)
+            out.append(DateFound(toks[h.i].start, toks[h.j - 1].end, d, d, text[toks[h.i].start:toks[h.j - 1].end], h.i))
     years_here = [year_at(k) for k in range(len(toks)) if year_at(k) is not None]
     for h in hits:
         if h.row.kind == "relative_year" and published is not None:
