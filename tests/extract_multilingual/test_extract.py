@@ -206,3 +206,10 @@ def test_weekday_is_the_last_one_before_publication() -> None:
     doc = Document(text=text, original=text, language="pl", published=date(2026, 2, 22))  # a Sunday
     (c,) = extract_multilingual(doc)
     assert (c.stage, c.time.start, c.time.end) == ("effective", date(2026, 2, 20), date(2026, 2, 20))
+
+
+def test_casualty_count_without_a_unit_word() -> None:
+    text = "Weltweit fiel die Zahl der Opfer von Landminen von 5000 auf 4000."
+    doc = Document(text=text, original=text, language="de", published=date(2025, 1, 1))
+    (c,) = extract_multilingual(doc)
+    assert (c.actor.key, c.quantity.low, c.quantity.high) == ("world", 4000, 4000)

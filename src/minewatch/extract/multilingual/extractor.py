@@ -490,6 +490,14 @@ class MultilingualExtractor:
         q = _nearest(qs, cue.i, lambda n: n.tok)
         if isinstance(q, Number):
             quantity = Range(q.low, q.high, q.unit, q.text)
+        elif pred == Predicate.CASUALTIES and len(sent.states) <= 1:
+            # "the number of victims fell from 5544 to 4710": a count after the cue in its clause, the last one
+            here = self._clause(sent, cue.i)
+            bare = [n for n in sent.numbers if n.tok > cue.i and n.unit is None and n.currency is None
+                    and not n.is_year and not sent.text[n.end:n.end + 2].lstrip().startswith("%")
+                    and self._clause(sent, min(n.tok, len(sent.toks)) - 1) == here]
+            if bare:
+                quantity = Range(bare[-1].low, bare[-1].high, "people", bare[-1].text)
         if pred in MONEY_PREDICATES:
             mo = _nearest([n for n in sent.numbers if n.currency], cue.i, lambda n: n.tok)
             if isinstance(mo, Number):
