@@ -213,3 +213,12 @@ def test_casualty_count_without_a_unit_word() -> None:
     doc = Document(text=text, original=text, language="de", published=date(2025, 1, 1))
     (c,) = extract_multilingual(doc)
     assert (c.actor.key, c.quantity.low, c.quantity.high) == ("world", 4000, 4000)
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("pl", "Ukraina oskarża Rosję o stosowanie min przeciwpiechotnych."),
+    ("ru", "Украина обвиняет Россию в применении противопехотных мин."),
+    ("de", "Die Ukraine beschuldigt Russland, Antipersonenminen einzusetzen."),
+])
+def test_the_accuser_is_no_actor(lang: str, text: str) -> None:
+    assert {(c[0], c[1]) for c in claims(text, lang)} == {("RUS", "use")}

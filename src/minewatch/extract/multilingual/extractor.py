@@ -453,7 +453,10 @@ class MultilingualExtractor:
         organisations, else the actors of the sentence just before ("it", "they", "both countries")."""
         if pred == Predicate.CASUALTIES and sent.world:
             return [Actor(ActorKind.ORGANIZATION, None, "world")]
-        named = sent.states
+        # "Ukraine accuses Russia of using mines": the accuser is no actor of what it alleges
+        accusations = [h.i for h in sent.of("accusation") if h.i < cue.i]
+        named = [st for st in sent.states if not any(st.i < a for a in accusations)] or \
+            ([] if accusations else sent.states)
         if pred not in TREATY_PREDICATES | {Predicate.CASUALTIES, Predicate.CLEARANCE}:
             # "Russia uses mines in Ukraine": where it happens is no actor when an actor is named
             named = [st for st in named if st.i not in sent.places] or named

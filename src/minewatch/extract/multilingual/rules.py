@@ -51,6 +51,7 @@ KINDS = {
     "source_marker": "empty: a preposition before the giver of a transfer ('from')",
     "counterpart_marker": "empty: a preposition before the recipient of a transfer",
     "month": "1-12: a month name",
+    "accusation": "empty: a verb of accusing; the states before it are no actors of the cue after it",
     "weekday": "0-6 (Monday-Sunday): a weekday, dated the last such day on or before publication",
     "relative_year": "-1, 0 or 1: 'last year', 'this year', 'next year'",
     "year_end": "empty: 'the end of the year' (its last two months)",
