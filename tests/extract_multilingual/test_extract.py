@@ -222,3 +222,9 @@ def test_casualty_count_without_a_unit_word() -> None:
 ])
 def test_the_accuser_is_no_actor(lang: str, text: str) -> None:
     assert {(c[0], c[1]) for c in claims(text, lang)} == {("RUS", "use")}
+
+
+def test_deaths_without_mines_are_no_mine_casualties() -> None:
+    assert claims("Ukrainassa kuoli 12 sotilasta drooni-iskussa.", "fi") == set()
+    text = "Miinoja on kaikkialla. Ukrainassa kuoli 12 ihmistä viime viikolla."
+    assert {c[:2] for c in claims(text, "fi")} == {("UKR", "casualties")}

@@ -423,8 +423,8 @@ class MultilingualExtractor:
 
     def _weapons(self, sent: _Sentence, cue: Hit, weapon0: str | None, ctx: _Context) -> list[str]:
         found = list(dict.fromkeys(h.row.value for h in sent.of("weapon")))
-        if not found and weapon0:
-            found = [weapon0]
+        if not found and weapon0 and (not cue.row.value.startswith(Predicate.CASUALTIES) or ctx.weapon_age <= 2):
+            found = [weapon0]  # "killed" counts mine victims only where mines were just named
         if not found and ctx.weapon_age <= 1 and sent.of("weapon_ref"):
             found = list(ctx.weapon)
         specific = [w for w in found if w != "mine"]
