@@ -228,3 +228,8 @@ def test_deaths_without_mines_are_no_mine_casualties() -> None:
     assert claims("Ukrainassa kuoli 12 sotilasta drooni-iskussa.", "fi") == set()
     text = "Miinoja on kaikkialla. Ukrainassa kuoli 12 ihmistä viime viikolla."
     assert {c[:2] for c in claims(text, "fi")} == {("UKR", "casualties")}
+
+
+def test_treaty_claims_need_their_state_in_the_sentence() -> None:
+    text = "Deutschland hat das Ottawa-Abkommen ratifiziert. Die Frage eines Austritts aus dem Abkommen wird diskutiert."
+    assert {c[:3] for c in claims(text, "de")} == {("DEU", J, "ratified")}

@@ -450,7 +450,8 @@ class MultilingualExtractor:
 
     def _actors(self, sent: _Sentence, cue: Hit, pred: str, counterpart: Actor | None, ctx: _Context) -> list[Actor]:
         """The states the sentence names (less a recipient, and places beside a named actor), else its
-        organisations, else the actors of the sentence just before ("it", "they", "both countries")."""
+        organisations, else (not for treaty claims: "the question of leaving is debated" names no one) the
+        actors of the sentence just before ("it", "they", "both countries")."""
         if pred == Predicate.CASUALTIES and sent.world:
             return [Actor(ActorKind.ORGANIZATION, None, "world")]
         # "Ukraine accuses Russia of using mines": the accuser is no actor of what it alleges
@@ -464,7 +465,7 @@ class MultilingualExtractor:
         actors = [a for a in dict.fromkeys(actors) if a != counterpart]
         if not actors:
             actors = [a for a, _ in sent.orgs]
-        if not actors and ctx.actors and ctx.actors_age <= 2:
+        if not actors and ctx.actors and ctx.actors_age <= 2 and pred not in TREATY_PREDICATES:
             actors = [a for a in ctx.actors if a != counterpart]
         return actors
 
