@@ -178,8 +178,20 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class StoryCount:
+    """Stories opened less stories merged away: the grouper keeps only its window's stories."""
+
+    def __init__(self, grouper: StoryGrouper) -> None:
+        self.grouper, self.stories = grouper, 0
+
+    def place(self, doc_id: str, story_id: str) -> None:
+        self.stories += story_id == StoryGrouper.story_id_for(doc_id)
+        self.stories -= len(self.grouper.pop_merges())  # as the pipeline does after each batch
+
+
 def run(folder: str, window: int | None = None, processes: int = 1) -> None:
     grouper = StoryGrouper(window) if window else StoryGrouper()
+    count = StoryCount(grouper)
     docs = skipped = 0
     t0 = time.perf_counter()
     t_prepare = t_group = 0.0
@@ -194,14 +206,15 @@ def run(folder: str, window: int | None = None, processes: int = 1) -> None:
                 continue
             t2, c2 = time.perf_counter(), time.process_time()
             doc = result.document
-            grouper.add_signature(doc.id, result.signature, doc.published, doc.via)
+            count.place(doc.id, grouper.add_signature(doc.id, result.signature, doc.published, doc.via))
             t_group += time.perf_counter() - t2
             stories_cpu["placing"] += time.process_time() - c2
             docs += 1
             if docs % 2500 == 0:
                 checkpoints[docs] = rss_mb()
         t_prepare = time.perf_counter() - t0 - t_group
-        _report(docs, skipped, grouper, time.perf_counter() - t0, 0.0, t_prepare, t_group, checkpoints, processes)
+        _report(docs, skipped, grouper, count.stories, time.perf_counter() - t0, 0.0, t_prepare, t_group, checkpoints,
+                processes)
         _report_stories(docs, stories_cpu)
         return
     for item in iter_items([folder]):
@@ -213,7 +226,7 @@ def run(folder: str, window: int | None = None, processes: int = 1) -> None:
         t2, c2 = time.perf_counter(), time.process_time()
         sig = signature(doc.text, doc.language)
         c3 = time.process_time()
-        grouper.add_signature(doc.id, sig, doc.published, doc.via)
+        count.place(doc.id, grouper.add_signature(doc.id, sig, doc.published, doc.via))
         t_group += time.perf_counter() - t2
         stories_cpu["signature"] += c3 - c2
         stories_cpu["placing"] += time.process_time() - c3
@@ -222,7 +235,8 @@ def run(folder: str, window: int | None = None, processes: int = 1) -> None:
         if docs % 2500 == 0:
             checkpoints[docs] = rss_mb()
     elapsed = time.perf_counter() - t0
-    _report(docs, skipped, grouper, elapsed, elapsed - t_prepare - t_group, t_prepare, t_group, checkpoints, 1)
+    _report(docs, skipped, grouper, count.stories, elapsed, elapsed - t_prepare - t_group, t_prepare, t_group,
+            checkpoints, 1)
     _report_stories(docs, stories_cpu)
 
 
@@ -231,10 +245,10 @@ def _report_stories(docs: int, cpu: dict[str, float]) -> None:
     print(f"  stories CPU ms/document: {per_doc}, total {sum(cpu.values()) / max(docs, 1) * 1e3:.3f}")
 
 
-def _report(docs: int, skipped: int, grouper: StoryGrouper, elapsed: float, t_read: float, t_prepare: float,
-            t_group: float, checkpoints: dict[int, float], processes: int) -> None:
-    stories = len(grouper.stories)
-    print(f"documents: {docs}  skipped: {skipped}  stories: {stories}  (grouper window {grouper.window})")
+def _report(docs: int, skipped: int, grouper: StoryGrouper, stories: int, elapsed: float, t_read: float,
+            t_prepare: float, t_group: float, checkpoints: dict[int, float], processes: int) -> None:
+    print(f"documents: {docs}  skipped: {skipped}  stories: {stories}  (grouper window {grouper.window}, "
+          f"holding {len(grouper.placed)} documents of {len(grouper.stories)} stories)")
     print(f"read+clean+meta+language+stories: {elapsed:.1f} s  ->  {docs / elapsed:.0f} documents/s")
     if processes > 1:
         print(f"  {processes} worker processes read-prepared-signed; grouping in the main process took {t_group:.1f} s")

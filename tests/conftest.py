@@ -26,8 +26,8 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def pg_url():
-    """A fresh PostgreSQL database on the server named by MINEWATCH_TEST_PG, dropped afterwards."""
+def pg_databases():
+    """A maker of fresh PostgreSQL databases on the server named by MINEWATCH_TEST_PG, all dropped afterwards."""
     base = os.environ.get("MINEWATCH_TEST_PG")
     if not base:
         pytest.skip("no PostgreSQL server: set MINEWATCH_TEST_PG=postgresql://user@127.0.0.1:PORT/postgres (.ci/run does)")
@@ -37,16 +37,26 @@ def pg_url():
         admin = psycopg.connect(base, autocommit=True, connect_timeout=3)
     except Exception as exc:  # pragma: no cover - depends on the machine
         pytest.skip(f"PostgreSQL at {base} is not reachable: {exc}")
-    name = "mw_test_" + uuid.uuid4().hex[:10]
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = base.rsplit("/", 1)[0] + "/" + name
-    try:
-        yield url
-    finally:
-        from sqlalchemy.pool import NullPool  # noqa: F401  (engines are disposed by the tests)
+    names: list[str] = []
 
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    def make() -> str:
+        name = "mw_test_" + uuid.uuid4().hex[:10]
+        admin.execute(f'CREATE DATABASE "{name}"')
+        names.append(name)
+        return base.rsplit("/", 1)[0] + "/" + name
+
+    try:
+        yield make
+    finally:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture
+def pg_url(pg_databases) -> str:
+    """A fresh PostgreSQL database (see ``pg_databases``)."""
+    return pg_databases()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

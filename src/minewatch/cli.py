@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import date
 from enum import StrEnum
@@ -11,12 +12,26 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from minewatch.cli_common import (
+    STATE,
+    FormatOpt,
+    err,
+    fail,
+    log,
+    open_store,
+    parse_day,
+    state_code,
+    treaty_code,
+)
+from minewatch.model import Predicate
 from minewatch.output import Format, emit, to_json
 from minewatch.watch.cli import alerts_app, watch_app
 
+# Plain click help (rich_markup_mode=None): typer's rich panels print "<bool>" after every flag, --help included.
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,
     help="minewatch: a monitor for the Mine Ban Treaty (APMBC) and the Convention on Cluster Munitions (CCM).",
     pretty_exceptions_enable=False,
 )
@@ -31,58 +46,48 @@ app.add_typer(db_app, name="db")
 app.add_typer(watch_app, name="watch")
 app.add_typer(alerts_app, name="alerts")
 
-err = Console(stderr=True)
+def setup_logging(verbose: int, quiet: bool) -> None:
+    """minewatch's log on standard error through rich; -v shows what it does, -vv also its libraries' debug."""
+    from rich.logging import RichHandler
+
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = RichHandler(console=err, show_time=verbose >= 2, show_path=verbose >= 2, markup=False,
+                          rich_tracebacks=False, log_time_format="%H:%M:%S")
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if isinstance(h, RichHandler):
+            root.removeHandler(h)
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING if not quiet else logging.ERROR)
+    log.setLevel(level)
 
 
-class State:
-    db: str | None = None
+def version_callback(value: bool) -> None:
+    if value:
+        from minewatch import __version__
 
-
-STATE = State()
-
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, jsonl or csv.")]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
-    return typer.Exit(code)
-
-
-def open_store(seed: bool = True):
-    from minewatch.store.database import DatabaseError
-    from minewatch.store.repository import Store
-
-    try:
-        return Store.open(STATE.db, seed=seed)
-    except DatabaseError as exc:
-        raise fail(str(exc), 2) from exc
-
-
-def parse_day(value: str | None, option: str) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from exc
-
-
-def treaty_code(value: str, param_hint: str = "--treaty") -> str:
-    """The treaty's code; ``param_hint`` names the argument as the command takes it."""
-    v = value.strip().upper()
-    if v not in ("APMBC", "CCM"):
-        raise typer.BadParameter(f"{value!r}: use APMBC or CCM", param_hint=param_hint)
-    return v
+        print(f"minewatch {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def main_options(
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="MINEWATCH_DB", help="Database: a path or sqlite:///PATH (SQLite), or postgresql://… (default: minewatch.db)."),
+        typer.Option("--db", envvar="MINEWATCH_DB", metavar="PATH|URL",
+                     help="Database: a path or sqlite:///PATH (SQLite), or postgresql://… (default: minewatch.db)."),
     ] = None,
+    create: Annotated[bool, typer.Option("--create", help="Make the database file if it does not exist "
+                                         "(ingest, demo and imports always do; reading commands refuse a missing file).")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="Say more on standard error (-vv: debug).")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Errors only on standard error; no progress bars.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
     STATE.db = db
+    STATE.create = create
+    STATE.quiet = quiet
+    setup_logging(verbose, quiet)
 
 
 # ---------------------------------------------------------------------------- treaties
@@ -96,7 +101,7 @@ def _status_note(r: dict) -> str | None:
 def status(
     treaty: Annotated[str, typer.Option("--treaty", "-t", help="APMBC or CCM.")] = "APMBC",
     on: Annotated[str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default: today).")] = None,
-    state: Annotated[str | None, typer.Option("--state", "-s", help="One state, ISO 3166 alpha-3.")] = None,
+    state: Annotated[str | None, typer.Option("--state", "-s", metavar="STATE", help="One state: ISO3 code or name.")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Status of every state under a treaty on a date, with the records behind it."""
@@ -106,12 +111,8 @@ def status(
     day = parse_day(on, "--on")
     store = open_store()
     events, armed, not_party = store.treaty_events(), store.armed_conflicts(), store.not_party()
-    if state:
-        iso = state.strip().upper()
-        from minewatch.treaties.states import eligible_states
-
-        if iso not in eligible_states():
-            raise fail(f"unknown state code {state!r} (use ISO 3166 alpha-3, e.g. LTU)", 2)
+    iso = state_code(state) if state else None
+    if iso:
         rows = [st.state_status(code, iso, day, events, armed, not_party)]
     else:
         rows = st.all_statuses(code, day, events, armed, not_party)
@@ -177,7 +178,7 @@ def records_import(file: Annotated[Path, typer.Argument(help="CSV with the colum
     """Add or correct depositary records; the whole file or nothing."""
     from minewatch.treaties.records import RecordsError, read_events_csv
 
-    store = open_store()
+    store = open_store(create=True)
     try:
         events = read_events_csv(file, existing=store.treaty_events())
     except (RecordsError, OSError) as exc:
@@ -191,7 +192,7 @@ def armed_conflicts_import(file: Annotated[Path, typer.Argument(help="CSV with t
     """Add or correct armed-conflict records; the whole file or nothing."""
     from minewatch.treaties.records import RecordsError, read_conflicts_csv
 
-    store = open_store()
+    store = open_store(create=True)
     try:
         rows = read_conflicts_csv(file)
     except (RecordsError, OSError) as exc:
@@ -214,7 +215,7 @@ class _Progress:
 
     def __call__(self, label: str, n: int) -> None:
         self.count += 1
-        if self.quiet:
+        if self.quiet or STATE.quiet:
             return
         if self.progress is None and self.count > self.THRESHOLD:
             from rich.progress import (
@@ -240,11 +241,43 @@ class _Progress:
             self.progress.stop()
 
 
+class _CountBar:
+    """A bar with a known total (re-extraction knows its documents up front)."""
+
+    def __init__(self, label: str, total: int, quiet: bool) -> None:
+        self.progress = None
+        if quiet:
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                 TimeRemainingColumn(), console=err, transient=True)
+        self.progress.start()
+        self.task = self.progress.add_task(label, total=total)
+
+    def update(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
 @app.command()
 def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, feeds (path or http(s) URL), JSONL, WARC, or - for stdin.")],
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this.")] = 10_000_000,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip inputs larger than this (each file, page, JSONL line, WARC record, after decompression).")] = 10_000_000,
     follow: Annotated[bool, typer.Option("--follow", help="Fetch each feed entry's page.")] = False,
+    max_inflated_bytes: Annotated[int, typer.Option("--max-inflated-bytes", help="Stop reading a .gz file past this many decompressed bytes.")] = 2_000_000_000,
+    allow_private_hosts: Annotated[bool, typer.Option("--allow-private-hosts", help="Let links found in feeds (--follow) and redirects name private or loopback hosts (also MINEWATCH_ALLOW_PRIVATE_HOSTS=1).")] = False,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Store documents without extracting claims.")] = False,
     processes: Annotated[int, typer.Option("--processes", "-j", help="Processes for extraction.")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -258,13 +291,14 @@ def ingest(
     from minewatch.pipeline import IngestOptions
     from minewatch.pipeline import ingest as run_ingest
 
-    if max_bytes <= 0:
-        raise fail("--max-bytes must be positive", 2)
+    if max_bytes <= 0 or max_inflated_bytes <= 0:
+        raise fail("--max-bytes and --max-inflated-bytes must be positive", 2)
     if engine not in ("single", "ray"):
         raise fail("--engine must be single or ray", 2)
     if address is not None and engine != "ray":
         raise fail("--address is for --engine ray (the single engine runs in this process)", 2)
-    options = IngestOptions(max_bytes=max_bytes, follow=follow, extract=not no_extract, n_process=max(1, processes))
+    options = IngestOptions(max_bytes=max_bytes, follow=follow, extract=not no_extract, n_process=max(1, processes),
+                            max_inflated=max_inflated_bytes, allow_private_hosts=allow_private_hosts)
     if engine == "ray":
         from minewatch.scale.ray_engine import ScaleError, run_ray_ingest
         from minewatch.store.database import DatabaseError
@@ -277,7 +311,7 @@ def ingest(
         finally:
             progress.stop()
     else:
-        store = open_store()
+        store = open_store(create=True)
         progress = _Progress(quiet or fmt is not Format.table)
         try:
             summary = run_ingest(store, inputs, options, stdin=sys.stdin, on_progress=progress)
@@ -312,7 +346,8 @@ def ingest(
 def extract(
     all_docs: Annotated[bool, typer.Option("--all", help="Every stored document.")] = False,
     document: Annotated[str | None, typer.Option("--document", "-d", help="One document id.")] = None,
-    processes: Annotated[int, typer.Option("--processes", "-j")] = 1,
+    processes: Annotated[int, typer.Option("--processes", "-j", help="Processes for extraction.")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run extraction again on stored documents (after an upgrade of the rules)."""
     from minewatch.pipeline import reextract
@@ -323,7 +358,11 @@ def extract(
     ids = store.document_ids() if all_docs else [document]
     if document and not store.document(document):
         raise fail(f"no document {document}", 1)
-    counts = reextract(store, ids, n_process=max(1, processes))
+    bar = _CountBar("extracting", len(ids), quiet or STATE.quiet or len(ids) <= _Progress.THRESHOLD)
+    try:
+        counts = reextract(store, ids, n_process=max(1, processes), on_progress=bar.update)
+    finally:
+        bar.stop()
     Console().print(
         f"re-extracted {counts['documents']} documents: {counts['claims']} claims, {counts['errors']} errors", highlight=False
     )
@@ -352,7 +391,7 @@ def stories(fmt: FormatOpt = Format.table) -> None:
         )
     elif fmt is Format.csv:
         flat = [
-            {"story_id": r["id"], "agencies": "; ".join(r["agencies"] or []), "first_published": r["first_published"],
+            {"story_id": r["id"], "agencies": list(r["agencies"] or []), "first_published": r["first_published"],
              "last_published": r["last_published"], "document_id": d["id"], "path": d["path"], "url": d["url"],
              "outlet": d["outlet"], "published": d["published"]}
             for r in rows for d in r["documents"]
@@ -377,20 +416,35 @@ def _snippet(r: dict, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+StateOpt = Annotated[
+    str | None, typer.Option("--state", "-s", metavar="STATE", help="Actor or counterpart: ISO3 code or name (LTU, Lithuania).")
+]
+PredicateOpt = Annotated[Predicate | None, typer.Option("--predicate", "-p", help="What the claim is about.")]
+
+
 @app.command()
 def claims(
-    state: Annotated[str | None, typer.Option("--state", "-s")] = None,
-    predicate: Annotated[str | None, typer.Option("--predicate", "-p")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY-MM-DD.")] = None,
-    document: Annotated[str | None, typer.Option("--document", "-d")] = None,
+    state: StateOpt = None,
+    predicate: PredicateOpt = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="Published on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="DATE", help="Published on or before YYYY-MM-DD.")] = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Only this outlet (as `claims` shows it, e.g. lrt.lt).")] = None,
+    document: Annotated[str | None, typer.Option("--document", "-d", help="Only this document id.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many claims, newest first.")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Claims extracted from the documents (jsonl is the contract's export)."""
     from minewatch.store.repository import ClaimFilter
 
+    iso = state_code(state) if state else None
+    first = parse_day(since, "--since") if since else None
+    last = parse_day(until, "--until") if until else None
+    if first and last and first > last:
+        raise typer.BadParameter(f"--since {first} is after --until {last}", param_hint="--until")
     store = open_store()
     rows = store.claims(
-        ClaimFilter(state=state, predicate=predicate, since=parse_day(since, "--since") if since else None, document=document)
+        ClaimFilter(state=iso, predicate=predicate.value if predicate else None, since=first, until=last,
+                    outlet=outlet, document=document, limit=limit, order="newest" if limit else None)
     )
     if fmt is Format.table:
         emit(
@@ -415,13 +469,14 @@ def claims(
 
 @app.command()
 def facts(
-    state: Annotated[str | None, typer.Option("--state", "-s")] = None,
-    predicate: Annotated[str | None, typer.Option("--predicate", "-p")] = None,
+    state: StateOpt = None,
+    predicate: PredicateOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Facts: the same claim across documents, with the number of independent sources."""
+    iso = state_code(state) if state else None
     store = open_store()
-    rows = store.facts(state=state, predicate=predicate)
+    rows = store.facts(state=iso, predicate=predicate.value if predicate else None)
     if fmt is Format.table:
         emit(
             rows,
@@ -443,15 +498,22 @@ def facts(
         emit(rows, fmt)
 
 
+class ConflictKind(StrEnum):
+    value_contradiction = "value_contradiction"
+    record_contradiction = "record_contradiction"
+    modality_drift = "modality_drift"
+
+
 @app.command()
 def conflicts(
-    state: Annotated[str | None, typer.Option("--state", "-s")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help="value_contradiction, record_contradiction, modality_drift.")] = None,
+    state: Annotated[str | None, typer.Option("--state", "-s", metavar="STATE", help="State concerned: ISO3 code or name.")] = None,
+    kind: Annotated[ConflictKind | None, typer.Option("--kind", "-k", help="Kind of disagreement.")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Contradictions between sources, and against the depositary record."""
+    iso = state_code(state) if state else None
     store = open_store()
-    rows = store.conflicts(state=state, kind=kind)
+    rows = store.conflicts(state=iso, kind=kind.value if kind else None)
     if fmt is Format.table:
         emit(
             rows,
@@ -465,14 +527,14 @@ def conflicts(
 
 @app.command()
 def timeline(
-    state: Annotated[str, typer.Argument(help="ISO 3166 alpha-3.")],
-    treaty: Annotated[str | None, typer.Option("--treaty", "-t")] = None,
+    state: Annotated[str, typer.Argument(metavar="STATE", help="ISO3 code or name (LTU, Lithuania).")],
+    treaty: Annotated[str | None, typer.Option("--treaty", "-t", help="APMBC or CCM (default: both).")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One dated line per event: depositary records and reported facts, in date order."""
     from minewatch.reconcile import timeline as build
 
-    iso = state.strip().upper()
+    iso = state_code(state, param_hint="STATE")
     code = treaty_code(treaty) if treaty else None
     store = open_store()
     entries = build(iso, store.treaty_events(), store.fact_objects(state=iso), treaty=code, armed_conflicts=store.armed_conflicts())
@@ -499,16 +561,18 @@ def timeline(
 @app.command()
 def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")] = True,
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
 ) -> None:
     """Build the knowledge base from the bundled sample and show it (what `make run` does)."""
     from minewatch.pipeline import ingest as run_ingest
     from minewatch.sample import sample_files
     from minewatch.treaties import status as st
 
+    if serve_after:
+        check_port(host, port)
     c = Console()
-    store = open_store()
+    store = open_store(create=True)
     c.rule("[bold]minewatch[/bold] — bundled sample")
     c.print(f"knowledge base: {store.engine.url.render_as_string(hide_password=True)}", highlight=False)
     summary = run_ingest(store, [str(p) for p in sample_files()])
@@ -588,29 +652,70 @@ class ExportFormat(StrEnum):
 @app.command()
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, json, parquet or sqlite.")] = ExportFormat.sqlite,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder (csv, json, parquet) or file (sqlite).")] = Path("export"),
+    out: Annotated[str, typer.Option("--out", "-o", metavar="PATH",
+                                     help="Folder (csv, json, parquet), file (sqlite) or - for standard output.")] = "export",
+    table: Annotated[str | None, typer.Option("--table", "-t", help="One table only (claims, facts, …; csv, json, "
+                                                                    "parquet); needed for -o - with csv or parquet.")] = None,
+    metadata: Annotated[Path | None, typer.Option("--metadata", "-m", help="With sqlite to a file: also write "
+                                                  "Datasette's metadata.json here.")] = None,
 ) -> None:
-    """Export claims, facts, conflicts, documents, stories and records."""
-    from minewatch.export import export_all
+    """Export claims, facts, conflicts, documents, stories, records, treaty status and its history."""
+    from minewatch.export import TABLES, export_all, export_stream
 
+    if table is not None and table not in TABLES:
+        raise typer.BadParameter(f"{table!r}: use one of {', '.join(TABLES)}", param_hint="--table")
+    if table is not None and fmt is ExportFormat.sqlite:
+        raise typer.BadParameter("the SQLite export is one database with every table", param_hint="--table")
+    if out == "-":
+        if fmt in (ExportFormat.csv, ExportFormat.parquet) and table is None:
+            raise typer.BadParameter(f"standard output takes one table in {fmt.value}: add --table "
+                                     f"({', '.join(TABLES)})", param_hint="--table")
+        store = open_store()
+        try:
+            export_stream(store, fmt.value, sys.stdout, table=table)
+        except (OSError, ValueError) as exc:
+            raise fail(f"export failed: {exc}") from exc
+        return
     store = open_store()
     try:
-        written = export_all(store, fmt.value, out)
+        written = export_all(store, fmt.value, Path(out), tables=[table] if table else None, metadata=metadata)
     except (OSError, ValueError) as exc:
         raise fail(f"export failed: {exc}") from exc
+    log.info("exported %s to %s", fmt.value, out)
     Console().print(to_json(written, indent=2), highlight=False)
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse a port something else holds before anything is printed or loaded (uvicorn would exit 3 after)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise fail(f"cannot listen on {host}: {exc}", 2) from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no conflict
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc} (another server there? try --port)", 2) from exc
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", help="Server processes.")] = 1,
+    cors: Annotated[list[str] | None, typer.Option("--cors", help="Allow browser pages from this origin to read the "
+                                                   "API (repeat, or * for any).")] = None,
 ) -> None:
     """Serve the dashboard and the JSON API (writes need MINEWATCH_TOKEN)."""
     from minewatch.web.server import run_server
 
-    run_server(STATE.db, host=host, port=port, workers=max(1, workers))
+    check_port(host, port)
+    open_store()  # a missing file is refused here, not created by the server
+    run_server(STATE.db, host=host, port=port, workers=max(1, workers), cors=cors or None)
 
 
 @db_app.command("upgrade")

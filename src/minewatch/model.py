@@ -144,19 +144,26 @@ class DateRange:
     start: date | None
     end: date | None
     text: str | None = None
+    #: Where the date comes from: ``stated`` for the act, ``relative`` to the publication, or
+    #: ``reported`` (a dateline or byline: when the story was filed); ``None`` when not known.
+    basis: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The contract's three fields, and ``basis`` where it is known (an extra field)."""
+        out: dict[str, Any] = {
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
             "text": self.text,
         }
+        if self.basis is not None:
+            out["basis"] = self.basis
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> DateRange | None:
         if not d:
             return None
-        return cls(start=_date(d.get("start")), end=_date(d.get("end")), text=d.get("text"))
+        return cls(start=_date(d.get("start")), end=_date(d.get("end")), text=d.get("text"), basis=d.get("basis"))
 
 
 @dataclass(frozen=True)
@@ -313,6 +320,15 @@ class Story:
     agencies: list[str] = field(default_factory=list)
     first_published: date | None = None
     last_published: date | None = None
+
+
+def merged_story(merges: dict[str, str], story_id: str) -> str:
+    """The story ``story_id`` ended in after the merges (old id → surviving id, chains followed)."""
+    seen: set[str] = set()
+    while story_id in merges and story_id not in seen:
+        seen.add(story_id)
+        story_id = merges[story_id]
+    return story_id
 
 
 def _num(v: float | None) -> float | int | None:

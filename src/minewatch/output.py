@@ -55,10 +55,7 @@ def flatten(row: dict[str, Any], prefix: str = "", leaves: frozenset[str] | set[
             else:
                 out.update(flatten(v, key + ".", leaves))
         elif isinstance(v, list | tuple):
-            if all(isinstance(x, str | int | float) for x in v):
-                out[key] = "; ".join(str(x) for x in v)
-            else:
-                out[key] = to_json(v)
+            out[key] = to_json(list(v))  # CSV's one list encoding, also for lists of strings (["AP", "AFP"])
         elif isinstance(v, date | datetime):
             out[key] = v.isoformat()
         else:
@@ -89,8 +86,33 @@ def csv_header(flat_rows: Sequence[dict[str, Any]]) -> list[str]:
     return sorted(cols, key=lambda k: top[k.split(".", 1)[0]])
 
 
+#: First characters that make a spreadsheet read a text cell as a formula (tab and CR hide one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text, never runs: a leading ``'`` before a formula start.
+
+    Titles, quotes and outlets come from untrusted articles; ``=HYPERLINK(…)`` in a
+    title would otherwise run when an analyst opens the export.  Numbers are left
+    alone (they are not text, and ``-5`` is a number).  ``csv_uncell`` undoes it.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_uncell(value: str) -> str:
+    """A cell read back from a CSV the project wrote: the ``'`` that ``csv_cell`` added removed."""
+    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
-    """CSV with a header row always (also for no rows); ``columns`` fixes the header (a schema's order)."""
+    """CSV with a header row always (also for no rows); ``columns`` fixes the header (a schema's order).
+
+    Every text cell goes through ``csv_cell`` (no formula runs in a spreadsheet)."""
     leaves = frozenset(columns) if columns is not None else frozenset()
     flat = [flatten(r, leaves=leaves) for r in rows]
     if columns is None:
@@ -99,7 +121,7 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
     w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in flat:
-        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in columns})
+        w.writerow({k: ("" if r.get(k) is None else csv_cell(r.get(k))) for k in columns})
     return buf.getvalue()
 
 

@@ -19,15 +19,26 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from minewatch.model import Document
-
-ENGLISH = {"en", None}
+from minewatch.extract import Extractor
+from minewatch.extract.multilingual import extract_multilingual, supports
+from minewatch.ingest.batch import prepare_stream
+from minewatch.ingest.sources import Skipped, iter_items, relabel
+from minewatch.model import Document, merged_story
+from minewatch.prefilter import is_relevant_document
+from minewatch.store.reconciling import reconcile_pending as run
+from minewatch.store.repository import DocumentWrite
+from minewatch.stories import DEFAULT_WINDOW, Signature, StoryGrouper
+from minewatch.text.language import is_english as _is_english_tag
 
 
 @dataclass
 class IngestOptions:
     max_bytes: int = 10_000_000
     follow: bool = False
+    #: Decompressed bytes one ``.gz`` file may inflate to (``--max-inflated-bytes``).
+    max_inflated: int = 2_000_000_000
+    #: Links found in fetched content may name private hosts (``--allow-private-hosts``).
+    allow_private_hosts: bool = False
     extract: bool = True
     n_process: int = 1
     batch_size: int = 64
@@ -72,13 +83,12 @@ class IngestSummary:
 
 
 def is_english(doc: Document) -> bool:
-    return doc.language in ENGLISH
+    """Whether the extractor reads this document (the rule is ``text.language.is_english``)."""
+    return _is_english_tag(doc.language)
 
 
 def is_extractable(doc: Document) -> bool:
     """English, or a language with rules (``extract/rules/<lang>/``): its claims are extracted."""
-    from minewatch.extract.multilingual import supports
-
     return is_english(doc) or supports(doc.language)
 
 
@@ -89,8 +99,6 @@ def get_extractor():
     """One spaCy pipeline per process: loading it costs more than extracting an article."""
     global _EXTRACTOR
     if _EXTRACTOR is None:
-        from minewatch.extract import Extractor
-
         _EXTRACTOR = Extractor()
     return _EXTRACTOR
 
@@ -101,8 +109,6 @@ def extract_batch(docs: Sequence[Document], n_process: int = 1) -> list[tuple[Do
     English goes through the spaCy extractor; the other languages with
     rules through the multilingual one (pure Python, run in this process).
     """
-    from minewatch.extract.multilingual import extract_multilingual, supports
-
     results: dict[str, tuple[list, str | None]] = {}
     english = [d for d in docs if is_english(d)]
     if english:
@@ -140,8 +146,6 @@ class Screened:
 
 def screen_stage(prepared) -> Screened:
     """The relevance prefilter on a prepared article (``ingest.batch.Prepared``)."""
-    from minewatch.prefilter import is_relevant_document
-
     doc = prepared.document
     label = prepared.item.input + (f" ({prepared.item.locator})" if prepared.item.locator else "")
     return Screened(doc, prepared.signature, label, is_relevant_document(doc))
@@ -162,13 +166,18 @@ def ingest(
     *,
     stdin=None,
     on_progress: Callable[[str, int], None] | None = None,
+    labels: dict[str, str] | None = None,
 ) -> IngestSummary:
-    """Read every input, store new documents with their stories and claims, then reconcile."""
-    from minewatch.ingest.batch import prepare_stream
-    from minewatch.ingest.sources import Skipped, iter_items
+    """Read every input, store new documents with their stories and claims, then reconcile.
 
+    ``labels`` names inputs that are temporary copies (a watched feed's new entries) after
+    what they stand for; documents are stored under that name from the start.
+    """
     options = options or IngestOptions()
-    items = iter_items(list(inputs), max_bytes=options.max_bytes, follow=options.follow, stdin=stdin)
+    items = iter_items(list(inputs), max_bytes=options.max_bytes, follow=options.follow, stdin=stdin,
+                       max_inflated=options.max_inflated, allow_private=options.allow_private_hosts)
+    if labels:
+        items = relabel(items, labels)
     screened = (p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items))
     return ingest_screened(store, screened, options, on_progress=on_progress)
 
@@ -186,8 +195,6 @@ def ingest_screened(
     so both engines feed this one function in the same (input, locator)
     order; articles not extracted yet are extracted here in batches.
     """
-    from minewatch.ingest.sources import Skipped
-
     options = options or IngestOptions()
     summary = IngestSummary()
     grouper = load_grouper(store, window=options.story_window)
@@ -198,9 +205,11 @@ def ingest_screened(
         if not batch:
             return
         # A later document may have merged the stories of earlier ones: follow it, stored ones first.
-        store.apply_story_merges(grouper.pop_merges())
+        # A document that already left a small window is forgotten by the grouper: its merges tell.
+        merges = grouper.pop_merges()
+        store.apply_story_merges(merges)
         for s in batch:
-            s.document.story_id = grouper.story_of(s.document.id) or s.document.story_id
+            s.document.story_id = grouper.story_of(s.document.id) or merged_story(merges, s.document.story_id)
         if options.extract:
             extract_stage(batch, options.n_process)
         write_stage(store, batch, summary)
@@ -262,8 +271,6 @@ def write_stage(store, batch: Sequence[Screened], summary: IngestSummary) -> Non
     The batch is atomic (a killed run leaves none of it or all of it) and
     content hashes are checked inside it, so a repeated batch adds nothing.
     """
-    from minewatch.store.repository import DocumentWrite
-
     items = []
     for s in batch:
         if not s.relevant:
@@ -308,8 +315,6 @@ def load_grouper(store, window: int | None = None):
     * documents older than the window are left out: no new document can be compared with them,
       and a merge moves them in the store by story id (``Store.apply_story_merges``).
     """
-    from minewatch.stories import DEFAULT_WINDOW, Signature, StoryGrouper
-
     grouper = StoryGrouper(DEFAULT_WINDOW if window is None else window)
     recent: list[tuple[dict[str, Any], Signature]] = []  # newest first
     before = None
@@ -336,7 +341,10 @@ def load_grouper(store, window: int | None = None):
     return grouper
 
 
-def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescreen: bool = True) -> dict[str, int]:
+def reextract(
+    store, document_ids: Iterable[str], n_process: int = 1, *, rescreen: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
     """Run the current prefilter and rules again on stored documents; reviews stay attached by claim id.
 
     With ``rescreen`` (what ``minewatch extract --all`` does) each document
@@ -344,8 +352,6 @@ def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescree
     term list lets old articles through, and a document the screen now
     stops loses its claims (an irrelevant document has none).
     """
-    from minewatch.prefilter import is_relevant_document
-
     ids = list(document_ids)
     counts = {"documents": 0, "claims": 0, "errors": 0, "relevant": 0, "irrelevant": 0, "relevance_changed": 0}
     for start in range(0, len(ids), 64):
@@ -358,6 +364,8 @@ def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescree
                     store.replace_claims(d.id, [], None)
                     counts["documents"] += 1
                     counts["irrelevant"] += 1
+                    if on_progress:
+                        on_progress(counts["documents"], len(ids))
             docs = [d for d in docs if relevance[d.id]]
             counts["relevant"] += len(docs)
         for doc, claims, error in extract_batch(docs, n_process):
@@ -365,6 +373,8 @@ def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescree
             counts["documents"] += 1
             counts["claims"] += len(claims)
             counts["errors"] += 1 if error else 0
+            if on_progress:
+                on_progress(counts["documents"], len(ids))
     reconciled = reconcile_pending(store)
     counts.update({k: v for k, v in reconciled.items() if k != "documents"})
     counts["reconciled_documents"] = reconciled.get("documents", 0)
@@ -373,8 +383,6 @@ def reextract(store, document_ids: Iterable[str], n_process: int = 1, *, rescree
 
 def reconcile_pending(store) -> dict[str, int]:
     """Rebuild facts and conflicts for what changed since the last reconciliation."""
-    from minewatch.store.reconciling import reconcile_pending as run
-
     return run(store)
 
 

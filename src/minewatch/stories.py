@@ -22,9 +22,10 @@ of 2 rows over the trigram MinHash.  Documents that share wire facts but little
 wording are found through an index of their anchors per credited agency
 (those sharing at least 3 anchors that are not common in the agency's recent
 reports), other-language copies through an index of anchors per language.
-Only the last ``window`` documents are compared (they are removed from both
-indexes when they leave it), which bounds memory and time per document on an
-endless stream; copies of a report arrive close together.
+Only the last ``window`` documents are compared and remembered (a document
+leaving the window is removed from every index and map; its story stays in
+the store), which bounds memory and time per document on an endless stream;
+copies of a report arrive close together.
 
 A document joins an earlier one when one of these rules holds (``RULES``):
 
@@ -69,8 +70,8 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from datasketch.storage import DictSetStorage
 
-from minewatch.ingest.meta import find_dateline
 from minewatch.model import Story, short_hash
+from minewatch.text.dates import find_dateline
 
 #: Permutations of the trigram and word MinHashes; the anchor set is kept exactly (up to MAX_ANCHORS).
 #: The word MinHash has 128 too: with 64 its Jaccard estimate spreads ±0.06, enough to move a real
@@ -550,14 +551,17 @@ class StoryGrouper:
     """Incremental story grouping over documents in arrival order.
 
     Only the last ``window`` documents are compared with new ones (copies of a
-    report arrive close together), so memory and time per document stay flat
-    however long the stream; older documents keep their story.
+    report arrive close together), and only they are remembered: a document
+    that leaves the window keeps its story in the store, but the grouper
+    forgets it (``story_of`` answers None), so memory and time per document
+    stay flat however long the stream.  A merge reaches forgotten documents
+    through ``pop_merges``, by story id.
     """
 
     def __init__(self, window: int = DEFAULT_WINDOW) -> None:
         self.window = window
         self.entries: dict[str, _Entry] = {}  # the comparable window
-        self.placed: dict[str, _Placed] = {}  # every document seen
+        self.placed: dict[str, _Placed] = {}  # the window's documents (and recent uncompared ones)
         self.stories: dict[str, list[str]] = {}
         self.reasons: dict[str, tuple[str, str]] = {}  # doc → (rule, matched doc)
         self.merges: dict[str, str] = {}  # merged story → surviving story
@@ -568,6 +572,9 @@ class StoryGrouper:
         self._next_order = 0
         self._preset_order: dict[str, int] = {}
         self._arrivals: deque[str] = deque()
+        # Documents placed without entering the window (a stored signature of an older format):
+        # remembered for as long as ``window`` of them, like the window's own.
+        self._uncompared: deque[str] = deque()
         # Candidates by wording: datasketch LSH over the trigram MinHash.  Its keys are rows of a
         # matrix of the window's trigram MinHash values, so that the Jaccard of all hits is one
         # vectorised comparison (a bench stream gets ~200 hits per document); rows are reused.
@@ -612,6 +619,9 @@ class StoryGrouper:
                 if story_id is None:
                     raise
                 self._place(doc_id, story_id, published, frozenset(via))
+                self._uncompared.append(doc_id)
+                while len(self._uncompared) > self.window:
+                    self._forget(self._uncompared.popleft())
                 return story_id
         entry = _Entry(doc_id, "", sig, published, frozenset(via))
         if story_id is None:
@@ -671,6 +681,7 @@ class StoryGrouper:
             if d in self.entries:
                 self.entries[d].story_id = target
             self.stories[target].append(d)
+        self._order.pop(source, None)
         self.merges[source] = target
 
     def pop_merges(self) -> dict[str, str]:
@@ -728,10 +739,11 @@ class StoryGrouper:
             self._by_agency.add(entry.doc_id, entry.via, anchors)
 
     def _evict(self, doc_id: str) -> None:
-        """Take a document out of the comparable window (its story stays)."""
+        """Take a document out of the comparable window and forget it (its story stays in the store)."""
         entry = self.entries.pop(doc_id, None)
         if entry is None:
             return
+        self._forget(doc_id)
         row = self._row_of.pop(doc_id, None)
         if row is not None:
             self._lsh.remove(row)
@@ -743,13 +755,28 @@ class StoryGrouper:
         if entry.via:
             self._by_agency.remove(doc_id, entry.via, anchors)
 
+    def _forget(self, doc_id: str) -> None:
+        """Drop what is kept of a document; a story none of whose documents is kept is dropped too
+        (no new document can reach it: candidates come from the window)."""
+        placed = self.placed.pop(doc_id, None)
+        if placed is None:
+            return
+        self.reasons.pop(doc_id, None)
+        docs = self.stories.get(placed.story_id)
+        if docs is not None:
+            docs.remove(doc_id)
+            if not docs:
+                del self.stories[placed.story_id]
+                self._order.pop(placed.story_id, None)
+
     def story_of(self, doc_id: str) -> str | None:
-        """The document's current story (it changes only when a later document merges two)."""
+        """The document's current story (it changes only when a later document merges two);
+        None for a document the grouper never saw or has forgotten (it left the window)."""
         p = self.placed.get(doc_id)
         return p.story_id if p else None
 
     def get_stories(self) -> list[Story]:
-        """Stories with their documents, agencies and date span."""
+        """The stories of the documents kept (the window), with those documents, agencies and date span."""
         out = []
         for sid, docs in self.stories.items():
             placed = [self.placed[d] for d in docs]

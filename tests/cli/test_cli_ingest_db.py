@@ -21,7 +21,8 @@ ARTICLE = (
 
 
 def run(db: str, *args: str):
-    return runner.invoke(app, ["--db", db, *args])
+    # --create: these tests start from a new, empty file (reading commands refuse a missing one without it)
+    return runner.invoke(app, ["--db", db, "--create", *args])
 
 
 def test_db_upgrade_refuses_a_database_minewatch_did_not_make(tmp_path: Path) -> None:

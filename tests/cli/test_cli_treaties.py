@@ -12,7 +12,8 @@ runner = CliRunner()
 
 
 def run(db: str, *args: str):
-    return runner.invoke(app, ["--db", db, *args])
+    # --create: these tests start from a new, empty file (reading commands refuse a missing one without it)
+    return runner.invoke(app, ["--db", db, "--create", *args])
 
 
 def test_status_works_on_a_new_database_without_setup(sqlite_url):

@@ -31,7 +31,7 @@ def test_facts_csv_and_parquet_have_merged_values_and_source_ids(filled, tmp_pat
 def test_sqlite_reviews_and_records_link_and_datasette_labels(filled, tmp_path: Path) -> None:
     store, ids = filled
     store.add_review(ids["ltu_claim"], "verified", "ana", "checked")
-    out = export_all(store, "sqlite", tmp_path / "kb.sqlite")
+    out = export_all(store, "sqlite", tmp_path / "kb.sqlite", metadata=tmp_path / "metadata.json")
     conn = sqlite3.connect(out["tables"]["database"])
     fks = {(r[2], r[3]) for r in conn.execute("SELECT * FROM pragma_foreign_key_list('reviews')")}
     assert ("claims", "claim_id") in fks

@@ -52,7 +52,7 @@ def test_sqlite_export_opens_with_foreign_keys_view_and_metadata(filled, tmp_pat
     store, ids = filled
     store.add_review(ids["est_claim"], "corrected", "analyst", "stage is decided", {"stage": "decided"})
     reconcile_pending(store)
-    result = export_all(store, "sqlite", tmp_path / "out" / "kb.sqlite")
+    result = export_all(store, "sqlite", tmp_path / "out" / "kb.sqlite", metadata=tmp_path / "out" / "kb.json")
     db = Path(result["tables"]["database"])
     conn = sqlite3.connect(db)
     names = {r[0]: r[1] for r in conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')")}
@@ -86,7 +86,9 @@ def _assert_datasette_metadata(meta: dict, database: str, db: Path) -> None:
     tables = meta["databases"][database]["tables"]
     conn = sqlite3.connect(db)
     for name, spec in tables.items():
-        assert set(spec) <= {"description", "columns", "sort", "label_column", "hidden", "facets", "units"}
+        assert set(spec) <= {"description", "columns", "sort", "label_column", "hidden", "facets", "units",
+                             "license", "source", "source_url", "about"}
+        assert spec.get("source") and spec.get("license") and spec.get("about"), name
         assert isinstance(spec["description"], str)
         real = {r[1] for r in conn.execute("SELECT * FROM pragma_table_info(?)", (name,))}
         assert real, f"metadata describes {name}, which the database lacks"

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from http_testserver import serve
 
 from minewatch.ingest import prepare
 from minewatch.ingest.sources import RawItem, Skipped, iter_items
+
+
+@pytest.fixture(autouse=True)
+def _private_hosts_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test servers listen on 127.0.0.1, which links found in feeds may not name by default."""
+    monkeypatch.setenv("MINEWATCH_ALLOW_PRIVATE_HOSTS", "1")
+
 
 PAGE = """<html><head><title>Ruritania leaves the treaty</title></head><body><article>
 <h1>Ruritania leaves the treaty</h1>
@@ -28,38 +34,18 @@ def feed(base: str) -> str:
 </channel></rss>"""
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        routes = {
-            "/page": ("text/html; charset=utf-8", PAGE),
-            "/feed": ("application/rss+xml", feed(base)),
-            "/big": ("text/html", "<p>" + "x" * 5000 + "</p>"),
-        }
-        if self.path not in routes:
-            self.send_response(404)
-            self.end_headers()
-            return
-        ctype, body = routes[self.path]
-        data = body.encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+def routes(base: str) -> dict[str, tuple[str, str]]:
+    return {
+        "/page": ("text/html; charset=utf-8", PAGE),
+        "/feed": ("application/rss+xml", feed(base)),
+        "/big": ("text/html", "<p>" + "x" * 5000 + "</p>"),
+    }
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(routes) as base:
+        yield base
 
 
 def test_url_page(server: str) -> None:

@@ -6,17 +6,23 @@ import io
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from http_testserver import serve
 
 from minewatch.ingest import prepare
 from minewatch.ingest.meta import parse_header
 from minewatch.ingest.sources import PAGE_NOT_FETCHED, RawItem, Skipped, iter_items
+
+
+@pytest.fixture(autouse=True)
+def _private_hosts_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test servers listen on 127.0.0.1, which links found in feeds may not name by default."""
+    monkeypatch.setenv("MINEWATCH_ALLOW_PRIVATE_HOSTS", "1")
+
 
 HEADER = "url: https://example.org/a\npublished: 2025-06-24\ntitle: Ruritania leaves\noutlet: Example Times\n"
 BODY = (
@@ -95,33 +101,15 @@ def feed(base: str) -> str:
             + "".join(items) + "</channel></rss>")
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        routes = {"/page": PAGE, "/feed": feed(base), "/big": "<p>" + "x" * 50_000 + "</p>"}
-        if self.path not in routes:
-            self.send_response(404)
-            self.end_headers()
-            return
-        data = routes[self.path].encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml" if self.path == "/feed" else "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+def routes(base: str) -> dict[str, tuple[str, str]]:
+    html = "text/html; charset=utf-8"
+    return {"/page": (html, PAGE), "/feed": ("application/rss+xml", feed(base)), "/big": (html, "<p>" + "x" * 50_000 + "</p>")}
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # a free loopback port, as test_ingest_http does
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(routes) as base:
+        yield base
 
 
 def test_follow_failures_are_warnings_and_every_entry_goes_in(server: str) -> None:

@@ -9,14 +9,13 @@ import pytest
 from minewatch.ingest import RawItem, prepare
 from minewatch.ingest.language import detect_language
 from minewatch.ingest.meta import (
-    Dateline,
     dateline_date,
     detect_agencies,
-    find_dateline,
     outlet_from_url,
     parse_date,
     parse_header,
 )
+from minewatch.text.dates import Dateline, find_dateline
 
 
 def test_header_block_needs_known_keys() -> None:

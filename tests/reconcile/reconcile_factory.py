@@ -75,6 +75,7 @@ def rec(
     outlet: str | None = None,
     review: str | None = None,
     via: tuple[str, ...] = (),
+    confidence: float = 0.8,
 ) -> ClaimRecord:
     claim = Claim(
         document_id=doc,
@@ -89,6 +90,7 @@ def rec(
         money=money,
         quantity=quantity,
         time=time,
+        confidence=confidence,
     )
     return ClaimRecord(
         claim=claim,

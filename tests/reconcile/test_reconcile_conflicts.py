@@ -9,7 +9,8 @@ from datetime import date
 from reconcile_factory import day, eur, mines, rec, year
 
 from minewatch.model import Money
-from minewatch.reconcile import modality_drift, story_value_conflicts, value_conflicts
+from minewatch.reconcile import build_fact, modality_drift, story_value_conflicts, value_conflicts
+from minewatch.reconcile.base import CONFIDENT
 
 
 def _spending_copies(weapons: tuple[str, ...] = ("ap_mine",)) -> list:
@@ -164,7 +165,7 @@ def test_a_fact_with_thousands_of_claims_is_compared_by_distinct_values():
     assert elapsed < 5  # generous: it runs in well under a second
 
 
-def test_modality_drift_between_stories_is_medium_or_low_when_it_looks_like_progress():
+def test_modality_drift_is_raised_only_between_reports_of_the_same_period():
     planned = rec("A", "FIN", "production", modality="planned", story="s-1", published=date(2025, 6, 27))
     done = rec("B", "FIN", "production", modality="actual", story="s-2", published=date(2025, 6, 20))
     (c,) = modality_drift([planned, done])
@@ -173,10 +174,32 @@ def test_modality_drift_between_stories_is_medium_or_low_when_it_looks_like_prog
         "Outlet B reports Finland's production of anti-personnel mines as having happened, "
         "while Outlet A reports it as planned."
     )
+    # planned in June, done the next March: the fact's history, not a contradiction
     later = rec("B", "FIN", "production", modality="actual", story="s-2", published=date(2026, 3, 1))
-    (c2,) = modality_drift([planned, later])
-    assert c2.severity == "low" and "carried out" in c2.explanation
-    assert c2.id == c.id  # one drift per fact
+    assert modality_drift([planned, later]) == []
+    fact = build_fact([planned, later])
+    assert fact is not None and fact.history is not None
+    assert fact.history["planned_first_reported"] == "2025-06-27"
+    assert fact.history["done_first_reported"] == "2026-03-01"
+    assert fact.history["text"] == "reported as planned on 27 June 2025, then reported done on 1 March 2026"
+    assert fact.to_dict()["history"] == fact.history
+    # reported done in June, still called planned half a year later: a stale report, not the same period
+    stale = rec("A", "FIN", "production", modality="planned", story="s-1", published=date(2025, 12, 20))
+    assert modality_drift([stale, done]) == []
+
+
+def test_modality_drift_needs_confident_reports_on_both_sides():
+    planned = rec("A", "FIN", "production", modality="planned", story="s-1", published=date(2025, 6, 27))
+    shaky = rec("B", "FIN", "production", modality="actual", story="s-2", published=date(2025, 6, 20),
+                confidence=CONFIDENT - 0.1)
+    assert modality_drift([planned, shaky]) == []
+
+
+def test_an_announced_plan_to_withdraw_is_the_proposal_itself_not_drift():
+    kw = {"stage": "proposed", "treaty": "APMBC", "weapon": None}
+    planned = rec("A", "EST", "treaty_withdrawal", modality="planned", story="s-1", published=date(2025, 3, 19), **kw)
+    done = rec("B", "EST", "treaty_withdrawal", modality="actual", story="s-2", published=date(2025, 3, 18), **kw)
+    assert modality_drift([planned, done]) == []
 
 
 def test_modality_drift_sets_one_story_against_others_never_against_itself():
@@ -198,12 +221,13 @@ def test_one_document_with_a_plan_and_an_outcome_is_not_drift():
     assert modality_drift([planned, done]) == []
 
 
-def test_modality_drift_without_publication_dates_is_low():
+def test_modality_drift_without_publication_dates_is_history_not_a_conflict():
     planned = rec("A", "FIN", "production", modality="planned", story="s-1", published=None)
     done = rec("B", "FIN", "production", modality="actual", story="s-2", published=None)
-    (c,) = modality_drift([planned, done])
-    assert c.severity == "low"
-    assert "written at different times" in c.explanation
+    assert modality_drift([planned, done]) == []
+    fact = build_fact([planned, done])
+    assert fact is not None and fact.history is not None
+    assert fact.history["text"] == "reported as planned, then reported done"
 
 
 def test_many_distinct_figures_are_compared_with_the_best_supported_one_only():

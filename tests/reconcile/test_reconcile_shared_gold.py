@@ -65,6 +65,7 @@ def _records(path: Path, story_of: dict[str, str | None], published_of: dict[str
             quantity=Range(q["low"], q["high"], q.get("unit")) if q else None,
             money=Money(m["low"], m["high"], m.get("currency")) if m else None,
             time=DateRange(_date(t["start"]), _date(t["end"])) if t else None,
+            confidence=0.9,  # gold claims are as sure as claims get
         )
         doc = g["doc"]
         out.append(ClaimRecord(claim, doc, story_of.get(doc), published_of.get(doc), doc, doc, None))

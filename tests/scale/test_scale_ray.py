@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -64,32 +63,6 @@ def local_ray():
     ray.shutdown()
 
 
-@pytest.fixture
-def pg_db():
-    """Fresh databases on the test server (several per test), dropped afterwards."""
-    base = os.environ.get("MINEWATCH_TEST_PG")
-    if not base:
-        pytest.skip("no PostgreSQL server: set MINEWATCH_TEST_PG")
-    import psycopg
-
-    try:
-        admin = psycopg.connect(base, autocommit=True, connect_timeout=3)
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        pytest.skip(f"PostgreSQL at {base} is not reachable: {exc}")
-    names: list[str] = []
-
-    def make() -> str:
-        name = "mw_scale_" + uuid.uuid4().hex[:10]
-        admin.execute(f'CREATE DATABASE "{name}"')
-        names.append(name)
-        return base.rsplit("/", 1)[0] + "/" + name
-
-    yield make
-    for name in names:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
-
-
 def _claims_export(db: str) -> list[str]:
     result = CliRunner().invoke(app, ["--db", db, "claims", "--format", "jsonl"])
     assert result.exit_code == 0, result.output
@@ -116,9 +89,9 @@ def _single(db: str, inputs: list[str]):
     return summary
 
 
-def test_ray_gives_the_single_process_database(local_ray, pg_db, tmp_path: Path) -> None:
+def test_ray_gives_the_single_process_database(local_ray, pg_databases, tmp_path: Path) -> None:
     inputs = _write_inputs(tmp_path / "in")
-    single_db, ray_db = pg_db(), pg_db()
+    single_db, ray_db = pg_databases(), pg_databases()
     single = _single(single_db, inputs)
     # Tiny shards: the JSONL file is read as several byte ranges by different actors.
     distributed = run_ray_ingest(ray_db, inputs, options=IngestOptions(), shard_bytes=400)
@@ -146,11 +119,11 @@ class SlowWorker(ArticleWorker):
         return super().process(shard)
 
 
-def test_a_worker_killed_after_writes_began_changes_nothing(local_ray, pg_db, tmp_path: Path) -> None:
+def test_a_worker_killed_after_writes_began_changes_nothing(local_ray, pg_databases, tmp_path: Path) -> None:
     """SIGKILL from outside, once documents are already in the database: Ray retries, the DB is the same."""
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
     inputs = _write_inputs(tmp_path / "in")
-    calm_db, killed_db = pg_db(), pg_db()
+    calm_db, killed_db = pg_databases(), pg_databases()
     # Small write batches, so documents reach the database while actors still work.
     options = IngestOptions(batch_size=2)
     run_ray_ingest(calm_db, inputs, options=IngestOptions(batch_size=2), shard_bytes=200)
@@ -183,9 +156,9 @@ def test_a_worker_killed_after_writes_began_changes_nothing(local_ray, pg_db, tm
     assert again.ingested == 0
 
 
-def test_cli_ingest_with_the_ray_engine(local_ray, pg_db, tmp_path: Path) -> None:
+def test_cli_ingest_with_the_ray_engine(local_ray, pg_databases, tmp_path: Path) -> None:
     inputs = _write_inputs(tmp_path / "in")
-    db = pg_db()
+    db = pg_databases()
     result = CliRunner().invoke(app, ["--db", db, "ingest", "--engine", "ray", "--format", "json", *inputs])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output[result.output.index("{"):])

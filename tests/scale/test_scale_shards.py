@@ -11,6 +11,12 @@ from minewatch.ingest.sources import RawItem, iter_items
 from minewatch.scale.shards import plan_shards, read_shard
 
 
+@pytest.fixture(autouse=True)
+def _private_hosts_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test servers listen on 127.0.0.1, which links found in feeds may not name by default."""
+    monkeypatch.setenv("MINEWATCH_ALLOW_PRIVATE_HOSTS", "1")
+
+
 def _view(items) -> list[tuple]:
     return [
         (i.input, i.locator, i.text, tuple(sorted(i.meta.items()))) if isinstance(i, RawItem) else ("skip", i.input, i.reason)

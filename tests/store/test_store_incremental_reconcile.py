@@ -39,7 +39,8 @@ def _claims(rng: random.Random, doc_id: str) -> list[Claim]:
         out.append(Claim(
             document_id=doc_id, actor=Actor("state", iso, rng.choice([iso, f"Republic of {iso}"])),
             predicate=rng.choice(PREDICATES), weapon=rng.choice(["ap_mine", "at_mine"]),
-            modality=rng.choice(["actual", "planned", "considered"]), **kw,
+            modality=rng.choice(["actual", "planned", "considered"]), confidence=0.8,
+            polarity="negated" if rng.random() < 0.1 else "affirmed", **kw,
         ))
     # one claim per identity, as the extractor guarantees
     return list({c.id: c for c in out}.values())
@@ -77,6 +78,7 @@ def _from_scratch(store: Store) -> tuple[list, list]:
 def _assert_same_as_rebuild(store: Store) -> None:
     incremental = _snapshot(store)
     assert incremental[0], "the test base has facts"
+    assert incremental[1], "the test base has conflicts"
     assert incremental == _from_scratch(store)
 
 
@@ -96,6 +98,10 @@ def test_incremental_reconcile_equals_a_rebuild(tmp_path):
     store.add_review(claims[0]["id"], "rejected", "tester")
     store.add_review(claims[5]["id"], "corrected", "tester", corrections={"modality": "actual"})
     store.add_review(claims[9]["id"], "verified", "tester")
+    valued = [c for c in claims if c["money"] or c["quantity"]]
+    store.add_review(valued[0]["id"], "rejected", "tester")  # a figure leaves its family's conflicts
+    other = "at_mine" if valued[1]["weapon"] == "ap_mine" else "ap_mine"
+    store.add_review(valued[1]["id"], "corrected", "tester", corrections={"weapon": other})  # moves to a sibling fact
     _add(store, rng, 190, 10)
     reconcile_pending(store)
     _assert_same_as_rebuild(store)
@@ -119,7 +125,7 @@ def test_a_widely_reported_fact_keeps_exact_counts_and_capped_lists(tmp_path):
             doc = Document(text=text, original=text, outlet=f"Outlet {i}", published=date(2025, 1, 1) + timedelta(days=i),
                            story_id=f"s-{i // 2}")
             c = Claim(document_id=doc.id, actor=Actor("state", "EST", "Estonia"), predicate="production",
-                      weapon="ap_mine", modality="planned" if i % 2 else "actual")
+                      weapon="ap_mine", modality="planned" if i % 2 else "actual", confidence=0.8)
             store.add_document(doc, claims=[c])
         reconcile_pending(store)
     (fact,) = store.facts(state="EST")

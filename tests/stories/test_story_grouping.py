@@ -159,15 +159,30 @@ def test_a_linking_document_merges_two_stories_under_the_older_id() -> None:
     assert [s.document_ids for s in g.get_stories()] == [["head", "tail", "whole"]]
 
 
-def test_window_bounds_what_is_compared_but_keeps_stories() -> None:
+def test_window_bounds_what_is_compared_and_what_is_kept() -> None:
     g = StoryGrouper(window=2)
     wire = g.add("wire", WIRE, None, [], "en")
+    assert g.story_of("wire") == wire
     g.add("unrelated", UNRELATED, None, [], "en")
     g.add("other_day", OTHER_DAY, None, [], "en")  # pushes "wire" out of the window
-    assert "wire" not in g.entries and g.story_of("wire") == wire
+    # forgotten: its story lives on in the store, the grouper keeps only the window
+    assert "wire" not in g.entries and g.story_of("wire") is None and wire not in g.stories
     assert g.add("copy", COPY, None, [], "en") != wire
     assert g.add("copy2", COPY + " More.", None, [], "en") == g.story_of("copy")
-    assert sum(len(s.document_ids) for s in g.get_stories()) == 5
+    assert sorted(d for s in g.get_stories() for d in s.document_ids) == ["copy", "copy2"]
+
+
+def test_a_long_stream_keeps_memory_of_the_window_only() -> None:
+    """Past its window the grouper holds the same number of documents, stories and reasons."""
+    g = StoryGrouper(window=3)
+    sizes = []
+    for i in range(12):
+        text = (WIRE if i % 2 else UNRELATED) + f" Update {i}."  # copies link each other's stories
+        g.add(f"d{i}", text, None, [], "en")
+        g.pop_merges()
+        sizes.append((len(g.placed), len(g.stories), len(g.reasons), len(g._order)))
+    assert sizes[-1] == sizes[5] and all(n <= 3 for n in sizes[-1])
+    assert set(g.placed) == set(g.entries) == {"d9", "d10", "d11"}
 
 
 def test_long_text_signature_is_chunked_and_equal() -> None:

@@ -7,7 +7,6 @@ import json
 from datetime import date, datetime, timedelta
 
 import pytest
-from watch_testserver import start_server, stop_server
 
 from minewatch.model import Actor, Claim, Document, Evidence
 from minewatch.pipeline import reconcile_pending
@@ -19,20 +18,6 @@ SECRET = "test-secret-not-real"
 NO_PAUSE = (0.0, 0.0, 0.0)
 
 
-@pytest.fixture
-def server():
-    s = start_server()
-    yield s
-    stop_server(s)
-
-
-@pytest.fixture
-def store(any_db_url):
-    s = Store.open(any_db_url)  # SQLite, and PostgreSQL where MINEWATCH_TEST_PG names a server
-    yield s
-    s.engine.dispose()
-
-
 def add_report(store, text: str, outlet: str, url: str, published: date, claim_args: dict) -> str:
     """A document and its claim through the store, then reconciliation: facts without the NLP stage."""
     doc = Document(text=text, original=text, url=url, outlet=outlet, published=published, language="en")
@@ -42,8 +27,10 @@ def add_report(store, text: str, outlet: str, url: str, published: date, claim_a
     return doc.id
 
 
-FIN_PRODUCTION = dict(actor=Actor("state", "FIN", "Finland"), predicate="production", weapon="ap_mine", modality="planned")
-RUS_WITHDRAWAL = dict(actor=Actor("state", "RUS", "Russia"), predicate="treaty_withdrawal", stage="notified", treaty="APMBC")
+FIN_PRODUCTION = dict(actor=Actor("state", "FIN", "Finland"), predicate="production", weapon="ap_mine", modality="planned",
+                      confidence=0.8)
+RUS_WITHDRAWAL = dict(actor=Actor("state", "RUS", "Russia"), predicate="treaty_withdrawal", stage="notified", treaty="APMBC",
+                      confidence=0.8)
 
 
 def test_fact_alert_sent_once_to_a_signed_webhook(server, store, monkeypatch):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from typer.testing import CliRunner
-from watch_testserver import Route, rss, start_server, stop_server
+from watch_testserver import Route, rss
 
 from minewatch.cli import STATE
 from minewatch.watch.cli import alerts_app, watch_app
@@ -19,13 +19,6 @@ ITEMS = [
     ("cli-002", "Ukraine transfer", "Tue, 03 Nov 2026 08:00:00 GMT",
      "KYIV (Desk) - Ukraine received a transfer of anti-tank mines from a partner state, officials said."),
 ]
-
-
-@pytest.fixture
-def server():
-    s = start_server()
-    yield s
-    stop_server(s)
 
 
 @pytest.fixture

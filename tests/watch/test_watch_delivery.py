@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-from watch_testserver import start_server, stop_server
 
 from minewatch.model import Actor, Claim, Document, Evidence
 from minewatch.pipeline import reconcile_pending
@@ -24,20 +23,6 @@ from minewatch.watch.alerts import DeliveryOptions, add_rule, check_alerts, deli
 SECRET = "delivery-secret-not-real"
 NO_PAUSE = (0.0, 0.0, 0.0)
 SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-@pytest.fixture
-def server():
-    s = start_server()
-    yield s
-    stop_server(s)
-
-
-@pytest.fixture
-def store(any_db_url):
-    s = Store.open(any_db_url)
-    yield s
-    s.engine.dispose()
 
 
 def report(store, text: str, url: str, published: date, **claim_args) -> None:

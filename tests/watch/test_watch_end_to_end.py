@@ -10,7 +10,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from watch_testserver import Route, rss, start_server, stop_server
+from watch_testserver import Route, rss
 
 from minewatch.store.repository import Store
 from minewatch.watch import alerts as al
@@ -31,13 +31,6 @@ SECOND = [
      "HELSINKI, Nov 3 (Desk) - Finland plans to manufacture anti-personnel mines next year, "
      "a government report published on Tuesday shows."),
 ]
-
-
-@pytest.fixture
-def server():
-    s = start_server()
-    yield s
-    stop_server(s)
 
 
 def test_feed_to_alerts(server, tmp_path):

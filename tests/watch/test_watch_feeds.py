@@ -8,12 +8,20 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from watch_testserver import Route, rss, start_server, stop_server
+from watch_testserver import Route, rss
 
 from minewatch.store import schema as t
 from minewatch.store.repository import Store
+from minewatch.store.watching import update_watch
 from minewatch.watch import feeds
 from minewatch.watch.feeds import PollOptions, WatchError, add_watch, backoff_seconds, parse_every, poll_due
+
+
+@pytest.fixture(autouse=True)
+def _private_hosts_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test servers listen on 127.0.0.1, which links found in feeds may not name by default."""
+    monkeypatch.setenv("MINEWATCH_ALLOW_PRIVATE_HOSTS", "1")
+
 
 T0 = datetime(2026, 11, 2, 8, 0, 0)
 FAST = PollOptions(timeout_s=0.5, max_bytes=200_000, extract=False)
@@ -26,13 +34,6 @@ ITEM_C = ("wire-003", "Estonia stockpile", "Mon, 02 Nov 2026 09:00:00 GMT",
           "TALLINN (Wire) - Estonia plans to stockpile anti-personnel mines along its eastern border, officials said.")
 ITEM_D = ("slow-001", "Poland leaves treaty", "Mon, 02 Nov 2026 06:00:00 GMT",
           "WARSAW (Desk) - Poland notified the United Nations of its withdrawal from the Mine Ban Treaty.")
-
-
-@pytest.fixture
-def server():
-    s = start_server()
-    yield s
-    stop_server(s)
 
 
 @pytest.fixture
@@ -240,8 +241,7 @@ def test_a_page_that_failed_is_retried_on_later_polls(server, db):
     assert feeds.get_watch(store, "teasers").seen_entries == 1  # the retry row is not an entry
     # Polls before the retry is due do not ask for the page again.
     fetches = server.get_count("/page-2.html")
-    with store.engine.begin() as conn:  # a poll due early (as after a restart)
-        conn.execute(feeds.w.watches.update().values(next_poll_at=T0))
+    update_watch(store, "teasers", next_poll_at=T0)  # a poll due early (as after a restart)
     poll_due(store, now=T0 + timedelta(minutes=4, seconds=59), options=FAST)
     assert server.get_count("/page-2.html") == fetches
     # Due, still failing: one more attempt, a longer wait.

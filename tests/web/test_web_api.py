@@ -7,16 +7,22 @@ import pytest
 from web_kb import TOKEN
 
 
-def test_claims_pages_with_stable_cursors_cover_everything_once(client) -> None:
-    seen, cursor = [], None
+@pytest.mark.parametrize("sort", ["newest", "oldest", "id", None])
+def test_claims_pages_with_stable_cursors_cover_everything_once(client, sort) -> None:
+    seen, days, cursor = [], [], None
     for _ in range(10):
-        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {}) | ({"sort": sort} if sort else {})
         page = client.get("/api/claims", params=params).json()
         seen.extend(c["id"] for c in page["items"])
+        days.extend(c["document"]["published"] for c in page["items"])
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert seen == sorted(seen) and len(seen) == len(set(seen)) == 5
+    assert len(seen) == len(set(seen)) == 5
+    if sort == "id":
+        assert seen == sorted(seen)
+    else:  # newest first unless asked otherwise
+        assert days == sorted(days, reverse=sort != "oldest")
 
 
 @pytest.mark.parametrize(

@@ -192,9 +192,10 @@ def test_state_and_predicate_filter_finds_counterparts_too(client) -> None:
     got = client.get("/api/claims", params={"state": "LTU", "predicate": "transfer"}).json()["items"]
     assert [c["id"] for c in got] == [claim.id]
     assert client.get("/api/claims", params={"state": "POL", "predicate": "transfer"}).json()["items"][0]["id"] == claim.id
-    both = client.get("/api/claims", params={"state": "LTU", "predicate": "treaty_withdrawal", "limit": 1}).json()
+    both = client.get("/api/claims", params={"state": "LTU", "predicate": "treaty_withdrawal", "limit": 1,
+                                             "sort": "id"}).json()
     nxt = client.get("/api/claims", params={"state": "LTU", "predicate": "treaty_withdrawal", "limit": 1,
-                                            "cursor": both["next_cursor"]}).json()
+                                            "sort": "id", "cursor": both["next_cursor"]}).json()
     assert len(both["items"]) == len(nxt["items"]) == 1 and both["items"][0]["id"] < nxt["items"][0]["id"]
 
 

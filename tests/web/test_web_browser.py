@@ -200,3 +200,16 @@ def test_hostile_article_runs_nothing(server, page, tmp_path) -> None:
     page.screenshot(path=str(SHOTS / "hostile-document.png"), full_page=True)
     assert page.dialogs == []
     assert "<script>window.__pwned" in page.text_content(".text")  # shown as text, not run
+
+
+def test_charts_render_in_chromium_without_outside_requests(server, page) -> None:
+    base, _ = server
+    page.goto(f"{base}/charts")
+    charts = page.locator("svg.chart")
+    assert charts.count() == 2  # the invented base has no casualty figures
+    box = charts.first.bounding_box()
+    assert box and box["width"] > 400 and box["height"] > 150
+    assert page.locator('circle.exit[data-treaty="APMBC"]').count() >= 3  # the 2025-26 exits
+    assert page.locator("rect.bar").count() > 0
+    page.screenshot(path=str(SHOTS / "charts.png"), full_page=True)
+    assert page.outside == [] and page.dialogs == []

@@ -42,7 +42,7 @@ class Candidate:
     #: rule claims of this sentence with this actor and predicate
     rule_claims: list[Claim] = field(default_factory=list)
     #: the spaCy parse of the sentence, where the screen let it through
-    _parsed: Any = None
+    parsed: Any = None
 
 
 def _tokens(text: str) -> list[str]:
@@ -140,7 +140,7 @@ def _sentence_candidates(prep: Any, si: int, s: int, e: int, sent: str, mentions
     out = []
     parsed = None if carried else prep.parsed.get(si)
     for cand in pairs.values():
-        cand._parsed = parsed
+        cand.parsed = parsed
         cand.rule_claims = [c for c in here if c.actor.key == cand.actor.key and c.predicate == cand.predicate]
         cand.features = _features(cand, text, sent_tokens, mentions, here, doc_pairs, mention_counts,
                                   common, lex, observers)
@@ -221,14 +221,11 @@ def _features(cand: Candidate, text: str, sent_tokens: list[str], mentions: list
     if not here:
         f.append("rules_silent")
     if "carried" not in common:
-        f += _parse_features(prep_parsed_get(cand), cand)
+        f += _parse_features(cand.parsed, cand)
     return f
 
 
-def prep_parsed_get(cand: Candidate) -> Any:
-    return cand._parsed
-
-
+#: How many heads above the cue are read for negation, auxiliaries and governing verbs.
 _MODAL_GOVERNORS_DEPTH = 3
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -98,10 +98,16 @@ class ClaimModel:
     modality: LinearHead
     polarity: LinearHead
     stages: dict[str, LinearHead]
+    #: Platt scaling per origin: [a, b] for the rules' claims, then [a, b] for the model's own
     calibrator: list[float]
     add_threshold: float
     keep_threshold: float
     report: dict[str, Any]
+    #: where a predicate's own claims are surer (or riskier) than the rest: its add threshold
+    add_by_predicate: dict[str, float] = field(default_factory=dict)
+
+    def add_for(self, predicate: str) -> float:
+        return self.add_by_predicate.get(predicate, self.add_threshold)
 
     @property
     def extractor_name(self) -> str:
@@ -115,13 +121,15 @@ class ClaimModel:
                    modality=LinearHead.from_dict(d["modality"]), polarity=LinearHead.from_dict(d["polarity"]),
                    stages={k: LinearHead.from_dict(v) for k, v in d["stages"].items()},
                    calibrator=list(d["calibrator"]), add_threshold=float(d["add_threshold"]),
-                   keep_threshold=float(d["keep_threshold"]), report=d.get("report", {}))
+                   keep_threshold=float(d["keep_threshold"]), report=d.get("report", {}),
+                   add_by_predicate={k: float(v) for k, v in (d.get("add_by_predicate") or {}).items()})
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "relevance": self.relevance.to_dict(),
                 "modality": self.modality.to_dict(), "polarity": self.polarity.to_dict(),
                 "stages": {k: v.to_dict() for k, v in self.stages.items()}, "calibrator": self.calibrator,
                 "add_threshold": self.add_threshold, "keep_threshold": self.keep_threshold,
+                "add_by_predicate": self.add_by_predicate,
                 "report": self.report}
 
     def save(self, path: Path) -> None:
@@ -132,10 +140,8 @@ class ClaimModel:
 
     def confidence(self, p: float, from_rules: bool) -> float:
         """The calibrated probability that a claim with pair score ``p`` is right."""
-        a, b, c, d = self.calibrator
-        r = 1.0 if from_rules else 0.0
-        x = _logit(p)
-        return round(_sigmoid(a + b * x + c * r + d * x * r), 4)
+        a, b = self.calibrator[0:2] if from_rules else self.calibrator[2:4]
+        return round(_sigmoid(a + b * _logit(p)), 4)
 
     def score(self, cands: list[Candidate]) -> dict[tuple[str, str], tuple[float, Candidate]]:
         """The best candidate of each (actor, predicate) pair, with its relevance."""
@@ -151,9 +157,10 @@ class ClaimModel:
         """The document's claims: the rules' claims the model keeps, and the pairs it adds."""
         return self.select(self.proposals(extractor, prep, rule_claims))
 
-    def proposals(self, extractor: Any, prep: Any, rule_claims: list[Claim],
-                  cands: list[Candidate] | None = None) -> list[tuple[Claim, float, bool]]:
-        """Every claim the model could return, with its pair score and whether the rules made it."""
+    def proposals(self, extractor: Any, prep: Any, rule_claims: list[Claim], cands: list[Candidate] | None = None,
+                  floor: float | None = None) -> list[tuple[Claim, float, bool]]:
+        """Every claim the model could return, with its pair score and whether the rules made it;
+        pairs of the model's own are built from ``floor`` up (training asks for more than it adds)."""
         if cands is None:
             cands = candidates(prep, rule_claims, extractor.lex, frozenset(extractor.actors.observers))
         best = self.score(cands)
@@ -165,7 +172,7 @@ class ClaimModel:
             out.append((c, p, True))
         ruled = {(c.actor.key, c.predicate) for c in rule_claims}
         for key, (p, cand) in sorted(best.items(), key=lambda kv: kv[1][1].cue.start):
-            if key not in ruled and p >= min(self.add_threshold, 0.3):
+            if key not in ruled and p >= (self.add_for(key[1]) if floor is None else floor):
                 claim = self.build(extractor, prep, cand)
                 if claim is not None:
                     out.append((claim, p, False))
@@ -175,7 +182,7 @@ class ClaimModel:
         """The proposals past the thresholds, each with its calibrated confidence."""
         return [replace(c, confidence=self.confidence(p, rule), extractor=self.extractor_name)
                 for c, p, rule in proposals
-                if p >= (self.keep_threshold if rule else self.add_threshold)]
+                if p >= (self.keep_threshold if rule else self.add_for(c.predicate))]
 
     def build(self, extractor: Any, prep: Any, cand: Candidate) -> Claim | None:
         """A claim from one candidate: the heads give stage, modality and polarity; the lexicons
@@ -192,6 +199,8 @@ class ClaimModel:
             head = self.stages.get(pred)
             stage = head.best(feats)[0] if head is not None else None
         elif pred != Predicate.BORDER:
+            if not prep.weapons:  # the article never names the weapon (a nickel mine, a "minefield" of rules)
+                return None
             weapon = _weapon(prep, cand)
         modality = self.modality.best(feats)[0]
         polarity = Polarity.NEGATED if self.polarity.probabilities(feats)[1] > 0.5 else Polarity.AFFIRMED

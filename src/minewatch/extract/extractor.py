@@ -24,9 +24,12 @@ from minewatch.extract.claim_model import RULES_ONLY, load_model
 from minewatch.extract.merge import merge_claims
 from minewatch.extract.modality import denied, modality_lexicon, modality_of, polarity_of
 from minewatch.extract.nlp import shared_pipeline, split_sentences
+from minewatch.extract.partycounts import party_count_claims
 from minewatch.extract.rules import lexicon, phrase, words
 from minewatch.extract.speakers import SpeakerIndex, find_speakers
+from minewatch.extract.timebasis import with_time_basis
 from minewatch.extract.triggers import Cue, cue_lexicon
+from minewatch.extract.votes import with_vote_counts
 from minewatch.model import (
     Actor,
     ActorKind,
@@ -41,13 +44,14 @@ from minewatch.model import (
     Range,
     Speaker,
 )
+from minewatch.text.dates import MONTH_NAMES_RE
+from minewatch.text.language import is_english
 
 try:  # values.py is written alongside; extraction still works (without values) if it is missing
     from minewatch.extract import values as _values
 except ImportError:  # pragma: no cover
     _values = None  # type: ignore[assignment]
 
-ENGLISH = {None, "", "en", "eng", "english"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "agent", "poss")
 _RELATIVE = frozenset(words("relative_pronouns"))
 #: Units a quantity may carry for each predicate (None: a bare count).
@@ -70,6 +74,8 @@ _NOT_A_MEMBER = phrase("not_a_member")
 _LEAVING_VERB = phrase("leaving_verb", re.IGNORECASE)
 _STRONG_WITHDRAWAL = phrase("strong_withdrawal_cue", re.IGNORECASE)
 _HEADLINE_TO = phrase("headline_to", re.IGNORECASE)
+_TITLE_TO_ACT = phrase("title_to_act", re.IGNORECASE)  # "Poland's exit to take effect in February"
+_INSTEAD_OF = phrase("set_aside", re.IGNORECASE)  # "Rather than depositing an instrument of withdrawal, …"
 _RESPECTIVELY = phrase("respectively", re.IGNORECASE)
 _PARTY_CUE = phrase("party_cue", re.IGNORECASE)
 _BECOMING_BEFORE = phrase("becoming_before", re.IGNORECASE)
@@ -224,7 +230,7 @@ class Extractor:
         """Everything regex-cheap: sentences, mentions, the screen."""
         prep = _Prepared(doc=doc)
         try:
-            if (doc.language or "").lower().replace("_", "-").split("-")[0] not in ENGLISH:
+            if not is_english(doc.language):
                 prep.english = False
                 return prep
             text = doc.text or ""
@@ -318,7 +324,8 @@ class Extractor:
             if not subjects:
                 subjects = self._plain_subjects(prep, s, e)
             focus.push(subjects)
-        return merge_claims(claims)
+        claims.extend(party_count_claims(prep.doc, prep.sentences, prep.treaties))
+        return merge_claims(with_vote_counts(with_time_basis(claims, prep.doc.text), prep.doc.text, prep.sentences))
 
     def _gapped(self, prep: _Prepared, s: int, e: int, found: list[Claim]) -> list[Claim]:
         """A gapped remnant repeats the dated act for its own actor and date: "A notified the UN on
@@ -544,6 +551,10 @@ class Extractor:
             if headline:
                 # the parser reads a title-case headline as nouns: its words before the cue qualify it
                 modality = _headline_modality(sent[:cue.start], modality)
+            if modality == Modality.ACTUAL and sent.rstrip()[-1:] not in ".!?\"”" and _TITLE_TO_ACT.match(sent, cue.end):
+                modality = Modality.PLANNED  # a title's "Poland's exit to take effect in February"
+            if polarity == Polarity.AFFIRMED and _INSTEAD_OF.search(sent, 0, cue.start):
+                polarity = Polarity.NEGATED  # "Rather than depositing an instrument of withdrawal, Kyiv …"
             if pred == Predicate.TREATY_WITHDRAWAL:
                 stage, marker = self._withdrawal_stage(cue, sent, tok, modality, top, chain)
                 if self._reused_nominal and marker is None:
@@ -1184,13 +1195,13 @@ class Extractor:
 
 _MONTHS = "|".join(words("month_names"))
 _DAY = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?%s|%s\s+\d{1,2}(?:st|nd|rd|th)?)\b" % ((
-    r"(?:" + _MONTHS + ")",) * 2))
+    rf"(?:{MONTH_NAMES_RE})",) * 2))
 
 
-_DATED = re.compile(_DAY.pattern + r"|\b(?:" + _MONTHS + r")\s+\d{4}\b")
+_DATED = re.compile(_DAY.pattern + rf"|\b(?:{MONTH_NAMES_RE})\s+\d{{4}}\b")
 
 
-_DATED_OR_YEAR = re.compile(_DATED.pattern + r"|^(?:on|in|by)\s+(?:\d{4}|" + _MONTHS + r")\b", re.IGNORECASE)
+_DATED_OR_YEAR = re.compile(_DATED.pattern + rf"|^(?:on|in|by)\s+(?:\d{{4}}|{MONTH_NAMES_RE})\b", re.IGNORECASE)
 
 
 def _on_a_day(verb: Any) -> bool:

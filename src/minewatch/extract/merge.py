@@ -29,10 +29,13 @@ def _more_specific_range(a: Range | Money | None, b: Range | Money | None):
 
 
 def _more_specific_time(a: DateRange | None, b: DateRange | None) -> DateRange | None:
+    """The narrower range, but a date given for the act beats a dateline's, however narrow."""
     if a is None:
         return b
     if b is None:
         return a
+    if (a.basis == "reported") != (b.basis == "reported"):
+        return b if a.basis == "reported" else a
 
     def width(d: DateRange) -> float:
         if d.start is None or d.end is None:

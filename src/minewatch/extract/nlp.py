@@ -24,7 +24,7 @@ class NoEnglishPipeline(RuntimeError):
 
 def load_english(disable: tuple[str, ...] = DISABLED_COMPONENTS) -> Any:
     """Load whichever English pipeline is installed (never download)."""
-    import spacy
+    import spacy  # lazy: ~1.4 s to import, needed only when a document is extracted
 
     candidates = list(PREFERRED_MODELS)
     try:

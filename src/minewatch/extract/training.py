@@ -105,8 +105,9 @@ class _Recorder:
         return claims
 
 
-def prepare_examples(examples: list[Example], extractor: Any) -> None:
-    """The rules' claims and the candidates of every example (the rules run without the model)."""
+def prepare_examples(examples: list[Example], extractor: Any, prefilter: bool = True) -> None:
+    """The rules' claims and the candidates of every example (the rules run without the model);
+    ``prefilter``: articles the relevance screen stops give nothing, as in ``ingest``."""
     from minewatch.prefilter import is_relevant_document
 
     recorder = _Recorder()
@@ -117,12 +118,54 @@ def prepare_examples(examples: list[Example], extractor: Any) -> None:
             list(extractor.extract_many([ex.doc]))
             prep, claims = recorder.seen[0] if recorder.seen else (extractor.prepare(ex.doc), [])
             ex.prep = prep
-            relevant = is_relevant_document(ex.doc)
+            relevant = is_relevant_document(ex.doc) or not prefilter
             ex.rule_claims = claims if relevant else []
             ex.cands = candidates(prep, ex.rule_claims, extractor.lex,
                                   frozenset(extractor.actors.observers)) if relevant else []
     finally:
         extractor.model = None
+
+
+@dataclass
+class Guard:
+    """A sentence with claims that must (``expect``) and must not (``reject``) come out: the rule rows'
+    examples and the capability cases of the tests.  Thresholds that break one are refused."""
+
+    example: Example
+    expect: list[dict[str, Any]]
+    reject: list[dict[str, Any]]
+
+
+def guard_examples(cases_dir: Path) -> list[Guard]:
+    """Every rule row's example and every capability case that passes today (known misses aside)."""
+    from minewatch.extract.rules import language_rows
+
+    def doc(text: str, published: str | None, name: str, language: str = "en") -> Example:
+        when = date.fromisoformat(published) if published else None
+        return Example(name, Document(text=text, original=text, path=name, published=when, language=language), [])
+
+    out = [Guard(doc(r["example"], r.get("published"), r["id"]), r["effect"].get("expect", []),
+                 r["effect"].get("reject", []))
+           for r in language_rows("en") if r.get("example") and r.get("effect")]
+    for path in sorted(cases_dir.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            case = json.loads(line) if line.strip() else None
+            if case and not case.get("xfail"):
+                out.append(Guard(doc(case["text"], case.get("published"), case["id"], case.get("language", "en")),
+                                 case.get("expect", []), case.get("reject", [])))
+    return out
+
+
+def guard_holds(guards: list[tuple[Guard, Proposals]], add: dict[str, float], keep: float) -> bool:
+    from minewatch.extract.rules import claim_fields, matches
+
+    for guard, props in guards:
+        got = [claim_fields(c) for c, p, rule in props if p >= (keep if rule else _add(add, c.predicate))]
+        if any(matches(c, r) for c in got for r in guard.reject):
+            return False
+        if not all(any(matches(c, e) for c in got) for e in guard.expect):
+            return False
+    return True
 
 
 # -- labels -----------------------------------------------------------------------------------
@@ -172,13 +215,23 @@ def labelled(examples: list[Example], written_weight: float = 1.0) -> Rows:
                 continue
             g = golds[0]
             add("polarity", cand.features, "1" if g.get("polarity") == "negated" else "0")
+            # where the gold accepts several readings, learn the one the sentence itself shows
             mods = _as_list(g.get("modality"))
             if mods:
-                add("modality", cand.features, mods[0])
+                add("modality", cand.features, _shown(mods, cand.features, ("rule_mod:",)))
             stages = _as_list(g.get("stage"))
             if cand.predicate in TREATY_PREDICATES and stages:
-                add(f"stage:{cand.predicate}", cand.features, stages[0])
+                add(f"stage:{cand.predicate}", cand.features,
+                    _shown(stages, cand.features, ("rule_stage:", "wstage:", "jstage:")))
     return rows
+
+
+def _shown(accepted: list[str], features: list[str], prefixes: tuple[str, ...]) -> str:
+    for prefix in prefixes:
+        for value in accepted:
+            if prefix + value in features:
+                return value
+    return accepted[0]
 
 
 def fit_head(feats: list[list[str]], ys: list[str], weights: list[float], c: float) -> LinearHead:
@@ -197,13 +250,13 @@ def fit_head(feats: list[list[str]], ys: list[str], weights: list[float], c: flo
     weights: dict[str, list[float]] = {}
     for j, name in enumerate(names):
         col = [round(float(coef[i, j]), 4) for i in range(coef.shape[0])]
-        if any(abs(w) >= 1e-3 for w in col):
+        if any(abs(w) >= 5e-3 for w in col):
             weights[str(name)] = col
     return LinearHead(classes=[str(k) for k in clf.classes_], bias=[round(float(b), 4) for b in clf.intercept_],
                       weights=weights)
 
 
-def fit_model(examples: list[Example], c: float = 0.5, written_weight: float = 1.0) -> ClaimModel:
+def fit_model(examples: list[Example], c: float = 0.2, written_weight: float = 0.5) -> ClaimModel:
     rows = labelled(examples, written_weight)
     heads = {k: fit_head(f, y, w, c) for k, (f, y, w) in rows.items()}
     polarity = heads.get("polarity") or LinearHead(["0", "1"], [-10.0], {})
@@ -213,7 +266,7 @@ def fit_model(examples: list[Example], c: float = 0.5, written_weight: float = 1
                       modality=heads.get("modality") or LinearHead([Modality.ACTUAL] * 2, [10.0], {}),
                       polarity=polarity,
                       stages={k.split(":", 1)[1]: v for k, v in heads.items() if k.startswith("stage:")},
-                      calibrator=[0.0, 1.0, 0.0, 0.0], add_threshold=0.5, keep_threshold=0.0, report={})
+                      calibrator=[0.0, 1.0, 0.0, 1.0], add_threshold=0.5, keep_threshold=0.0, report={})
 
 
 # -- scoring (the claim contract's key and strict matches) ------------------------------------
@@ -311,37 +364,81 @@ KEEP_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2)
 
 
 def proposals(model: ClaimModel, extractor: Any, examples: list[Example]) -> list[Proposals]:
-    return [model.proposals(extractor, ex.prep, ex.rule_claims, ex.cands) for ex in examples]
+    return [model.proposals(extractor, ex.prep, ex.rule_claims, ex.cands, floor=min(ADD_GRID)) for ex in examples]
 
 
-def _chosen(props: Proposals, add: float, keep: float) -> list[dict[str, Any]]:
-    return [c.to_dict() for c, p, rule in props if p >= (keep if rule else add)]
+Thresholds = tuple[dict[str, float], float]  # add per predicate ("*": the rest), keep
+
+
+def _add(add: dict[str, float], predicate: str) -> float:
+    return add.get(predicate, add["*"])
+
+
+def _chosen(props: Proposals, add: dict[str, float], keep: float) -> list[dict[str, Any]]:
+    return [c.to_dict() for c, p, rule in props if p >= (keep if rule else _add(add, c.predicate))]
 
 
 def scored(model: ClaimModel | None, extractor: Any, examples: list[Example]) -> dict[str, Any]:
     if model is None:
         return evaluate([(ex.gold, [c.to_dict() for c in ex.rule_claims]) for ex in examples])
     props = proposals(model, extractor, examples)
-    return evaluate([(ex.gold, _chosen(pr, model.add_threshold, model.keep_threshold))
+    add = {"*": model.add_threshold, **model.add_by_predicate}
+    return evaluate([(ex.gold, _chosen(pr, add, model.keep_threshold))
                      for ex, pr in zip(examples, props, strict=True)])
 
 
-def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]]) -> tuple[float, float]:
-    """The add/keep thresholds with the best pooled key F1 over held-out predictions (ties: the
-    more cautious, i.e. the first found, adding least)."""
-    best = (-1.0, 1.01, 0.0)
-    for add in sorted(ADD_GRID, reverse=True):
-        for keep in KEEP_GRID:
-            per_doc = [(ex.gold, _chosen(pr, add, keep))
-                       for exs, props in pools for ex, pr in zip(exs, props, strict=True)]
-            f1 = evaluate(per_doc)["key"]["f1"]
-            if f1 > best[0] + 1e-9:
-                best = (f1, add, keep)
-    return best[1], best[2]
+def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]],
+                      dev: tuple[list[Example], list[Proposals]] | None = None,
+                      dev_floor: float | None = None,
+                      guards: list[tuple[Guard, Proposals]] | None = None) -> Thresholds:
+    """The thresholds with the best pooled key F1 over held-out predictions: one add and one keep
+    threshold first, then an add threshold per predicate, one predicate at a time (ties: the more
+    cautious).  With ``dev_floor``, settings that take ``dev`` below it are refused: the issue's
+    rule that dev does not drop below the rules' score; so are settings that break a ``guard``."""
+    everything = pools + ([dev] if dev else [])
+
+    def f1(add: dict[str, float], keep: float) -> float:
+        if guards and not guard_holds(guards, add, keep):
+            return -1.0
+        if dev is not None and dev_floor is not None:
+            guard = evaluate([(ex.gold, _chosen(pr, add, keep)) for ex, pr in zip(*dev, strict=True)])
+            if guard["key"]["f1"] < dev_floor:
+                return -1.0
+        return evaluate([(ex.gold, _chosen(pr, add, keep))
+                         for exs, props in everything for ex, pr in zip(exs, props, strict=True)])["key"]["f1"]
+
+    best, add, keep = -1.0, {"*": max(ADD_GRID)}, 0.0
+    for a in sorted(ADD_GRID, reverse=True):
+        for k in KEEP_GRID:
+            score = f1({"*": a}, k)
+            if score > best + 1e-9:
+                best, add, keep = score, {"*": a}, k
+    predicates = sorted({c.predicate for _, props in everything for pr in props for c, _, rule in pr if not rule})
+    for pred in predicates:
+        for a in sorted(ADD_GRID, reverse=True):
+            trial = {**add, pred: a}
+            score = f1(trial, keep)
+            if score > best + 1e-9:
+                best, add = score, trial
+    return add, keep
+
+
+#: How far below the rules alone ``dev`` and the seeds may go when the model adds claims: not at all.
+DEV_TOLERANCE = 0.0
+
+
+def _guarded(model: ClaimModel, extractor: Any, guards: list[Guard] | None) -> list[tuple[Guard, Proposals]]:
+    if not guards:
+        return []
+    return list(zip(guards, proposals(model, extractor, [g.example for g in guards]), strict=True))
+
+
+def dev_floor(dev: list[Example]) -> float:
+    return evaluate([(ex.gold, [c.to_dict() for c in ex.rule_claims]) for ex in dev])["key"]["f1"] - DEV_TOLERANCE
 
 
 def cross_validate(examples: list[Example], written: list[Example], dev: list[Example], extractor: Any,
-                   folds: int, c: float, written_weight: float
+                   folds: int, c: float, written_weight: float, guards: list[Guard] | None = None
                    ) -> tuple[dict[str, Any], list[tuple[float, bool, bool]], list[Proposals], list[ClaimModel]]:
     """k-fold over ``examples`` by article.  Fold k's thresholds are chosen on ``dev`` and the
     other folds' held-out predictions (never on fold k), so fold k's score is unseen.  Returns the
@@ -354,33 +451,46 @@ def cross_validate(examples: list[Example], written: list[Example], dev: list[Ex
     dev_props = [proposals(models[k], extractor, dev) for k in range(folds)]
     per_doc: list[tuple[list[dict], list[dict]]] = []
     records: list[tuple[float, bool, bool]] = []
+    floor = dev_floor(dev)
     for k in range(folds):
-        pools = [(held[j], oof[j]) for j in range(folds) if j != k] + [(dev, dev_props[k])]
-        add, keep = choose_thresholds(pools)
+        pools = [(held[j], oof[j]) for j in range(folds) if j != k]
+        fold_guards = _guarded(models[k], extractor, guards)
+        add, keep = choose_thresholds(pools, (dev, dev_props[k]), floor, fold_guards)
         for ex, props in zip(held[k], oof[k], strict=True):
-            preds = [cl for cl, p, rule in props if p >= (keep if rule else add)]
-            dicts = [cl.to_dict() for cl in preds]
+            kept_props = [(cl, p, rule) for cl, p, rule in props if p >= (keep if rule else _add(add, cl.predicate))]
+            dicts = [cl.to_dict() for cl, _, _ in kept_props]
             per_doc.append((ex.gold, dicts))
             _, _, _, right = match_document(ex.gold, dicts)
-            kept = [(p, rule) for cl, p, rule in props if p >= (keep if rule else add)]
+            kept = [(p, rule) for _, p, rule in kept_props]
             records += [(p, rule, i in right) for i, (p, rule) in enumerate(kept)]
     flat = [pr for fold in oof for pr in fold]
     return evaluate(per_doc), records, flat, models
 
 
 def fit_calibrator(records: list[tuple[float, bool, bool]]) -> list[float]:
-    """Platt scaling on out-of-fold claims: right or wrong, against the pair score and origin."""
+    """Platt scaling on out-of-fold claims, one per origin (the rules' claims, the model's own):
+    right or wrong against the logit of the pair score.  A slope the data would make negative is
+    refused (a higher score never means a less likely claim): that origin gets its base rate."""
+    import math
+
     from sklearn.linear_model import LogisticRegression
 
     from minewatch.extract.claim_model import _logit
 
-    if len({r for _, _, r in records}) < 2:
-        return [0.0, 1.0, 0.0, 0.0]
-    x = [[_logit(p), float(rule), _logit(p) * float(rule)] for p, rule, _ in records]
-    y = [int(r) for _, _, r in records]
-    clf = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
-    b, c, d = (float(v) for v in clf.coef_[0])
-    return [round(float(clf.intercept_[0]), 4), round(b, 4), round(c, 4), round(d, 4)]
+    out: list[float] = []
+    for origin in (True, False):
+        rows = [(p, right) for p, rule, right in records if rule == origin]
+        ys = [int(r) for _, r in rows]
+        rate = (sum(ys) + 1) / (len(ys) + 2)  # Laplace: an origin with few claims stays modest
+        if len(set(ys)) < 2:
+            out += [round(math.log(rate / (1 - rate)), 4), 0.0]
+            continue
+        clf = LogisticRegression(C=10.0, max_iter=1000).fit([[_logit(p)] for p, _ in rows], ys)
+        a, b = float(clf.intercept_[0]), float(clf.coef_[0][0])
+        if b < 0:
+            a, b = math.log(rate / (1 - rate)), 0.0
+        out += [round(a, 4), round(b, 4)]
+    return out
 
 
 def reliability(records: list[tuple[float, bool]], bins: int = 10) -> tuple[float, list[dict[str, Any]]]:
@@ -397,8 +507,9 @@ def reliability(records: list[tuple[float, bool]], bins: int = 10) -> tuple[floa
     return round(brier, 4), table
 
 
-def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: float = 0.5,
-          written_weight: float = 0.5, log: Any = print) -> ClaimModel:
+def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: float = 0.2,
+          written_weight: float = 0.5, log: Any = print, cases_dir: Path = REPO / "tests" / "extract" / "cases"
+          ) -> ClaimModel:
     """The whole recipe; writes the model to ``out`` when given."""
     from minewatch.extract.extractor import Extractor
 
@@ -408,12 +519,18 @@ def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: 
     seeds_ex = corpus_examples(shared / "seeds", shared / "gold" / "seeds.jsonl")
     written = written_examples(written_dir)
     log(f"articles: train {len(train_ex)}, dev {len(dev_ex)}, seeds {len(seeds_ex)}; written examples {len(written)}")
+    guards = guard_examples(cases_dir)
+    log(f"guards: {len(guards)} rule examples and capability cases")
     prepare_examples(train_ex + dev_ex + seeds_ex + written, rules)
-    cv, records, oof, _ = cross_validate(train_ex, written, dev_ex, rules, folds, c, written_weight)
+    prepare_examples([g.example for g in guards], rules, prefilter=False)  # sentences, as the tests run them
+    cv, records, oof, _ = cross_validate(train_ex, written, dev_ex + seeds_ex, rules, folds, c, written_weight, guards)
     model = fit_model(train_ex + written, c, written_weight)
     ordered = [e for k in range(folds) for i, e in enumerate(train_ex) if i % folds == k]
-    add, keep = choose_thresholds([(ordered, oof), (dev_ex, proposals(model, rules, dev_ex))])
-    model.add_threshold, model.keep_threshold = add, keep
+    guard = dev_ex + seeds_ex  # the sets that must not drop below the rules alone
+    add, keep = choose_thresholds([(ordered, oof)], (guard, proposals(model, rules, guard)), dev_floor(guard),
+                                  _guarded(model, rules, guards))
+    model.add_threshold, model.keep_threshold = add["*"], keep
+    model.add_by_predicate = {k: v for k, v in add.items() if k != "*" and v != add["*"]}
     log(f"thresholds chosen on dev and out-of-fold train: add={add} keep={keep}")
     model.calibrator = fit_calibrator(records)
     calibrated = [(model.confidence(p, rule), right) for p, rule, right in records]
@@ -421,7 +538,9 @@ def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: 
     model.report = {
         "trained_on": {"train_articles": len(train_ex), "written_examples": len(written),
                        "written_weight": written_weight, "c": c},
-        "thresholds_chosen_on": "dev + out-of-fold train (per fold: dev + the other folds)",
+        "thresholds_chosen_on": "dev + out-of-fold train (per fold: dev + the other folds); dev and seeds may not "
+                                "drop below the rules alone, and no rule example or capability case may break",
+        "guards": len(guards),
         "unseen_train_cv": {"folds": folds, **cv},
         "rules_alone_train": scored(None, rules, train_ex),
         "dev": scored(model, rules, dev_ex), "dev_rules_alone": scored(None, rules, dev_ex),
@@ -440,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--written", default=str(REPO / "training" / "en"), help="the project's labelled sentences")
     ap.add_argument("--out", default=str(MODEL_PATH), help="where the model JSON goes")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--c", type=float, default=0.5, help="inverse L2 strength of the heads")
+    ap.add_argument("--c", type=float, default=0.2, help="inverse L2 strength of the heads")
     ap.add_argument("--written-weight", type=float, default=0.5, help="weight of the project's own sentences")
     ap.add_argument("--dry-run", action="store_true", help="measure only, write nothing")
     a = ap.parse_args(argv)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from minewatch.model import DateRange, Money, Range
+from minewatch.text.dates import MONTH_NAMES, MONTHS
 
 __all__ = [
     "DateMention",
@@ -147,11 +148,7 @@ _STOP_WORDS = frozenset(
 _COMPARATIVES = frozenset("higher lower greater larger bigger smaller fewer more less as".split())
 _TIME_NOUNS = frozenset("year years month months week weeks day days hour hours".split())
 
-_MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}
+_MONTHS = MONTHS
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 
 #: Parts of a year, as (first month, last month).
@@ -741,7 +738,7 @@ def _finish(
 
 _YEAR_RE = r"(?:19\d{2}|20\d{2}|2100)"
 _DAY_RE = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
-_FULL_MONTHS = [calendar.month_name[i] for i in range(1, 13)]
+_FULL_MONTHS = list(MONTH_NAMES)
 _MONTH_FULL_ALT = _alternation(_FULL_MONTHS + [m.upper() for m in _FULL_MONTHS if m != "May"])
 _MONTH_ANY_ALT = (
     rf"(?:{_MONTH_FULL_ALT}|(?:{_alternation([m.capitalize() for m in _MONTHS if len(m) <= 4 and m != 'may'])})\.?)"

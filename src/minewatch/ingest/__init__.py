@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from minewatch.ingest.clean import clean_text, staff_bylines
 from minewatch.ingest.language import detect_language
@@ -21,7 +22,7 @@ from minewatch.ingest.meta import (
     parse_date,
     parse_header,
 )
-from minewatch.ingest.sources import RawItem, Skipped, iter_items
+from minewatch.ingest.sources import RawItem, Skipped, html_to_text, iter_items
 from minewatch.model import Document
 
 __all__ = [
@@ -46,8 +47,11 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
     ``language``; missing values are None.  Malformed HTML gives an empty text
     rather than an exception.
     """
-    import trafilatura
+    import trafilatura  # lazy: ~0.2 s to import, needed only for HTML pages
 
+    from minewatch.ingest.sources import defuse_html
+
+    html = defuse_html(html)
     out: dict[str, Any] = {"text": "", "title": None, "published": None, "outlet": None, "url": url, "language": None}
     try:
         doc = trafilatura.bare_extraction(
@@ -65,8 +69,6 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
         out["url"] = url or doc.get("url") or None
         out["language"] = doc.get("language") or None
     if not out["text"]:
-        from minewatch.ingest.sources import html_to_text
-
         try:
             out["text"] = html_to_text(html)
         except Exception:
@@ -85,7 +87,6 @@ def _names_only_host(outlet: str | None, url: str | None) -> bool:
     """Whether an outlet is missing or just the URL's host (trafilatura keeps a port: ``host:8080``)."""
     if not outlet:
         return True
-    from urllib.parse import urlsplit
 
     try:
         netloc = (urlsplit(url).netloc or "").lower() if url else ""

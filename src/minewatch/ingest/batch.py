@@ -15,8 +15,10 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
+from minewatch.ingest import prepare
 from minewatch.ingest.sources import RawItem, Skipped
 from minewatch.model import Document
+from minewatch.stories import minhash_signature
 
 #: Items sent to a worker at once (amortises the inter-process round trip).
 BATCH_SIZE = 32
@@ -35,9 +37,6 @@ class Prepared:
 
 def prepare_one(item: RawItem) -> Prepared | Skipped:
     """``prepare`` plus the story signature; a failure becomes a Skipped naming the item."""
-    from minewatch.ingest import prepare
-    from minewatch.stories import minhash_signature
-
     label = item.input + (f" ({item.locator})" if item.locator else "")
     try:
         doc = prepare(item)

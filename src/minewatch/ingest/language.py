@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from lingua import IsoCode639_1, LanguageDetectorBuilder
+
 #: Languages the detector chooses among (ISO 639-1).
 LANGUAGES: tuple[str, ...] = (
     "en", "pl", "ru", "uk", "be", "de", "fi", "sv", "nb", "da", "lt", "lv", "et",
@@ -38,8 +40,6 @@ _LETTERS = re.compile(r"[^\W\d_]")
 @lru_cache(maxsize=1)
 def detector() -> Any:
     """The lingua detector, built once (it holds the language models)."""
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
-
     codes = [getattr(IsoCode639_1, c.upper()) for c in LANGUAGES]
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
 

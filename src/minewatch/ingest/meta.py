@@ -12,9 +12,12 @@ import csv
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
+
+from minewatch.text.dates import find_dateline
 
 #: Keys a header block may set; other keys (``retrieved_from`` …) are read and ignored.
 HEADER_KEYS = ("url", "published", "title", "outlet", "language")
@@ -22,48 +25,6 @@ HEADER_KEYS = ("url", "published", "title", "outlet", "language")
 _HEADER_LINE = re.compile(r"^([a-z][a-z0-9_-]{0,39}):[ \t]*(.*)$")
 #: Values that mean "not known".
 UNKNOWN_VALUES = frozenset({"", "unknown", "none", "null", "n/a", "na", "-", "?"})
-
-#: Month names accepted in datelines (English and the outlets' languages seen most).
-MONTHS: dict[str, int] = {
-    **{m: i for i, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-         "october", "november", "december"], start=1)},
-    **{m: i for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)},
-    "sept": 9,
-}
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
-#: "VILNIUS, June 27 (Reuters) -", "(Kyiv, January 31, 2023) –", "Geneva, 2 December 2015 —",
-#: "STOCKHOLM, April 1. /TASS/." – a place, then a day and month, maybe a year.
-_PLACE = r"\(?[A-ZÀ-ÝА-Я][\w'’.-]+(?: [A-ZÀ-ÝА-Я][\w'’.-]+){0,2}"
-_DATELINE_MDY = re.compile(
-    rf"^{_PLACE},?\s+(?P<month>(?i:{_MONTH_RE}))\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
-    rf"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
-)
-_DATELINE_DMY = re.compile(
-    rf"^{_PLACE},?\s+(?P<day>\d{{1,2}})\.?\s+(?P<month>(?i:{_MONTH_RE}))\.?"
-    rf"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
-)
-#: How far into the text a dateline may stand (after a headline and a byline).
-DATELINE_LINES = 6
-
-
-@dataclass(frozen=True)
-class Dateline:
-    """The date a dateline states; ``year`` is None when the dateline omits it."""
-
-    month: int
-    day: int
-    year: int | None
-
-    def as_date(self) -> date | None:
-        if self.year is None:
-            return None
-        try:
-            return date(self.year, self.month, self.day)
-        except ValueError:
-            return None
-
 
 def parse_header(text: str) -> tuple[dict[str, str], str]:
     """Split a leading ``key: value`` block (ended by a blank line) from the body.
@@ -111,32 +72,16 @@ def parse_date(value: object) -> date | None:
     if re.fullmatch(r"\d{4}(-\d{2})?", s):
         return None
     try:
-        from email.utils import parsedate_to_datetime
-
         return parsedate_to_datetime(s).date()
     except (TypeError, ValueError, IndexError):
         pass
     try:
-        import dateparser
+        import dateparser  # lazy: ~0.3 s to import, needed only for dates no simpler reading takes
 
         d = dateparser.parse(s, settings={"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first"})
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     return d.date() if d else None
-
-
-def find_dateline(text: str) -> Dateline | None:
-    """The dateline at the head of a wire story, if one of the first lines opens with it."""
-    for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:DATELINE_LINES]:
-        for rx in (_DATELINE_MDY, _DATELINE_DMY):
-            m = rx.match(line)
-            if m:
-                day = int(m.group("day"))
-                month = MONTHS[m.group("month").lower().rstrip(".")]
-                year = int(m.group("year")) if m.group("year") else None
-                if 1 <= day <= 31:
-                    return Dateline(month, day, year)
-    return None
 
 
 def dateline_date(text: str) -> date | None:

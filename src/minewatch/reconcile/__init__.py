@@ -7,7 +7,13 @@ conflicts.
 """
 
 from minewatch.reconcile.base import ClaimRecord, fact_key
-from minewatch.reconcile.conflicts import Conflict, modality_drift, story_value_conflicts, value_conflicts
+from minewatch.reconcile.conflicts import (
+    Conflict,
+    disputed_conflicts,
+    modality_drift,
+    story_value_conflicts,
+    value_conflicts,
+)
 from minewatch.reconcile.depositary import record_conflicts
 from minewatch.reconcile.facts import Fact, build_fact, build_facts
 from minewatch.reconcile.timeline import TimelineEntry, timeline
@@ -19,6 +25,7 @@ __all__ = [
     "TimelineEntry",
     "build_fact",
     "build_facts",
+    "disputed_conflicts",
     "fact_key",
     "modality_drift",
     "record_conflicts",

@@ -8,6 +8,7 @@ record's date and cited by the record's source.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -19,10 +20,11 @@ from minewatch.reconcile.base import (
     ClaimRecord,
     Value,
     active,
+    confident,
     conflict_id,
     partition,
     record_order,
-    value_of,
+    stated_time,
 )
 from minewatch.reconcile.conflicts import Conflict, sort_conflicts, sources_label
 
@@ -206,38 +208,46 @@ def record_conflicts(
     """
     recs = [
         r
-        for r in active(claims)
-        if str(r.claim.predicate) in TREATY_PREDICATES and r.claim.actor.iso3 and r.claim.treaty
+        for r in confident(claims)
+        if attributable(r) and not states_the_rule(r) and str(r.claim.predicate) in TREATY_PREDICATES and r.claim.actor.iso3 and r.claim.treaty
     ]
+    counts = party_count_conflicts(claims, events, armed_conflicts) + rule_conflicts(claims)
     if not recs:
-        return []
+        return counts
     index = index_events(events, {r.claim.actor.iso3 for r in recs if r.claim.actor.iso3})
     found: dict[tuple[Any, ...], tuple[_Finding, list[ClaimRecord]]] = {}
 
     def time_key(r: ClaimRecord) -> Any:
-        t = value_of(r.claim, "time")
+        t = stated_time(r.claim)
         return t.key if t else None
 
     groups = partition(recs, lambda r: (r.fact_id, str(r.claim.modality), time_key(r), r.published if time_key(r) is None else None))
-    for (fid, modality, tkey, _), grecs in sorted(groups.items(), key=lambda kv: repr(kv[0])):
+    for (fid, modality, _, _), grecs in sorted(groups.items(), key=lambda kv: repr(kv[0])):
         rep = grecs[0]
         claim = rep.claim
         state = index.get((str(claim.treaty), str(claim.actor.iso3))) or StateRecord(str(claim.treaty), str(claim.actor.iso3), [])
         for f in _check(rep, state, armed_conflicts):
             rid = repr(sorted((f.record or {}).items()))
-            entry = found.setdefault((fid, modality, tkey, f.check, rid), (f, []))
+            # one disagreement with the record, however many dates the reports give for it
+            entry = found.setdefault((fid, modality, f.check, rid), (f, []))
             entry[1].extend(grecs)
     out = []
-    for (fid, modality, tkey, check, rid), (f, grecs) in sorted(found.items(), key=lambda kv: repr(kv[0])):
+    for (fid, modality, check, rid), (f, grecs) in sorted(found.items(), key=lambda kv: repr(kv[0])):
         grecs = sorted(grecs, key=record_order)
         claim = grecs[0].claim
-        ndocs = len({r.document_id for r in grecs})
         negated = str(claim.polarity) == Polarity.NEGATED
-        verb = ("denies" if negated else "reports") if ndocs == 1 else ("deny" if negated else "report")
-        explanation = f"{sources_label(grecs)} {verb} that {_clause(grecs[0])}, but {f.body}."
+        by_time = partition(grecs, time_key)
+        said = []
+        for i, (_, trecs) in enumerate(sorted(by_time.items(), key=lambda kv: record_order(kv[1][0]))):
+            ndocs = len({r.document_id for r in trecs})
+            verb = ("denies" if negated else "reports") if ndocs == 1 else ("deny" if negated else "report")
+            what = _clause(trecs[0]) if i == 0 else (_when(trecs[0]) or "so")
+            said.append(f"{sources_label(trecs)} {verb} {'that ' if i == 0 else ''}{what}")
+        agree = _agreeing(recs, fid, f.record, {r.claim_id for r in grecs})
+        explanation = f"{', and '.join(said)}, but {f.body}{agree}."
         out.append(
             Conflict(
-                id=conflict_id("record_contradiction", check, fid, modality, repr(tkey), rid),
+                id=conflict_id("record_contradiction", check, fid, modality, rid),
                 kind="record_contradiction",
                 severity=CHECK_SEVERITY[check],
                 actor_iso3=claim.actor.iso3,
@@ -245,17 +255,185 @@ def record_conflicts(
                 claim_ids=sorted({r.claim_id for r in grecs}),
                 record=f.record,
                 explanation=explanation,
-                detail={"check": check},
+                detail={"check": check, "dates": [_when(trecs[0]) for _, trecs in sorted(by_time.items(), key=repr)]},
             )
         )
+    out.extend(counts)
     return sort_conflicts(out)
+
+
+# --- counts of States Parties ---------------------------------------------------------------------
+
+
+def parties_on(
+    treaty: str, day: date, events: Iterable[Any], armed_conflicts: Iterable[Any] = (),
+    index: dict[tuple[str, str], StateRecord] | None = None,
+) -> int:
+    """How many states the record has as parties on ``day``: an instrument deposited by then,
+    and no withdrawal in effect by then."""
+    n = 0
+    for (t, _), state in (index if index is not None else index_events(events)).items():
+        if t != treaty:
+            continue
+        dep = state.first(DEPOSIT_ACTIONS)
+        if dep is None or dep.date > day:
+            continue
+        _, effective, _ = state.withdrawal(armed_conflicts, before=day)
+        if effective is not None and effective.date <= day:
+            continue
+        n += 1
+    return n
+
+
+def _count_day(r: ClaimRecord) -> date | None:
+    """The day a count speaks of: the day it is told for ("as of March 2024"), else its publication,
+    else the date its address gives."""
+    t = r.claim.time
+    if t is not None and t.basis == "stated" and t.start is not None and t.start == t.end:
+        return t.start
+    if r.published is not None:
+        return r.published
+    return t.start if t is not None and t.start is not None and t.start == t.end else None
+
+
+def party_count_conflicts(
+    claims: list[ClaimRecord], events: list[Any], armed_conflicts: list[Any] | tuple[Any, ...] = ()
+) -> list[Conflict]:
+    """Articles' counts of States Parties that the record's count on their day excludes.
+
+    One conflict per treaty and record count: the copies that say 164 and the
+    ones that say 163 on a day the record counts 165 are one disagreement with
+    the record, listed figure by figure.
+    """
+    from minewatch.extract.partycounts import is_party_count
+
+    recs = [r for r in confident(claims) if is_party_count(r.claim) and r.claim.treaty]
+    if not recs:
+        return []
+    index = index_events(events)
+    counted: dict[tuple[str, date], int] = {}
+    found: dict[tuple[str, int], list[tuple[ClaimRecord, date]]] = {}
+    for r in recs:
+        day = _count_day(r)
+        treaty = str(r.claim.treaty)
+        if day is None or not law.records_complete(treaty):
+            continue
+        if (treaty, day) not in counted:
+            counted[(treaty, day)] = parties_on(treaty, day, events, armed_conflicts, index)
+        n = counted[(treaty, day)]
+        q = r.claim.quantity
+        if q is None or n == 0 or ((q.low is None or q.low <= n) and (q.high is None or n <= q.high)):
+            continue
+        found.setdefault((treaty, n), []).append((r, day))
+    out = []
+    for (treaty, n), items in sorted(found.items()):
+        items.sort(key=lambda x: record_order(x[0]))
+        by_figure: dict[Any, list[ClaimRecord]] = {}
+        for r, _ in items:
+            q = r.claim.quantity
+            by_figure.setdefault((q.low, q.high), []).append(r)  # type: ignore[union-attr]
+        said = []
+        for figure_recs in by_figure.values():
+            q = figure_recs[0].claim.quantity
+            verb = "says" if len({r.document_id for r in figure_recs}) == 1 else "say"
+            said.append(f"{sources_label(figure_recs)} {verb} '{q.text or q.low}'")  # type: ignore[union-attr]
+        days = sorted({d for _, d in items})
+        when = f"on {days[0].isoformat()}" if len(days) == 1 else "on the days they were written"
+        listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+        explanation = (
+            f"On the States Parties of {phrases.treaty_name(treaty)}, {listed}, but the depositary record "
+            f"counts {n} {when}."
+        )
+        record = {"treaty": treaty, "iso3": None, "action": "states_parties", "date": days[-1].isoformat(),
+                  "count": n, "source_url": None, "computed": True}
+        out.append(
+            Conflict(
+                id=conflict_id("record_contradiction", "party_count", treaty, n),
+                kind="record_contradiction",
+                severity="medium",
+                actor_iso3=None,
+                fact_id=items[0][0].fact_id,
+                claim_ids=sorted({r.claim_id for r, _ in items}),
+                record=record,
+                explanation=explanation,
+                detail={"check": "party_count", "count": n, "days": [d.isoformat() for d in days],
+                        "figures": [[lo, hi] for lo, hi in by_figure]},
+            )
+        )
+    return out
+
+
+#: "a state that is not a signatory", "countries which have not joined": a status told of a
+#: noun, not of the state the claim names.
+_DESCRIBED_STATUS = re.compile(
+    r"\b(?:states?|countr(?:y|ies)|nations?|powers?|members?|governments?)\s*,?\s+(?:that|which|who)\s+"
+    r"(?:is|are|was|were|has|have|had)\s+(?:(?:not|never|yet|also|already)\s+)*(?:a\s+|an\s+)?"
+    r"(?:signator|part(?:y|ies)\b|members?\b|ratified|signed|joined|acceded)",
+    re.IGNORECASE,
+)
+
+
+def attributable(r: ClaimRecord) -> bool:
+    """Whether the claim's actor is surely the one its evidence speaks of, as a check against the
+    record needs: the sentence names the state (by name, capital, people, or as one of a named
+    group), and does not tell the status of an unnamed state or country in a relative clause.
+    A claim whose state comes from "they" or "the Baltic country" is kept, but not held against
+    the record.  Without loaded evidence nothing can be told, and the claim counts as attributable.
+    """
+    if not r.claim.evidence or r.claim.actor.iso3 is None:
+        return True
+    from minewatch.extract.actors import find_actor_mentions
+
+    iso3 = r.claim.actor.iso3
+    if r.claim.stage in ("notified", "effective") and all(_DOMESTIC_ACT.search(ev.text) for ev in r.claim.evidence):
+        return False  # "signed a decree officially withdrawing Ukraine": a decision at home, not the step abroad
+    for ev in r.claim.evidence:
+        text = _DATELINE_HEAD.sub("", ev.text, count=1)  # "MOSCOW, March 20. /TASS/." names no actor
+        if str(r.claim.predicate) == "treaty_joining" and _DESCRIBED_STATUS.search(text):
+            continue
+        mentions = [m for m in find_actor_mentions(text) if m.actors]
+        own = [m for m in mentions if any(a.iso3 == iso3 for a in m.actors)]
+        others = [m for m in mentions if m.kind != "adjective" and not any(a.iso3 == iso3 for a in m.actors)]
+        # "…, Poland and the Baltic States are showing…, said the Russian ministry's spokeswoman": when
+        # other states are named outright, the actor's ministry or spokesman is who speaks, not who acts
+        if any(m.kind != "adjective" for m in own) or (own and not others):
+            return True
+    return False
+
+
+#: A decree, law or bill that "withdraws" the state: what it reports is the decision or the vote.
+_DOMESTIC_ACT = re.compile(
+    r"\b(?:decree|law|bill|resolution|ordinance)\b[^.;]{0,40}?\b(?:withdraw|leav|exit|denounc|pull)\w*", re.IGNORECASE)
+
+_DATELINE_HEAD = re.compile(
+    r"\A\s*\(?[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3},?\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2})"
+    r"(?:,?\s+\d{4})?\.?\s*(?:/[^/]{1,20}/\.?|\([^)]{1,30}\))?\s*[-–—:]?\s*"
+)
+
+
+def _when(r: ClaimRecord) -> str:
+    t = stated_time(r.claim)
+    return phrases.time_phrase(t.low, t.high) if t else ""
+
+
+def _agreeing(recs: list[ClaimRecord], fid: str, record: dict[str, Any] | None, taken: set[str]) -> str:
+    """", as old.apminebanconvention.org does": reports of the same fact that give the record's date."""
+    day = _date((record or {}).get("date"))
+    if day is None:
+        return ""
+    same = [r for r in recs if r.fact_id == fid and r.claim_id not in taken
+            and (t := stated_time(r.claim)) is not None and _within(day, t)]
+    if not same:
+        return ""
+    verb = "does" if len({r.document_id for r in same}) == 1 else "do"
+    return f", as {sources_label(sorted(same, key=record_order))} {verb}"
 
 
 def _clause(r: ClaimRecord) -> str:
     """What the report says (or denies), e.g. "Finland joined the Mine Ban Treaty in 2011"."""
     c = r.claim
-    t = value_of(c, "time")
-    when = (" " + phrases.time_phrase(t.low, t.high)) if t else ""
+    when = _when(r)
+    when = f" {when}" if when else ""
     sentence = phrases.claim_sentence(
         actor=c.actor.name or str(c.actor.iso3),
         predicate=str(c.predicate),
@@ -284,7 +462,7 @@ def _check_joining(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable
     c = r.claim
     treaty = phrases.treaty_name(state.treaty)
     name = _state_name(r, state)
-    t = value_of(c, "time")
+    t = stated_time(c)
     modality = str(c.modality)
     stage = c.stage if c.stage in JOINING_STAGE_ACTIONS else None
     out: list[_Finding] = []
@@ -393,7 +571,7 @@ def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Itera
             )
         )
         return out
-    t = value_of(c, "time")
+    t = stated_time(c)
     joined = state.first(("signature", *DEPOSIT_ACTIONS))
     if modality != "considered" and t is not None and t.high is not None and joined is not None and t.high < joined.date:
         noun = phrases.RECORD_NOUNS.get(joined.action, joined.action)
@@ -412,7 +590,7 @@ def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Itera
         return out
     treaty = phrases.treaty_name(state.treaty)
     name = _state_name(r, state)
-    t = value_of(c, "time")
+    t = stated_time(c)
     suspension = state.first(["suspension_notification"])
     ref = (t.high if t else None) or r.published
     note, effective, reason = state.withdrawal(armed_conflicts, before=ref)
@@ -494,4 +672,84 @@ def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Itera
                 f"could not take effect before {effective.date.isoformat()}",
             )
         )
+    return out
+
+
+# --- statements of the treaty's rules -------------------------------------------------------------
+
+#: "takes effect six months after parliamentary approval": when a withdrawal takes effect, as told.
+_RULE = re.compile(
+    r"\b(?:take|takes|took|taking|come|comes|came|enter|enters|entered|become|becomes)\s+(?:into\s+)?"
+    r"(?:effect|force|effective)\s+(?P<n>six|6|three|3|twelve|12|nine|9|a|one)\s+(?P<unit>months?|years?)\s+"
+    r"(?:after|from|following)\s+(?P<anchor>[^,.;]{3,80})",
+    re.IGNORECASE,
+)
+#: What Art. 20(2) counts the six months from: the depositary's receipt of the instrument.
+_RIGHT_ANCHOR = re.compile(r"\b(?:notif\w*|instrument|depositar\w*|deposit\w*|secretary|united\s+nations|un\b|receiv\w*|"
+                           r"informing|inform\w*)", re.IGNORECASE)
+_WRONG_ANCHOR = re.compile(r"\b(?:parliament\w*|approv\w*|vote\w*|ratif\w*|law|bill|decision|decree|sign\w*|adopt\w*|"
+                           r"announc\w*|referendum|government)\b", re.IGNORECASE)
+
+
+def states_the_rule(r: ClaimRecord) -> bool:
+    """Whether the claim's sentences tell how a withdrawal takes effect ("takes effect six months
+    after …"): a statement of the rule, checked as such (``rule_conflicts``), not an act to check
+    against the record."""
+    return bool(r.claim.evidence) and all(_RULE.search(ev.text) for ev in r.claim.evidence)
+
+
+def rule_statement_error(sentence: str) -> tuple[str, str] | None:
+    """The wording and the error of a sentence that misstates when a withdrawal takes effect
+    (Art. 20(2): six months after the depositary receives the instrument), else ``None``."""
+    m = _RULE.search(sentence)
+    if m is None:
+        return None
+    n, unit = m.group("n").lower(), m.group("unit").lower()
+    anchor = " ".join(m.group("anchor").split()[:6])
+    six = n in ("six", "6") and unit.startswith("month")
+    head = " ".join(anchor.split()[:3])
+    if _WRONG_ANCHOR.search(head) and not _RIGHT_ANCHOR.search(head):
+        return m.group(0).strip(), f"counts the period from {anchor}"
+    if not six and _RIGHT_ANCHOR.search(anchor):
+        return m.group(0).strip(), f"gives {n} {unit}"
+    return None
+
+
+def rule_conflicts(claims: list[ClaimRecord]) -> list[Conflict]:
+    """Withdrawal claims whose sentence misstates the rule of Art. 20(2) (evidence must be loaded).
+
+    Rule statements are told in generic sentences the extractor is rightly
+    unsure of as acts, so any active claim's sentence counts; copies giving one
+    wording are one conflict.
+    """
+    found: dict[tuple[str, str], tuple[str, list[ClaimRecord]]] = {}
+    for r in active(claims):
+        c = r.claim
+        if str(c.predicate) != "treaty_withdrawal" or not c.treaty or not law.records_complete(str(c.treaty)):
+            continue
+        for ev in c.evidence:
+            err = rule_statement_error(ev.text)
+            if err is not None:
+                found.setdefault((str(c.treaty), err[0].lower()), (err[1], []))[1].append(r)
+                break
+    out = []
+    for (treaty, wording), (error, recs) in sorted(found.items()):
+        recs = sorted(recs, key=record_order)
+        verb = "says" if len({r.document_id for r in recs}) == 1 else "say"
+        explanation = (
+            f"{sources_label(recs)} {verb} that a withdrawal '{wording}', which {error}, but Art. 20(2) of "
+            f"{phrases.treaty_name(treaty)} has it take effect six months after the depositary receives the "
+            f"instrument of withdrawal."
+        )
+        out.append(Conflict(
+            id=conflict_id("record_contradiction", "withdrawal_rule", treaty, wording),
+            kind="record_contradiction",
+            severity="medium",
+            actor_iso3=recs[0].claim.actor.iso3,
+            fact_id=recs[0].fact_id,
+            claim_ids=sorted({r.claim_id for r in recs}),
+            record={"treaty": treaty, "iso3": None, "action": "rule", "article": "20(2)", "date": None, "source_url": None},
+            explanation=explanation,
+            detail={"check": "withdrawal_rule", "wording": wording, "error": error},
+        ))
     return out

@@ -23,6 +23,7 @@ from minewatch.reconcile.base import (
     partition,
     value_of,
 )
+from minewatch.reconcile.conflicts import fact_history
 from minewatch.reconcile.summary import common_actor, merged_value, strongest, summarise
 
 
@@ -54,6 +55,9 @@ class Fact:
     modalities: dict[str, int] = field(default_factory=dict)
     speakers: list[str] = field(default_factory=list)
     confidence: float = 0.0
+    #: Planned, then done: the fact's history when its reports differ in modality but do not
+    #: contradict (``conflicts.fact_history``); ``None`` otherwise.
+    history: dict[str, Any] | None = None
     #: Exact counts when the id lists are capped (a stored fact); ``None``: the lists are complete.
     claim_count: int | None = None
     document_count: int | None = None
@@ -99,6 +103,7 @@ class Fact:
             "sources": [{**s, "published": _iso(s.get("published"))} for s in cap(self.sources)],
             "speakers": list(self.speakers),
             "confidence": round(float(self.confidence), 3),
+            "history": dict(self.history) if self.history else None,
         }
 
 
@@ -130,6 +135,7 @@ class Fact:
             modalities=dict(d.get("modalities") or {}),
             speakers=list(d.get("speakers") or []),
             confidence=float(d.get("confidence") or 0.0),
+            history=d.get("history"),
             claim_count=_count(d.get("claim_count"), d.get("claim_ids")),
             document_count=_count(d.get("document_count"), d.get("document_ids")),
         )
@@ -182,6 +188,7 @@ def fact_from_summary(s: dict[str, Any]) -> Fact:
         modalities=dict(sorted(s["modality_docs"].items())),
         speakers=list(s["speakers"]),
         confidence=s["confidence"],
+        history=fact_history(s),
         claim_count=s["claims"] if capped else None,
         document_count=s["documents"] if capped else None,
     )

@@ -244,6 +244,12 @@ def record_sentence(action: str, state: str, treaty: str | None, *, computed: bo
     return template.format(state=state, state_pos=possessive(state), treaty=t, treaty_cap=capitalise(t), reason=reason)
 
 
+def day_phrase(day: date | str) -> str:
+    """A day in words: "18 March 2025"."""
+    d = date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{d.day} {calendar.month_name[d.month]} {d.year}"
+
+
 def time_phrase(start: date | None, end: date | None) -> str:
     """A resolved date range in words: "on 2026-01-10", "in 2026", "in January 2026"."""
     if start is None and end is None:

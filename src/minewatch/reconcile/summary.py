@@ -19,7 +19,15 @@ from datetime import date
 from typing import Any
 
 from minewatch.model import MODALITY_STRENGTH, Actor, DateRange, Money, Range
-from minewatch.reconcile.base import REVIEWED_OK, VALUE_FIELDS, ClaimRecord, active, modality_class, value_of
+from minewatch.reconcile.base import (
+    REVIEWED_OK,
+    VALUE_FIELDS,
+    ClaimRecord,
+    active,
+    confident,
+    modality_class,
+    value_of,
+)
 
 #: Ids kept per list in a stored summary (the store shows the same number per fact).
 CAP = 200
@@ -122,9 +130,11 @@ def summarise(records: Iterable[ClaimRecord], *, cap: int | None = CAP) -> Summa
             dims = values.setdefault(fname, {})
             key = _NONE if v.dim is None else v.dim
             dims[key] = _merge_value(dims[key], entry) if key in dims else entry
-    actual_docs = {d for d, mods in doc_mods.items() if any(modality_class(m) == "actual" for m in mods)}
-    actual = [r for r in recs if r.document_id in actual_docs and modality_class(r.claim.modality) == "actual"]
-    other = [r for r in recs if r.document_id not in actual_docs]
+    # drift and history rest on confident claims only: a shaky "will take effect" is no side of a disagreement
+    sure = confident(recs)
+    actual_docs = {r.document_id for r in sure if modality_class(r.claim.modality) == "actual"}
+    actual = [r for r in sure if r.document_id in actual_docs and modality_class(r.claim.modality) == "actual"]
+    other = [r for r in sure if r.document_id not in actual_docs]
     return {
         "v": 1,
         "fact_id": next(iter(keys)),

@@ -23,8 +23,12 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from minewatch.pipeline import IngestOptions, IngestSummary, ingest_screened, screen_stage
+from minewatch.ingest.batch import prepare_one
+from minewatch.ingest.sources import Skipped
+from minewatch.pipeline import IngestOptions, IngestSummary, extract_stage, ingest_screened, screen_stage
 from minewatch.scale.shards import DEFAULT_SHARD_BYTES, Shard, plan_shards, read_shard
+from minewatch.store.database import database_url
+from minewatch.store.repository import Store
 
 
 class ScaleError(Exception):
@@ -53,7 +57,7 @@ def ray_address(address: str | None) -> tuple[str | None, int | None]:
 
 
 def _import_ray():
-    try:
+    try:  # lazy: Ray is an optional extra (minewatch[scale]), and slow to import
         import ray
         import ray.data  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -90,10 +94,6 @@ class ArticleWorker:
 
     def process(self, shard: Shard) -> list[Any]:
         """Screened articles and Skipped inputs of one shard, in reading order."""
-        from minewatch.ingest.batch import prepare_one
-        from minewatch.ingest.sources import Skipped
-        from minewatch.pipeline import extract_stage
-
         out: list[Any] = []
         for item in read_shard(shard, self.max_bytes, follow=self.follow):
             if isinstance(item, Skipped):
@@ -164,9 +164,6 @@ def run_ray_ingest(
     worker_class: type[ArticleWorker] = ArticleWorker,
 ) -> IngestSummary:
     """Ingest on Ray into a PostgreSQL store; the same summary and database as ``pipeline.ingest``."""
-    from minewatch.store.database import database_url
-    from minewatch.store.repository import Store
-
     options = options or IngestOptions()
     # Refused before Store.open, which would create and initialise the SQLite file.
     if database_url(db).startswith("sqlite"):

@@ -91,6 +91,18 @@ class _Range:
             return b""
         return self.fh.readline(left if limit < 0 else min(limit, left))
 
+    def read(self, size: int = -1) -> bytes:
+        left = self.end - self.fh.tell()
+        if left <= 0:
+            return b""
+        return self.fh.read(left if size < 0 else min(size, left))
+
+
+def _limits(max_bytes: int) -> sources.Limits:
+    from minewatch.ingest.net import private_hosts_allowed
+
+    return sources.Limits(max_bytes, allow_private=private_hosts_allowed())
+
 
 def read_shard(shard: Shard, max_bytes: int = 10_000_000, *, follow: bool = False) -> Iterator[RawItem | Skipped]:
     """The articles of one shard, as the single-process reader would yield them.
@@ -103,13 +115,13 @@ def read_shard(shard: Shard, max_bytes: int = 10_000_000, *, follow: bool = Fals
             yield from sources.iter_items([shard.path], max_bytes=max_bytes, follow=follow)
         else:
             try:
-                yield from sources._read_file(shard.path, max_bytes, follow, explicit=False)
+                yield from sources._read_file(shard.path, _limits(max_bytes), follow, explicit=False)
             except Exception as exc:  # the same last guard as the folder walk
                 yield Skipped(shard.path, f"unexpected error: {type(exc).__name__}: {exc}")
         return
     with open(shard.path, "rb") as fh:
         fh.seek(shard.start)
-        for item in sources._jsonl_lines(shard.path, _Range(fh, shard.end), max_bytes, follow):
+        for item in sources._jsonl_lines(shard.path, _Range(fh, shard.end), _limits(max_bytes), follow):
             if isinstance(item, RawItem):
                 n = int(item.locator.split()[-1]) + shard.first_line
                 item.locator = f"line {n}"

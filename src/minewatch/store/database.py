@@ -8,6 +8,7 @@ with a message that says how to upgrade, so that no command half-works on it.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -54,6 +55,8 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
+    if url.startswith("postgresql+psycopg") and importlib.util.find_spec("psycopg") is None:
+        raise DatabaseError("PostgreSQL needs the psycopg driver, an extra: pip install 'minewatch[postgresql]'")
     return create_engine(url, pool_pre_ping=True)
 
 

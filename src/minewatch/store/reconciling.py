@@ -9,12 +9,21 @@ cost of a run is proportional to what changed, not to the size of the base.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
 
+from minewatch import reconcile as rc
+from minewatch.model import Claim
+from minewatch.output import to_json
+from minewatch.reconcile import ClaimRecord
+from minewatch.reconcile import summary as sm
+from minewatch.reconcile.base import VALUE_FIELDS, active, partition, value_of
+from minewatch.reconcile.conflicts import STORY_FAMILIES, drift_conflict
+from minewatch.reconcile.facts import fact_from_summary
 from minewatch.store import schema as t
 from minewatch.store.repository import CORRECTABLE, _chunks, claim_from_row
 
@@ -53,9 +62,6 @@ def load_claim_records(
 
 
 def _records(conn, rows: dict[str, dict], with_evidence: bool = False) -> list:
-    from minewatch.model import Claim
-    from minewatch.reconcile import ClaimRecord
-
     if not rows:
         return []
     ids = list(rows)
@@ -99,10 +105,6 @@ def _records(conn, rows: dict[str, dict], with_evidence: bool = False) -> list:
 
 
 def fact_row(fact) -> dict[str, Any]:
-    import json
-
-    from minewatch.output import to_json
-
     # Widely reported facts keep exact counts but cap their id lists.
     detail = json.loads(to_json(fact.to_dict(max_items=200)))
     return {
@@ -130,10 +132,6 @@ def fact_row(fact) -> dict[str, Any]:
 
 
 def conflict_row(conflict, scope: str) -> dict[str, Any]:
-    import json
-
-    from minewatch.output import to_json
-
     return {
         "id": conflict.id,
         "kind": conflict.kind,
@@ -144,6 +142,7 @@ def conflict_row(conflict, scope: str) -> dict[str, Any]:
         "claim_ids": list(conflict.claim_ids),
         "record": json.loads(to_json(conflict.record)) if conflict.record else None,
         "explanation": conflict.explanation,
+        "detail": json.loads(to_json(conflict.detail)) if conflict.detail else None,
     }
 
 
@@ -161,14 +160,93 @@ def _replace_conflicts(conn, scope: str, conflicts: Iterable, seen: set[str]) ->
 
 
 def _has_value(rec: Any) -> bool:
-    from minewatch.reconcile.base import VALUE_FIELDS, value_of
-
     return any(value_of(rec.claim, f) is not None for f in VALUE_FIELDS)
 
 
 def _value_filter() -> Any:
     c = t.claims
     return or_(*(c.c[col].isnot(None) for col in VALUE_COLUMNS))
+
+
+#: The columns (of facts and of claims alike) a family or act key is made of.
+KEY_COLUMNS = ("actor_iso3", "actor_name", "predicate", "stage", "treaty", "counterpart_iso3", "counterpart_name", "polarity")
+
+
+def _fact_like(row: Any) -> Any:
+    """A stored fact (or claim) row in the shape ``family_key``/``dispute_key`` read."""
+    from types import SimpleNamespace
+
+    cp = row.get("counterpart_iso3") or row.get("counterpart_name")
+    return SimpleNamespace(
+        actor=SimpleNamespace(key=row["actor_iso3"] or row["actor_name"]), predicate=row["predicate"],
+        stage=row["stage"], treaty=row["treaty"], counterpart=SimpleNamespace(key=cp) if cp else None,
+        polarity=row["polarity"],
+    )
+
+
+def _who_predicate(row: Any) -> tuple[str | None, str | None, str]:
+    return (row["actor_iso3"], None if row["actor_iso3"] else row["actor_name"], row["predicate"])
+
+
+def _same_who(table: Any, iso3: str | None, name: str | None) -> Any:
+    return table.c.actor_iso3 == iso3 if iso3 else (table.c.actor_iso3.is_(None) & (table.c.actor_name == name))
+
+
+def _value_families(
+    conn, fact_ids: Sequence[str], previous: dict[str, dict] | None = None
+) -> tuple[dict[str, set[str]], set[str]]:
+    """For each touched fact with figures, its family key and every fact of that family with figures;
+    and the families whose dates are start dates (their evidence is needed).  A fact whose claims
+    are gone is known by its ``previous`` row, so its family is redone too."""
+    from minewatch.reconcile.conflicts import START_DATED_PREDICATES, family_key
+
+    c = t.claims
+    cols = [c.c.fact_id, *(c.c[k] for k in KEY_COLUMNS)]
+    probes: dict[str, dict] = {}
+    for chunk in _chunks(list(fact_ids), 500):
+        for r in conn.execute(select(*cols).distinct().where(c.c.fact_id.in_(chunk))).mappings():
+            probes.setdefault(r["fact_id"], dict(r))
+    for fid in fact_ids:
+        if fid not in probes and previous and fid in previous:
+            probes[fid] = previous[fid]
+    out: dict[str, set[str]] = {}
+    for fid, row in sorted(probes.items()):
+        out.setdefault(family_key(_fact_like(row)), set()).add(fid)
+    for iso3, name, predicate in sorted({_who_predicate(r) for r in probes.values()}, key=repr):
+        q = select(*cols).distinct().where(
+            _same_who(c, iso3, name), c.c.predicate == predicate, _value_filter(), c.c.fact_id.isnot(None))
+        for sib in conn.execute(q).mappings():
+            fam = family_key(_fact_like(sib))
+            if fam in out:
+                out[fam].add(sib["fact_id"])
+    starting = {family_key(_fact_like(r)) for r in probes.values() if r["predicate"] in START_DATED_PREDICATES}
+    return out, starting
+
+
+def _dispute_groups(
+    conn, fact_ids: Sequence[str], previous: dict[str, dict] | None = None
+) -> dict[str, tuple[set[str], bool]]:
+    """For the touched facts that can be disputed: every fact of the same act (either polarity),
+    and whether both an affirmed and a negated one exist (only then is there anything to load)."""
+    from minewatch.reconcile.conflicts import DISPUTE_EXCLUDED, dispute_key
+
+    f = t.facts
+    probes: dict[str, Any] = {}
+    for chunk in _chunks(list(fact_ids), 500):
+        for r in conn.execute(select(f).where(f.c.id.in_(chunk))).mappings():
+            probes[r["id"]] = dict(r)
+    for fid in fact_ids:
+        if fid not in probes and previous and fid in previous:
+            probes[fid] = previous[fid]
+    probes = {k: r for k, r in probes.items() if r["predicate"] not in DISPUTE_EXCLUDED}
+    out: dict[str, tuple[set[str], set[str]]] = {dispute_key(_fact_like(r)): (set(), set()) for r in probes.values()}
+    for iso3, name, predicate in sorted({_who_predicate(r) for r in probes.values()}, key=repr):
+        for r in conn.execute(select(f).where(_same_who(f, iso3, name), f.c.predicate == predicate)).mappings():
+            key = dispute_key(_fact_like(r))
+            if key in out:
+                out[key][0].add(r["id"])
+                out[key][1].add(r["polarity"])
+    return {k: (fids, len(pols) > 1) for k, (fids, pols) in out.items()}
 
 
 VALUE_COLUMNS = (
@@ -188,12 +266,6 @@ def reconcile_pending(store) -> dict[str, int]:
     already counted) — is rebuilt from all its claims.  Both paths go through
     ``minewatch.reconcile.summary``, so they give the same facts and conflicts.
     """
-    from minewatch import reconcile as rc
-    from minewatch.reconcile import summary as sm
-    from minewatch.reconcile.base import active, partition
-    from minewatch.reconcile.conflicts import STORY_FAMILIES, drift_conflict
-    from minewatch.reconcile.facts import fact_from_summary
-
     events, armed = store.treaty_events(), store.armed_conflicts()
     counts = {"documents": 0, "facts": 0, "conflicts": 0}
     d, c = t.documents, t.claims
@@ -266,6 +338,11 @@ def reconcile_pending(store) -> dict[str, int]:
         seen: set[str] = set()
         fact_rows, summary_rows = [], []
         touched = sorted(summaries)
+        # the facts as they were: a fact that loses all its claims still names the family and act to redo
+        previous: dict[str, dict] = {}
+        for chunk in _chunks(touched, 500):
+            q = select(*(t.facts.c[k] for k in ("id", *KEY_COLUMNS))).where(t.facts.c.id.in_(chunk))
+            previous.update({r["id"]: dict(r) for r in conn.execute(q).mappings()})
         for chunk in _chunks(touched, 500):
             conn.execute(delete(t.facts).where(t.facts.c.id.in_(chunk)))
             conn.execute(delete(t.fact_summaries).where(t.fact_summaries.c.fact_id.in_(chunk)))
@@ -283,16 +360,36 @@ def reconcile_pending(store) -> dict[str, int]:
 
         # value conflicts read only claims with figures; record checks only treaty facts
         valued = sorted(f for f, recs in new_by_fact.items() if any(_has_value(r) for r in recs))
-        by_value = partition(load_claim_records(conn, fact_ids=valued, where=_value_filter()), lambda r: r.fact_id)
-        treaty = sorted(f for f, s in summaries.items() if f not in rebuild and s and s["predicate"] in TREATY_PREDICATES)
-        by_treaty = partition(load_claim_records(conn, fact_ids=treaty), lambda r: r.fact_id)
+        # with their evidence: a sentence that misstates the treaty's rules is checked too
+        treaty = sorted(f for f, s in summaries.items() if s and s["predicate"] in TREATY_PREDICATES)
+        by_treaty = partition(load_claim_records(conn, fact_ids=treaty, with_evidence=True), lambda r: r.fact_id)
+        # figures are compared per family (the fact without its weapon): one sentence's figure for
+        # "anti-tank and anti-personnel mines" is one disagreement, whichever weapon's fact changed
+        families, starting = _value_families(
+            conn, sorted(set(valued) | (set(touched) & rebuild)), previous)
+        family_facts = sorted({f for fids in families.values() for f in fids})
+        # planned production and purchases are compared by start date, which their evidence tells
+        started = [f for fam, fids in families.items() if fam in starting for f in fids]
+        by_family = partition(
+            load_claim_records(conn, fact_ids=sorted(set(family_facts) - set(started)), where=_value_filter())
+            + load_claim_records(conn, fact_ids=sorted(started), where=_value_filter(), with_evidence=True),
+            lambda r: r.fact_id,
+        )
+        for fam, fids in sorted(families.items()):
+            for chunk in _chunks(sorted(fids), 500):  # the per-fact scope of earlier versions
+                conn.execute(delete(t.conflicts).where(t.conflicts.c.scope.in_([f"fact:{f}" for f in chunk])))
+            group = [r for f in sorted(fids) for r in by_family.get(f, [])]
+            counts["conflicts"] += _replace_conflicts(conn, f"value:{fam}", rc.value_conflicts(group, events), seen)
+        # affirmed by one source, denied by another: the facts of one act of either polarity
+        for key, (fids, both) in sorted(_dispute_groups(conn, touched, previous).items()):
+            found_disputes = []
+            if both:
+                found_disputes = rc.disputed_conflicts(load_claim_records(conn, fact_ids=sorted(fids), with_evidence=True))
+            counts["conflicts"] += _replace_conflicts(conn, f"dispute:{key}", found_disputes, seen)
         for fid in touched:
-            if fid in rebuild or fid in by_value or fid in valued:
-                group = full.get(fid) if fid in rebuild else by_value.get(fid, [])
-                counts["conflicts"] += _replace_conflicts(conn, f"fact:{fid}", rc.value_conflicts(group or []), seen)
             s = summaries[fid]
             if fid in rebuild or (s and s["predicate"] in TREATY_PREDICATES):
-                group = full.get(fid) if fid in rebuild else by_treaty.get(fid, [])
+                group = by_treaty.get(fid, [])
                 counts["conflicts"] += _replace_conflicts(
                     conn, f"record:{fid}", rc.record_conflicts(group or [], events, armed), seen
                 )

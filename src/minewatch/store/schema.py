@@ -18,7 +18,6 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
@@ -26,14 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import false as sql_false  # noqa: I001  (a function, kept apart from the column types)
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+from minewatch.store import schema_watch  # noqa: F401  (the watch tables share ``metadata``: importing the schema brings all)
+from minewatch.store.metadata import metadata
 
 treaty_events = Table(
     "treaty_events",
@@ -147,6 +140,7 @@ claims = Table(
     Column("time_start", Date),
     Column("time_end", Date),
     Column("time_text", Text),
+    Column("time_basis", String(10)),
     Column("speaker_name", String(200)),
     Column("speaker_role", Text),
     Column("confidence", Float, nullable=False, default=0.5),
@@ -184,6 +178,20 @@ reviews = Table(
     Column("reviewer", String(200), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index(None, "claim_id"),
+)
+
+# An analyst's verdict on a conflict ("not_a_conflict" with a note).  Conflict ids are derived
+# from what is compared, so a verdict keeps applying after re-extraction and re-reconciliation.
+conflict_reviews = Table(
+    "conflict_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conflict_id", String(40), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("note", Text),
+    Column("reviewer", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index(None, "conflict_id"),
 )
 
 facts = Table(
@@ -225,6 +233,8 @@ conflicts = Table(
     Column("claim_ids", JSON, nullable=False),
     Column("record", JSON),
     Column("explanation", Text, nullable=False),
+    # what the explanation is written from: every figure with its documents, each side's quote
+    Column("detail", JSON),
     Index(None, "actor_iso3"),
     Index(None, "kind"),
     Index(None, "scope"),
@@ -257,4 +267,3 @@ reconcile_queue = Table(
     metadata,
     Column("fact_id", String(40), primary_key=True),
 )
-from minewatch.store import schema_watch  # noqa: E402,F401  (watch tables)

@@ -3,8 +3,8 @@
 Everything the watcher knows lives here, not in memory: a restarted watcher
 continues with the same schedule, the same conditional-request validators,
 the same list of entries already ingested and the same alerts already sent.
-The tables sit on the knowledge base's ``metadata`` so one Alembic history
-covers them (migration 0003).
+The tables sit on the knowledge base's ``metadata`` (``store/metadata.py``) so
+one Alembic history covers them (migration 0003).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from minewatch.store.schema import metadata
+from minewatch.store.metadata import metadata
 
 watches = Table(
     "watches",
@@ -59,6 +59,27 @@ watch_entries = Table(
     UniqueConstraint("watch", "entry_key"),
 )
 
+# ``--follow``: a page that could not be fetched, retried on later polls (the feed's teaser is in meanwhile).
+watch_page_retries = Table(
+    "watch_page_retries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watch", String(200), ForeignKey("watches.name", ondelete="CASCADE"), nullable=False),
+    Column("entry_key", String(64), nullable=False),  # the feed entry's ``watch_entries.entry_key``
+    Column("state", String(12), nullable=False),  # pending | fetched | gave_up
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("next_attempt_at", DateTime),  # None: queued by the running poll, which times it
+    Column("link", Text),  # the page
+    Column("entry_ref", Text),  # the entry's guid or link, for people
+    Column("title", Text),
+    Column("body", Text),  # the feed's teaser, the page's stand-in
+    Column("published", DateTime),
+    Column("feed_title", Text),
+    Column("language", String(20)),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("watch", "entry_key"),
+)
+
 alert_rules = Table(
     "alert_rules",
     metadata,
@@ -73,6 +94,7 @@ alert_rules = Table(
     Column("secret", Text),  # HMAC key for webhooks; None: MINEWATCH_WEBHOOK_SECRET at delivery
     Column("base_url", Text),  # dashboard base for links; None: the command's --base-url
     Column("last_evaluated_on", Date),  # status rules: the day the statuses were last compared
+    Column("watermark", JSON),  # what the rule's inputs looked like when it was last evaluated
     Column("last_error", Text),
     Column("created_at", DateTime, nullable=False),
 )
@@ -83,7 +105,7 @@ sent_alerts = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("rule_id", Integer, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
     Column("subject", String(200), nullable=False),  # fact id, conflict id or status-change key
-    Column("state", String(12), nullable=False),  # pending | sent | baseline (existed when the rule was made)
+    Column("state", String(12), nullable=False),  # pending | sending | sent | baseline (existed when the rule was made)
     Column("payload", JSON),
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", DateTime),
@@ -92,4 +114,15 @@ sent_alerts = Table(
     Column("sent_at", DateTime),
     UniqueConstraint("rule_id", "subject"),
     Index(None, "state"),
+)
+
+# Status rules: the status of each state a rule last saw, so a backdated record still changes it.
+alert_seen_statuses = Table(
+    "alert_seen_statuses",
+    metadata,
+    Column("rule_id", Integer, ForeignKey("alert_rules.id", ondelete="CASCADE"), primary_key=True),
+    Column("treaty", String(8), primary_key=True),
+    Column("state_iso3", String(3), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("seen_on", Date, nullable=False),
 )

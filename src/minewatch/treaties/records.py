@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from minewatch.model import Treaty
+from minewatch.output import csv_cell, csv_uncell
 from minewatch.treaties.rules import resolve_treaty, treaty_definition
 from minewatch.treaties.states import eligible_state
 
@@ -254,7 +255,7 @@ def _rows(
         if len(cells) != len(header):
             errors.append((name, start, f"expected {len(header)} fields, found {len(cells)}"))
             continue
-        rows.append((start, dict(zip(header, cells, strict=True))))
+        rows.append((start, dict(zip(header, (csv_uncell(c) for c in cells), strict=True))))
     return name, rows, errors
 
 
@@ -503,7 +504,7 @@ def write_events_csv(path: str | Path, events: Iterable[TreatyEvent]) -> None:
         w = csv.DictWriter(fh, fieldnames=EVENT_COLUMNS, lineterminator="\n")
         w.writeheader()
         for e in sort_events(events):
-            w.writerow(e.to_row())
+            w.writerow({k: csv_cell(v) for k, v in e.to_row().items()})
 
 
 # --- states not party --------------------------------------------------------------------------

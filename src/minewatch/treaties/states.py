@@ -54,3 +54,53 @@ def state_name(iso3: str) -> str:
 
 #: iso3 → name, loaded once at import (197 entries: 193 UN members, VAT, PSE, COK, NIU).
 ELIGIBLE_STATES: dict[str, str] = eligible_states()
+
+
+def _fold(text: str) -> str:
+    """Case, accents, punctuation and spacing folded, so 'cote d ivoire' finds Côte d'Ivoire."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", " ", plain.lower()).strip()
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Folded name → iso3: the table's names, the extractor's aliases (Turkey, Russia, Holy See), pycountry's names."""
+    import pycountry
+
+    out: dict[str, str] = {}
+    aliases = resources.files("minewatch.extract").joinpath("data/states.csv").read_text(encoding="utf-8")
+    for r in csv.DictReader(aliases.splitlines()):
+        if r["iso3"] in _table():
+            for name in [*(r.get("aliases") or "").split(";"), r.get("display") or ""]:
+                if name.strip():
+                    out.setdefault(_fold(name), r["iso3"])
+    for code, s in _table().items():
+        out.setdefault(_fold(s.name), code)
+        country = pycountry.countries.get(alpha_3=code)
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None) if country else None
+            if value:
+                out.setdefault(_fold(value), code)
+    return out
+
+
+def resolve_state(value: str) -> str | None:
+    """An ISO3 code for what a user typed: a code (LTU, lt) or a name ('Lithuania', 'Cote d'Ivoire').
+
+    ``None`` when nothing matches a state that can join the treaties, so a
+    caller can refuse the input rather than answer an empty listing.
+    """
+    v = (value or "").strip()
+    if not v:
+        return None
+    table = _table()
+    if v.upper() in table:
+        return v.upper()
+    if len(v) == 2:
+        for code, s in table.items():
+            if s.iso2 == v.upper():
+                return code
+    return _names().get(_fold(v))

@@ -21,6 +21,7 @@ them instead).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -30,13 +31,38 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import delete, func, insert, select, update
+import httpx
 
-from minewatch.store import schema_watch as w
+from minewatch.model import Predicate
+from minewatch.store.repository import (
+    ClaimFilter,
+    utcnow,  # the store's clock: naive UTC, as the columns hold
+)
+from minewatch.store.watching import (
+    add_baseline,
+    alert_failed,
+    alert_released,
+    alert_rows,
+    alert_sent,
+    alert_subjects,
+    claim_alert,
+    create_rule,
+    delete_rule,
+    due_alert_rows,
+    knowledge_summary,
+    record_evaluation,
+    remember_statuses,
+    rule_rows,
+    rule_watermark,
+    seen_statuses,
+    set_rule_errors,
+)
+from minewatch.treaties import status as st
+from minewatch.treaties.states import eligible_states
 
 KINDS = ("fact", "conflict", "status")
 DESTINATIONS = ("stdout", "file", "webhook")
@@ -47,6 +73,12 @@ SECRET_ENV = "MINEWATCH_WEBHOOK_SECRET"
 SIGNATURE_HEADER = "X-Minewatch-Signature"
 DELIVERY_HEADER = "X-Minewatch-Delivery"
 EVENT_HEADER = "X-Minewatch-Event"
+#: The Standard Webhooks scheme (standardwebhooks.com): the signature covers id, timestamp and body, so a
+#: captured POST cannot be replayed later; receivers verify it with any Standard Webhooks library.
+WEBHOOK_ID_HEADER = "webhook-id"
+WEBHOOK_TIMESTAMP_HEADER = "webhook-timestamp"
+WEBHOOK_SIGNATURE_HEADER = "webhook-signature"
+WEBHOOK_TOLERANCE_S = 300
 #: Attempts of one webhook POST within a check, and the pauses between them (seconds).
 WEBHOOK_RETRY_PAUSES = (0.5, 1.0, 2.0)
 WEBHOOK_TIMEOUT_S = 10.0
@@ -58,9 +90,6 @@ REDELIVERY_MAX_S = 3600
 SENDING_LEASE_S = 600
 #: Default bound on the time one check spends delivering; what is left stays pending for the next check.
 DELIVERY_DEADLINE_S = 60.0
-#: Subjects of the rows (state ``seen``) where a rule keeps what it last saw; never delivered.
-SEEN = "seen"
-WATERMARK = "watermark"
 #: How many sources an alert lists (the count stays exact).
 MAX_SOURCES = 20
 #: The date field of a state's status that says since when it holds.
@@ -76,10 +105,6 @@ _URL = re.compile(r"^https?://", re.IGNORECASE)
 
 class AlertError(Exception):
     """A rule that cannot be added or found; the message says why."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass
@@ -146,9 +171,6 @@ def add_rule(
     today: date | None = None,
 ) -> AlertRule:
     """Validate and store a rule; what already matches it becomes its baseline unless ``include_existing``."""
-    from minewatch.model import Predicate
-    from minewatch.treaties.states import eligible_states
-
     kind = kind.strip().lower()
     if kind not in KINDS:
         raise AlertError(f"unknown alert kind {kind!r}: use {', '.join(KINDS)}")
@@ -186,29 +208,18 @@ def add_rule(
     if base_url and not _URL.match(base_url):
         raise AlertError("the base URL is an http(s) URL")
     now = utcnow()
-    with store.engine.begin() as conn:
-        rid = conn.execute(
-            insert(w.alert_rules).values(
-                kind=kind, states=iso, predicates=preds, min_sources=min_sources, treaty=code,
-                destination=destination, target=target, secret=secret if webhook else None,
-                base_url=base_url.rstrip("/") if base_url else None,
-                last_evaluated_on=today or date.today(), created_at=now,
-            )
-        ).inserted_primary_key[0]
+    rid = create_rule(
+        store, kind=kind, states=iso, predicates=preds, min_sources=min_sources, treaty=code,
+        destination=destination, target=target, secret=secret if webhook else None,
+        base_url=base_url.rstrip("/") if base_url else None, last_evaluated_on=today or date.today(), created_at=now,
+    )
     rule = get_rule(store, rid)
     if kind == "status":
         # The statuses at creation are what later changes are measured against.
         _, statuses = _status_changes(store, rule, today or date.today())
-        with store.engine.begin() as conn:
-            known: dict[str, Any] = {}
-            for subject, status in statuses.items():
-                _remember(conn, rid, subject, {"status": status, "on": (today or date.today()).isoformat()}, known)
+        remember_statuses(store, rid, statuses, today or date.today())
     if not include_existing and kind != "status":
-        with store.engine.begin() as conn:
-            for subject in sorted(_subject_ids(store, rule)):
-                conn.execute(
-                    insert(w.sent_alerts).values(rule_id=rid, subject=subject, state="baseline", attempts=0, created_at=now)
-                )
+        add_baseline(store, rid, sorted(_subject_ids(store, rule)), now)
     return rule
 
 
@@ -220,23 +231,11 @@ def get_rule(store, rule_id: int) -> AlertRule:
 
 
 def list_rules(store) -> list[AlertRule]:
-    with store.engine.connect() as conn:
-        counts: dict[tuple[int, str], int] = {
-            (r, s): n
-            for r, s, n in conn.execute(
-                select(w.sent_alerts.c.rule_id, w.sent_alerts.c.state, func.count()).group_by(
-                    w.sent_alerts.c.rule_id, w.sent_alerts.c.state
-                )
-            )
-        }
-        rows = conn.execute(select(w.alert_rules).order_by(w.alert_rules.c.id)).mappings().all()
-    return [_rule(dict(r), counts.get((r["id"], "sent"), 0), counts.get((r["id"], "pending"), 0)) for r in rows]
+    return [_rule(r, sent, pending) for r, sent, pending in rule_rows(store)]
 
 
 def remove_rule(store, rule_id: int) -> bool:
-    with store.engine.begin() as conn:
-        conn.execute(delete(w.sent_alerts).where(w.sent_alerts.c.rule_id == rule_id))
-        return conn.execute(delete(w.alert_rules).where(w.alert_rules.c.id == rule_id)).rowcount > 0
+    return delete_rule(store, rule_id)
 
 
 # ---------------------------------------------------------------------------- matching
@@ -279,8 +278,6 @@ def _subject_ids(store, rule: AlertRule) -> set[str]:
 
 def _current_statuses(store, rule: AlertRule, today: date) -> dict[tuple[str, str], Any]:
     """Each watched state's status under each watched treaty, from the records as they are now."""
-    from minewatch.treaties import status as st
-
     events, armed, not_party = store.treaty_events(), store.armed_conflicts(), store.not_party()
     wanted = set(rule.states)
     out: dict[tuple[str, str], Any] = {}
@@ -291,63 +288,30 @@ def _current_statuses(store, rule: AlertRule, today: date) -> dict[tuple[str, st
     return out
 
 
-def _seen_key(treaty: str, iso3: str) -> str:
-    return f"{SEEN}:{treaty}:{iso3}"
-
-
-def _last_seen(conn, rule_id: int) -> dict[str, dict[str, Any]]:
-    rows = conn.execute(
-        select(w.sent_alerts.c.subject, w.sent_alerts.c.payload).where(
-            w.sent_alerts.c.rule_id == rule_id, w.sent_alerts.c.state == SEEN
-        )
-    ).all()
-    return {r.subject: (r.payload or {}) for r in rows}
-
-
-def _remember(conn, rule_id: int, subject: str, payload: dict[str, Any], known: dict[str, Any]) -> None:
-    """Upsert one ``seen`` row (what the rule last saw), in the caller's transaction."""
-    if subject in known:
-        conn.execute(
-            update(w.sent_alerts)
-            .where(w.sent_alerts.c.rule_id == rule_id, w.sent_alerts.c.subject == subject)
-            .values(payload=payload)
-        )
-    else:
-        conn.execute(
-            insert(w.sent_alerts).values(
-                rule_id=rule_id, subject=subject, state=SEEN, payload=payload, attempts=0, created_at=utcnow()
-            )
-        )
-        known[subject] = payload
-
-
-def _status_changes(store, rule: AlertRule, today: date) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def _status_changes(store, rule: AlertRule, today: date) -> tuple[list[dict[str, Any]], dict[tuple[str, str], str]]:
     """States whose status differs from the one this rule last saw, and the statuses seen now.
 
     Comparing with what the rule saw (not with the status recomputed for the
     last evaluation date from today's records) is what catches a backdated
     record: a withdrawal notification imported today but dated four days ago
     changes the status "as of" both days, so a date-to-date comparison misses it.
-    A rule without ``seen`` rows (made before they existed) starts from the
-    statuses on its last evaluation date.
+    A rule without seen statuses (``alert_seen_statuses``; made before they
+    existed) starts from the statuses on its last evaluation date.
     """
-    from minewatch.treaties import status as st
-
     current = _current_statuses(store, rule, today)
-    with store.engine.connect() as conn:
-        seen = _last_seen(conn, rule.id)
+    seen = seen_statuses(store, rule.id)
     fallback: dict[tuple[str, str], str] = {}
     since = rule.last_evaluated_on or today
-    if not any(k.startswith(SEEN + ":") for k in seen) and since < today:
+    if not seen and since < today:
         events, armed, not_party = store.treaty_events(), store.armed_conflicts(), store.not_party()
         for treaty in {tr for tr, _ in current}:
             for old in st.all_statuses(treaty, since, events, armed, not_party):
                 fallback[(treaty, old.iso3)] = str(old.status)
     changes = []
-    statuses: dict[str, str] = {}
+    statuses: dict[tuple[str, str], str] = {}
     for (treaty, iso3), now in sorted(current.items()):
-        statuses[_seen_key(treaty, iso3)] = str(now.status)
-        before = (seen.get(_seen_key(treaty, iso3)) or {}).get("status") or fallback.get((treaty, iso3))
+        statuses[(treaty, iso3)] = str(now.status)
+        before = seen.get((treaty, iso3)) or fallback.get((treaty, iso3))
         if before is None or before == str(now.status):
             continue
         d = now.to_dict()
@@ -364,27 +328,9 @@ def _fingerprints(store, today: date) -> dict[str, Any]:
     (reconcile) or facts gain sources; ``records`` when depositary records
     are imported or corrected; ``date`` once a day (statuses depend on it).
     """
-    from sqlalchemy import literal_column
-
-    from minewatch.store import schema as t
-
-    with store.engine.connect() as conn:
-        docs = conn.execute(select(func.count(), func.max(t.documents.c.ingested_at)).select_from(t.documents)).one()
-        facts = conn.execute(
-            select(func.count(), func.sum(t.facts.c.independent_sources), func.sum(t.facts.c.claim_count),
-                   func.sum(t.facts.c.document_count), func.max(t.facts.c.last_reported)).select_from(t.facts)
-        ).one()
-        conflicts = conn.execute(select(func.count(), func.max(t.conflicts.c.id)).select_from(t.conflicts)).one()
-        queue = conn.execute(select(func.count(literal_column("*"))).select_from(t.reconcile_queue)).scalar()
-        # A review corrects facts without a new document; fact ids change with their content.
-        reviews = conn.execute(select(func.count(), func.max(t.reviews.c.id)).select_from(t.reviews)).one()
-        fact_ids = conn.execute(select(func.min(t.facts.c.id), func.max(t.facts.c.id))).one()
-        events = conn.execute(
-            select(t.treaty_events.c.id, t.treaty_events.c.action, t.treaty_events.c.date, t.treaty_events.c.state_iso3)
-            .order_by(t.treaty_events.c.id)
-        ).all()
-    kb = json.dumps([list(docs), list(facts), list(fact_ids), list(conflicts), queue, list(reviews)], default=str)
-    records = hashlib.sha256(json.dumps([list(e) for e in events], default=str).encode()).hexdigest()
+    kb_summary, events = knowledge_summary(store)
+    kb = json.dumps(kb_summary, default=str)
+    records = hashlib.sha256(json.dumps(events, default=str).encode()).hexdigest()
     return {"kb": hashlib.sha256(kb.encode()).hexdigest(), "records": records, "date": today.isoformat()}
 
 
@@ -464,8 +410,6 @@ def fact_payload(rule: AlertRule, f: dict[str, Any], base_url: str) -> dict[str,
 
 
 def conflict_payload(store, rule: AlertRule, c: dict[str, Any], base_url: str) -> dict[str, Any]:
-    from minewatch.store.repository import ClaimFilter
-
     claims = store.claims(ClaimFilter(claim_ids=list(c.get("claim_ids") or []))) if c.get("claim_ids") else []
     docs: dict[str, dict] = {}
     stories: set[str] = set()
@@ -552,13 +496,12 @@ def evaluate(store, *, base_url: str | None = None, today: date | None = None, f
     prints = _fingerprints(store, today)
     for rule in rules:
         base = resolve_base_url(rule, base_url)
-        with store.engine.connect() as conn:
-            known = set(conn.execute(select(w.sent_alerts.c.subject).where(w.sent_alerts.c.rule_id == rule.id)).scalars())
-            seen = _last_seen(conn, rule.id)
-        if not force and not _needs_evaluation(rule, seen.get(WATERMARK), prints):
+        known = alert_subjects(store, rule.id)
+        watermark = rule_watermark(store, rule.id)
+        if not force and not _needs_evaluation(rule, watermark, prints):
             continue
         payloads: list[dict[str, Any]] = []
-        statuses: dict[str, str] = {}
+        statuses: dict[tuple[str, str], str] = {}
         if rule.kind == "fact":
             payloads = [fact_payload(rule, f, base) for f in _matching_facts(store, rule) if f["id"] not in known]
         elif rule.kind == "conflict":
@@ -568,29 +511,13 @@ def evaluate(store, *, base_url: str | None = None, today: date | None = None, f
             payloads = [status_payload(rule, ch, base) for ch in changes]
             payloads = [p for p in payloads if p["subject"] not in known]
         now = utcnow()
-        with store.engine.begin() as conn:
-            for p in payloads:
-                p["created_at"] = now.isoformat(timespec="seconds")
-                exists = conn.execute(
-                    select(w.sent_alerts.c.id).where(
-                        w.sent_alerts.c.rule_id == rule.id, w.sent_alerts.c.subject == p["subject"]
-                    )
-                ).first()
-                if exists:
-                    continue
-                conn.execute(
-                    insert(w.sent_alerts).values(
-                        rule_id=rule.id, subject=p["subject"], state="pending", payload=p, attempts=0, created_at=now
-                    )
-                )
-                queued += 1
-            # What the rule saw, in the same transaction as the alerts it led to.
-            for subject, status in statuses.items():
-                if (seen.get(subject) or {}).get("status") != status:
-                    _remember(conn, rule.id, subject, {"status": status, "on": today.isoformat()}, seen)
-            _remember(conn, rule.id, WATERMARK, prints, seen)
-            if rule.kind == "status" and (rule.last_evaluated_on or today) < today:
-                conn.execute(update(w.alert_rules).where(w.alert_rules.c.id == rule.id).values(last_evaluated_on=today))
+        for p in payloads:
+            p["created_at"] = now.isoformat(timespec="seconds")
+        # What the rule saw goes in the same transaction as the alerts it led to.
+        queued += record_evaluation(
+            store, rule.id, payloads, statuses=statuses, watermark=prints, today=today, now=now,
+            evaluated_on=today if rule.kind == "status" and (rule.last_evaluated_on or today) < today else None,
+        )
     return queued
 
 
@@ -609,6 +536,36 @@ def signature(body: bytes, secret: str) -> str:
 def verify_signature(body: bytes, secret: str, header: str | None) -> bool:
     """For receivers (and tests): constant-time comparison of the header with the body's HMAC."""
     return bool(header) and hmac.compare_digest(signature(body, secret), header or "")
+
+
+def _webhook_key(secret: str) -> bytes:
+    """A ``whsec_…`` secret is base64 (as Standard Webhooks issues them); any other is used as its UTF-8 bytes."""
+    return base64.b64decode(secret[len("whsec_"):]) if secret.startswith("whsec_") else secret.encode("utf-8")
+
+
+def webhook_signature(msg_id: str, timestamp: int, body: bytes, secret: str) -> str:
+    """``v1,`` and the base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}`` (the Standard Webhooks signature)."""
+    mac = hmac.new(_webhook_key(secret), f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(mac).decode("ascii")
+
+
+def webhook_headers(msg_id: str, body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:
+    ts = int(time.time()) if timestamp is None else timestamp
+    return {WEBHOOK_ID_HEADER: msg_id, WEBHOOK_TIMESTAMP_HEADER: str(ts),
+            WEBHOOK_SIGNATURE_HEADER: webhook_signature(msg_id, ts, body, secret)}
+
+
+def verify_webhook(body: bytes, headers: Any, secret: str, *, tolerance_s: int = WEBHOOK_TOLERANCE_S,
+                   now: float | None = None) -> bool:
+    """For receivers: the signature matches and the timestamp is recent (a replayed POST fails the second test)."""
+    get = headers.get
+    msg_id, ts, sigs = get(WEBHOOK_ID_HEADER), get(WEBHOOK_TIMESTAMP_HEADER), get(WEBHOOK_SIGNATURE_HEADER)
+    if not (msg_id and ts and sigs) or not str(ts).isdigit():
+        return False
+    if abs((time.time() if now is None else now) - int(ts)) > tolerance_s:
+        return False
+    expected = webhook_signature(msg_id, int(ts), body, secret)
+    return any(hmac.compare_digest(expected, s) for s in str(sigs).split())
 
 
 def encode(payload: dict[str, Any]) -> bytes:
@@ -633,8 +590,6 @@ def post_webhook(
     attempt starts after it and each request's timeout is cut to what is
     left, so a hanging receiver cannot hold the watcher's cycle.
     """
-    import httpx
-
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "minewatch/0.1 (alerts)",
@@ -660,7 +615,9 @@ def post_webhook(
                     last = last or "delivery deadline of this check reached"
                     break
             try:
-                resp = client.post(url, content=body, headers=headers, timeout=timeout)
+                # signed afresh per attempt: the timestamp says when this POST left
+                resp = client.post(url, content=body, headers={**headers, **webhook_headers(delivery_id, body, secret)},
+                                   timeout=timeout)
             except httpx.HTTPError as exc:
                 last = f"{type(exc).__name__}: {exc}"
                 continue
@@ -712,18 +669,7 @@ def _claim_row(store, row: dict[str, Any], now: datetime) -> bool:
     lease is over another check takes it again (the receiver recognises a
     repeat by the ``X-Minewatch-Delivery`` header).
     """
-    cond = [w.sent_alerts.c.id == row["id"], w.sent_alerts.c.state == row["state"]]
-    if row["next_attempt_at"] is None:
-        cond.append(w.sent_alerts.c.next_attempt_at.is_(None))
-    else:
-        cond.append(w.sent_alerts.c.next_attempt_at == row["next_attempt_at"])
-    with store.engine.begin() as conn:
-        res = conn.execute(
-            update(w.sent_alerts).where(*cond).values(
-                state="sending", next_attempt_at=now + timedelta(seconds=SENDING_LEASE_S)
-            )
-        )
-        return res.rowcount == 1
+    return claim_alert(store, row, now + timedelta(seconds=SENDING_LEASE_S))
 
 
 def deliver_pending(
@@ -738,17 +684,7 @@ def deliver_pending(
     deadline = time.monotonic() + options.deadline_s if options.deadline_s is not None else None
     report = CheckReport()
     rules = {r.id: r for r in list_rules(store)}
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(w.sent_alerts)
-            .where(
-                ((w.sent_alerts.c.state == "pending")
-                 & ((w.sent_alerts.c.next_attempt_at.is_(None)) | (w.sent_alerts.c.next_attempt_at <= now)))
-                # A sending row whose lease ran out: its sender died.
-                | ((w.sent_alerts.c.state == "sending") & (w.sent_alerts.c.next_attempt_at <= now))
-            )
-            .order_by(w.sent_alerts.c.id)
-        ).mappings().all()
+    rows = due_alert_rows(store, now)
     rule_errors: dict[int, str | None] = {}
     for row in rows:
         rule = rules.get(row["rule_id"])
@@ -757,7 +693,7 @@ def deliver_pending(
         if deadline is not None and time.monotonic() >= deadline:
             report.deferred += 1
             continue
-        if not _claim_row(store, dict(row), now):
+        if not _claim_row(store, row, now):
             continue  # another process took it
         body = encode(row["payload"])
         try:
@@ -781,36 +717,19 @@ def deliver_pending(
         except DeliveryError as exc:
             attempts = row["attempts"] + 1
             delay = min(REDELIVERY_BASE_S * 2 ** (attempts - 1), REDELIVERY_MAX_S)
-            with store.engine.begin() as conn:
-                conn.execute(
-                    update(w.sent_alerts).where(w.sent_alerts.c.id == row["id"]).values(
-                        state="pending", attempts=attempts, last_error=str(exc),
-                        next_attempt_at=now + timedelta(seconds=delay),
-                    )
-                )
+            alert_failed(store, row["id"], attempts=attempts, error=str(exc), retry_at=now + timedelta(seconds=delay))
             report.failed += 1
             report.errors.append(f"rule {rule.id}, {row['subject']}: {exc}")
             rule_errors[rule.id] = str(exc)
             continue
         except BaseException:
             # Interrupted mid-send (Ctrl-C): hand the row back at once rather than after the lease.
-            with store.engine.begin() as conn:
-                conn.execute(
-                    update(w.sent_alerts).where(w.sent_alerts.c.id == row["id"], w.sent_alerts.c.state == "sending")
-                    .values(state="pending", next_attempt_at=row["next_attempt_at"] if row["state"] == "pending" else None)
-                )
+            alert_released(store, row["id"], row["next_attempt_at"] if row["state"] == "pending" else None)
             raise
-        with store.engine.begin() as conn:
-            conn.execute(
-                update(w.sent_alerts).where(w.sent_alerts.c.id == row["id"]).values(
-                    state="sent", sent_at=utcnow(), attempts=row["attempts"] + 1, last_error=None, next_attempt_at=None
-                )
-            )
+        alert_sent(store, row["id"], attempts=row["attempts"] + 1, now=utcnow())
         report.sent += 1
         rule_errors.setdefault(rule.id, None)
-    with store.engine.begin() as conn:
-        for rid, error in rule_errors.items():
-            conn.execute(update(w.alert_rules).where(w.alert_rules.c.id == rid).values(last_error=error))
+    set_rule_errors(store, rule_errors)
     return report
 
 
@@ -828,12 +747,4 @@ def check_alerts(
 
 def alerts_of(store, rule_id: int | None = None, state: str | None = None) -> list[dict[str, Any]]:
     """The outbox as rows (for `alerts log` and tests)."""
-    q = select(w.sent_alerts).order_by(w.sent_alerts.c.id)
-    if state != SEEN:
-        q = q.where(w.sent_alerts.c.state != SEEN)  # a rule's memory, not alerts
-    if rule_id is not None:
-        q = q.where(w.sent_alerts.c.rule_id == rule_id)
-    if state:
-        q = q.where(w.sent_alerts.c.state == state)
-    with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(q).mappings()]
+    return alert_rows(store, rule_id, state)

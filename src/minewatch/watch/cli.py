@@ -1,7 +1,7 @@
 """``minewatch watch …`` and ``minewatch alerts …``: thin commands over ``minewatch.watch``.
 
-``minewatch.cli`` mounts these apps; it is imported lazily here (for
-``open_store`` and ``fail``) so that either module can be imported first.
+``minewatch.cli`` mounts these apps; both take the shared helpers
+(``open_store``, ``fail``) from ``minewatch.cli_common``.
 """
 
 from __future__ import annotations
@@ -12,40 +12,40 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from minewatch.cli_common import FormatOpt, err, fail, open_store
 from minewatch.output import Format, emit, to_json
+from minewatch.treaties.states import resolve_state
+from minewatch.watch import (
+    AlertError,
+    DeliveryOptions,
+    PollOptions,
+    PollResult,
+    WatchError,
+    add_rule,
+    add_watch,
+    check_alerts,
+    list_rules,
+    list_watches,
+    remove_rule,
+    remove_watch,
+    run_watcher,
+)
 
 watch_app = typer.Typer(no_args_is_help=True, help="Watch feeds and paths: scheduled, conditional ingest.")
 alerts_app = typer.Typer(no_args_is_help=True, help="Alerts on new facts, new conflicts and status changes.")
 
-err = Console(stderr=True)
-
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, jsonl or csv.")]
 BaseUrlOpt = Annotated[
     str | None,
     typer.Option("--base-url", envvar="MINEWATCH_BASE_URL", help="Dashboard address for alert links (default http://127.0.0.1:8000)."),
 ]
 
 
-def _store():
-    from minewatch.cli import open_store
-
-    return open_store()
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    from minewatch.cli import fail
-
-    return fail(message, code)
-
-
 # ---------------------------------------------------------------------------- watch
 
 
 def _delivery(timeout: float, attempts: int, deadline: float):
-    from minewatch.watch import DeliveryOptions
-
     if timeout <= 0 or attempts < 1 or deadline <= 0:
-        raise _fail("--webhook-timeout and --delivery-deadline must be positive, --webhook-attempts at least 1", 2)
+        raise fail("--webhook-timeout and --delivery-deadline must be positive, --webhook-attempts at least 1", 2)
     return DeliveryOptions(timeout_s=timeout, attempts=attempts, deadline_s=deadline)
 
 
@@ -61,13 +61,11 @@ def watch_add(
     follow: Annotated[bool, typer.Option("--follow", help="Fetch each new entry's page.")] = False,
 ) -> None:
     """Watch a feed or path; its first poll is due at once."""
-    from minewatch.watch import WatchError, add_watch
-
-    store = _store()
+    store = open_store(create=True)
     try:
         watch = add_watch(store, source, every, name=name, follow=follow)
     except WatchError as exc:
-        raise _fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     Console().print(f"watching {watch.url} as {watch.name!r} every {watch.every_seconds}s"
                     + (" (following links)" if watch.follow else ""), highlight=False)
 
@@ -75,9 +73,7 @@ def watch_add(
 @watch_app.command("list")
 def watch_list(fmt: FormatOpt = Format.table) -> None:
     """Watches with their schedule, last result and errors."""
-    from minewatch.watch import list_watches
-
-    rows = [w.to_dict() for w in list_watches(_store())]
+    rows = [w.to_dict() for w in list_watches(open_store())]
     if fmt is Format.table:
         emit(rows, fmt, title=f"{len(rows)} watches", columns=[
             ("name", "name"), ("source", "url"), ("every (s)", "every_seconds"), ("follow", "follow"),
@@ -91,10 +87,8 @@ def watch_list(fmt: FormatOpt = Format.table) -> None:
 @watch_app.command("remove")
 def watch_remove(name: Annotated[str, typer.Argument(help="The watch's name (see watch list).")]) -> None:
     """Stop watching; documents already ingested stay."""
-    from minewatch.watch import remove_watch
-
-    if not remove_watch(_store(), name):
-        raise _fail(f"no watch named {name!r}")
+    if not remove_watch(open_store(), name):
+        raise fail(f"no watch named {name!r}")
     Console().print(f"removed watch {name!r}", highlight=False)
 
 
@@ -106,18 +100,17 @@ def watch_run(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds a feed request may take.")] = 20.0,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest feed or page accepted.")] = 10_000_000,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Store documents without extracting claims.")] = False,
+    allow_private_hosts: Annotated[bool, typer.Option("--allow-private-hosts", help="Let entry links (--follow) and redirects name private or loopback hosts (also MINEWATCH_ALLOW_PRIVATE_HOSTS=1).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No poll report on standard error.")] = False,
     webhook_timeout: Annotated[float, typer.Option("--webhook-timeout", help="Seconds one webhook POST may take.")] = 10.0,
     webhook_attempts: Annotated[int, typer.Option("--webhook-attempts", help="POSTs of one alert per check (pauses 0.5 s, doubling).")] = 4,
     delivery_deadline: Annotated[float, typer.Option("--delivery-deadline", help="Seconds one check may spend delivering; the rest stays pending.")] = 60.0,
 ) -> None:
     """Poll watches on their schedules and send alerts (alerts to stdout are JSON lines; reports go to stderr)."""
-    from minewatch.watch import PollOptions, PollResult, run_watcher
-
     if timeout <= 0 or max_bytes <= 0:
-        raise _fail("--timeout and --max-bytes must be positive", 2)
+        raise fail("--timeout and --max-bytes must be positive", 2)
     delivery = _delivery(webhook_timeout, webhook_attempts, delivery_deadline)
-    store = _store()
+    store = open_store()
     errors = 0
 
     def on_cycle(report) -> None:
@@ -147,7 +140,9 @@ def watch_run(
     try:
         run_watcher(
             store, once=once, alerts=not no_alerts, base_url=base_url, out=sys.stdout, on_cycle=on_cycle,
-            options=PollOptions(timeout_s=timeout, max_bytes=max_bytes, extract=not no_extract), delivery=delivery,
+            options=PollOptions(timeout_s=timeout, max_bytes=max_bytes, extract=not no_extract,
+                                allow_private_hosts=allow_private_hosts),
+            delivery=delivery,
         )
     except KeyboardInterrupt:
         err.print("stopped", highlight=False)
@@ -160,7 +155,7 @@ def watch_run(
 @alerts_app.command("add")
 def alerts_add(
     on: Annotated[str, typer.Option("--on", help="fact (default), conflict or status.")] = "fact",
-    state: Annotated[list[str] | None, typer.Option("--state", "-s", help="ISO3 codes, comma-separated or repeated.")] = None,
+    state: Annotated[list[str] | None, typer.Option("--state", "-s", help="States: ISO3 codes or names, comma-separated or repeated.")] = None,
     predicate: Annotated[list[str] | None, typer.Option("--predicate", "-p", help="Fact predicates, e.g. production,transfer.")] = None,
     min_sources: Annotated[int, typer.Option("--min-sources", help="Independent sources a fact needs.")] = 1,
     treaty: Annotated[str | None, typer.Option("--treaty", "-t", help="APMBC or CCM.")] = None,
@@ -171,16 +166,16 @@ def alerts_add(
     include_existing: Annotated[bool, typer.Option("--include-existing", help="Also alert on what already matches.")] = False,
 ) -> None:
     """Add an alert rule (standard output unless --file or --webhook)."""
-    from minewatch.watch import AlertError, add_rule
-
-    store = _store()
+    if state:  # names as well as codes ("Lithuania,FIN"); what matches nothing is refused by add_rule
+        state = [resolve_state(x) or x.strip() for item in state for x in item.split(",") if x.strip()]
+    store = open_store(create=True)
     try:
         rule = add_rule(
             store, on, states=state, predicates=predicate, min_sources=min_sources, treaty=treaty, file=file,
             webhook=webhook, secret=secret, base_url=base_url, include_existing=include_existing,
         )
     except AlertError as exc:
-        raise _fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from exc
     where = f"{rule.destination} {rule.target}" if rule.target else "standard output"
     Console().print(f"alert rule {rule.id}: {rule.kind} → {where}", highlight=False)
 
@@ -188,9 +183,7 @@ def alerts_add(
 @alerts_app.command("list")
 def alerts_list(fmt: FormatOpt = Format.table) -> None:
     """Alert rules with how many alerts each has sent and has pending."""
-    from minewatch.watch import list_rules
-
-    rows = [r.to_dict() for r in list_rules(_store())]
+    rows = [r.to_dict() for r in list_rules(open_store())]
     if fmt is Format.table:
         emit(rows, fmt, title=f"{len(rows)} alert rules", columns=[
             ("id", "id"), ("on", "kind"), ("states", lambda r: ",".join(r["states"]) or "any"),
@@ -206,10 +199,8 @@ def alerts_list(fmt: FormatOpt = Format.table) -> None:
 @alerts_app.command("remove")
 def alerts_remove(rule_id: Annotated[int, typer.Argument(help="The rule's id (see alerts list).")]) -> None:
     """Delete an alert rule and its record of sent alerts."""
-    from minewatch.watch import remove_rule
-
-    if not remove_rule(_store(), rule_id):
-        raise _fail(f"no alert rule {rule_id}")
+    if not remove_rule(open_store(), rule_id):
+        raise fail(f"no alert rule {rule_id}")
     Console().print(f"removed alert rule {rule_id}", highlight=False)
 
 
@@ -222,10 +213,8 @@ def alerts_check(
     delivery_deadline: Annotated[float, typer.Option("--delivery-deadline", help="Seconds one check may spend delivering; the rest stays pending.")] = 60.0,
 ) -> None:
     """Evaluate every rule once and deliver what is new or still pending."""
-    from minewatch.watch import check_alerts
-
     delivery = _delivery(webhook_timeout, webhook_attempts, delivery_deadline)
-    report = check_alerts(_store(), base_url=base_url, out=sys.stdout, options=delivery, force=True)
+    report = check_alerts(open_store(), base_url=base_url, out=sys.stdout, options=delivery, force=True)
     if fmt is Format.table:
         err.print(f"alerts: {report.queued} new, {report.sent} sent, {report.failed} failed", highlight=False)
         for e in report.errors:

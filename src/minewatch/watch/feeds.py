@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import json
 import os
 import re
 import tempfile
@@ -32,12 +31,32 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from sqlalchemy import delete, insert, select, update
+import feedparser
+import httpx
 
-from minewatch.store import schema as t
-from minewatch.store import schema_watch as w
+from minewatch.ingest import net
+from minewatch.ingest.sources import PAGE_NOT_FETCHED, SourceError, kind_for_name, safe_feed_bytes, sniff_kind
+from minewatch.store.repository import utcnow  # the store's clock: naive UTC, as the columns hold
+from minewatch.store.watching import (
+    WatchExists,
+    claim_watch,
+    create_watch,
+    delete_watch,
+    due_watch_rows,
+    mark_entries_seen,
+    next_poll_at,
+    page_retries,
+    queue_page_retries,
+    seen_entry_rows,
+    unseen_entry_keys,
+    update_page_retry,
+    update_watch,
+    watch_row,
+    watch_rows,
+)
 
 #: Units of ``--every`` (a bare number is seconds).
 EVERY_UNITS: dict[str, int] = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -56,8 +75,6 @@ MAX_REDIRECTS = 5
 PAGE_RETRY_BASE_S = 300
 PAGE_RETRY_MAX_S = 6 * 3600
 PAGE_RETRY_ATTEMPTS = 5
-#: ``watch_entries.entry_ref`` of a page waiting for a retry starts with this (the rest is JSON).
-PAGE_RETRY_PREFIX = "page-retry "
 HTTP_HEADERS = {
     "User-Agent": "minewatch/0.1 (+treaty monitor; conditional polling)",
     "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
@@ -80,10 +97,6 @@ class PollError(Exception):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 # ---------------------------------------------------------------------------- watches
@@ -136,8 +149,6 @@ def parse_every(value: str | int) -> int:
 def default_name(source: str) -> str:
     """A short readable name from a URL's host and path, or a file's name."""
     if _URL.match(source):
-        from urllib.parse import urlsplit
-
         parts = urlsplit(source)
         base = (parts.hostname or "feed") + "-" + parts.path.strip("/").rsplit("/", 1)[-1]
     else:
@@ -170,62 +181,34 @@ def add_watch(
         source = str(path.resolve())
     seconds = parse_every(every)
     now = now or utcnow()
-    with store.engine.begin() as conn:
-        if name is None:
-            base = default_name(source)
-            name, n = base, 1
-            while conn.execute(select(w.watches.c.name).where(w.watches.c.name == name)).first():
-                n += 1
-                name = f"{base}-{n}"
-        else:
-            name = name.strip()
-            if not _VALID_NAME.fullmatch(name):
-                raise WatchError(f"{name!r} is not a watch name: letters, digits, '.', '_' and '-' (up to 100)")
-            if conn.execute(select(w.watches.c.name).where(w.watches.c.name == name)).first():
-                raise WatchError(f"a watch named {name!r} exists already (watch remove {name} first)")
-        if conn.execute(select(w.watches.c.name).where(w.watches.c.url == source)).first():
-            raise WatchError(f"{source} is watched already")
-        conn.execute(
-            insert(w.watches).values(
-                name=name, url=source, every_seconds=seconds, follow=follow, next_poll_at=now, failures=0,
-                created_at=now,
-            )
-        )
+    if name is not None:
+        name = name.strip()
+        if not _VALID_NAME.fullmatch(name):
+            raise WatchError(f"{name!r} is not a watch name: letters, digits, '.', '_' and '-' (up to 100)")
+    try:
+        name = create_watch(store, url=source, every_seconds=seconds, follow=follow, now=now, name=name,
+                            base_name=default_name(source))
+    except WatchExists as exc:
+        if exc.what == "name":
+            raise WatchError(f"a watch named {exc.value!r} exists already (watch remove {exc.value} first)") from exc
+        raise WatchError(f"{source} is watched already") from exc
     return get_watch(store, name)
 
 
-def _entry_rows():
-    """Rows that are entries seen, not page retries waiting (``PAGE_RETRY_PREFIX``)."""
-    return (w.watch_entries.c.entry_ref.is_(None) | w.watch_entries.c.entry_ref.not_like(PAGE_RETRY_PREFIX + "%"))
-
-
 def get_watch(store, name: str) -> Watch:
-    with store.engine.connect() as conn:
-        r = conn.execute(select(w.watches).where(w.watches.c.name == name)).mappings().first()
-        if r is None:
-            raise WatchError(f"no watch named {name!r}")
-        seen = conn.execute(select(w.watch_entries.c.id).where(w.watch_entries.c.watch == name, _entry_rows())).all()
-    return _row_to_watch(dict(r), len(seen))
+    found = watch_row(store, name)
+    if found is None:
+        raise WatchError(f"no watch named {name!r}")
+    return _row_to_watch(*found)
 
 
 def list_watches(store) -> list[Watch]:
-    from sqlalchemy import func
-
-    with store.engine.connect() as conn:
-        counts = dict(
-            conn.execute(
-                select(w.watch_entries.c.watch, func.count()).where(_entry_rows()).group_by(w.watch_entries.c.watch)
-            ).all()
-        )
-        rows = conn.execute(select(w.watches).order_by(w.watches.c.name)).mappings().all()
-    return [_row_to_watch(dict(r), counts.get(r["name"], 0)) for r in rows]
+    return [_row_to_watch(r, seen) for r, seen in watch_rows(store)]
 
 
 def remove_watch(store, name: str) -> bool:
-    """Forget a watch and its seen entries (documents already ingested stay)."""
-    with store.engine.begin() as conn:
-        conn.execute(delete(w.watch_entries).where(w.watch_entries.c.watch == name))
-        return conn.execute(delete(w.watches).where(w.watches.c.name == name)).rowcount > 0
+    """Forget a watch, its seen entries and its page retries (documents already ingested stay)."""
+    return delete_watch(store, name)
 
 
 def backoff_seconds(every_seconds: int, failures: int, retry_after: float | None = None) -> int:
@@ -251,18 +234,14 @@ class Fetched:
 
 def make_client(timeout_s: float = HTTP_TIMEOUT_S):
     """The HTTP client of the watcher: timeouts, bounded redirects."""
-    import httpx
-
     return httpx.Client(timeout=httpx.Timeout(timeout_s), follow_redirects=True, max_redirects=MAX_REDIRECTS)
 
 
 def fetch_conditional(
     url: str, *, etag: str | None = None, last_modified: str | None = None, client=None,
-    timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES,
+    timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES, allow_private: bool = False,
 ) -> Fetched:
     """GET with If-None-Match / If-Modified-Since, a timeout, a total deadline and a size limit."""
-    import httpx
-
     headers = dict(HTTP_HEADERS)
     if etag:
         headers["If-None-Match"] = etag
@@ -273,7 +252,10 @@ def fetch_conditional(
         client = make_client(timeout_s)
     deadline = time.monotonic() + 2 * timeout_s  # a server trickling bytes must not hold the watcher
     try:
-        with client.stream("GET", url, headers=headers, timeout=timeout_s) as resp:
+        # the watched URL is the operator's and fetched as given; a redirect from a public host
+        # to a private one is refused (ingest.net)
+        with net.open_stream(url, untrusted=False, allow_private=allow_private, headers=headers,
+                             client=client) as resp:
             if not _URL.match(str(resp.url)):
                 raise PollError(f"redirected to a non-http URL ({resp.url})")
             if resp.status_code == 304:
@@ -300,6 +282,8 @@ def fetch_conditional(
                 200, b"".join(chunks), resp.headers.get("etag"), resp.headers.get("last-modified"),
                 resp.headers.get("content-type", ""),
             )
+    except net.FetchError as exc:
+        raise PollError(str(exc)) from exc
     except httpx.TimeoutException as exc:
         raise PollError(f"timed out after {timeout_s:g}s ({type(exc).__name__})") from exc
     except httpx.HTTPError as exc:
@@ -367,10 +351,6 @@ def _entry_body(entry: dict[str, Any]) -> str:
 
 def parse_feed(data: bytes) -> ParsedFeed:
     """Entries of a feed, parsed safely (no DOCTYPE, no entity declarations); PollError if unreadable."""
-    import feedparser
-
-    from minewatch.ingest.sources import SourceError, safe_feed_bytes
-
     try:
         data = safe_feed_bytes(data)
     except SourceError as exc:
@@ -458,17 +438,13 @@ class PollOptions:
     timeout_s: float = HTTP_TIMEOUT_S
     max_bytes: int = MAX_FEED_BYTES
     extract: bool = True
+    #: Entry links (``--follow``) and redirects may name private hosts (``--allow-private-hosts``).
+    allow_private_hosts: bool = False
 
 
 def _claim(store, watch: Watch, now: datetime) -> bool:
     """Move the watch's next poll past a lease; only the watcher whose update lands polls it."""
-    with store.engine.begin() as conn:
-        res = conn.execute(
-            update(w.watches)
-            .where(w.watches.c.name == watch.name, w.watches.c.next_poll_at <= now)
-            .values(next_poll_at=now + timedelta(seconds=POLL_LEASE_S))
-        )
-        return res.rowcount == 1
+    return claim_watch(store, watch.name, now, now + timedelta(seconds=POLL_LEASE_S))
 
 
 def poll_watch(
@@ -509,8 +485,7 @@ def poll_watch(
         except Exception as exc:  # the retry of a page must not fail the poll it rides on
             result.error = result.error or f"page retry: {type(exc).__name__}: {exc}"
     result.next_poll_at = updates["next_poll_at"]
-    with store.engine.begin() as conn:
-        conn.execute(update(w.watches).where(w.watches.c.name == watch.name).values(**updates))
+    update_watch(store, watch.name, **updates)
     return result
 
 
@@ -529,7 +504,7 @@ def _describe(r: PollResult) -> str:
 def _poll_remote(store, watch: Watch, client, options: PollOptions, updates: dict[str, Any]) -> PollResult:
     fetched = fetch_conditional(
         watch.url, etag=watch.etag, last_modified=watch.last_modified, client=client,
-        timeout_s=options.timeout_s, max_bytes=options.max_bytes,
+        timeout_s=options.timeout_s, max_bytes=options.max_bytes, allow_private=options.allow_private_hosts,
     )
     if fetched.status == 304:
         return PollResult(watch.name, "not_modified")
@@ -551,8 +526,6 @@ def _local_files(root: Path) -> list[Path]:
 
 
 def _poll_local(store, watch: Watch, options: PollOptions, updates: dict[str, Any]) -> PollResult:
-    from minewatch.ingest.sources import kind_for_name, sniff_kind
-
     root = Path(watch.url)
     if not root.exists():
         raise PollError(f"{watch.url}: no such file or folder")
@@ -605,35 +578,11 @@ def _read_limited(path: Path, max_bytes: int) -> bytes:
 
 
 def _unseen(store, watch_name: str, keys: list[str]) -> set[str]:
-    seen: set[str] = set()
-    with store.engine.connect() as conn:
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            seen.update(
-                conn.execute(
-                    select(w.watch_entries.c.entry_key).where(
-                        w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_key.in_(chunk)
-                    )
-                ).scalars()
-            )
-    return {k for k in keys if k not in seen}
+    return unseen_entry_keys(store, watch_name, keys)
 
 
 def _mark_seen(store, watch_name: str, entries: list[tuple[str, str, str | None]]) -> None:
-    now = utcnow()
-    with store.engine.begin() as conn:
-        for key, ref, title in entries:
-            exists = conn.execute(
-                select(w.watch_entries.c.id).where(
-                    w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_key == key
-                )
-            ).first()
-            if not exists:
-                conn.execute(
-                    insert(w.watch_entries).values(
-                        watch=watch_name, entry_key=key, entry_ref=ref[:2000], title=title, seen_at=now
-                    )
-                )
+    mark_entries_seen(store, watch_name, entries, utcnow())
 
 
 def _ingest_entries(store, watch: Watch, feed: ParsedFeed, options: PollOptions) -> PollResult:
@@ -648,20 +597,18 @@ def _ingest_entries(store, watch: Watch, feed: ParsedFeed, options: PollOptions)
     with tempfile.TemporaryDirectory(prefix="minewatch-watch-") as tmp:
         path = Path(tmp) / "new-entries.xml"  # never built from the name: no path tricks
         path.write_bytes(render_rss(feed, todo))
-        summary = _run_ingest(store, [str(path)], watch.follow, options)
-        _relabel(store, summary.documents, str(path), watch.url)
+        # documents are named after the watched feed as they are stored, never after the temporary file
+        summary = _run_ingest(store, [str(path)], watch.follow, options, label=watch.url)
     _fill(result, summary)
     _mark_seen(store, watch.name, [(e.key, e.ref, e.title) for e in todo])
     if watch.follow:
-        failed = _page_failures(summary, str(path), len(todo))
+        failed = _page_failures(summary, watch.url, len(todo))
         _queue_page_retries(store, watch, feed, [todo[i] for i in sorted(failed)], utcnow())  # timed by _retry_pages
     return result
 
 
 def _page_failures(summary, path: str, n: int) -> set[int]:
     """Indexes (0-based) of the rendered entries whose page ``--follow`` could not fetch."""
-    from minewatch.ingest.sources import PAGE_NOT_FETCHED
-
     out: set[int] = set()
     for s in summary.pages_not_fetched:
         if s.get("warning") != PAGE_NOT_FETCHED:
@@ -672,105 +619,62 @@ def _page_failures(summary, path: str, n: int) -> set[int]:
     return out
 
 
-def _retry_key(entry_key: str) -> str:
-    return hashlib.sha256(f"page-retry:{entry_key}".encode()).hexdigest()
-
-
 def _queue_page_retries(store, watch: Watch, feed: ParsedFeed, entries: list[FeedEntry], now: datetime) -> None:
     """Keep entries whose page failed pending for a page retry (the teaser stays ingested).
 
-    The retry state lives in the entry's ``watch_entries`` row (a second row
-    per entry, keyed apart, ``entry_ref`` holding JSON), so a restarted
-    watcher carries on with the same attempts.
+    The retry lives in ``watch_page_retries`` (``store.watching``), so a
+    restarted watcher carries on with the same attempts.
     """
-    if not entries:
-        return
-    with store.engine.begin() as conn:
-        for e in entries:
-            key = _retry_key(e.key)
-            if conn.execute(select(w.watch_entries.c.id).where(
-                    w.watch_entries.c.watch == watch.name, w.watch_entries.c.entry_key == key)).first():
-                continue
-            state = {
-                "state": "pending", "attempts": 1, "next": None,  # set by the poll's clock in _retry_pages
-                "link": e.link, "ref": e.ref, "title": e.title, "body": e.body[:4000],
-                "published": e.published.isoformat() if e.published else None,
-                "feed_title": feed.title, "language": feed.language,
-            }
-            conn.execute(insert(w.watch_entries).values(
-                watch=watch.name, entry_key=key, entry_ref=PAGE_RETRY_PREFIX + json.dumps(state), title=e.title,
-                seen_at=now,
-            ))
+    queue_page_retries(store, watch.name, [{
+        "entry_key": e.key, "state": "pending", "attempts": 1, "next_attempt_at": None,  # timed by _retry_pages
+        "link": e.link, "entry_ref": e.ref, "title": e.title, "body": e.body[:4000], "published": e.published,
+        "feed_title": feed.title, "language": feed.language,
+    } for e in entries], now)
 
 
 def pending_pages(store, watch_name: str) -> list[dict[str, Any]]:
-    """The entries of a watch waiting for a page retry, with their attempts and state (for status and tests)."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(w.watch_entries.c.id, w.watch_entries.c.entry_ref).where(
-            w.watch_entries.c.watch == watch_name, w.watch_entries.c.entry_ref.like(PAGE_RETRY_PREFIX + "%"),
-        ).order_by(w.watch_entries.c.id)).all()
-    return [{"id": r.id, **json.loads(r.entry_ref[len(PAGE_RETRY_PREFIX):])} for r in rows]
+    """The page retries of a watch (pending, fetched or given up), with their attempts (for status and tests)."""
+    return page_retries(store, watch_name)
 
 
 def _retry_pages(store, watch: Watch, options: PollOptions, now: datetime, result: PollResult) -> None:
     """Fetch the pages that failed before and are due again; a fetched page becomes its own document."""
-    pending = [p for p in pending_pages(store, watch.name) if p["state"] == "pending"]
-    for p in [p for p in pending if p["next"] is None]:  # queued by this poll: first retry after the base delay
-        p["next"] = (now + timedelta(seconds=PAGE_RETRY_BASE_S)).isoformat()
-        row_id = p.pop("id")
-        with store.engine.begin() as conn:
-            conn.execute(update(w.watch_entries).where(w.watch_entries.c.id == row_id)
-                         .values(entry_ref=PAGE_RETRY_PREFIX + json.dumps(p)))
-    due = [p for p in pending if p["next"] is not None and "id" in p
-           and datetime.fromisoformat(p["next"]) <= now and p.get("link")]
+    pending = page_retries(store, watch.name, state="pending")
+    for p in [p for p in pending if p["next_attempt_at"] is None]:  # queued by this poll: first retry after the base delay
+        update_page_retry(store, p["id"], next_attempt_at=now + timedelta(seconds=PAGE_RETRY_BASE_S))
+    due = [p for p in pending if p["next_attempt_at"] is not None and p["next_attempt_at"] <= now and p["link"]]
     for p in due:
-        entry = FeedEntry(key="", ref=p["ref"] + "#page", title=p.get("title"), link=p["link"],
-                          published=datetime.fromisoformat(p["published"]) if p.get("published") else None,
-                          body=p.get("body") or "")
-        feed = ParsedFeed(p.get("feed_title"), p.get("language"), [entry])
+        entry = FeedEntry(key="", ref=(p["entry_ref"] or "") + "#page", title=p["title"], link=p["link"],
+                          published=p["published"], body=p["body"] or "")
+        feed = ParsedFeed(p["feed_title"], p["language"], [entry])
         with tempfile.TemporaryDirectory(prefix="minewatch-watch-") as tmp:
             path = Path(tmp) / "page-retry.xml"
             path.write_bytes(render_rss(feed, [entry]))
-            summary = _run_ingest(store, [str(path)], True, options)
-            _relabel(store, summary.documents, str(path), watch.url)
-        if _page_failures(summary, str(path), 1):
+            summary = _run_ingest(store, [str(path)], True, options, label=watch.url)
+        if _page_failures(summary, watch.url, 1):
             attempts = p["attempts"] + 1
             if attempts > PAGE_RETRY_ATTEMPTS:
-                p["state"] = "gave_up"
+                update_page_retry(store, p["id"], state="gave_up", attempts=attempts)
             else:
                 delay = min(PAGE_RETRY_BASE_S * 2 ** (attempts - 1), PAGE_RETRY_MAX_S)
-                p["next"] = (now + timedelta(seconds=delay)).isoformat()
-            p["attempts"] = attempts
+                update_page_retry(store, p["id"], attempts=attempts, next_attempt_at=now + timedelta(seconds=delay))
         else:
-            p["state"] = "fetched"
+            update_page_retry(store, p["id"], state="fetched")
             result.ingested += summary.ingested
             result.claims += summary.claims
             result.documents.extend(summary.documents)
             if result.outcome in ("not_modified", "unchanged", "nothing_new") and summary.ingested:
                 result.outcome = "new"
-        row_id = p.pop("id")
-        with store.engine.begin() as conn:
-            conn.execute(update(w.watch_entries).where(w.watch_entries.c.id == row_id)
-                         .values(entry_ref=PAGE_RETRY_PREFIX + json.dumps(p)))
 
 
-def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions):
+def _run_ingest(store, inputs: list[str], follow: bool, options: PollOptions, label: str | None = None):
+    # lazy: every CLI command imports this module, and the pipeline (story grouping, extraction) takes ~1.4 s
     from minewatch.pipeline import IngestOptions, ingest
 
-    return ingest(store, inputs, IngestOptions(max_bytes=options.max_bytes, follow=follow, extract=options.extract))
-
-
-def _relabel(store, document_ids: list[str], temp_path: str, source: str) -> None:
-    """Documents read from the temporary feed file name the watched feed instead."""
-    if not document_ids:
-        return
-    with store.engine.begin() as conn:
-        for start in range(0, len(document_ids), 500):
-            conn.execute(
-                update(t.documents)
-                .where(t.documents.c.id.in_(document_ids[start : start + 500]), t.documents.c.path == temp_path)
-                .values(path=source)
-            )
+    labels = {inputs[0]: label} if label and len(inputs) == 1 else None
+    return ingest(store, inputs, IngestOptions(max_bytes=options.max_bytes, follow=follow, extract=options.extract,
+                                               allow_private_hosts=options.allow_private_hosts),
+                  labels=labels)
 
 
 def _fill(result: PollResult, summary) -> None:
@@ -782,12 +686,7 @@ def _fill(result: PollResult, summary) -> None:
 
 
 def due_watches(store, now: datetime | None = None) -> list[Watch]:
-    now = now or utcnow()
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(w.watches).where(w.watches.c.next_poll_at <= now).order_by(w.watches.c.next_poll_at, w.watches.c.name)
-        ).mappings().all()
-    return [_row_to_watch(dict(r)) for r in rows]
+    return [_row_to_watch(r) for r in due_watch_rows(store, now or utcnow())]
 
 
 def poll_due(
@@ -817,19 +716,11 @@ def poll_due(
 
 def seconds_until_next_poll(store, now: datetime | None = None) -> float | None:
     now = now or utcnow()
-    from sqlalchemy import func
-
-    with store.engine.connect() as conn:
-        nxt = conn.execute(select(func.min(w.watches.c.next_poll_at))).scalar()
+    nxt = next_poll_at(store)
     if nxt is None:
         return None
     return max(0.0, (nxt - now).total_seconds())
 
 
 def seen_entries(store, watch_name: str) -> Iterator[dict[str, Any]]:
-    with store.engine.connect() as conn:
-        for r in conn.execute(
-            select(w.watch_entries).where(w.watch_entries.c.watch == watch_name, _entry_rows())
-            .order_by(w.watch_entries.c.id)
-        ).mappings():
-            yield dict(r)
+    yield from seen_entry_rows(store, watch_name)

@@ -2,53 +2,76 @@
 
 Listings are the store's dicts as they are (the same field names as the CLI's
 ``--format json``), so a field seen in one place has the same name everywhere.
-Cursors are the last id of a page: ids never change, so a cursor stays valid
-while new rows arrive.
+Listings with dates come newest first (``sort=newest``, by publication date,
+then arrival, then id; ``oldest``; ``id``).  A cursor is the sort key of a
+page's last row (its id with ``sort=id``): the next page starts strictly after
+it, so a cursor stays valid while new rows arrive.  Each page also carries its
+``next_url`` and a ``Link: <…>; rel="next"`` header (Datasette's and GitHub's
+dialect), ``?count=true`` adds the ``total``, and ``?format=jsonl`` streams
+newline-delimited JSON (every match when no ``limit`` is given).
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES, Modality, Polarity, Predicate, Treaty, Weapon
 from minewatch.output import to_csv, to_json
 from minewatch.store.repository import ClaimFilter
 from minewatch.treaties import eligible_states, treaty_summary
 from minewatch.web import queries
+from minewatch.web.cache import route_params
 from minewatch.web.context import WebContext
 from minewatch.web.security import require_bearer
 
 MIN_DATE = date(1990, 1, 1)
 MAX_DATE = date(2100, 12, 31)
-MAX_LIMIT = 500
+MAX_LIMIT = 1000
 DEFAULT_LIMIT = 50
+STREAM_CHUNK = 500  # rows fetched per query while streaming a whole listing
 
 Stage = StrEnum("Stage", {s: s for s in (*WITHDRAWAL_STAGES, *JOINING_STAGES)})  # type: ignore[misc]
 
 ISO3 = Annotated[str, PathParam(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code of a state")]
 Cursor = Annotated[
     str | None,
-    Query(max_length=80, pattern=r"^[A-Za-z0-9_.:-]+$", description="next_cursor of the previous page"),
+    Query(max_length=120, pattern=r"^[A-Za-z0-9_.:-]+$", description="next_cursor of the previous page"),
 ]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")]
-Fmt = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
+PageLimit = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_LIMIT, description=f"items per page (default {DEFAULT_LIMIT}; with format=jsonl and no "
+          "limit, every match is streamed)"),
+]
+Fmt = Annotated[Literal["json", "csv", "jsonl"], Query(description="json (default), csv or jsonl (one JSON object a line)")]
+Sort = Annotated[
+    Literal["newest", "oldest", "id"],
+    Query(description="newest (default): by publication date, then arrival, then id; oldest; id"),
+]
+Count = Annotated[bool, Query(description="also give the number of matching items (total, X-Total-Count)")]
 OnDate = Annotated[date | None, Query(description="the date (YYYY-MM-DD, 1990-01-01..2100-12-31); default today")]
 
 
-class Page(BaseModel):
-    items: list[dict[str, Any]]
+class _Paged(BaseModel):
     next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page; null on the last page")
+    next_url: str | None = Field(None, description="the next page's URL (also in the Link header); null on the last page")
+    total: int | None = Field(None, description="matching items, with ?count=true")
+
+
+class Page(_Paged):
+    items: list[dict[str, Any]]
 
 
 # ---------------------------------------------------------------- response models
@@ -82,6 +105,8 @@ class TimeOut(_Out):
     start: str | None = None
     end: str | None = None
     text: str | None = None
+    basis: str | None = Field(
+        None, description="stated (for the act), relative (to the publication) or reported (a dateline: when it was filed)")
 
 
 class SpeakerOut(_Out):
@@ -177,6 +202,8 @@ class FactOut(_Out):
     money: MoneyOut | None = None
     time: TimeOut | None = None
     detail: dict[str, Any] | None = Field(None, description="the reconciler's full record (sources, speakers, modalities)")
+    history: dict[str, Any] | None = Field(
+        None, description="planned, then done: when the fact was first reported as planned and as done (not a conflict)")
 
 
 class ConflictOut(_Out):
@@ -189,6 +216,9 @@ class ConflictOut(_Out):
     explanation: str | None = None
     claim_ids: list[str] = []
     record: dict[str, Any] | None = Field(None, description="the depositary record involved (one JSON column in CSV)")
+    review: dict[str, Any] | None = Field(None, description="the latest analyst verdict on it (not_a_conflict, reopened)")
+    detail: dict[str, Any] | None = Field(
+        None, description="what the explanation is written from: each figure with its documents, each side's quote")
 
 
 class DocumentOut(_Out):
@@ -268,44 +298,36 @@ class StateDetail(_Out):
     claim_count: int
 
 
-class ClaimPage(BaseModel):
+class ClaimPage(_Paged):
     items: list[ClaimOut]
-    next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page; null on the last page")
 
 
-class FactPage(BaseModel):
+class FactPage(_Paged):
     items: list[FactOut]
-    next_cursor: str | None = None
 
 
-class ConflictPage(BaseModel):
+class ConflictPage(_Paged):
     items: list[ConflictOut]
-    next_cursor: str | None = None
 
 
-class DocumentPage(BaseModel):
+class DocumentPage(_Paged):
     items: list[DocumentOut]
-    next_cursor: str | None = None
 
 
-class StoryPage(BaseModel):
+class StoryPage(_Paged):
     items: list[StoryOut]
-    next_cursor: str | None = None
 
 
-class StatePage(BaseModel):
+class StatePage(_Paged):
     items: list[StateRow]
-    next_cursor: str | None = None
 
 
-class TimelinePage(BaseModel):
+class TimelinePage(_Paged):
     items: list[TimelineEntry]
-    next_cursor: str | None = None
 
 
-class ReviewPage(BaseModel):
+class ReviewPage(_Paged):
     items: list[ReviewRow]
-    next_cursor: str | None = None
 
 
 class StatusItem(BaseModel):
@@ -384,18 +406,44 @@ class Corrections(BaseModel):
 
 
 class ReviewIn(BaseModel):
+    """A verdict on a claim (``claim_id``: verified, rejected, corrected) or on a conflict
+    (``conflict_id``: ``not_a_conflict`` with a note saying why, or ``reopened``)."""
+
     model_config = ConfigDict(extra="forbid")
-    claim_id: str = Field(..., min_length=1, max_length=40)
-    verdict: Literal["verified", "rejected", "corrected"]
+    claim_id: str | None = Field(None, min_length=1, max_length=40)
+    conflict_id: str | None = Field(None, min_length=1, max_length=40)
+    verdict: Literal["verified", "rejected", "corrected", "not_a_conflict", "reopened"]
     reviewer: str = Field(..., min_length=1, max_length=200)
     note: str | None = Field(None, max_length=5000)
     corrections: Corrections | None = None
 
+    @model_validator(mode="after")
+    def _one_subject(self) -> ReviewIn:
+        if (self.claim_id is None) == (self.conflict_id is None):
+            raise ValueError("give exactly one of claim_id and conflict_id")
+        on_conflict = self.verdict in ("not_a_conflict", "reopened")
+        if on_conflict != (self.conflict_id is not None):
+            raise ValueError("'not_a_conflict' and 'reopened' are verdicts on a conflict_id; "
+                             "'verified', 'rejected' and 'corrected' on a claim_id")
+        if self.conflict_id is not None and self.corrections is not None:
+            raise ValueError("a conflict review has no corrections")
+        return self
+
+
+class ConflictReviewRow(_Out):
+    id: int
+    conflict_id: str
+    verdict: str
+    note: str | None = None
+    reviewer: str
+    created_at: str | None = None
+
 
 class ReviewOut(BaseModel):
-    review: ReviewRow
-    claim: ClaimOut | None
-    reconciled: dict[str, int]
+    review: ReviewRow | ConflictReviewRow
+    claim: ClaimOut | None = None
+    conflict: ConflictOut | None = None
+    reconciled: dict[str, int] = {}
 
 
 def ctx(request: Request) -> WebContext:
@@ -449,9 +497,10 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def json_response(body: Any, status_code: int = 200) -> Response:
+def json_response(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
     """JSON without FastAPI's per-field re-validation: the store's dicts are already plain JSON."""
-    return Response(to_json(body).encode("utf-8"), status_code=status_code, media_type="application/json")
+    return Response(to_json(body).encode("utf-8"), status_code=status_code, media_type="application/json",
+                    headers=headers)
 
 
 def check_cursor(cursor: str | None, prefix: str, what: str) -> str | None:
@@ -470,17 +519,109 @@ def check_cursor(cursor: str | None, prefix: str, what: str) -> str | None:
 def listing(
     items: list[dict[str, Any]], limit: int | None, fmt: str, key: str = "id",
     model: type[BaseModel] | None = None, skip: frozenset[str] = frozenset(),
+    *, request: Request | None = None, cursor_of: Callable[[dict[str, Any]], str] | None = None,
+    total: int | None = None,
 ) -> Any:
     """One page: the extra row fetched beyond ``limit`` tells whether a next page exists."""
-    next_cursor = None
+    next_cursor = next_url = None
     if limit is not None and len(items) > limit:
         items = items[:limit]
-        next_cursor = str(items[-1][key])
+        next_cursor = cursor_of(items[-1]) if cursor_of else str(items[-1][key])
+        if request is not None:
+            next_url = str(request.url.include_query_params(cursor=next_cursor))
+    headers = {}
+    if next_cursor:
+        headers["X-Next-Cursor"] = next_cursor
+    if next_url:
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    if total is not None:
+        headers["X-Total-Count"] = str(total)
     if fmt == "csv":
-        headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}
         columns = csv_columns(model, skip=skip) if model is not None else None
         return Response(to_csv(items, columns), media_type="text/csv; charset=utf-8", headers=headers)
-    return json_response({"items": items, "next_cursor": next_cursor})
+    if fmt == "jsonl":
+        return Response("".join(to_json(i) + "\n" for i in items).encode("utf-8"),
+                        media_type="application/x-ndjson", headers=headers)
+    body = {"items": items, "next_cursor": next_cursor, "next_url": next_url}
+    if total is not None:
+        body["total"] = total
+    return json_response(body, headers=headers)
+
+
+def stream_jsonl(fetch: Callable[[str | None, int], list[dict[str, Any]]], cursor: str | None,
+                 cursor_of: Callable[[dict[str, Any]], str], headers: dict[str, str] | None = None) -> StreamingResponse:
+    """Every match as JSON lines, fetched ``STREAM_CHUNK`` rows at a time from the cursor on (any size, flat memory)."""
+
+    def lines() -> Iterator[bytes]:
+        after = cursor
+        while True:
+            rows = fetch(after, STREAM_CHUNK)
+            if rows:
+                yield "".join(to_json(r) + "\n" for r in rows).encode("utf-8")
+            if len(rows) < STREAM_CHUNK:
+                return
+            after = cursor_of(rows[-1])
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson", headers=headers)
+
+
+def paged(
+    request: Request, fetch: Callable[[str | None, int], list[dict[str, Any]]], cursor: str | None,
+    limit: int | None, fmt: str, cursor_of: Callable[[dict[str, Any]], str], model: type[BaseModel],
+    skip: frozenset[str] = frozenset(), total: Callable[[], int] | None = None,
+) -> Any:
+    """A listing page (or, for jsonl without a limit, the whole listing streamed)."""
+    n = total() if total is not None else None
+    if fmt == "jsonl" and limit is None:
+        return stream_jsonl(fetch, cursor, cursor_of, {"X-Total-Count": str(n)} if n is not None else None)
+    limit = limit or DEFAULT_LIMIT
+    return listing(fetch(cursor, limit + 1), limit, fmt, model=model, skip=skip, request=request,
+                   cursor_of=cursor_of, total=n)
+
+
+# ---------------------------------------------------------------- sort keys as cursors
+def _stamp(v: Any) -> str:
+    """A date or time as digits ('0' for none): cursors stay within the cursor pattern."""
+    if v is None or v == "":
+        return "0"
+    if isinstance(v, datetime):
+        return v.strftime("%Y%m%d%H%M%S%f")
+    if isinstance(v, date):
+        return v.strftime("%Y%m%d")
+    text = str(v)
+    try:
+        return _stamp(datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text))
+    except ValueError:
+        return "0"
+
+
+def _unstamp(s: str) -> date | datetime | None:
+    if s == "0":
+        return None
+    if len(s) == 8:
+        return datetime.strptime(s, "%Y%m%d").date()
+    return datetime.strptime(s, "%Y%m%d%H%M%S%f")
+
+
+def keyset_cursor(first: Any, second: Any, row_id: str) -> str:
+    return f"k.{_stamp(first)}.{_stamp(second)}.{row_id}"
+
+
+def parse_keyset(cursor: str | None, prefix: str, what: str, sort: str) -> tuple | None:
+    """A ``sort=newest|oldest`` cursor back to its (date, date or time, id); anything else is a 422."""
+    if cursor is None:
+        return None
+    parts = cursor.split(".", 3)
+    try:
+        if len(parts) != 4 or parts[0] != "k" or not parts[3].startswith(prefix) or len(parts[3]) <= len(prefix):
+            raise ValueError
+        return _unstamp(parts[1]), _unstamp(parts[2]), parts[3]
+    except ValueError:
+        raise HTTPException(
+            422,
+            detail=f"cursor {cursor[:40]!r} is not a next_cursor of /api/{what} with sort={sort}; "
+            "omit it for the first page (cursors of one sort order do not fit another)",
+        ) from None
 
 
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
@@ -498,8 +639,28 @@ class ApiError(BaseModel):
     errors: list[Problem] | None = None
 
 
+def no_unknown_params(request: Request) -> None:
+    """A query parameter the route does not take is a 422, not ignored.
+
+    Ignored, ``?junk=1``, ``?junk=2`` … were each a new entry of the response cache:
+    an anonymous client grew the server by gigabytes.  A typo (``?stat=LTU``) is also
+    told, rather than answered with the unfiltered listing.
+    """
+    route = request.scope.get("route")
+    if route is None or not request.url.query:
+        return
+    known = route_params(route)
+    unknown = sorted({k for k in request.query_params if k not in known})
+    if unknown:
+        shown = ", ".join(repr(u[:40]) for u in unknown[:5])
+        raise HTTPException(
+            422, detail=f"unknown query parameter(s) {shown}; this endpoint takes: {', '.join(sorted(known)) or 'none'}"
+        )
+
+
 router = APIRouter(
     prefix="/api", tags=["api"],
+    dependencies=[Depends(no_unknown_params)],
     responses={422: {"model": ApiError, "description": "invalid parameters or body (the message says which)"}},
 )
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "unknown id", "model": ApiError}}
@@ -547,6 +708,8 @@ def get_status(c: Ctx, treaty: Treaty = Treaty.APMBC, on: OnDate = None, format:
     items = [status_row(s) for s in statuses]
     if format == "csv":
         return Response(to_csv(items, list(StatusItem.model_fields)), media_type="text/csv; charset=utf-8")
+    if format == "jsonl":
+        return listing(items, None, format)
     from minewatch.treaties import treaty_definition
 
     return json_response({"treaty": str(treaty), "on": day.isoformat(), "parties": sum(s.counts_as_party for s in statuses),
@@ -565,15 +728,32 @@ def list_treaties(c: Ctx, on: OnDate = None, format: Fmt = "json") -> Any:
 @router.get("/documents", response_model=DocumentPage, responses=CSV_RESPONSE)
 def list_documents(
     c: Ctx,
-    limit: Limit = DEFAULT_LIMIT,
+    request: Request,
+    limit: PageLimit = None,
     cursor: Cursor = None,
     text: Annotated[str | None, Query(max_length=200, description="words in the title or text")] = None,
     language: Annotated[str | None, Query(max_length=8, pattern=r"^[a-z-]+$")] = None,
+    sort: Sort = "newest",
+    count: Count = False,
     format: Fmt = "json",
 ) -> Any:
-    cursor = check_cursor(cursor, "d-", "documents")
-    items = c.store.documents(limit=limit + 1, after=cursor, text=text or None, language=language)
-    return listing(items, limit, format, model=DocumentOut)
+    """Ingested documents, newest first."""
+    if sort == "id":
+        check_cursor(cursor, "d-", "documents")
+    else:
+        parse_keyset(cursor, "d-", "documents", sort)
+    filters = {"text": text or None, "language": language}
+
+    def fetch(after: str | None, n: int) -> list[dict[str, Any]]:
+        if sort == "id":
+            return c.store.documents(limit=n, after=after, **filters)
+        return c.store.documents(limit=n, order=sort, keyset=parse_keyset(after, "d-", "documents", sort), **filters)
+
+    def cursor_of(d: dict[str, Any]) -> str:
+        return d["id"] if sort == "id" else keyset_cursor(d.get("published"), d.get("ingested_at"), d["id"])
+
+    return paged(request, fetch, cursor, limit, format, cursor_of, DocumentOut,
+                 total=(lambda: c.store.documents(count=True, **filters)) if count else None)
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=NOT_FOUND)
@@ -588,11 +768,13 @@ def get_document(c: Ctx, doc_id: Annotated[str, PathParam(max_length=80)]) -> An
 
 
 @router.get("/stories", response_model=StoryPage, responses=CSV_RESPONSE)
-def list_stories(c: Ctx, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, format: Fmt = "json") -> Any:
+def list_stories(c: Ctx, request: Request, limit: PageLimit = None, cursor: Cursor = None,
+                 count: Count = False, format: Fmt = "json") -> Any:
+    """Stories by id."""
     # With a cursor the store orders by id; " " sorts before every id, so the first page is ordered the same way.
     cursor = check_cursor(cursor, "s-", "stories")
-    items = c.store.stories(limit=limit + 1, after=cursor or " ")
-    return listing(items, limit, format, model=StoryOut)
+    return paged(request, lambda after, n: c.store.stories(limit=n, after=after or " "), cursor, limit, format,
+                 lambda s: s["id"], StoryOut, total=(lambda: c.store.counts()["stories"]) if count else None)
 
 
 @router.get("/stories/{story_id}", response_model=StoryOut, responses=NOT_FOUND)
@@ -614,14 +796,22 @@ def list_claims(
     outlet: Annotated[str | None, Query(max_length=300)] = None,
     text: Annotated[str | None, Query(max_length=200, description="words in the evidence, speaker or actor")] = None,
     document: Annotated[str | None, Query(max_length=80)] = None,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: PageLimit = None,
     cursor: Cursor = None,
+    sort: Sort = "newest",
+    count: Count = False,
     format: Fmt = "json",
+    *,
+    request: Request,
 ) -> Any:
+    """Claims, newest first (by their document's publication date, then its arrival)."""
     if since and until and since > until:
         raise HTTPException(422, detail=f"since ({since}) is after until ({until})")
-    cursor = check_cursor(cursor, "c-", "claims")
-    f = ClaimFilter(
+    if sort == "id":
+        check_cursor(cursor, "c-", "claims")
+    else:
+        parse_keyset(cursor, "c-", "claims", sort)
+    base = ClaimFilter(
         state=state,
         predicate=predicate.value if predicate else None,
         modality=modality.value if modality else None,
@@ -630,10 +820,22 @@ def list_claims(
         outlet=outlet or None,
         text=text or None,
         document=document or None,
-        after=cursor or "",
-        limit=limit + 1,
     )
-    return listing(c.store.claims(f), limit, format, model=ClaimOut)
+
+    def fetch(after: str | None, n: int) -> list[dict[str, Any]]:
+        if sort == "id":
+            return c.store.claims(ClaimFilter(**{**base.__dict__, "after": after or "", "limit": n, "order": "id"}))
+        keyset = parse_keyset(after, "c-", "claims", sort)
+        return c.store.claims(ClaimFilter(**{**base.__dict__, "keyset": keyset, "limit": n, "order": sort}))
+
+    def cursor_of(claim: dict[str, Any]) -> str:
+        if sort == "id":
+            return claim["id"]
+        doc = claim["document"]
+        return keyset_cursor(doc.get("published"), queries.ingested_at(c.store, doc["id"]), claim["id"])
+
+    return paged(request, fetch, cursor, limit, format, cursor_of, ClaimOut,
+                 total=(lambda: c.store.count_claims(base)) if count else None)
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimDetail, responses=NOT_FOUND)
@@ -650,16 +852,33 @@ def list_facts(
     c: Ctx,
     state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
     predicate: Predicate | None = None,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: PageLimit = None,
     cursor: Cursor = None,
+    sort: Annotated[Literal["newest", "oldest", "id"],
+                    Query(description="newest (default): by last report, then first report, then id; oldest; id")] = "newest",
+    count: Count = False,
     format: Fmt = "json",
+    *,
+    request: Request,
 ) -> Any:
-    cursor = check_cursor(cursor, "f-", "facts")
-    items = c.store.facts(
-        state=state, predicate=predicate.value if predicate else None, limit=limit + 1, after=cursor or ""
-    )
+    """Facts, most recently reported first."""
+    if sort == "id":
+        check_cursor(cursor, "f-", "facts")
+    else:
+        parse_keyset(cursor, "f-", "facts", sort)
+    filters = {"state": state, "predicate": predicate.value if predicate else None}
+
+    def fetch(after: str | None, n: int) -> list[dict[str, Any]]:
+        if sort == "id":
+            return c.store.facts(limit=n, after=after or "", order="id", **filters)
+        return c.store.facts(limit=n, order=sort, keyset=parse_keyset(after, "f-", "facts", sort), **filters)
+
+    def cursor_of(f: dict[str, Any]) -> str:
+        return f["id"] if sort == "id" else keyset_cursor(f.get("last_reported"), f.get("first_reported"), f["id"])
+
     # the CSV leaves out ``detail``: it repeats the columns already there (JSON keeps it)
-    return listing(items, limit, format, model=FactOut, skip=frozenset({"detail"}))
+    return paged(request, fetch, cursor, limit, format, cursor_of, FactOut, skip=frozenset({"detail"}),
+                 total=(lambda: c.store.facts(count=True, **filters)) if count else None)
 
 
 @router.get("/conflicts", response_model=ConflictPage, responses=CSV_RESPONSE)
@@ -667,13 +886,19 @@ def list_conflicts(
     c: Ctx,
     state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
     kind: Annotated[str | None, Query(max_length=40)] = None,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: PageLimit = None,
     cursor: Cursor = None,
+    count: Count = False,
     format: Fmt = "json",
+    *,
+    request: Request,
 ) -> Any:
+    """Conflicts by id."""
     cursor = check_cursor(cursor, "x-", "conflicts")
-    items = c.store.conflicts(state=state, kind=kind or None, limit=limit + 1, after=cursor or "")
-    return listing(items, limit, format, model=ConflictOut)
+    filters = {"state": state, "kind": kind or None}
+    return paged(request, lambda after, n: c.store.conflicts(limit=n, after=after or "", **filters), cursor, limit,
+                 format, lambda x: x["id"], ConflictOut,
+                 total=(lambda: c.store.conflicts(count=True, **filters)) if count else None)
 
 
 @router.get("/timeline/{iso3}", response_model=TimelinePage, responses={**CSV_RESPONSE, **NOT_FOUND})
@@ -702,14 +927,40 @@ def list_reviews(
     return listing(items, limit, format, model=ReviewRow)
 
 
+#: Seconds a write waits for another write (an upload being stored) before answering 503.
+WRITE_LOCK_WAIT_S = 30.0
+
+
+@contextmanager
+def write_locked(c: WebContext) -> Iterator[None]:
+    """The write lock, or a 503 with Retry-After when another write holds it too long: a review
+    never hangs until the client gives up."""
+    if not c.write_lock.acquire(timeout=WRITE_LOCK_WAIT_S):
+        raise HTTPException(503, detail="another write (an upload) is being stored; try again shortly",
+                            headers={"Retry-After": "10"})
+    try:
+        yield
+    finally:
+        c.write_lock.release()
+
+
 def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:
     """Store the review and rebuild the facts and conflicts it touches, in one lock."""
     from minewatch.store.reconciling import reconcile_pending
 
+    if review.conflict_id is not None:
+        with c.write_lock:
+            try:
+                stored = c.store.add_conflict_review(review.conflict_id, review.verdict, review.reviewer, review.note)
+            except KeyError:
+                raise HTTPException(404, detail=f"no conflict {review.conflict_id!r}") from None
+        found = c.store.conflicts(ids=[review.conflict_id], dismissed=True)
+        return {"review": stored, "conflict": found[0] if found else None, "claim": None, "reconciled": {}}
+    assert review.claim_id is not None
     corrections = review.corrections.model_dump(mode="json", exclude_none=True) if review.corrections else None
     if review.verdict == "corrected" and not corrections:
         raise HTTPException(422, detail="a 'corrected' review needs at least one corrected field")
-    with c.write_lock:
+    with write_locked(c):
         try:
             stored = c.store.add_review(review.claim_id, review.verdict, review.reviewer, review.note, corrections)
         except KeyError:
@@ -725,7 +976,8 @@ def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:
     responses={401: {"description": "no bearer token"}, 403: {"description": "writes disabled or wrong token"}, **NOT_FOUND},
 )
 def post_review(c: Ctx, review: ReviewIn) -> dict[str, Any]:
-    """Mark a claim verified, rejected or corrected; facts and conflicts follow at once."""
+    """Mark a claim verified, rejected or corrected (facts and conflicts follow at once), or a
+    conflict "not a conflict" (with a note) or reopened."""
     return apply_review(c, review)
 
 
@@ -737,17 +989,6 @@ def upload_name(filename: str | None, i: int) -> str:
     base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = _UNSAFE_NAME.sub("_", base).strip(" .")[:120]
     return base if base else f"upload-{i:04d}"
-
-
-def _renamed(items: Iterable[Any], names: dict[str, str]) -> Iterator[Any]:
-    """Items of the temporary copies, named after the uploaded files (the document's path, the skip messages)."""
-    for it in items:
-        name = names.get(it.input)
-        if name:
-            if hasattr(it, "reason"):
-                it.reason = it.reason.replace(it.input, name)
-            it.input = name
-        yield it
 
 
 def upload_suffix(name: str) -> str:
@@ -775,7 +1016,7 @@ def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="art
     if not files:
         raise HTTPException(422, detail="no files uploaded")
     from minewatch.ingest.batch import prepare_stream
-    from minewatch.ingest.sources import iter_items
+    from minewatch.ingest.sources import iter_items, relabel
     from minewatch.pipeline import ingest_screened, screen_stage
 
     options = IngestOptions()
@@ -787,8 +1028,10 @@ def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="art
             path.write_bytes(f.file.read())
             paths.append(str(path))
             names[str(path)] = name
-        items = _renamed(iter_items(paths, max_bytes=options.max_bytes, follow=False), names)
-        screened = (p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items))
-        with c.write_lock:
+        items = relabel(iter_items(paths, max_bytes=options.max_bytes, follow=False), names)
+        # Read, parse and screen before taking the write lock (an upload is at most 10 MB, so its
+        # prepared documents fit in memory): the costly, input-dependent part never holds up reviews.
+        screened = [p if isinstance(p, Skipped) else screen_stage(p) for p in prepare_stream(items)]
+        with write_locked(c):
             summary = ingest_screened(c.store, screened, options)
     return summary.to_dict()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -11,16 +12,23 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minewatch.store.repository import Store
-from minewatch.web import api, pages
+from minewatch.web import api, charts, compare, feeds, pages
 from minewatch.web.cache import ApiResponseCache, DataVersion, sqlite_path
 from minewatch.web.context import WebContext
+from minewatch.web.etag import ETags
 from minewatch.web.middleware import BodyLimitAndHeaders
 
 HERE = Path(__file__).parent
+#: Headers of API answers a cross-origin page may read (--cors).
+API_HEADERS = ["Link", "ETag", "X-Total-Count", "X-Next-Cursor"]
 
 
-def create_app(db: str | None = None, *, store: Store | None = None) -> FastAPI:
-    """The whole web app over the database ``db`` (path or URL; default as the CLI: MINEWATCH_DB or minewatch.db)."""
+def create_app(db: str | None = None, *, store: Store | None = None, cors: Sequence[str] | None = None) -> FastAPI:
+    """The whole web app over the database ``db`` (path or URL; default as the CLI: MINEWATCH_DB or minewatch.db).
+
+    ``cors`` names the origins whose pages may read the API from a browser
+    (``*`` for any); without it browsers keep the API to the dashboard's own origin.
+    """
     app = FastAPI(
         title="minewatch",
         version="0.1.0",
@@ -33,6 +41,9 @@ def create_app(db: str | None = None, *, store: Store | None = None) -> FastAPI:
     )
     app.state.mw = WebContext(store or Store.open(db))
     app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(charts.router)
+    app.include_router(compare.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -54,6 +65,13 @@ def create_app(db: str | None = None, *, store: Store | None = None) -> FastAPI:
         return JSONResponse({"detail": message, "errors": problems}, status_code=422)
 
     app.add_middleware(ApiResponseCache, version=DataVersion(sqlite_path(app.state.mw.store.engine)))
+    app.add_middleware(ETags)
+    if cors:
+        from starlette.middleware.cors import CORSMiddleware
+
+        # reads only: writes carry a bearer token and stay same-origin
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors), allow_methods=["GET", "HEAD"],
+                           allow_headers=["If-None-Match"], expose_headers=API_HEADERS)
     app.add_middleware(BodyLimitAndHeaders)
     return app
 

@@ -20,6 +20,8 @@ from typing import Any
 
 MAX_ENTRIES = 4096
 MAX_BODY = 2_000_000  # bytes: bigger answers are not kept
+#: Bytes all kept answers may take together (bodies and headers), per process.
+MAX_BYTES = 32_000_000
 
 
 def sqlite_path(engine) -> str | None:
@@ -111,6 +113,8 @@ class ApiResponseCache:
         self.version = version
         self.prefix = prefix
         self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
+        self.bytes = 0
+        self.max_bytes = MAX_BYTES
         self.lock = threading.Lock()
         self.hits = self.misses = 0
         self.flight = SingleFlight()
@@ -132,7 +136,7 @@ class ApiResponseCache:
         if version is None:
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope.get("query_string", b""), version)
+        key = (scope["path"], normalised_query(scope.get("query_string", b"")), version)
         hit = self._get(key)
         if hit is None and key in self.flight.flights:
             # the same request is being answered: wait for that answer instead of computing it again
@@ -180,7 +184,54 @@ class ApiResponseCache:
         entry = (200, captured["headers"], b"".join(captured["parts"]))
         if self.version.read() == version:
             with self.lock:
+                old = self.entries.pop(key, None)
+                if old is not None:
+                    self.bytes -= _size(old)
                 self.entries[key] = entry
-                while len(self.entries) > MAX_ENTRIES:
-                    self.entries.popitem(last=False)
+                self.bytes += _size(entry)
+                while len(self.entries) > MAX_ENTRIES or self.bytes > self.max_bytes:
+                    _, dropped = self.entries.popitem(last=False)
+                    self.bytes -= _size(dropped)
         return entry
+
+
+def _size(entry: tuple[int, list, bytes]) -> int:
+    """Bytes an entry keeps: its body, its headers, and a little for the tuple and key around them."""
+    return len(entry[2]) + sum(len(k) + len(v) for k, v in entry[1]) + 512
+
+
+def route_params(route) -> frozenset[str]:
+    """The query parameters a route takes: its endpoint's and its dependencies'."""
+    known = _ROUTE_PARAMS.get(id(route))
+    if known is None:
+        names: set[str] = set()
+        todo = [route.dependant]
+        while todo:
+            dep = todo.pop()
+            names.update(p.alias for p in dep.query_params)
+            todo.extend(dep.dependencies)
+        known = _ROUTE_PARAMS[id(route)] = frozenset(names)
+    return known
+
+
+_ROUTE_PARAMS: dict[int, frozenset[str]] = {}
+
+
+def known_query(request) -> tuple:
+    """The request's query pairs the route takes, sorted: parameters it ignores make no new cache key."""
+    route = request.scope.get("route")
+    if route is None or not getattr(route, "dependant", None):
+        return normalised_query(request.url.query.encode("latin-1", "replace"))
+    known = route_params(route)
+    return tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k in known))
+
+
+def normalised_query(query: bytes) -> tuple:
+    """The query as sorted (name, value) pairs: ``?b=1&a=2`` and ``?a=2&b=1`` are one entry.
+
+    Only answers with status 200 are kept, and a parameter the route does not know is a
+    422 (``api.no_unknown_params``), so a client cannot grow the cache with made-up names.
+    """
+    from urllib.parse import parse_qsl
+
+    return tuple(sorted(parse_qsl(query.decode("latin-1"), keep_blank_values=True)))

@@ -32,6 +32,9 @@ class WebContext:
         self._statuses: OrderedDict[tuple[str, date], list[Any]] = OrderedDict()
         self.version = DataVersion(sqlite_path(store.engine))
         self._memo: OrderedDict[tuple, Any] = OrderedDict()
+        from minewatch.web.security import Revocations
+
+        self.revocations = Revocations(store.engine)
 
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """``compute()``, kept until the database changes (SQLite only; other databases always compute)."""

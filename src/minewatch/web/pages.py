@@ -32,17 +32,23 @@ from minewatch.web.api import (
     known_state,
     state_timeline,
 )
-from minewatch.web.cache import SingleFlight
+from minewatch.web.cache import SingleFlight, known_query
 from minewatch.web.context import WebContext
+from minewatch.web.jsonld import claim_review_jsonld
 from minewatch.web.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
     SESSION_COOKIE,
+    check_attempts,
     check_form,
     configured_token,
+    cookie_options,
+    current_session,
     has_session,
     new_csrf,
+    record_failure,
     same_site,
+    session_hours,
     session_value,
 )
 
@@ -68,6 +74,7 @@ _env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=
 _env.globals.update(safe_url=render.safe_url, labels=STATUS_LABELS)
 _env.globals.update(value_text=lambda v, kind: value_text(v, kind))
 _env.filters["html_id"] = render.html_id
+_env.globals["claim_review_jsonld"] = claim_review_jsonld
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,13 +97,13 @@ def page(request: Request, template: str, status_code: int = 200, **kw: Any) -> 
     tpl = _env.get_template(template)
     if template in CACHEABLE_PAGES and status_code == 200 and not context["signed_in"]:
         # anonymous pages carry no per-visitor value (forms with CSRF tokens appear only when signed in)
-        key = ("html", template, request.url.path, request.url.query, context["writes_enabled"], date.today())
+        key = ("html", template, request.url.path, known_query(request), context["writes_enabled"], date.today())
         html = _c(request).memo(key, lambda: tpl.render(context))
     else:
         html = tpl.render(context)
     resp = HTMLResponse(html, status_code=status_code)
     if request.cookies.get(CSRF_COOKIE) != context["csrf"]:
-        resp.set_cookie(CSRF_COOKIE, context["csrf"], httponly=True, samesite="strict", path="/")
+        resp.set_cookie(CSRF_COOKIE, context["csrf"], **cookie_options(request))
     return resp
 
 
@@ -182,10 +189,12 @@ class _PageCache:
     this is what keeps state pages cheap under load.
     """
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 512, max_bytes: int = 16_000_000) -> None:
         from collections import OrderedDict
 
         self.size = size
+        self.max_bytes = max_bytes  # bounded in bytes too: pages are large, and keys are chosen by clients
+        self.bytes = 0
         self.entries: OrderedDict[tuple, bytes] = OrderedDict()
 
     def get(self, key: tuple) -> bytes | None:
@@ -195,22 +204,30 @@ class _PageCache:
         return hit
 
     def put(self, key: tuple, body: bytes) -> None:
+        if len(body) > self.max_bytes // 4:
+            return
+        old = self.entries.pop(key, None)
+        self.bytes += len(body) - (len(old) if old is not None else 0)
         self.entries[key] = body
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        while len(self.entries) > self.size or self.bytes > self.max_bytes:
+            _, dropped = self.entries.popitem(last=False)
+            self.bytes -= len(dropped)
 
 
 _PAGES = _PageCache()
 
 
-def _anonymous_key(request: Request) -> tuple | None:
-    """The page-cache key of this request, or None when it must be rendered for this visitor."""
+def _anonymous_key(request: Request, params: tuple) -> tuple | None:
+    """The page-cache key of this request, or None when it must be rendered for this visitor.
+
+    Keyed on the validated parameters, not the query string: ``?junk=1``, ``?junk=2`` … are one entry.
+    """
     if has_session(request):
         return None
     version = _c(request).version()
     if version is None:
         return None
-    return (request.url.path, request.url.query, configured_token() is not None, date.today(), version)
+    return (request.url.path.lower(), params, configured_token() is not None, date.today(), version)
 
 
 def _cached_html(request: Request, key: tuple | None) -> HTMLResponse | None:
@@ -224,7 +241,7 @@ def _html_for(request: Request, body: bytes) -> HTMLResponse:
     """An anonymous page rendered once, answered to this visitor (with a CSRF cookie of their own)."""
     resp = HTMLResponse(body)
     if not request.cookies.get(CSRF_COOKIE):
-        resp.set_cookie(CSRF_COOKIE, new_csrf(), httponly=True, samesite="strict", path="/")
+        resp.set_cookie(CSRF_COOKIE, new_csrf(), **cookie_options(request))
     return resp
 
 
@@ -238,7 +255,7 @@ async def state_page(
     """A state's page; anonymous repeats come from the page cache without leaving the event loop."""
     from starlette.concurrency import run_in_threadpool
 
-    key = _anonymous_key(request)
+    key = _anonymous_key(request, (on, after))
     hit = _cached_html(request, key)
     if hit is not None:
         return hit
@@ -637,30 +654,101 @@ async def login(request: Request) -> Response:
         return page(request, "login.html", status_code=403, next="/", error="stale form: reload the page and try again")
     import hmac
 
+    check_attempts(request)  # 429 after too many wrong tokens from this client
     if not hmac.compare_digest(form.get("token", "").encode(), token.encode()):
+        record_failure(request)
         return page(request, "login.html", status_code=403, next="/", error="wrong token")
     nxt = form.get("next") or "/"
     nxt = nxt if nxt.startswith("/") and not nxt.startswith("//") else "/"
     resp = RedirectResponse(nxt, status_code=303)
-    resp.set_cookie(SESSION_COOKIE, session_value(token), httponly=True, samesite="strict", path="/")
-    resp.set_cookie(CSRF_COOKIE, new_csrf(), httponly=True, samesite="strict", path="/")
+    resp.set_cookie(SESSION_COOKIE, session_value(token), max_age=int(session_hours() * 3600), **cookie_options(request))
+    resp.set_cookie(CSRF_COOKIE, new_csrf(), **cookie_options(request))
     return resp
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
+    """Sign out: the session is revoked on the server, not only forgotten by this browser.
+
+    Needs the form's CSRF value (both the cookie and the field, equal) from this site:
+    a cross-site post that carries neither cannot sign anyone out.
+    """
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    if form.get(CSRF_FIELD) != request.cookies.get(CSRF_COOKIE):
-        raise HTTPException(403, detail="stale form")
+    field, cookie = form.get(CSRF_FIELD) or "", request.cookies.get(CSRF_COOKIE) or ""
+    import hmac
+
+    if not same_site(request) or not field or not cookie or not hmac.compare_digest(field, cookie):
+        raise HTTPException(403, detail="stale or missing form token: reload the page and sign out again")
+    session = current_session(request)
+    if session is not None:
+        from starlette.concurrency import run_in_threadpool
+
+        await run_in_threadpool(_c(request).revocations.revoke, *session)
     resp = RedirectResponse("/", status_code=303)
-    resp.delete_cookie(SESSION_COOKIE, path="/")
+    resp.delete_cookie(SESSION_COOKIE, path="/", secure=cookie_options(request)["secure"], httponly=True,
+                       samesite="strict")
     return resp
 
 
 @router.get("/conflicts", response_class=HTMLResponse)
-def conflicts_page(request: Request, state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None) -> HTMLResponse:
+def conflicts_page(
+    request: Request,
+    state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    error: Annotated[str | None, Query(max_length=300)] = None,
+) -> HTMLResponse:
     c = _c(request)
-    return page(request, "conflicts.html", conflicts=c.store.conflicts(state=state), state=state)
+    dismissed = [x for x in c.store.conflicts(state=state, dismissed=True) if x.get("review")
+                 and x["review"]["verdict"] == "not_a_conflict"]
+    conflicts = c.store.conflicts(state=state)
+    _with_sides(c, conflicts + dismissed)
+    return page(request, "conflicts.html", conflicts=conflicts, dismissed=dismissed, state=state, error=error)
+
+
+#: Evidence sentences shown per conflict: one per side (figure, affirmation, denial) at most this many.
+SIDES_SHOWN = 4
+
+
+def _side_claims(x: dict[str, Any]) -> list[str]:
+    """One claim per side of a conflict: each figure's first report, the accuser and the denier."""
+    detail = x.get("detail") or {}
+    ids = [q["claim_id"] for q in detail.get("quotes") or [] if q.get("claim_id")]
+    for side in ("affirmed", "denied"):
+        ids += [s["claim_id"] for s in (detail.get(side) or [])[:1]]
+    return list(dict.fromkeys(ids or list(x.get("claim_ids") or [])))[:SIDES_SHOWN]
+
+
+def _with_sides(c: WebContext, conflicts: list[dict[str, Any]]) -> None:
+    """Each conflict's ``sides``: the evidence sentence of each side, with its document (one query)."""
+    wanted = {x["id"]: _side_claims(x) for x in conflicts}
+    ids = sorted({i for v in wanted.values() for i in v})
+    claims = {cl["id"]: cl for cl in c.store.claims(ClaimFilter(claim_ids=ids))} if ids else {}
+    for x in conflicts:
+        x["sides"] = [claims[i] for i in wanted[x["id"]] if i in claims]
+
+
+@router.post("/conflicts/{conflict_id}/review")
+async def conflict_review_form(request: Request, conflict_id: Annotated[str, PathParam(max_length=80)]) -> Response:
+    """The conflicts page's "not a conflict" (with a note) and "reopen" buttons: ``POST /api/reviews`` for a conflict."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    check_form(request, form.get(CSRF_FIELD))
+    c = _c(request)
+    back = f"/conflicts#{render.html_id(conflict_id)}"
+    try:
+        review = ReviewIn(
+            conflict_id=conflict_id,
+            verdict=form.get("verdict", ""),  # type: ignore[arg-type]
+            reviewer=(form.get("reviewer") or "").strip(),
+            note=(form.get("note") or "").strip() or None,
+        )
+    except ValueError as exc:
+        return RedirectResponse(f"/conflicts?error={quote(_short_error(exc))}", status_code=303)
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        await run_in_threadpool(apply_review, c, review)
+    except HTTPException as exc:
+        return RedirectResponse(f"/conflicts?error={quote(str(exc.detail))}", status_code=303)
+    return RedirectResponse(back, status_code=303)
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -32,6 +32,12 @@ def reviews_page(
         return [_jsonable(dict(r)) for r in conn.execute(q).mappings()]
 
 
+def ingested_at(store, document_id: str) -> datetime | None:
+    """When a document arrived: the second key of a claim listing's newest-first cursor."""
+    with store.engine.connect() as conn:
+        return conn.execute(select(t.documents.c.ingested_at).where(t.documents.c.id == document_id)).scalar()
+
+
 def claim_count(store, iso3: str) -> int:
     # with an index on each column (0005) SQLite answers the OR from both indexes (MULTI-INDEX OR), PostgreSQL
     # with a BitmapOr: about 0.2 ms, where a scan of every claim took 8 ms

@@ -9,13 +9,22 @@ Two ways to present the token:
 * API clients send ``Authorization: Bearer <token>`` (no cookies involved, so
   no cross-site request can forge it).
 * Analysts in the dashboard type the token once into ``/login``.  The server
-  answers with an HttpOnly, SameSite=Strict session cookie holding an HMAC of
-  the token (never the token itself) and a separate random CSRF cookie.  Every
-  form repeats the CSRF value in a hidden field (double submit); a form post is
-  accepted only when the session cookie matches the configured token, the
-  field equals the CSRF cookie, and the browser does not say the request came
-  from another site (``Sec-Fetch-Site`` / ``Origin``).  Changing the token
-  invalidates every session.
+  answers with an HttpOnly, SameSite=Strict session cookie (``Secure`` when the
+  request came over HTTPS, or through a proxy that says so with
+  ``X-Forwarded-Proto: https``) and a separate random CSRF cookie.  The session
+  cookie names a random session id and its expiry, signed with the token
+  (never the token itself); it lasts ``MINEWATCH_SESSION_HOURS`` (default 8)
+  and ``/logout`` revokes it on the server (the id is recorded as revoked in
+  the database, so every worker process sees it).  Every form, logout
+  included, repeats the CSRF value in a hidden field (double submit); a form
+  post is accepted only when the session is valid, the field equals the CSRF
+  cookie, and the browser does not say the request came from another site
+  (``Sec-Fetch-Site`` / ``Origin``).  Changing the token invalidates every
+  session.
+
+Wrong tokens (at ``/login`` or as a bearer token) are limited per client:
+``MAX_FAILED_ATTEMPTS`` in ``ATTEMPT_WINDOW_S`` seconds, then a 429 until the
+window has passed.
 """
 
 from __future__ import annotations
@@ -24,10 +33,20 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
+import time
+from collections import OrderedDict, deque
 
 from fastapi import HTTPException, Request
 
 TOKEN_ENV = "MINEWATCH_TOKEN"
+SESSION_HOURS_ENV = "MINEWATCH_SESSION_HOURS"
+DEFAULT_SESSION_HOURS = 8.0
+#: Wrong tokens a client may send in the window before it is refused with 429.
+MAX_FAILED_ATTEMPTS = 10
+ATTEMPT_WINDOW_S = 60.0
+#: Clients whose failures are remembered (oldest forgotten first): bounded memory whoever asks.
+MAX_TRACKED_CLIENTS = 10_000
 SESSION_COOKIE = "mw_session"
 CSRF_COOKIE = "mw_csrf"
 CSRF_FIELD = "csrf_token"
@@ -50,9 +69,145 @@ def configured_token() -> str | None:
     return token or None
 
 
-def session_value(token: str) -> str:
-    """What the session cookie holds: proof of the token without the token."""
-    return hmac.new(token.encode("utf-8"), b"minewatch-session-v1", hashlib.sha256).hexdigest()
+def session_hours() -> float:
+    try:
+        hours = float(os.environ.get(SESSION_HOURS_ENV, "") or DEFAULT_SESSION_HOURS)
+    except ValueError:
+        hours = DEFAULT_SESSION_HOURS
+    return hours if hours > 0 else DEFAULT_SESSION_HOURS
+
+
+def _mac(token: str, sid: str, expires: int) -> str:
+    return hmac.new(token.encode("utf-8"), f"minewatch-session-v2|{sid}|{expires}".encode(), hashlib.sha256).hexdigest()
+
+
+def session_value(token: str, now: float | None = None) -> str:
+    """A new session cookie: ``<random id>.<expiry, unix seconds>.<signature with the token>``."""
+    sid = secrets.token_urlsafe(18)
+    expires = int((time.time() if now is None else now) + session_hours() * 3600)
+    return f"{sid}.{expires}.{_mac(token, sid, expires)}"
+
+
+def parse_session(token: str, cookie: str, now: float | None = None) -> tuple[str, int] | None:
+    """(session id, expiry) of a cookie that is signed with the token and not expired; else None."""
+    parts = cookie.split(".")
+    if len(parts) != 3 or not parts[1].isdigit() or len(cookie) > 200:
+        return None
+    sid, expires, mac = parts[0], int(parts[1]), parts[2]
+    if not hmac.compare_digest(mac, _mac(token, sid, expires)):
+        return None
+    if expires <= (time.time() if now is None else now):
+        return None
+    return sid, expires
+
+
+class Revocations:
+    """Session ids revoked by ``/logout``, in the database (every worker process sees them).
+
+    A table of its own outside the schema's migrations: it holds nothing but ids
+    of sessions that would expire anyway, and rows are dropped once expired.
+    """
+
+    def __init__(self, engine) -> None:
+        from sqlalchemy import Column, Integer, MetaData, String, Table
+
+        self.engine = engine
+        self.table = Table("web_revoked_sessions", MetaData(),
+                           Column("sid", String(64), primary_key=True), Column("expires", Integer, nullable=False))
+        self._ready = False
+
+    def _ensure(self) -> None:
+        if not self._ready:
+            self.table.create(self.engine, checkfirst=True)
+            self._ready = True
+
+    def revoke(self, sid: str, expires: int) -> None:
+        from sqlalchemy import delete, insert, select
+
+        self._ensure()
+        with self.engine.begin() as conn:
+            conn.execute(delete(self.table).where(self.table.c.expires < int(time.time())))
+            if conn.execute(select(self.table.c.sid).where(self.table.c.sid == sid)).first() is None:
+                conn.execute(insert(self.table).values(sid=sid, expires=expires))
+
+    def is_revoked(self, sid: str) -> bool:
+        from sqlalchemy import select
+
+        self._ensure()
+        with self.engine.connect() as conn:
+            return conn.execute(select(self.table.c.sid).where(self.table.c.sid == sid)).first() is not None
+
+
+class AttemptLimiter:
+    """Failed token attempts per client in a sliding window, bounded in the clients it remembers."""
+
+    def __init__(self, limit: int = MAX_FAILED_ATTEMPTS, window_s: float = ATTEMPT_WINDOW_S,
+                 max_clients: int = MAX_TRACKED_CLIENTS) -> None:
+        self.limit, self.window_s, self.max_clients = limit, window_s, max_clients
+        self.failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def retry_after(self, client: str) -> float:
+        """Seconds until this client may try again (0: now)."""
+        now = time.monotonic()
+        with self.lock:
+            times = self.failures.get(client)
+            if not times:
+                return 0.0
+            while times and now - times[0] > self.window_s:
+                times.popleft()
+            if len(times) < self.limit:
+                return 0.0
+            return max(0.0, self.window_s - (now - times[0]))
+
+    def failed(self, client: str) -> None:
+        now = time.monotonic()
+        with self.lock:
+            times = self.failures.pop(client, None) or deque()
+            times.append(now)
+            while len(times) > self.limit:
+                times.popleft()
+            self.failures[client] = times
+            while len(self.failures) > self.max_clients:
+                self.failures.popitem(last=False)
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _limiter(request: Request) -> AttemptLimiter:
+    state = request.app.state
+    if not hasattr(state, "attempts"):
+        state.attempts = AttemptLimiter()
+    return state.attempts
+
+
+def check_attempts(request: Request) -> None:
+    """429 when this client sent too many wrong tokens lately."""
+    wait = _limiter(request).retry_after(client_of(request))
+    if wait > 0:
+        raise HTTPException(status_code=429, detail=f"too many wrong tokens from this client; try again in {wait:.0f}s",
+                            headers={"Retry-After": str(int(wait) + 1)})
+
+
+def record_failure(request: Request) -> None:
+    _limiter(request).failed(client_of(request))
+
+
+def is_https(request: Request) -> bool:
+    """Served over HTTPS, or through a proxy that says the client used HTTPS.
+
+    Only used to add ``Secure`` to cookies: a forged header can only make them stricter.
+    """
+    if request.url.scheme == "https":
+        return True
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return forwarded == "https"
+
+
+def cookie_options(request: Request) -> dict:
+    return {"httponly": True, "samesite": "strict", "path": "/", "secure": is_https(request)}
 
 
 def new_csrf() -> str:
@@ -79,14 +234,29 @@ def require_bearer(request: Request) -> None:
             detail="writes need the header 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    check_attempts(request)
     if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
+        record_failure(request)
         raise HTTPException(status_code=403, detail="wrong token", headers={"WWW-Authenticate": "Bearer"})
 
 
-def has_session(request: Request) -> bool:
+def current_session(request: Request) -> tuple[str, int] | None:
+    """(session id, expiry) of the request's valid, unrevoked session cookie; else None."""
     token = configured_token()
     cookie = request.cookies.get(SESSION_COOKIE, "")
-    return bool(token and cookie and hmac.compare_digest(cookie, session_value(token)))
+    if not (token and cookie):
+        return None
+    parsed = parse_session(token, cookie)
+    if parsed is None:
+        return None
+    revocations = getattr(request.app.state.mw, "revocations", None)
+    if revocations is not None and revocations.is_revoked(parsed[0]):
+        return None
+    return parsed
+
+
+def has_session(request: Request) -> bool:
+    return current_session(request) is not None
 
 
 def same_site(request: Request) -> bool:

@@ -14,6 +14,49 @@ except ImportError:  # httptools is optional: uvicorn falls back to h11
 
 from minewatch.store.database import database_url
 
+#: Seconds a connection may take to send a request's headers (``MINEWATCH_HEADER_TIMEOUT_S``);
+#: a client trickling them ("slowloris") is disconnected between one and two of these.
+HEADER_TIMEOUT_S = 10.0
+#: Seconds requests still running get after SIGTERM before they are cancelled.
+GRACEFUL_SHUTDOWN_S = 3
+
+
+def header_timeout_s() -> float:
+    try:
+        value = float(os.environ.get("MINEWATCH_HEADER_TIMEOUT_S", "") or HEADER_TIMEOUT_S)
+    except ValueError:
+        value = HEADER_TIMEOUT_S
+    return value if value > 0 else HEADER_TIMEOUT_S
+
+
+class _HeaderDeadline:
+    """A connection that starts no new request for a whole period, while none is running, is closed.
+
+    uvicorn times out idle keep-alive connections only after a response: a client that opens a
+    connection and sends its headers a byte a minute held it (and a file descriptor) for ever.
+    """
+
+    def _arm_deadline(self) -> None:
+        self._mw_seen: object = object()
+        self._mw_timer = self.loop.call_later(header_timeout_s(), self._check_deadline)  # type: ignore[attr-defined]
+
+    def _check_deadline(self) -> None:
+        transport = getattr(self, "transport", None)
+        if transport is None or transport.is_closing():
+            return
+        cycle = getattr(self, "cycle", None)
+        busy = cycle is not None and not cycle.response_complete
+        if not busy and cycle is self._mw_seen:
+            transport.close()  # no request began in a whole period: headers never came
+            return
+        self._mw_seen = cycle
+        self._mw_timer = self.loop.call_later(header_timeout_s(), self._check_deadline)  # type: ignore[attr-defined]
+
+    def _disarm_deadline(self) -> None:
+        timer = getattr(self, "_mw_timer", None)
+        if timer is not None:
+            timer.cancel()
+
 
 def _set_nodelay(transport) -> None:
     sock = transport.get_extra_info("socket")
@@ -30,27 +73,40 @@ def _set_nodelay(transport) -> None:
 # with delayed ACKs added 40 ms to every response.  These protocols set it.
 if HttpToolsProtocol is not None:
 
-    class NoDelayHttpProtocol(HttpToolsProtocol):  # the C parser, when httptools is installed
+    class NoDelayHttpProtocol(_HeaderDeadline, HttpToolsProtocol):  # the C parser, when httptools is installed
         def connection_made(self, transport) -> None:  # type: ignore[override]
             _set_nodelay(transport)
             super().connection_made(transport)
+            self._arm_deadline()
+
+        def connection_lost(self, exc) -> None:  # type: ignore[override]
+            self._disarm_deadline()
+            super().connection_lost(exc)
 
 else:
 
-    class NoDelayHttpProtocol(H11Protocol):  # type: ignore[no-redef]
+    class NoDelayHttpProtocol(_HeaderDeadline, H11Protocol):  # type: ignore[no-redef]
         def connection_made(self, transport) -> None:  # type: ignore[override]
             _set_nodelay(transport)
             super().connection_made(transport)
+            self._arm_deadline()
+
+        def connection_lost(self, exc) -> None:  # type: ignore[override]
+            self._disarm_deadline()
+            super().connection_lost(exc)
 
 
 def app_factory():
     """For uvicorn's worker processes: each builds its own app from the environment."""
     from minewatch.web.app import create_app
 
-    return create_app(os.environ.get("MINEWATCH_DB"))
+    cors = [o for o in os.environ.get("MINEWATCH_CORS", "").split(",") if o.strip()]
+    return create_app(os.environ.get("MINEWATCH_DB"), cors=cors or None)
 
 
-def run_server(db: str | None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+def run_server(
+    db: str | None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, cors: list[str] | None = None
+) -> None:
     """Serve until interrupted; the address is printed first so a user can click it."""
     import uvicorn
 
@@ -59,6 +115,8 @@ def run_server(db: str | None, host: str = "127.0.0.1", port: int = 8000, worker
     url = database_url(db)
     Store.open(url)  # create/check the database once, before the workers start
     os.environ["MINEWATCH_DB"] = url
+    if cors:
+        os.environ["MINEWATCH_CORS"] = ",".join(o.strip() for o in cors)
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     writes = "writes enabled (token set)" if os.environ.get("MINEWATCH_TOKEN") else "read-only (set MINEWATCH_TOKEN to enable writes)"
     print(f"minewatch: serving {url} on {where} ({writes})", flush=True)
@@ -71,4 +129,7 @@ def run_server(db: str | None, host: str = "127.0.0.1", port: int = 8000, worker
         log_level="warning",
         proxy_headers=False,
         http=NoDelayHttpProtocol,
+        # SIGTERM: requests still running after this are cancelled, so the server (and its write
+        # lock) goes within seconds, not when the slowest client is done
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )

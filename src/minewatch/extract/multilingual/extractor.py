@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+import pycountry
+
 from minewatch.extract.merge import merge_claims
 from minewatch.extract.multilingual.rules import (
     Hit,
@@ -150,8 +152,6 @@ class _Context:
 
 
 def _state_actor(iso3: str) -> Actor:
-    import pycountry
-
     c = pycountry.countries.get(alpha_3=iso3)
     name = getattr(c, "common_name", None) or getattr(c, "name", iso3) if c else iso3
     return Actor(ActorKind.STATE, iso3, name)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+import simplemma
+
 RULES_PACKAGE = "minewatch.extract"
 RULES_DIR = "rules"
 
@@ -129,30 +131,23 @@ def load_rows(lang: str) -> tuple[Row, ...]:
 # --------------------------------------------------------------------------- lemmas
 
 
-@cache
-def _simplemma():
-    import simplemma
-
-    return simplemma
-
-
 def _simplemma_lemma(word: str, lang: str) -> str:
     try:
-        return _simplemma().lemmatize(word, lang=lang)
+        return simplemma.lemmatize(word, lang=lang)
     except (ValueError, KeyError):
         return word
 
 
 @cache
 def _pymorphy(lang: str):
-    import pymorphy3
+    import pymorphy3  # optional, for bench/multilingual.py's comparison: not a dependency of minewatch
 
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
 @cache
 def _morfeusz():
-    import morfeusz2
+    import morfeusz2  # optional, for bench/multilingual.py's comparison: not a dependency of minewatch
 
     return morfeusz2.Morfeusz()
 
@@ -183,7 +178,7 @@ def use_lemmatiser(name: str) -> None:
         raise ValueError(f"unknown lemmatiser {name!r}: one of {sorted(LEMMATISERS)}")
     _lemmatiser[0] = name
     lemma.cache_clear()
-    from minewatch.extract.multilingual.states import state_names
+    from minewatch.extract.multilingual.states import state_names  # states imports this module: import late
 
     state_names.cache_clear()
 

@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import pycountry
+from babel import Locale
+
 from minewatch.extract.multilingual.rules import Token, fold, lemma
 
 #: CLDR territories that are not states (or not ones a claim is about).
@@ -40,9 +43,6 @@ class StateNames:
 
 @cache
 def state_names(lang: str) -> StateNames:
-    import pycountry
-    from babel import Locale
-
     by_words: dict[tuple[str, ...], str] = {}
     by_stem: dict[str, str] = {}
     try:

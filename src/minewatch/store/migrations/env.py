@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import create_engine
 
 from minewatch.store.schema import metadata
 
@@ -12,8 +13,6 @@ connection = config.attributes.get("connection")
 
 def run_migrations_online() -> None:
     if connection is None:
-        from sqlalchemy import create_engine
-
         engine = create_engine(config.get_main_option("sqlalchemy.url"))
         with engine.begin() as conn:
             _run(conn)

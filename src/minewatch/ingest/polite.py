@@ -1,0 +1,130 @@
+"""Fetching other people's pages politely: one HTTP client, robots.txt, a pause between requests to one host.
+
+``minewatch ingest URL --follow`` may fetch hundreds of pages from one news
+site.  Each process keeps one ``httpx.Client`` (connections are reused, not
+opened per URL), reads a host's ``robots.txt`` once (``protego``, RFC 9309:
+a missing file allows everything, an unreachable one allows nothing) and waits
+``MIN_INTERVAL_S`` (or the host's ``Crawl-delay``, whichever is longer)
+between two requests to the same host.  Loopback hosts (tests, a local
+mirror) get no pause: politeness is owed to other people's servers.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "minewatch"  # the token robots.txt rules name
+MIN_INTERVAL_S = 1.0
+MAX_CRAWL_DELAY_S = 30.0  # a robots.txt asking for more is capped (a run must end)
+MAX_ROBOTS_BYTES = 500_000
+
+
+class Disallowed(Exception):
+    """robots.txt (or its absence through a server error) forbids the URL."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class PoliteFetcher:
+    def __init__(self, headers: dict[str, str], timeout_s: float, *, min_interval_s: float = MIN_INTERVAL_S,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.headers = headers
+        self.timeout_s = timeout_s
+        self.min_interval_s = min_interval_s
+        self.clock, self.sleep = clock, sleep
+        self._client = None
+        self._robots: dict[str, object] = {}
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def client(self):
+        """The process's one client: keep-alive connections, the timeout, redirects followed."""
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.Client(timeout=self.timeout_s, follow_redirects=True, headers=self.headers)
+        return self._client
+
+    def _origin(self, url: str) -> tuple[str, str]:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}", (parts.hostname or "")
+
+    def robots(self, url: str):
+        """The host's parsed robots.txt (``None`` when it has none: everything allowed)."""
+        import httpx
+        from protego import Protego
+
+        origin, _ = self._origin(url)
+        with self._lock:
+            if origin in self._robots:
+                return self._robots[origin]
+        rules: object
+        try:
+            # no redirects: a robots.txt that points elsewhere (a private host, say) counts as none
+            resp = self.client.get(origin + "/robots.txt", timeout=self.timeout_s, follow_redirects=False)
+            if resp.status_code >= 500:
+                rules = Disallowed(f"robots.txt of {origin} answered HTTP {resp.status_code}")
+            elif resp.status_code >= 400:
+                rules = None
+            else:
+                rules = Protego.parse(resp.content[:MAX_ROBOTS_BYTES].decode("utf-8", "replace"))
+        except httpx.HTTPError as exc:
+            rules = Disallowed(f"robots.txt of {origin} unreachable ({type(exc).__name__})")
+        with self._lock:
+            self._robots[origin] = rules
+        return rules
+
+    def check(self, url: str) -> None:
+        """Raise ``Disallowed`` unless robots.txt lets minewatch fetch ``url``; then wait for the host's turn."""
+        rules = self.robots(url)
+        if isinstance(rules, Disallowed):
+            raise Disallowed(f"{rules}: not fetched (RFC 9309: a server error means no crawling)")
+        delay = 0.0
+        if rules is not None:
+            if not rules.can_fetch(url, USER_AGENT):
+                raise Disallowed(f"robots.txt of {self._origin(url)[0]} disallows {url} for {USER_AGENT}")
+            delay = min(float(rules.crawl_delay(USER_AGENT) or 0.0), MAX_CRAWL_DELAY_S)
+        self.wait_turn(self._origin(url)[1], max(delay, self.min_interval_s))
+
+    def wait_turn(self, host: str, interval: float) -> None:
+        if _is_loopback(host):
+            return
+        with self._lock:
+            now = self.clock()
+            due = self._last.get(host, float("-inf")) + interval
+            start = max(now, due)
+            self._last[host] = start  # the next caller for this host queues after this one
+        if start > now:
+            log.info("waiting %.1fs before the next request to %s", start - now, host)
+            self.sleep(start - now)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+_FETCHER: PoliteFetcher | None = None
+
+
+def fetcher(headers: dict[str, str], timeout_s: float) -> PoliteFetcher:
+    """The process's fetcher (one client, one robots cache, one schedule per host)."""
+    global _FETCHER
+    if _FETCHER is None:
+        _FETCHER = PoliteFetcher(headers, timeout_s)
+    return _FETCHER
