@@ -326,6 +326,9 @@ def ingest(
         )
         if summary.duplicates and not summary.ingested:
             c.print("nothing new: every document was already in the knowledge base", highlight=False)
+        for lang, n in sorted(summary.not_extracted_language.items()):
+            err.print(f"not_extracted_language {lang}: {n} relevant document(s) stored without claims "
+                      f"(no extraction rules for this language)", highlight=False, markup=False)
         for s in summary.skipped:
             err.print(f"skipped {s['input']}: {s['reason']}", highlight=False, markup=False)
         for s in summary.pages_not_fetched:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from minewatch.extract import Extractor
+from minewatch.extract.multilingual import extract_multilingual, supports
 from minewatch.ingest.batch import prepare_stream
 from minewatch.ingest.sources import Skipped, iter_items, relabel
 from minewatch.model import Document, merged_story
@@ -56,6 +57,8 @@ class IngestSummary:
     claims: int = 0
     extraction_errors: list[dict[str, str]] = field(default_factory=list)
     not_english: int = 0
+    #: Relevant documents left without claims because their language has no rules: language → count.
+    not_extracted_language: dict[str, int] = field(default_factory=dict)
     documents: list[str] = field(default_factory=list)
     reconciled: dict[str, int] = field(default_factory=dict)
 
@@ -73,6 +76,7 @@ class IngestSummary:
             "claims": self.claims,
             "extraction_errors": self.extraction_errors,
             "not_english": self.not_english,
+            "not_extracted_language": self.not_extracted_language,
             "documents": self.documents,
             "reconciled": self.reconciled,
         }
@@ -81,6 +85,11 @@ class IngestSummary:
 def is_english(doc: Document) -> bool:
     """Whether the extractor reads this document (the rule is ``text.language.is_english``)."""
     return _is_english_tag(doc.language)
+
+
+def is_extractable(doc: Document) -> bool:
+    """English, or a language with rules (``extract/rules/<lang>/``): its claims are extracted."""
+    return is_english(doc) or supports(doc.language)
 
 
 _EXTRACTOR = None
@@ -95,7 +104,11 @@ def get_extractor():
 
 
 def extract_batch(docs: Sequence[Document], n_process: int = 1) -> list[tuple[Document, list, str | None]]:
-    """Claims for each English document; a failing document carries its error, the others go on."""
+    """Claims for each document in a language with rules; a failing document carries its error, the others go on.
+
+    English goes through the spaCy extractor; the other languages with
+    rules through the multilingual one (pure Python, run in this process).
+    """
     results: dict[str, tuple[list, str | None]] = {}
     english = [d for d in docs if is_english(d)]
     if english:
@@ -104,6 +117,12 @@ def extract_batch(docs: Sequence[Document], n_process: int = 1) -> list[tuple[Do
                 results[doc.id] = ([], f"{type(out).__name__}: {out}")
             else:
                 results[doc.id] = (out, None)
+    for doc in docs:
+        if not is_english(doc) and supports(doc.language):
+            try:
+                results[doc.id] = (extract_multilingual(doc), None)
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+                results[doc.id] = ([], f"{type(exc).__name__}: {exc}")
     return [(d, *results.get(d.id, ([], None))) for d in docs]
 
 
@@ -133,10 +152,10 @@ def screen_stage(prepared) -> Screened:
 
 
 def extract_stage(batch: Sequence[Screened], n_process: int = 1) -> list[Screened]:
-    """Claims for the relevant English articles not yet extracted; the others pass unchanged."""
+    """Claims for the relevant articles not yet extracted; the others pass unchanged."""
     todo = [s for s in batch if s.relevant and not s.extracted]
     for s, (_, claims, error) in zip(todo, extract_batch([s.document for s in todo], n_process), strict=True):
-        s.claims, s.error, s.extracted = claims, error, is_english(s.document)
+        s.claims, s.error, s.extracted = claims, error, is_extractable(s.document)
     return list(batch)
 
 
@@ -216,6 +235,9 @@ def ingest_screened(
         seen_hashes.add(doc.content_hash)
         if not is_english(doc):
             summary.not_english += 1
+            if s.relevant and options.extract and not is_extractable(doc):
+                lang = doc.language or "unknown"
+                summary.not_extracted_language[lang] = summary.not_extracted_language.get(lang, 0) + 1
         doc.story_id = grouper.add_signature(doc.id, s.signature, doc.published, doc.via)
         if not options.extract:
             s.claims, s.error, s.extracted = [], None, False
@@ -347,7 +369,7 @@ def reextract(
             docs = [d for d in docs if relevance[d.id]]
             counts["relevant"] += len(docs)
         for doc, claims, error in extract_batch(docs, n_process):
-            store.replace_claims(doc.id, claims if is_english(doc) else [], error)
+            store.replace_claims(doc.id, claims if is_extractable(doc) else [], error)
             counts["documents"] += 1
             counts["claims"] += len(claims)
             counts["errors"] += 1 if error else 0

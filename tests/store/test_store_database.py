@@ -102,7 +102,7 @@ def test_document_and_claim_round_trip(any_db_url):
     assert out["id"] == claim.id
     assert out["document"] == {
         "id": doc.id, "path": "fixtures/a.txt", "url": "https://example.org/a", "outlet": "Example Post",
-        "published": "2025-07-02", "story_id": "s-1", "via": ["Reuters"],
+        "published": "2025-07-02", "story_id": "s-1", "via": ["Reuters"], "language": "en",
     }
     assert out["money"] == {"low": 20000000, "high": 20000000, "currency": "EUR", "text": "20 million euros"}
     assert out["time"]["start"] == "2026-01-01" and out["time"]["end"] == "2026-12-31"

@@ -676,7 +676,8 @@ class Store:
     def _claims_query(self, f: ClaimFilter):
         c, d = t.claims, t.documents
         q = select(
-            c, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title, d.c.ingested_at
+            c, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title, d.c.ingested_at,
+            d.c.language,
         ).join(d, d.c.id == c.c.document_id)
         if f.state:
             q = q.where(c.c.id.in_(_state_claim_ids(f.state.upper(), f.predicate)))
@@ -1021,6 +1022,7 @@ def claim_export(r: dict[str, Any], evidence: Sequence[dict], review: dict | Non
             "published": r["published"].isoformat() if r.get("published") else None,
             "story_id": r.get("story_id"),
             "via": list(r.get("via") or []),
+            "language": r.get("language"),
         },
         **{k: v for k, v in out.items() if k != "id"},
     }

@@ -128,6 +128,8 @@ class DocumentRef(_Out):
     published: str | None = None
     story_id: str | None = None
     via: list[str] = []
+    #: The document's language (ISO 639-1): claims of non-English articles come from their own rules.
+    language: str | None = None
 
 
 class ClaimReview(_Out):

@@ -555,7 +555,7 @@ def original_claim(c: WebContext, claim_id: str) -> dict[str, Any] | None:
     from minewatch.store.repository import claim_export
 
     cl, d = t.claims, t.documents
-    q = select(cl, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title).join(
+    q = select(cl, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title, d.c.language).join(
         d, d.c.id == cl.c.document_id
     ).where(cl.c.id == claim_id)
     with c.store.engine.connect() as conn:
