@@ -279,7 +279,7 @@ class Extractor:
                 claims = self.model.decide(self, prep, claims)
             else:
                 claims = [replace(c, extractor=RULES_ONLY) for c in claims]
-            return prep.doc, claims
+            return prep.doc, claims + self.treaty_statements(prep)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
             return prep.doc, exc
 
@@ -324,8 +324,14 @@ class Extractor:
             if not subjects:
                 subjects = self._plain_subjects(prep, s, e)
             focus.push(subjects)
-        claims.extend(party_count_claims(prep.doc, prep.sentences, prep.treaties))
         return merge_claims(with_vote_counts(with_time_basis(claims, prep.doc.text), prep.doc.text, prep.sentences))
+
+    def treaty_statements(self, prep: _Prepared) -> list[Claim]:
+        """What an article says of the treaty as a whole ("163 countries have joined"), checked against
+        the record by the conflicts.  Not the claim model's to judge (no gold annotates them, so it
+        never learned them): a fixed pattern keeps its own confidence and says it was the rules."""
+        found = party_count_claims(prep.doc, prep.sentences, prep.treaties)
+        return [replace(c, extractor=RULES_ONLY) for c in merge_claims(with_time_basis(found, prep.doc.text))]
 
     def _gapped(self, prep: _Prepared, s: int, e: int, found: list[Claim]) -> list[Claim]:
         """A gapped remnant repeats the dated act for its own actor and date: "A notified the UN on
