@@ -42,6 +42,8 @@ class Example:
     rule_claims: list[Claim] = field(default_factory=list)
     cands: list[Candidate] = field(default_factory=list)
     written: bool = False
+    #: whether the relevance prefilter lets the article through to extraction
+    relevant: bool = True
 
 
 # -- data -------------------------------------------------------------------------------------
@@ -118,7 +120,7 @@ def prepare_examples(examples: list[Example], extractor: Any, prefilter: bool = 
             list(extractor.extract_many([ex.doc]))
             prep, claims = recorder.seen[0] if recorder.seen else (extractor.prepare(ex.doc), [])
             ex.prep = prep
-            relevant = is_relevant_document(ex.doc) or not prefilter
+            relevant = ex.relevant = is_relevant_document(ex.doc) or not prefilter
             ex.rule_claims = claims if relevant else []
             ex.cands = candidates(prep, ex.rule_claims, extractor.lex,
                                   frozenset(extractor.actors.observers)) if relevant else []
@@ -378,12 +380,19 @@ def _chosen(props: Proposals, add: dict[str, float], keep: float) -> list[dict[s
     return [c.to_dict() for c, p, rule in props if p >= (keep if rule else _add(add, c.predicate))]
 
 
+def _statements(extractor: Any, ex: Example) -> list[dict[str, Any]]:
+    """What the product adds after the model (statements about the treaty as a whole): scored too."""
+    return [c.to_dict() for c in extractor.treaty_statements(ex.prep)] if ex.relevant else []
+
+
 def scored(model: ClaimModel | None, extractor: Any, examples: list[Example]) -> dict[str, Any]:
+    """Key and strict scores of what ``minewatch`` would store for these articles."""
     if model is None:
-        return evaluate([(ex.gold, [c.to_dict() for c in ex.rule_claims]) for ex in examples])
+        return evaluate([(ex.gold, [c.to_dict() for c in ex.rule_claims] + _statements(extractor, ex))
+                         for ex in examples])
     props = proposals(model, extractor, examples)
     add = {"*": model.add_threshold, **model.add_by_predicate}
-    return evaluate([(ex.gold, _chosen(pr, add, model.keep_threshold))
+    return evaluate([(ex.gold, _chosen(pr, add, model.keep_threshold) + _statements(extractor, ex))
                      for ex, pr in zip(examples, props, strict=True)])
 
 
@@ -459,7 +468,7 @@ def cross_validate(examples: list[Example], written: list[Example], dev: list[Ex
         for ex, props in zip(held[k], oof[k], strict=True):
             kept_props = [(cl, p, rule) for cl, p, rule in props if p >= (keep if rule else _add(add, cl.predicate))]
             dicts = [cl.to_dict() for cl, _, _ in kept_props]
-            per_doc.append((ex.gold, dicts))
+            per_doc.append((ex.gold, dicts + _statements(extractor, ex)))
             _, _, _, right = match_document(ex.gold, dicts)
             kept = [(p, rule) for _, p, rule in kept_props]
             records += [(p, rule, i in right) for i, (p, rule) in enumerate(kept)]
