@@ -34,6 +34,9 @@ class Predicate(StrEnum):
     BORDER = "border"
 
 
+#: The predicates that carry a treaty and a stage, never a weapon (one copy for every stage that asks).
+TREATY_PREDICATES = frozenset({Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING})
+
 WITHDRAWAL_STAGES = ("proposed", "decided", "approved", "notified", "effective")
 JOINING_STAGES = ("signed", "ratified", "acceded", "in_force")
 

@@ -24,8 +24,6 @@ _WORD = re.compile(r"[a-z][a-z'’-]*|\d[\d,.]*")
 #: of a place (casualties and clearance happen *in* a state).
 _PLACE_KINDS = frozenset({"place"})
 _PLACE_PREDICATES = frozenset({Predicate.CASUALTIES, Predicate.CLEARANCE, Predicate.USE})
-#: Treaty predicates carry a treaty and a stage, never a weapon.
-TREATY_PREDICATES = frozenset({Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING})
 
 
 @dataclass

@@ -19,9 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from minewatch.extract.candidates import TREATY_PREDICATES, Candidate, candidates
+from minewatch.extract.candidates import Candidate, candidates
 from minewatch.extract.triggers import Cue
 from minewatch.model import (
+    TREATY_PREDICATES,
     Actor,
     ActorKind,
     Claim,

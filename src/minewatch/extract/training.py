@@ -22,9 +22,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from minewatch.extract.candidates import TREATY_PREDICATES, Candidate, candidates
+from minewatch.extract.candidates import Candidate, candidates
 from minewatch.extract.claim_model import MODEL_PATH, ClaimModel, LinearHead
-from minewatch.model import Claim, Document, Modality
+from minewatch.model import TREATY_PREDICATES, Claim, Document, Modality
 
 REPO = Path(__file__).resolve().parents[3]
 MODEL_VERSION = "model-2026-12"

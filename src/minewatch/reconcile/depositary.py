@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from minewatch.model import Polarity, _date
+from minewatch.model import TREATY_PREDICATES, Polarity, _date
 from minewatch.reconcile import law, phrases
 from minewatch.reconcile.base import (
     ClaimRecord,
@@ -27,8 +27,6 @@ from minewatch.reconcile.base import (
     stated_time,
 )
 from minewatch.reconcile.conflicts import Conflict, sort_conflicts, sources_label
-
-TREATY_PREDICATES = frozenset({"treaty_joining", "treaty_withdrawal"})
 
 #: Instruments by which a state consents to be bound (Art. 16).
 DEPOSIT_ACTIONS = ("ratification", "acceptance", "approval", "accession", "succession")

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 
 from minewatch import reconcile as rc
-from minewatch.model import Claim
+from minewatch.model import TREATY_PREDICATES, Claim
 from minewatch.output import to_json
 from minewatch.reconcile import ClaimRecord
 from minewatch.reconcile import summary as sm
@@ -252,7 +252,6 @@ def _dispute_groups(
 VALUE_COLUMNS = (
     "quantity_low", "quantity_high", "money_low", "money_high", "time_start", "time_end",
 )
-TREATY_PREDICATES = ("treaty_joining", "treaty_withdrawal")
 
 
 def reconcile_pending(store) -> dict[str, int]:

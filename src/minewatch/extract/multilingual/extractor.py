@@ -42,6 +42,7 @@ from minewatch.extract.multilingual.states import StateMention, find_states
 from minewatch.extract.multilingual.values import DateFound, Number, find_dates, find_numbers
 from minewatch.model import (
     JOINING_STAGES,
+    TREATY_PREDICATES,
     WITHDRAWAL_STAGES,
     Actor,
     ActorKind,
@@ -57,7 +58,6 @@ from minewatch.model import (
     Speaker,
 )
 
-TREATY_PREDICATES = {Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING}
 #: A withdrawal stage cue read for a joining claim ("tuli voimaan" is in force, "ratified" is approved's twin).
 JOINING_FROM_WITHDRAWAL = {"effective": "in_force", "approved": "ratified"}
 DEFAULT_STAGE = {Predicate.TREATY_WITHDRAWAL: "decided", Predicate.TREATY_JOINING: "ratified"}
