@@ -106,9 +106,14 @@ class ClaimModel:
     report: dict[str, Any]
     #: where a predicate's own claims are surer (or riskier) than the rest: its add threshold
     add_by_predicate: dict[str, float] = field(default_factory=dict)
+    #: likewise, the keep threshold of the rules' claims of a predicate
+    keep_by_predicate: dict[str, float] = field(default_factory=dict)
 
     def add_for(self, predicate: str) -> float:
         return self.add_by_predicate.get(predicate, self.add_threshold)
+
+    def keep_for(self, predicate: str) -> float:
+        return self.keep_by_predicate.get(predicate, self.keep_threshold)
 
     @property
     def extractor_name(self) -> str:
@@ -123,14 +128,15 @@ class ClaimModel:
                    stages={k: LinearHead.from_dict(v) for k, v in d["stages"].items()},
                    calibrator=list(d["calibrator"]), add_threshold=float(d["add_threshold"]),
                    keep_threshold=float(d["keep_threshold"]), report=d.get("report", {}),
-                   add_by_predicate={k: float(v) for k, v in (d.get("add_by_predicate") or {}).items()})
+                   add_by_predicate={k: float(v) for k, v in (d.get("add_by_predicate") or {}).items()},
+                   keep_by_predicate={k: float(v) for k, v in (d.get("keep_by_predicate") or {}).items()})
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "relevance": self.relevance.to_dict(),
                 "modality": self.modality.to_dict(), "polarity": self.polarity.to_dict(),
                 "stages": {k: v.to_dict() for k, v in self.stages.items()}, "calibrator": self.calibrator,
                 "add_threshold": self.add_threshold, "keep_threshold": self.keep_threshold,
-                "add_by_predicate": self.add_by_predicate,
+                "add_by_predicate": self.add_by_predicate, "keep_by_predicate": self.keep_by_predicate,
                 "report": self.report}
 
     def save(self, path: Path) -> None:
@@ -183,7 +189,7 @@ class ClaimModel:
         """The proposals past the thresholds, each with its calibrated confidence."""
         return [replace(c, confidence=self.confidence(p, rule), extractor=self.extractor_name)
                 for c, p, rule in proposals
-                if p >= (self.keep_threshold if rule else self.add_for(c.predicate))]
+                if p >= (self.keep_for(c.predicate) if rule else self.add_for(c.predicate))]
 
     def build(self, extractor: Any, prep: Any, cand: Candidate) -> Claim | None:
         """A claim from one candidate: the heads give stage, modality and polarity; the lexicons

@@ -158,11 +158,11 @@ def guard_examples(cases_dir: Path) -> list[Guard]:
     return out
 
 
-def guard_holds(guards: list[tuple[Guard, Proposals]], add: dict[str, float], keep: float) -> bool:
+def guard_holds(guards: list[tuple[Guard, Proposals]], add: dict[str, float], keep: dict[str, float]) -> bool:
     from minewatch.extract.rules import claim_fields, matches
 
     for guard, props in guards:
-        got = [claim_fields(c) for c, p, rule in props if p >= (keep if rule else _add(add, c.predicate))]
+        got = [claim_fields(c) for c, p, rule in props if p >= _for(keep if rule else add, c.predicate)]
         if any(matches(c, r) for c in got for r in guard.reject):
             return False
         if not all(any(matches(c, e) for c in got) for e in guard.expect):
@@ -363,21 +363,25 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 Proposals = list[tuple[Claim, float, bool]]
 ADD_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 KEEP_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2)
+#: keep thresholds tried per predicate once the common ones are set: a predicate whose rule claims the
+#: model finds unlikely (on held-out articles) may drop more of them
+PREDICATE_KEEP_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 
 
 def proposals(model: ClaimModel, extractor: Any, examples: list[Example]) -> list[Proposals]:
     return [model.proposals(extractor, ex.prep, ex.rule_claims, ex.cands, floor=min(ADD_GRID)) for ex in examples]
 
 
-Thresholds = tuple[dict[str, float], float]  # add per predicate ("*": the rest), keep
+#: add and keep thresholds, each per predicate ("*": the rest)
+Thresholds = tuple[dict[str, float], dict[str, float]]
 
 
-def _add(add: dict[str, float], predicate: str) -> float:
-    return add.get(predicate, add["*"])
+def _for(thresholds: dict[str, float], predicate: str) -> float:
+    return thresholds.get(predicate, thresholds["*"])
 
 
-def _chosen(props: Proposals, add: dict[str, float], keep: float) -> list[dict[str, Any]]:
-    return [c.to_dict() for c, p, rule in props if p >= (keep if rule else _add(add, c.predicate))]
+def _chosen(props: Proposals, add: dict[str, float], keep: dict[str, float]) -> list[dict[str, Any]]:
+    return [c.to_dict() for c, p, rule in props if p >= _for(keep if rule else add, c.predicate)]
 
 
 def _statements(extractor: Any, ex: Example) -> list[dict[str, Any]]:
@@ -392,7 +396,8 @@ def scored(model: ClaimModel | None, extractor: Any, examples: list[Example]) ->
                          for ex in examples])
     props = proposals(model, extractor, examples)
     add = {"*": model.add_threshold, **model.add_by_predicate}
-    return evaluate([(ex.gold, _chosen(pr, add, model.keep_threshold) + _statements(extractor, ex))
+    keep = {"*": model.keep_threshold, **model.keep_by_predicate}
+    return evaluate([(ex.gold, _chosen(pr, add, keep) + _statements(extractor, ex))
                      for ex, pr in zip(examples, props, strict=True)])
 
 
@@ -406,7 +411,7 @@ def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]],
     rule that dev does not drop below the rules' score; so are settings that break a ``guard``."""
     everything = pools + ([dev] if dev else [])
 
-    def f1(add: dict[str, float], keep: float) -> float:
+    def f1(add: dict[str, float], keep: dict[str, float]) -> float:
         if guards and not guard_holds(guards, add, keep):
             return -1.0
         if dev is not None and dev_floor is not None:
@@ -416,12 +421,12 @@ def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]],
         return evaluate([(ex.gold, _chosen(pr, add, keep))
                          for exs, props in everything for ex, pr in zip(exs, props, strict=True)])["key"]["f1"]
 
-    best, add, keep = -1.0, {"*": max(ADD_GRID)}, 0.0
+    best, add, keep = -1.0, {"*": max(ADD_GRID)}, {"*": 0.0}
     for a in sorted(ADD_GRID, reverse=True):
         for k in KEEP_GRID:
-            score = f1({"*": a}, k)
+            score = f1({"*": a}, {"*": k})
             if score > best + 1e-9:
-                best, add, keep = score, {"*": a}, k
+                best, add, keep = score, {"*": a}, {"*": k}
     predicates = sorted({c.predicate for _, props in everything for pr in props for c, _, rule in pr if not rule})
     for pred in predicates:
         for a in sorted(ADD_GRID, reverse=True):
@@ -429,6 +434,13 @@ def choose_thresholds(pools: list[tuple[list[Example], list[Proposals]]],
             score = f1(trial, keep)
             if score > best + 1e-9:
                 best, add = score, trial
+    ruled = sorted({c.predicate for _, props in everything for pr in props for c, _, rule in pr if rule})
+    for pred in ruled:
+        for k in PREDICATE_KEEP_GRID:
+            trial = {**keep, pred: k}
+            score = f1(add, trial)
+            if score > best + 1e-9:
+                best, keep = score, trial
     return add, keep
 
 
@@ -466,7 +478,7 @@ def cross_validate(examples: list[Example], written: list[Example], dev: list[Ex
         fold_guards = _guarded(models[k], extractor, guards)
         add, keep = choose_thresholds(pools, (dev, dev_props[k]), floor, fold_guards)
         for ex, props in zip(held[k], oof[k], strict=True):
-            kept_props = [(cl, p, rule) for cl, p, rule in props if p >= (keep if rule else _add(add, cl.predicate))]
+            kept_props = [(cl, p, rule) for cl, p, rule in props if p >= _for(keep if rule else add, cl.predicate)]
             dicts = [cl.to_dict() for cl, _, _ in kept_props]
             per_doc.append((ex.gold, dicts + _statements(extractor, ex)))
             _, _, _, right = match_document(ex.gold, dicts)
@@ -538,7 +550,8 @@ def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: 
     guard = dev_ex + seeds_ex  # the sets that must not drop below the rules alone
     add, keep = choose_thresholds([(ordered, oof)], (guard, proposals(model, rules, guard)), dev_floor(guard),
                                   _guarded(model, rules, guards))
-    model.add_threshold, model.keep_threshold = add["*"], keep
+    model.add_threshold, model.keep_threshold = add["*"], keep["*"]
+    model.keep_by_predicate = {k: v for k, v in keep.items() if k != "*" and v != keep["*"]}
     model.add_by_predicate = {k: v for k, v in add.items() if k != "*" and v != add["*"]}
     log(f"thresholds chosen on dev and out-of-fold train: add={add} keep={keep}")
     model.calibrator = fit_calibrator(records)
