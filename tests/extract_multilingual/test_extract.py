@@ -233,3 +233,15 @@ def test_deaths_without_mines_are_no_mine_casualties() -> None:
 def test_treaty_claims_need_their_state_in_the_sentence() -> None:
     text = "Deutschland hat das Ottawa-Abkommen ratifiziert. Die Frage eines Austritts aus dem Abkommen wird diskutiert."
     assert {c[:3] for c in claims(text, "de")} == {("DEU", J, "ratified")}
+
+
+def test_a_weekday_dates_the_act_relative_to_publication_and_a_full_date_is_stated() -> None:
+    # relative dates are never checked against the depositary record as the act's own date
+    monday = Document(text="Polen ist am Montag aus dem Ottawa-Abkommen ausgetreten.", original="", language="de",
+                      published=date(2026, 2, 20))
+    (c,) = extract_multilingual(monday)
+    assert (c.time.start, c.time.basis) == (date(2026, 2, 16), "relative")
+    dated = Document(text="Polen ist am 20. Februar 2026 aus dem Ottawa-Abkommen ausgetreten.", original="",
+                     language="de", published=date(2026, 2, 21))
+    (c,) = extract_multilingual(dated)
+    assert (c.time.start, c.time.basis) == (date(2026, 2, 20), "stated")

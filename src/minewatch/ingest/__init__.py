@@ -24,6 +24,7 @@ from minewatch.ingest.meta import (
 )
 from minewatch.ingest.sources import RawItem, Skipped, html_to_text, iter_items
 from minewatch.model import Document
+from minewatch.text.language import normalise_language
 
 __all__ = [
     "RawItem",
@@ -133,7 +134,7 @@ def prepare(item: RawItem) -> Document:
 
     url = meta.get("url") or None
     outlet = meta.get("outlet") or meta.get("fallback_outlet") or outlet_from_url(url)
-    language = (meta.get("language") or "").strip().lower()[:2] or detect_language(text)
+    language = normalise_language(meta.get("language")) or detect_language(text)
     title = meta.get("title") or _title_from_text(text)
 
     via = detect_agencies(text)

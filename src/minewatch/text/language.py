@@ -15,3 +15,18 @@ def is_english(language: str | None) -> bool:
     if language is None:
         return True
     return language.strip().lower().replace("_", "-").split("-")[0] in ENGLISH_TAGS
+
+
+def normalise_language(tag: str | None) -> str | None:
+    """A language tag as the ISO 639-1 code the extractors key their rules by: "en-GB" → "en",
+    "est" → "et" (not "es", which cutting to two letters gives), "Latvian" → "lv"; None when unknown."""
+    import pycountry  # pycountry's tables load on first use
+
+    primary = (tag or "").strip().lower().replace("_", "-").split("-")[0]
+    if not primary:
+        return None
+    if len(primary) == 2 and primary.isalpha():
+        return primary
+    lang = (pycountry.languages.get(alpha_3=primary) if len(primary) == 3 else None) or \
+        pycountry.languages.get(name=primary.capitalize())
+    return getattr(lang, "alpha_2", None) if lang is not None else None

@@ -101,6 +101,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if m.group(0).strip() == "" and "\n" not in m.group(0):
             if re.search(r"(?:^|\W)[^\W\d_]\.$", before):
                 continue
+            # an ordinal day ("am 20. Februar", "27. jūnijā"): a one- or two-digit number is no sentence end
+            if re.search(r"(?:^|\D)\d{1,2}\.$", text[max(start, m.start() - 4):m.start()]):
+                continue
         if text[start:m.start()].strip():
             spans.append((start, m.start()))
         start = m.end()
@@ -293,7 +296,8 @@ class MultilingualExtractor:
                         weapon=weapon, counterpart=counterpart if counterpart != actor else None,
                         modality=modality, polarity=Polarity.NEGATED if negated else Polarity.AFFIRMED,
                         quantity=quantity, money=money,
-                        time=DateRange(when.first, when.last, when.text) if isinstance(when, DateFound) else None,
+                        time=DateRange(when.first, when.last, when.text, basis=when.basis)
+                        if isinstance(when, DateFound) else None,
                         speaker=speaker, evidence=[Evidence(sent.s, sent.e, text[sent.s:sent.e])],
                         confidence=0.6 if actor in [_state_actor(st.iso3) for st in sent.states] else 0.45,
                     ))

@@ -153,6 +153,10 @@ class DateFound:
     last: date
     text: str
     tok: int
+    #: "stated" when the text gives the date itself; "relative" when it comes from the publication
+    #: date (a weekday, "next year", a day and month whose year is the article's): never checked
+    #: against the depositary record as the act's own date
+    basis: str = "stated"
 
 
 def _year_range(y: int) -> tuple[date, date]:
@@ -198,8 +202,9 @@ def find_dates(text: str, toks: list[Token], hits: list[Hit], published: date | 
                 if year is not None:
                     i = k
                     break
+        basis = "stated"
         if year is None and published is not None:
-            year = published.year
+            year, basis = published.year, "relative"
         if year is None:
             continue
         used.update(range(i, j))
@@ -208,27 +213,29 @@ def find_dates(text: str, toks: list[Token], hits: list[Hit], published: date | 
                 d = date(year, month, day)
             except ValueError:
                 continue
-            out.append(DateFound(toks[i].start, toks[j - 1].end, d, d, text[toks[i].start:toks[j - 1].end], i))
+            out.append(DateFound(toks[i].start, toks[j - 1].end, d, d, text[toks[i].start:toks[j - 1].end], i, basis))
         else:
             last = date(year, month, calendar.monthrange(year, month)[1])
             out.append(DateFound(toks[i].start, toks[j - 1].end, date(year, month, 1), last,
-                                 text[toks[i].start:toks[j - 1].end], i))
+                                 text[toks[i].start:toks[j - 1].end], i, basis))
     for h in hits:
         if h.row.kind == "weekday" and published is not None:
             # news dates an event by its weekday in the week of publication: the last such day on or before it
             d = published - timedelta(days=(published.weekday() - int(h.row.value)) % 7)
-            out.append(DateFound(toks[h.i].start, toks[h.j - 1].end, d, d, text[toks[h.i].start:toks[h.j - 1].end], h.i))
+            out.append(DateFound(toks[h.i].start, toks[h.j - 1].end, d, d, text[toks[h.i].start:toks[h.j - 1].end], h.i,
+                                 "relative"))
     years_here = [year_at(k) for k in range(len(toks)) if year_at(k) is not None]
     for h in hits:
         if h.row.kind == "relative_year" and published is not None:
             first, last = _year_range(published.year + int(h.row.value))
             out.append(DateFound(toks[h.i].start, toks[h.j - 1].end, first, last,
-                                 text[toks[h.i].start:toks[h.j - 1].end], h.i))
+                                 text[toks[h.i].start:toks[h.j - 1].end], h.i, "relative"))
         elif h.row.kind == "year_end":
             y = years_here[0] if years_here else (published.year if published else None)
             if y is not None:
                 out.append(DateFound(toks[h.i].start, toks[h.j - 1].end, date(y, 11, 1), date(y, 12, 31),
-                                     text[toks[h.i].start:toks[h.j - 1].end], h.i))
+                                     text[toks[h.i].start:toks[h.j - 1].end], h.i,
+                                     "stated" if years_here else "relative"))
     for k in range(len(toks)):
         if k in used:
             continue
