@@ -132,3 +132,16 @@ def test_fetched_page_without_site_name_falls_back_to_the_feed_title() -> None:
     item = RawItem("feed.xml", "html", html=PAGE.replace('<meta property="og:site_name" content="Ruritania Herald">', ""),
                    meta={"url": "https://example.org/p", "fallback_outlet": "Treaty Feed"})
     assert prepare(item).outlet == "Treaty Feed"
+
+
+def test_a_link_only_entry_whose_page_fails_is_reported_for_a_retry(tmp_path, server: str) -> None:
+    # a title-and-link feed: without the warning a watcher would mark the entry seen and lose it for good
+    feed_file = tmp_path / "links.xml"
+    feed_file.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Links</title>'
+                         f"<item><title>Gone</title><link>{server}/missing</link></item></channel></rss>",
+                         encoding="utf-8")
+    out = list(iter_items([str(feed_file)], follow=True))
+    warnings = [i for i in out if isinstance(i, Skipped) and i.warning == PAGE_NOT_FETCHED]
+    assert len(warnings) == 1 and warnings[0].input.endswith(" entry 1")
+    assert "HTTP 404" in warnings[0].reason and "no text of its own" in warnings[0].reason
+    assert not [i for i in out if isinstance(i, RawItem)]

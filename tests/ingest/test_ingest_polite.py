@@ -114,3 +114,30 @@ def test_pause_between_requests_to_one_host_and_crawl_delay() -> None:
     f.wait_turn("127.0.0.1", 1.0)
     f.wait_turn("127.0.0.1", 1.0)  # loopback: no pause
     assert slept == [1.0, 3.75]
+
+
+def test_an_unreachable_robots_txt_forbids_for_minutes_not_for_the_whole_run(site) -> None:
+    base, hits = site((503, "busy"))
+    now = [1000.0]
+    fetcher = polite.PoliteFetcher({}, 5.0, clock=lambda: now[0], sleep=lambda s: None)
+    try:
+        assert isinstance(fetcher.robots(f"{base}/open"), polite.Disallowed)
+        assert isinstance(fetcher.robots(f"{base}/open"), polite.Disallowed)
+        assert hits.count("/robots.txt") == 1  # cached for a while
+        now[0] += polite.ROBOTS_ERROR_TTL_S + 1
+        fetcher.robots(f"{base}/open")
+        assert hits.count("/robots.txt") == 2  # asked again once the error expired
+    finally:
+        fetcher.close()
+
+
+def test_a_huge_robots_txt_is_read_only_as_far_as_the_limit(site, monkeypatch) -> None:
+    monkeypatch.setattr(polite, "MAX_ROBOTS_BYTES", 64)
+    base, _ = site((200, "User-agent: *\nDisallow: /private/\n" + "# padding\n" * 10_000 + "Disallow: /open\n"))
+    fetcher = polite.PoliteFetcher({}, 5.0, sleep=lambda s: None)
+    try:
+        rules = fetcher.robots(f"{base}/open")
+        assert not rules.can_fetch(f"{base}/private/page", polite.USER_AGENT)
+        assert rules.can_fetch(f"{base}/open", polite.USER_AGENT)  # the rule past the limit was never read
+    finally:
+        fetcher.close()

@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 USER_AGENT = "minewatch"  # the token robots.txt rules name
 MIN_INTERVAL_S = 1.0
 MAX_CRAWL_DELAY_S = 30.0  # a robots.txt asking for more is capped (a run must end)
-MAX_ROBOTS_BYTES = 500_000
+MAX_ROBOTS_BYTES = 500_000  # RFC 9309 asks parsers to read at least 500 KiB; more is not read
+ROBOTS_TTL_S = 24 * 3600.0  # how long a robots.txt is trusted (RFC 9309: at most a day)
+ROBOTS_ERROR_TTL_S = 300.0  # how long an unreachable one forbids the host before it is asked again
 
 
 class Disallowed(Exception):
@@ -47,7 +49,7 @@ class PoliteFetcher:
         self.min_interval_s = min_interval_s
         self.clock, self.sleep = clock, sleep
         self._client = None
-        self._robots: dict[str, object] = {}
+        self._robots: dict[str, tuple[float, object]] = {}  # origin -> (read at, rules)
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -65,28 +67,38 @@ class PoliteFetcher:
         return f"{parts.scheme}://{parts.netloc}", (parts.hostname or "")
 
     def robots(self, url: str):
-        """The host's parsed robots.txt (``None`` when it has none: everything allowed)."""
+        """The host's parsed robots.txt (``None`` when it has none: everything allowed), read through
+        the same checked, size-capped stream as every fetch and kept a day (an error: five minutes)."""
         import httpx
         from protego import Protego
 
+        from minewatch.ingest import net
+
         origin, _ = self._origin(url)
+        now = self.clock()
         with self._lock:
-            if origin in self._robots:
-                return self._robots[origin]
+            cached = self._robots.get(origin)
+            if cached is not None:
+                read_at, rules = cached
+                ttl = ROBOTS_ERROR_TTL_S if isinstance(rules, Disallowed) else ROBOTS_TTL_S
+                if now - read_at < ttl:
+                    return rules
         rules: object
         try:
-            # no redirects: a robots.txt that points elsewhere (a private host, say) counts as none
-            resp = self.client.get(origin + "/robots.txt", timeout=self.timeout_s, follow_redirects=False)
-            if resp.status_code >= 500:
-                rules = Disallowed(f"robots.txt of {origin} answered HTTP {resp.status_code}")
-            elif resp.status_code >= 400:
-                rules = None
-            else:
-                rules = Protego.parse(resp.content[:MAX_ROBOTS_BYTES].decode("utf-8", "replace"))
-        except httpx.HTTPError as exc:
+            with net.open_stream(origin + "/robots.txt", untrusted=False, client=self.client,
+                                 timeout_s=self.timeout_s) as resp:
+                status = resp.status_code  # type: ignore[attr-defined]
+                if status >= 500:
+                    rules = Disallowed(f"robots.txt of {origin} answered HTTP {status}")
+                elif status >= 400:
+                    rules = None
+                else:
+                    rules = Protego.parse(_read_head(resp, MAX_ROBOTS_BYTES, 2 * self.timeout_s)
+                                          .decode("utf-8", "replace"))
+        except (httpx.HTTPError, net.FetchError) as exc:
             rules = Disallowed(f"robots.txt of {origin} unreachable ({type(exc).__name__})")
         with self._lock:
-            self._robots[origin] = rules
+            self._robots[origin] = (now, rules)
         return rules
 
     def check(self, url: str) -> None:
@@ -117,6 +129,20 @@ class PoliteFetcher:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def _read_head(resp, limit: int, deadline_s: float) -> bytes:
+    """At most ``limit`` bytes of a streamed body within ``deadline_s``: a longer file is read as far as
+    the limit (RFC 9309), a trickling one is cut at the deadline."""
+    deadline = time.monotonic() + deadline_s
+    chunks: list[bytes] = []
+    total = 0
+    for chunk in resp.iter_bytes():
+        chunks.append(chunk[: limit - total])
+        total += len(chunks[-1])
+        if total >= limit or time.monotonic() > deadline:
+            break
+    return b"".join(chunks)
 
 
 _FETCHER: PoliteFetcher | None = None

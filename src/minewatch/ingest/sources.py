@@ -663,9 +663,10 @@ def _read_feed(source: str, data: bytes, lim: Limits, follow: bool) -> Iterator[
                     page_meta["fallback_outlet"] = outlet
                 yield RawItem(source, "html", text=None, html=html, meta=page_meta, locator=locator)
                 continue
-            if html_to_text(body).strip():
-                yield Skipped(f"{source} {locator}", f"page not fetched ({problem}); ingested from the feed's text",
-                              ignored=True, warning=PAGE_NOT_FETCHED)
+            # said even for a link-only entry (nothing of it goes in): a watcher retries the page later
+            told = "ingested from the feed's text" if html_to_text(body).strip() else "the entry has no text of its own"
+            yield Skipped(f"{source} {locator}", f"page not fetched ({problem}); {told}",
+                          ignored=True, warning=PAGE_NOT_FETCHED)
         text = html_to_text(body)
         if not text.strip():
             yield Skipped(source, f"{locator}: no text")
