@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from minewatch.store import schema as t
-from minewatch.store.repository import _fact_out, _jsonable, claim_export
+from minewatch.store.claims import _fact_out, claim_export
+from minewatch.store.common import _jsonable
 
 
 def reviews_page(
