@@ -43,13 +43,8 @@ class Reviews:
                 "created_at": created.isoformat()}
 
     def conflict_reviews(self, conflict_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        q = select(t.conflict_reviews).order_by(t.conflict_reviews.c.id.desc())
-        if conflict_id:
-            q = q.where(t.conflict_reviews.c.conflict_id == conflict_id)
-        if limit:
-            q = q.limit(limit)
-        with self.engine.connect() as conn:
-            return [_jsonable(dict(r)) for r in conn.execute(q).mappings()]
+        """Conflict reviews newest first, of one conflict or of all."""
+        return self._newest_reviews(t.conflict_reviews, "conflict_id", conflict_id, limit)
 
     def _latest_conflict_reviews(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -100,9 +95,14 @@ class Reviews:
         }
 
     def reviews(self, claim_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        q = select(t.reviews).order_by(t.reviews.c.id.desc())
-        if claim_id:
-            q = q.where(t.reviews.c.claim_id == claim_id)
+        """Claim reviews newest first, of one claim or of all."""
+        return self._newest_reviews(t.reviews, "claim_id", claim_id, limit)
+
+    def _newest_reviews(self, table, key: str, value: str | None, limit: int | None) -> list[dict[str, Any]]:
+        """Rows of a review table newest first (JSON-ready), those with ``key == value`` when given."""
+        q = select(table).order_by(table.c.id.desc())
+        if value:
+            q = q.where(table.c[key] == value)
         if limit:
             q = q.limit(limit)
         with self.engine.connect() as conn:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Engine, and_, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 
 from minewatch.store import schema as t
 from minewatch.treaties import records
@@ -39,24 +39,16 @@ class TreatyRecords:
     def _write_events(self, conn, events: Iterable, origin: str) -> int:
         n = 0
         for ev in events:
-            key = and_(
-                t.treaty_events.c.treaty == ev.treaty,
-                t.treaty_events.c.state_iso3 == ev.iso3,
-                t.treaty_events.c.action == ev.action,
-            )
-            conn.execute(delete(t.treaty_events).where(key))
-            conn.execute(
-                insert(t.treaty_events).values(
-                    treaty=ev.treaty,
-                    state_iso3=ev.iso3,
-                    state_name=ev.state_name,
-                    action=ev.action,
-                    date=ev.date,
-                    source_url=ev.source_url,
-                    note=ev.note,
-                    origin=origin,
-                )
-            )
+            _replace(conn, t.treaty_events, ("treaty", "state_iso3", "action"), dict(
+                treaty=ev.treaty,
+                state_iso3=ev.iso3,
+                state_name=ev.state_name,
+                action=ev.action,
+                date=ev.date,
+                source_url=ev.source_url,
+                note=ev.note,
+                origin=origin,
+            ))
             n += 1
         return n
 
@@ -71,23 +63,15 @@ class TreatyRecords:
     def _write_armed_conflicts(self, conn, rows: Iterable, origin: str) -> int:
         n = 0
         for c in rows:
-            key = and_(
-                t.armed_conflicts.c.state_iso3 == c.iso3,
-                t.armed_conflicts.c.opponent == c.opponent,
-                t.armed_conflicts.c.start == c.start,
-            )
-            conn.execute(delete(t.armed_conflicts).where(key))
-            conn.execute(
-                insert(t.armed_conflicts).values(
-                    state_iso3=c.iso3,
-                    opponent=c.opponent,
-                    start=c.start,
-                    end=c.end,
-                    source_url=c.source_url,
-                    note=c.note,
-                    origin=origin,
-                )
-            )
+            _replace(conn, t.armed_conflicts, ("state_iso3", "opponent", "start"), dict(
+                state_iso3=c.iso3,
+                opponent=c.opponent,
+                start=c.start,
+                end=c.end,
+                source_url=c.source_url,
+                note=c.note,
+                origin=origin,
+            ))
             n += 1
         return n
 
@@ -154,3 +138,10 @@ class TreatyRecords:
                 for r in rows
             ]
         return self._not_party_cache
+
+
+def _replace(conn, table, key: tuple[str, ...], values: dict) -> None:
+    """Insert ``values`` in place of the row with the same ``key`` columns: an imported record corrects the
+    one stored, never stands beside it."""
+    conn.execute(delete(table).where(*(table.c[k] == values[k] for k in key)))
+    conn.execute(insert(table).values(**values))
