@@ -27,10 +27,8 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO, Any
 
-from sqlalchemy import select
-
 from minewatch.output import to_csv, to_json
-from minewatch.store import schema as t
+from minewatch.store import exports as reads
 
 log = logging.getLogger(__name__)
 
@@ -307,14 +305,7 @@ class RelativePaths:
 
 def flat_claims(store) -> list[dict[str, Any]]:
     """One flat row per claim, the latest review's corrections applied, evidence joined."""
-    evidence: dict[str, list[str]] = {}
-    reviews: dict[str, dict[str, Any]] = {}
-    with store.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(select(*(t.claims.c[c] for c in _CLAIM_COLUMNS)).order_by(t.claims.c.id)).mappings()]
-        for e in conn.execute(select(t.evidence.c.claim_id, t.evidence.c.text).order_by(t.evidence.c.claim_id, t.evidence.c.ordinal)):
-            evidence.setdefault(e.claim_id, []).append(e.text)
-        for r in conn.execute(select(t.reviews).order_by(t.reviews.c.id)).mappings():
-            reviews[r["claim_id"]] = dict(r)
+    rows, evidence, reviews = reads.claims_with_reviews(store, _CLAIM_COLUMNS)
     out = []
     for r in rows:
         rv = reviews.get(r["id"])
@@ -351,15 +342,8 @@ def flat_fact(f: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _select_all(store, table, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    cols = [table.c[c] for c in columns] if columns else list(table.c)
-    with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(select(*cols).order_by(table.c.id)).mappings()]
-
-
 def document_paths(store) -> RelativePaths:
-    with store.engine.connect() as conn:
-        return RelativePaths(conn.execute(select(t.documents.c.path)).scalars())
+    return RelativePaths(reads.document_paths(store))
 
 
 def treaty_status_rows(store, on: date | None = None) -> list[dict[str, Any]]:
@@ -438,18 +422,18 @@ def table_rows(store, name: str, *, nested: bool, paths: RelativePaths | None = 
             r["review_verdict"] = (review or {}).get("verdict")
         return rows
     if name == "conflict_reviews":
-        return _select_all(store, t.conflict_reviews)
+        return reads.table_rows(store, "conflict_reviews")
     if name == "documents":
-        rows = _select_all(store, t.documents, [c for c in DESCRIPTIONS["documents"]["columns"] if c in t.documents.c])
+        rows = reads.table_rows(store, "documents", DESCRIPTIONS["documents"]["columns"])
         for r in rows:
             r["path"] = paths(r["path"])
         return rows
     if name == "stories":
-        return _select_all(store, t.stories)
+        return reads.table_rows(store, "stories")
     if name == "records":
-        return _select_all(store, t.treaty_events)
+        return reads.table_rows(store, "records")
     if name == "reviews":
-        rows = _select_all(store, t.reviews)
+        rows = reads.table_rows(store, "reviews")
         for r in rows:
             r["claim_id_reviewed"] = r["claim_id"]
         return rows

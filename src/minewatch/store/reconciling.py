@@ -25,7 +25,8 @@ from minewatch.reconcile.base import VALUE_FIELDS, active, partition, value_of
 from minewatch.reconcile.conflicts import STORY_FAMILIES, drift_conflict
 from minewatch.reconcile.facts import fact_from_summary
 from minewatch.store import schema as t
-from minewatch.store.repository import CORRECTABLE, _chunks, claim_from_row
+from minewatch.store.claims import CORRECTABLE, claim_from_row
+from minewatch.store.common import _chunks
 
 
 def apply_corrections(claim_dict: dict[str, Any], corrections: dict[str, Any] | None) -> dict[str, Any]:

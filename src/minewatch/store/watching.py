@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, insert, literal_column, select, update
 
 from minewatch.store import schema as t
 from minewatch.store import schema_watch as w
-from minewatch.store.repository import _chunks
+from minewatch.store.common import _chunks
 
 
 class WatchExists(Exception):

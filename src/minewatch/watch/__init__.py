@@ -4,7 +4,7 @@
 entries ingested once); ``alerts`` turns what reconciliation produced into
 alerts, each sent once per rule.  ``run_cycle`` is one turn of both and
 ``run_watcher`` repeats it on the watches' schedules.  All state is in the
-knowledge base (tables of ``minewatch.store.schema_watch``, read and written by
+knowledge base (the watch tables, read and written only by
 ``minewatch.store.watching``), so the watcher
 can be stopped and started at any time.
 """

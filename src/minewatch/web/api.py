@@ -29,9 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES, Modality, Polarity, Predicate, Treaty, Weapon
 from minewatch.output import to_csv, to_json
+from minewatch.store import browsing
 from minewatch.store.repository import ClaimFilter
 from minewatch.treaties import eligible_states, treaty_summary
-from minewatch.web import queries
 from minewatch.web.cache import route_params
 from minewatch.web.context import WebContext
 from minewatch.web.security import require_bearer
@@ -696,7 +696,7 @@ def get_state(c: Ctx, iso3: ISO3, on: OnDate = None) -> Any:
         "statuses": {t: c.status_of(t, code, day).to_dict() for t in ("APMBC", "CCM")},
         "facts": c.store.facts(state=code),
         "conflicts": c.store.conflicts(state=code),
-        "claim_count": queries.claim_count(c.store, code),
+        "claim_count": browsing.claim_count(c.store, code),
     })
 
 
@@ -832,7 +832,7 @@ def list_claims(
         if sort == "id":
             return claim["id"]
         doc = claim["document"]
-        return keyset_cursor(doc.get("published"), queries.ingested_at(c.store, doc["id"]), claim["id"])
+        return keyset_cursor(doc.get("published"), browsing.ingested_at(c.store, doc["id"]), claim["id"])
 
     return paged(request, fetch, cursor, limit, format, cursor_of, ClaimOut,
                  total=(lambda: c.store.count_claims(base)) if count else None)
@@ -923,7 +923,7 @@ def list_reviews(
     cursor: Annotated[int | None, Query(ge=0, le=2**62, description="next_cursor of the previous page")] = None,
     format: Fmt = "json",
 ) -> Any:
-    items = queries.reviews_page(c.store, claim_id=claim_id, after=cursor, limit=limit + 1)
+    items = browsing.reviews_page(c.store, claim_id=claim_id, after=cursor, limit=limit + 1)
     return listing(items, limit, format, model=ReviewRow)
 
 

@@ -16,9 +16,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
 
-from minewatch.store import schema as t
+from minewatch.store.browsing import reports_by_day
 
 router = APIRouter(tags=["pages"])
 
@@ -64,17 +63,10 @@ def parties_over_time(history: list[dict[str, Any]], treaty: str) -> list[Step]:
 
 def reports_per_week(store, state: str | None = None, weeks: int = 52) -> tuple[list[date], dict[str, list[int]]]:
     """Documents with a claim of each predicate, per ISO week (Mondays), over the last ``weeks`` weeks with data."""
-    c, d = t.claims, t.documents
-    q = (select(d.c.published, c.c.predicate, func.count(func.distinct(d.c.id)))
-         .join(d, d.c.id == c.c.document_id).where(d.c.published.is_not(None))
-         .group_by(d.c.published, c.c.predicate))
-    if state:
-        q = q.where((c.c.actor_iso3 == state) | (c.c.counterpart_iso3 == state))
     counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    with store.engine.connect() as conn:
-        for day, predicate, n in conn.execute(q):
-            monday = day - timedelta(days=day.weekday())
-            counts[monday][predicate] += n
+    for day, predicate, n in reports_by_day(store, state):
+        monday = day - timedelta(days=day.weekday())
+        counts[monday][predicate] += n
     if not counts:
         return [], {}
     last = max(counts)

@@ -50,7 +50,8 @@ def story_diff(
     b: Annotated[str | None, Query(max_length=80, description="document id of the second copy")] = None,
 ) -> HTMLResponse:
     """Two copies of a story word by word (default: the first two)."""
-    from minewatch.web import pages, queries
+    from minewatch.store import browsing
+    from minewatch.web import pages
 
     store = request.app.state.mw.store
     found = store.stories(ids=[story_id])
@@ -62,7 +63,7 @@ def story_diff(
     b = b or (ids[1] if len(ids) > 1 else None)
     if a not in ids or b not in ids:
         raise HTTPException(404, detail=f"story {story_id!r} has no copies {a!r} and {b!r}")
-    texts = queries.document_texts(store, [a, b])
+    texts = browsing.document_texts(store, [a, b])
     html, counts = word_diff(texts[a]["text"] or "", texts[b]["text"] or "")
     by_id = {d["id"]: d for d in docs}
     return pages.page(request, "diff.html", story=found[0], first=by_id[a], second=by_id[b], diff=html,

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from minewatch.store.repository import Store
+from minewatch.store.sessions import Revocations
 from minewatch.treaties import RecordIndex, all_statuses
 from minewatch.web.cache import DataVersion, sqlite_path
 
@@ -32,8 +33,6 @@ class WebContext:
         self._statuses: OrderedDict[tuple[str, date], list[Any]] = OrderedDict()
         self.version = DataVersion(sqlite_path(store.engine))
         self._memo: OrderedDict[tuple, Any] = OrderedDict()
-        from minewatch.web.security import Revocations
-
         self.revocations = Revocations(store.engine)
 
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:

@@ -19,9 +19,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader
 
 from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES, Modality, Polarity, Predicate, Treaty, Weapon
+from minewatch.store import browsing
 from minewatch.store.repository import ClaimFilter
 from minewatch.treaties import eligible_states
-from minewatch.web import queries, render
+from minewatch.web import render
 from minewatch.web.api import (
     MAX_DATE,
     MIN_DATE,
@@ -152,7 +153,7 @@ def home(request: Request, on: date | None = None, treaty: Treaty = Treaty.APMBC
         parties=sum(s.counts_as_party for s in statuses.values()),
         lower_bound=parties_lower_bound(str(treaty)),
         counts=counts,
-        facts=c.memo(("recent_facts",), lambda: queries.recent_facts(c.store, 20)),
+        facts=c.memo(("recent_facts",), lambda: browsing.recent_facts(c.store, 20)),
         conflicts=conflicts,
     )
 
@@ -172,7 +173,7 @@ def _open_conflicts(c: WebContext, n: int = 20) -> list[dict[str, Any]]:
 
 
 def _claims_with_context(c: WebContext, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    texts = queries.document_texts(c.store, sorted({cl["document"]["id"] for cl in claims}))
+    texts = browsing.document_texts(c.store, sorted({cl["document"]["id"] for cl in claims}))
     for cl in claims:
         doc = texts.get(cl["document"]["id"], {})
         cl["doc_title"] = doc.get("title")
@@ -317,7 +318,7 @@ def _state_page(
             "more_claims": len(claims) > STATE_PAGE_CLAIMS,
             "next_after": claims[STATE_PAGE_CLAIMS - 1]["id"] if len(claims) > STATE_PAGE_CLAIMS else None,
             "after": after,
-            "claim_total": queries.claim_count(c.store, code),
+            "claim_total": browsing.claim_count(c.store, code),
         }
 
     return page(request, "state.html", iso3=code, name=eligible_states()[code], day=day, statuses=statuses,
@@ -399,7 +400,7 @@ def story_page(request: Request, story_id: Annotated[str, PathParam(max_length=8
     if not found:
         raise HTTPException(404, detail=f"no story {story_id!r}")
     story = found[0]
-    texts = queries.document_texts(c.store, [d["id"] for d in story["documents"]])
+    texts = browsing.document_texts(c.store, [d["id"] for d in story["documents"]])
     docs = [dict(d, text=texts.get(d["id"], {}).get("text", "")) for d in story["documents"]]
     claims = {d["id"]: c.store.claims(ClaimFilter(document=d["id"])) for d in story["documents"]}
     copies, differing = render.story_copies(docs, claims)
@@ -549,22 +550,7 @@ def form_corrections(claim: dict[str, Any], form: dict[str, str]) -> dict[str, A
 
 def original_claim(c: WebContext, claim_id: str) -> dict[str, Any] | None:
     """The claim as extracted, before any review's corrections (shown next to the corrected values)."""
-    from sqlalchemy import select
-
-    from minewatch.store import schema as t
-    from minewatch.store.repository import claim_export
-
-    cl, d = t.claims, t.documents
-    q = select(cl, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title, d.c.language).join(
-        d, d.c.id == cl.c.document_id
-    ).where(cl.c.id == claim_id)
-    with c.store.engine.connect() as conn:
-        row = conn.execute(q).mappings().first()
-        if row is None:
-            return None
-        ev = [{"start": e["start"], "end": e["end"], "text": e["text"]} for e in conn.execute(
-            select(t.evidence).where(t.evidence.c.claim_id == claim_id).order_by(t.evidence.c.ordinal)).mappings()]
-    return claim_export(dict(row), ev, None)
+    return browsing.original_claim(c.store, claim_id)
 
 
 def field_text(kind: str, v: Any) -> str:
@@ -758,7 +744,7 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "")
     docs = c.store.documents(text=q, limit=50) if q else []
     claims = _claims_with_context(c, c.store.claims(ClaimFilter(text=q, limit=50, after=""))) if q else []
     if docs:
-        texts = queries.document_texts(c.store, [d["id"] for d in docs])
+        texts = browsing.document_texts(c.store, [d["id"] for d in docs])
         for d in docs:
             d["snippet"] = render.snippet(texts.get(d["id"], {}).get("text"), q)
     for cl in claims:

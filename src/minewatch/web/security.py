@@ -101,43 +101,6 @@ def parse_session(token: str, cookie: str, now: float | None = None) -> tuple[st
     return sid, expires
 
 
-class Revocations:
-    """Session ids revoked by ``/logout``, in the database (every worker process sees them).
-
-    A table of its own outside the schema's migrations: it holds nothing but ids
-    of sessions that would expire anyway, and rows are dropped once expired.
-    """
-
-    def __init__(self, engine) -> None:
-        from sqlalchemy import Column, Integer, MetaData, String, Table
-
-        self.engine = engine
-        self.table = Table("web_revoked_sessions", MetaData(),
-                           Column("sid", String(64), primary_key=True), Column("expires", Integer, nullable=False))
-        self._ready = False
-
-    def _ensure(self) -> None:
-        if not self._ready:
-            self.table.create(self.engine, checkfirst=True)
-            self._ready = True
-
-    def revoke(self, sid: str, expires: int) -> None:
-        from sqlalchemy import delete, insert, select
-
-        self._ensure()
-        with self.engine.begin() as conn:
-            conn.execute(delete(self.table).where(self.table.c.expires < int(time.time())))
-            if conn.execute(select(self.table.c.sid).where(self.table.c.sid == sid)).first() is None:
-                conn.execute(insert(self.table).values(sid=sid, expires=expires))
-
-    def is_revoked(self, sid: str) -> bool:
-        from sqlalchemy import select
-
-        self._ensure()
-        with self.engine.connect() as conn:
-            return conn.execute(select(self.table.c.sid).where(self.table.c.sid == sid)).first() is not None
-
-
 class AttemptLimiter:
     """Failed token attempts per client in a sliding window, bounded in the clients it remembers."""
 
