@@ -110,3 +110,10 @@ def test_a_count_told_as_of_a_date_is_checked_for_that_date():
     cue = [Cue(text.index("Ottawa"), text.index("Ottawa") + 17, "APMBC", "Ottawa Convention")]
     (c,) = party_count_claims(_doc(text, published=date(2025, 1, 1)), [(0, len(text))], cue)
     assert c.time is not None and c.time.basis == "stated" and c.time.start == c.time.end == date(2015, 3, 31)
+
+
+def test_the_dateline_ingest_reads_is_a_reported_date_here_too():
+    # one dateline grammar (minewatch.text.dates) for ingest, stories and the time basis
+    for text, expr in (("STOCKHOLM, April 1. /TASS/. Sweden said it would stay in the treaty.", "April 1"),
+                       ("Київ, 5 June 2025 - Ukraine's parliament voted on the suspension.", "5 June 2025")):
+        assert is_reported_date(text, *_at(text, expr)), text

@@ -31,6 +31,7 @@ from minewatch.extract.timebasis import with_time_basis
 from minewatch.extract.triggers import Cue, cue_lexicon
 from minewatch.extract.votes import with_vote_counts
 from minewatch.model import (
+    TREATY_PREDICATES,
     Actor,
     ActorKind,
     Claim,
@@ -446,7 +447,7 @@ class Extractor:
                 tok = tok_at(cue.end - 1) or tok
             if pred in self.lex.weapon_predicates and _under_ban(tok, self.lex.ban_words):
                 continue
-            if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING) and not anaphoric \
+            if pred in TREATY_PREDICATES and not anaphoric \
                     and self._presupposed(tok) and not (pred == Predicate.TREATY_JOINING and _past_background(tok)):
                 continue  # "as soon as the withdrawal process is completed": a condition, not a report
             if tok.dep_ in ("aux", "auxpass"):
@@ -474,7 +475,7 @@ class Extractor:
             stages: list[str | None] = [None]
             weapon_list: list[str | None] = [None]
             self._reused_nominal = False
-            if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
+            if pred in TREATY_PREDICATES:
                 treaty = self._treaty_for(cue, treaties, generic, state, pred, sent, tok)
                 if treaty is None:
                     continue
@@ -513,7 +514,7 @@ class Extractor:
                 if after:
                     named = list(after[0].actors) if after[0].kind != "anaphor" else list(self._resolve(after[0], focus))
                     actors = [a for a in named if a.kind == ActorKind.STATE] or actors
-            if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
+            if pred in TREATY_PREDICATES:
                 actors = [a for a in actors if a.kind == ActorKind.STATE]  # only states are parties
             actors = [a for a in actors if a.name not in self.actors.observers
                       and (a.name not in self.actors.deminers or pred == Predicate.CLEARANCE)]
@@ -605,7 +606,7 @@ class Extractor:
                             speaker=claim_speaker, evidence=[evidence],
                             confidence=0.7 if top is not None else 0.5))
             subjects.extend(a for a in actors if a.kind == ActorKind.STATE)
-            if top is not None and pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
+            if top is not None and pred in TREATY_PREDICATES:
                 acts.append((top, [c for c in claims[n_before:]]))
             n_before = len(claims)
         for verb, told in acts:
@@ -1181,7 +1182,7 @@ class Extractor:
 
     def _values_for(self, pred: str, values: list, cue: Cue) -> tuple[Range | None, Money | None]:
         quantity = money = None
-        if pred in (Predicate.TREATY_WITHDRAWAL, Predicate.TREATY_JOINING):
+        if pred in TREATY_PREDICATES:
             return None, None
         units = _UNITS_FOR.get(pred, _MINE_UNITS)
         best_q = best_m = None
@@ -1199,7 +1200,6 @@ class Extractor:
         return quantity, money
 
 
-_MONTHS = "|".join(words("month_names"))
 _DAY = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?%s|%s\s+\d{1,2}(?:st|nd|rd|th)?)\b" % ((
     rf"(?:{MONTH_NAMES_RE})",) * 2))
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from minewatch.model import Claim, DateRange
+from minewatch.text.dates import dateline_span
 
 STATED = "stated"
 RELATIVE = "relative"
@@ -66,6 +67,12 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def is_reported_date(text: str, start: int, end: int) -> bool:
     """Whether the date at ``text[start:end]`` is a dateline, byline or header: when the story was filed."""
     a, b = _line_bounds(text, start, end)
+    line_start = a + len(text[a:b]) - len(text[a:b].lstrip())
+    span = dateline_span(text[line_start:b])  # the dateline ingest and the story grouper read
+    if span is not None and line_start + span[0] <= start < line_start + span[1]:
+        opener = (text[line_start + span[0]:line_start + span[1]].split() or [""])[0].strip("(,").lower()
+        if opener not in _NOT_PLACES:  # "On March 4, Norway notified…" opens a sentence, not a dateline
+            return True
     before, expr, after = text[a:start], text[start:end], text[end:b]
     head = before.strip()
     if _BYLINE.search(before) or re.search(r"\|\s*$", before):

@@ -142,14 +142,6 @@ def seen_entry_rows(store, watch_name: str) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def relabel_documents(store, document_ids: list[str], temp_path: str, source: str) -> None:
-    """Documents read from a temporary feed file (``path == temp_path``) name the watched source instead."""
-    with store.engine.begin() as conn:
-        for chunk in _chunks(document_ids, 500):
-            conn.execute(update(t.documents).where(t.documents.c.id.in_(chunk), t.documents.c.path == temp_path)
-                         .values(path=source))
-
-
 # ---------------------------------------------------------------------------- page retries
 
 #: Columns of a page retry a caller sets (the rest are the store's).

@@ -58,6 +58,15 @@ class Dateline:
             return None
 
 
+def dateline_span(line: str) -> tuple[int, int] | None:
+    """Where a line that opens with a dateline has it ("STOCKHOLM, April 1", "Київ, 5 June 2025"), or None."""
+    for rx in (_DATELINE_MDY, _DATELINE_DMY):
+        m = rx.match(line)
+        if m and 1 <= int(m.group("day")) <= 31:
+            return m.span()
+    return None
+
+
 def find_dateline(text: str) -> Dateline | None:
     """The dateline at the head of a wire story, if one of the first lines opens with it."""
     for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:DATELINE_LINES]:

@@ -8,6 +8,7 @@ or as ``Markup`` built by ``render`` (escaped, then marked).
 
 from __future__ import annotations
 
+import hmac
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -636,9 +637,9 @@ async def login(request: Request) -> Response:
     token = configured_token()
     if token is None:
         return page(request, "login.html", status_code=403, next="/", error="writes are disabled: the server has no token (MINEWATCH_TOKEN)")
-    if not same_site(request) or not form.get(CSRF_FIELD) or form.get(CSRF_FIELD) != request.cookies.get(CSRF_COOKIE):
+    if not same_site(request) or not form.get(CSRF_FIELD) or not hmac.compare_digest(
+            form[CSRF_FIELD].encode(), (request.cookies.get(CSRF_COOKIE) or "").encode()):
         return page(request, "login.html", status_code=403, next="/", error="stale form: reload the page and try again")
-    import hmac
 
     check_attempts(request)  # 429 after too many wrong tokens from this client
     if not hmac.compare_digest(form.get("token", "").encode(), token.encode()):
