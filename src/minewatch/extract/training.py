@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections import Counter, defaultdict
@@ -23,8 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from minewatch.extract.candidates import Candidate, candidates
-from minewatch.extract.claim_model import MODEL_PATH, ClaimModel, LinearHead
+from minewatch.extract.claim_model import MODEL_PATH, ClaimModel, LinearHead, _logit
+from minewatch.extract.extractor import Extractor
+from minewatch.extract.rules import claim_fields, language_rows, matches
+from minewatch.ingest import iter_items, prepare
+from minewatch.ingest.sources import RawItem
 from minewatch.model import TREATY_PREDICATES, Claim, Document, Modality
+from minewatch.prefilter import is_relevant_document
 
 REPO = Path(__file__).resolve().parents[3]
 MODEL_VERSION = "model-2026-12"
@@ -61,8 +67,6 @@ def _gold_by_doc(path: Path) -> dict[str, list[dict[str, Any]]]:
 
 def corpus_examples(folder: Path, gold_path: Path, english_only: bool = True) -> list[Example]:
     """Articles of a shared folder that have gold lines, read and cleaned as ``ingest`` does."""
-    from minewatch.ingest import iter_items, prepare
-    from minewatch.ingest.sources import RawItem
 
     gold = _gold_by_doc(gold_path)
     out = []
@@ -110,7 +114,6 @@ class _Recorder:
 def prepare_examples(examples: list[Example], extractor: Any, prefilter: bool = True) -> None:
     """The rules' claims and the candidates of every example (the rules run without the model);
     ``prefilter``: articles the relevance screen stops give nothing, as in ``ingest``."""
-    from minewatch.prefilter import is_relevant_document
 
     recorder = _Recorder()
     extractor.model = recorder
@@ -140,7 +143,6 @@ class Guard:
 
 def guard_examples(cases_dir: Path) -> list[Guard]:
     """Every rule row's example and every capability case that passes today (known misses aside)."""
-    from minewatch.extract.rules import language_rows
 
     def doc(text: str, published: str | None, name: str, language: str = "en") -> Example:
         when = date.fromisoformat(published) if published else None
@@ -159,7 +161,6 @@ def guard_examples(cases_dir: Path) -> list[Guard]:
 
 
 def guard_holds(guards: list[tuple[Guard, Proposals]], add: dict[str, float], keep: dict[str, float]) -> bool:
-    from minewatch.extract.rules import claim_fields, matches
 
     for guard, props in guards:
         got = [claim_fields(c) for c, p, rule in props if p >= _for(keep if rule else add, c.predicate)]
@@ -492,11 +493,9 @@ def fit_calibrator(records: list[tuple[float, bool, bool]]) -> list[float]:
     """Platt scaling on out-of-fold claims, one per origin (the rules' claims, the model's own):
     right or wrong against the logit of the pair score.  A slope the data would make negative is
     refused (a higher score never means a less likely claim): that origin gets its base rate."""
-    import math
 
     from sklearn.linear_model import LogisticRegression
 
-    from minewatch.extract.claim_model import _logit
 
     out: list[float] = []
     for origin in (True, False):
@@ -532,7 +531,6 @@ def train(shared: Path, written_dir: Path, out: Path | None, folds: int = 5, c: 
           written_weight: float = 0.5, log: Any = print, cases_dir: Path = REPO / "tests" / "extract" / "cases"
           ) -> ClaimModel:
     """The whole recipe; writes the model to ``out`` when given."""
-    from minewatch.extract.extractor import Extractor
 
     rules = Extractor(model=None)
     train_ex = corpus_examples(shared / "corpus" / "train", shared / "gold" / "train.jsonl")

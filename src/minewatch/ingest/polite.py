@@ -18,6 +18,11 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+import httpx
+from protego import Protego
+
+from minewatch.ingest import net
+
 log = logging.getLogger(__name__)
 
 USER_AGENT = "minewatch"  # the token robots.txt rules name
@@ -57,8 +62,6 @@ class PoliteFetcher:
     def client(self):
         """The process's one client: keep-alive connections, the timeout, redirects followed."""
         if self._client is None:
-            import httpx
-
             self._client = httpx.Client(timeout=self.timeout_s, follow_redirects=True, headers=self.headers)
         return self._client
 
@@ -69,11 +72,6 @@ class PoliteFetcher:
     def robots(self, url: str):
         """The host's parsed robots.txt (``None`` when it has none: everything allowed), read through
         the same checked, size-capped stream as every fetch and kept a day (an error: five minutes)."""
-        import httpx
-        from protego import Protego
-
-        from minewatch.ingest import net
-
         origin, _ = self._origin(url)
         now = self.clock()
         with self._lock:
