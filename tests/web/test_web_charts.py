@@ -68,4 +68,5 @@ def test_charts_page(client) -> None:
     svg = "".join(re.findall(r"<svg.*?</svg>", html, re.S))
     assert "http://" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in svg
     assert client.get("/charts", params={"state": "Estonia"}).status_code == 200
+    assert client.get("/charts", params={"state": "Atlantis"}).status_code == 422  # never silently every state
     assert 'href="/charts"' in client.get("/").text

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from minewatch.store.browsing import reports_by_day
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(include_in_schema=False)  # an HTML page, like the others: not part of the JSON API
 
 COLOURS = {"APMBC": "#1f6f8b", "CCM": "#b3541e"}
 PALETTE = ["#1f6f8b", "#b3541e", "#5b8c2a", "#7a4f9a", "#c49a1a", "#8c2a3f", "#2a8c7a", "#555555", "#d4682a",
@@ -203,7 +203,7 @@ def casualties_chart(data: dict[str, dict[int, float]]) -> Markup:
 
 
 @router.get("/charts", response_class=HTMLResponse)
-def charts_page(request: Request, state: str | None = None) -> HTMLResponse:
+def charts_page(request: Request, state: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
     """States Parties over time, reports per week (optionally of one state), casualties by year and country."""
     from minewatch.export import status_history_rows
     from minewatch.treaties.states import resolve_state
@@ -211,6 +211,8 @@ def charts_page(request: Request, state: str | None = None) -> HTMLResponse:
 
     store = request.app.state.mw.store
     iso = resolve_state(state) if state else None
+    if state and iso is None:  # as the CLI and the API: an unknown state is an error, not every state
+        raise HTTPException(422, detail=f"unknown state {state!r}: an ISO 3166 alpha-3 code or a name")
     today = date.today()
     mondays, counts = reports_per_week(store, iso)
     return pages.page(
