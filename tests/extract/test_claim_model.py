@@ -32,6 +32,12 @@ def test_softmax_head_picks_the_heaviest_class():
     assert sum(head.probabilities(["will", "could"])) == pytest.approx(1.0)
 
 
+def test_a_head_that_saw_one_class_always_gives_it():
+    never_negated = LinearHead(classes=["0"], bias=[0.0], weights={})
+    assert never_negated.best(["not", "never"]) == ("0", 1.0)
+    assert never_negated.probability("1", ["not"]) == 0.0
+
+
 @pytest.fixture(scope="module")
 def model():
     m = load_model()

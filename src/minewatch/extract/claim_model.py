@@ -77,6 +77,12 @@ class LinearHead:
         total = sum(exp)
         return [x / total for x in exp]
 
+    def probability(self, label: str, features: list[str]) -> float:
+        """The probability of one class (0 for a class the head never saw)."""
+        if label not in self.classes:
+            return 0.0
+        return self.probabilities(features)[self.classes.index(label)]
+
     def best(self, features: list[str]) -> tuple[str, float]:
         probs = self.probabilities(features)
         i = max(range(len(probs)), key=probs.__getitem__)
@@ -154,7 +160,7 @@ class ClaimModel:
         """The best candidate of each (actor, predicate) pair, with its relevance."""
         best: dict[tuple[str, str], tuple[float, Candidate]] = {}
         for cand in cands:
-            p = self.relevance.probabilities(cand.features)[1]
+            p = self.relevance.probability("1", cand.features)
             key = (cand.actor.key, cand.predicate)
             if key not in best or p > best[key][0]:
                 best[key] = (p, cand)
@@ -210,7 +216,7 @@ class ClaimModel:
                 return None
             weapon = _weapon(prep, cand)
         modality = self.modality.best(feats)[0]
-        polarity = Polarity.NEGATED if self.polarity.probabilities(feats)[1] > 0.5 else Polarity.AFFIRMED
+        polarity = Polarity.NEGATED if self.polarity.probability("1", feats) > 0.5 else Polarity.AFFIRMED
         if modality not in (Modality.ACTUAL, Modality.PLANNED, Modality.CONSIDERED):
             modality = Modality.ACTUAL
         sent = text[s:e]

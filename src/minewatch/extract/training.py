@@ -244,8 +244,8 @@ def fit_head(feats: list[list[str]], ys: list[str], weights: list[float], c: flo
     vec = DictVectorizer()
     x = vec.fit_transform([dict.fromkeys(f, 1) for f in feats])
     classes = sorted(set(ys))
-    if len(classes) == 1:  # nothing to learn: a constant head
-        return LinearHead(classes=classes * 2 if len(classes) == 1 else classes, bias=[10.0], weights={})
+    if len(classes) == 1:  # nothing to learn: a head that always gives the one class seen
+        return LinearHead(classes=classes, bias=[0.0], weights={})
     clf = LogisticRegression(C=c, max_iter=3000, class_weight=None)
     clf.fit(x, ys, sample_weight=weights)
     names = vec.get_feature_names_out()
@@ -262,12 +262,9 @@ def fit_head(feats: list[list[str]], ys: list[str], weights: list[float], c: flo
 def fit_model(examples: list[Example], c: float = 0.2, written_weight: float = 0.5) -> ClaimModel:
     rows = labelled(examples, written_weight)
     heads = {k: fit_head(f, y, w, c) for k, (f, y, w) in rows.items()}
-    polarity = heads.get("polarity") or LinearHead(["0", "1"], [-10.0], {})
-    if polarity.classes == ["0"] * 2:
-        polarity = LinearHead(["0", "1"], [-10.0], {})
     return ClaimModel(version=MODEL_VERSION, relevance=heads["relevance"],
-                      modality=heads.get("modality") or LinearHead([Modality.ACTUAL] * 2, [10.0], {}),
-                      polarity=polarity,
+                      modality=heads.get("modality") or LinearHead([Modality.ACTUAL], [0.0], {}),
+                      polarity=heads.get("polarity") or LinearHead(["0"], [0.0], {}),
                       stages={k.split(":", 1)[1]: v for k, v in heads.items() if k.startswith("stage:")},
                       calibrator=[0.0, 1.0, 0.0, 1.0], add_threshold=0.5, keep_threshold=0.0, report={})
 
