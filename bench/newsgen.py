@@ -153,14 +153,42 @@ def article(rng: random.Random, relevant: bool, serial: int) -> dict[str, str]:
     }
 
 
-def stream(n: int, relevant_share: float = 0.05, seed: int = 1) -> Iterator[dict[str, str]]:
+def copy_of(rng: random.Random, original: dict[str, str], k: int) -> dict[str, str]:
+    """Another outlet's copy of a wire article: a few words changed, maybe the last sentence cut,
+    dated up to two days later (what story grouping has to join)."""
+    words = original["text"].split(" ")
+    for _ in range(rng.randint(1, 4)):
+        words[rng.randrange(len(words))] = rng.choice(WORDS)
+    text = " ".join(words)
+    if rng.random() < 0.5:
+        text = text.rsplit(" (Report", 1)[0] + f" (Copy {k}.)"
+    year, month, day = (int(x) for x in original["published"].split("-"))
+    return {**original, "text": text, "outlet": f"Example Outlet {k}",
+            "published": f"{year}-{month:02d}-{min(28, day + rng.randint(0, 2)):02d}"}
+
+
+def stream(n: int, relevant_share: float = 0.05, seed: int = 1, copy_share: float = 0.0) -> Iterator[dict[str, str]]:
+    """``n`` articles; with ``copy_share``, that share of them are copies of an earlier one (1–4 per
+    original, arriving within the next few hundred articles, as wire copies do)."""
     rng = random.Random(seed)
+    pending: list[tuple[int, dict[str, str]]] = []
+    serial = 0
     for i in range(n):
-        yield article(rng, rng.random() < relevant_share, i)
+        due = [p for p in pending if p[0] <= i]
+        if due and rng.random() < 0.5:
+            pending.remove(due[0])
+            yield due[0][1]
+            continue
+        a = article(rng, rng.random() < relevant_share, serial)
+        serial += 1
+        if copy_share and rng.random() < copy_share / (1 - copy_share) / 2.5:
+            for k in range(rng.randint(1, 4)):
+                pending.append((i + rng.randint(1, 300), copy_of(rng, a, k + 1)))
+        yield a
 
 
-def write_jsonl(path: Path, n: int, relevant_share: float = 0.05, seed: int = 1) -> Path:
+def write_jsonl(path: Path, n: int, relevant_share: float = 0.05, seed: int = 1, copy_share: float = 0.0) -> Path:
     with path.open("w", encoding="utf-8") as fh:
-        for a in stream(n, relevant_share, seed):
+        for a in stream(n, relevant_share, seed, copy_share):
             fh.write(json.dumps({k: v for k, v in a.items() if k not in ("topic", "relevant")}) + "\n")
     return path

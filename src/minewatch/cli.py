@@ -282,7 +282,7 @@ def ingest(
     processes: Annotated[int, typer.Option("--processes", "-j", help="Processes for extraction.")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Summary as table or json.")] = Format.table,
-    engine: Annotated[str, typer.Option("--engine", help="single (this process) or ray (Ray Data; needs PostgreSQL).")] = "single",
+    engine: Annotated[str, typer.Option("--engine", help="single (this process) or ray (a Ray cluster; needs PostgreSQL).")] = "single",
     address: Annotated[
         str | None, typer.Option("--address", help="With --engine ray: local:N, auto or ray://HOST:10001 (default: local, all CPUs).")
     ] = None,

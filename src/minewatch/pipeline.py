@@ -89,7 +89,12 @@ def is_english(doc: Document) -> bool:
 
 def is_extractable(doc: Document) -> bool:
     """English, or a language with rules (``extract/rules/<lang>/``): its claims are extracted."""
-    return is_english(doc) or supports(doc.language)
+    return extractable_language(doc.language)
+
+
+def extractable_language(language: str | None) -> bool:
+    """Whether documents in this language (a tag, or None when unknown) get claims."""
+    return _is_english_tag(language) or supports(language)
 
 
 _EXTRACTOR = None
@@ -142,6 +147,8 @@ class Screened:
     extracted: bool = False
     claims: list = field(default_factory=list)
     error: str | None = None
+    #: Position in the input (the Ray engine's; see ``DocumentWrite.arrival``).
+    arrival: int | None = None
 
 
 def screen_stage(prepared) -> Screened:
@@ -265,11 +272,12 @@ def ingest_screened(
     return summary
 
 
-def write_stage(store, batch: Sequence[Screened], summary: IngestSummary) -> None:
+def write_stage(store, batch: Sequence[Screened], summary: IngestSummary, *, run: str | None = None) -> None:
     """One transaction for the whole batch; an irrelevant article is kept without its original (HTML) and unparsed.
 
     The batch is atomic (a killed run leaves none of it or all of it) and
     content hashes are checked inside it, so a repeated batch adds nothing.
+    ``run`` is a Ray run's id: its workers write at once (``Store.add_documents``).
     """
     items = []
     for s in batch:
@@ -283,9 +291,10 @@ def write_stage(store, batch: Sequence[Screened], summary: IngestSummary) -> Non
                 extraction_error=s.error,
                 extracted=s.extracted,
                 relevant=s.relevant,
+                arrival=s.arrival,
             )
         )
-    for s, written in zip(batch, store.add_documents(items), strict=True):
+    for s, written in zip(batch, store.add_documents(items, run=run), strict=True):
         doc = s.document
         if written:
             summary.ingested += 1

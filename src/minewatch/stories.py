@@ -55,6 +55,7 @@ paragraph but datelines two weeks apart are two stories.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
 import struct
@@ -784,3 +785,91 @@ class StoryGrouper:
             agencies = sorted({a for p in placed for a in p.via})
             out.append(Story(sid, list(docs), agencies, min(dates) if dates else None, max(dates) if dates else None))
         return out
+
+
+# --- Candidate keys: the same comparisons without a global order (the Ray engine) -------------
+#
+# The incremental grouper above finds candidates in memory, over the last ``window`` arrivals.
+# A cluster has no "last arrivals": every worker writes its documents with their candidate keys
+# (``story_keys``), and a document is compared with the documents that share a key with it
+# within a few days.  The keys are the grouper's three indexes as rows: the LSH bands of the
+# trigram MinHash, the anchors under each credited agency, the anchors for other languages.
+
+#: What a key indexes.
+KEY_BAND, KEY_WIRE, KEY_CROSS = 0, 1, 2
+#: Days around a document in which documents sharing a key are compared (the widest rule's gap).
+KEY_DAYS = NEAR_DUPLICATE_DAYS
+#: Of the documents sharing one key with a document, the nearest this many (earlier, by day then
+#: id) are read: a crowded band of boilerplate costs no more than this, and a big story is still
+#: one component through the chains of its copies.
+KEY_NEIGHBOURS = {KEY_BAND: 8, KEY_WIRE: WIRE_FACTS_MAX_POSTING, KEY_CROSS: WIRE_FACTS_MAX_POSTING}
+#: Anchor keys a pair must share before it is compared (as ``_AnchorIndex.min_read``).
+KEY_MIN_SHARED = {KEY_BAND: 1, KEY_WIRE: WIRE_FACTS_MIN_READ, KEY_CROSS: CROSS_MIN_SHARED}
+
+
+def _key(*parts: bytes) -> int:
+    """A signed 64-bit key (PostgreSQL BIGINT), the same on every run and machine."""
+    return int.from_bytes(hashlib.blake2b(b"\x1f".join(parts), digest_size=8).digest(), "big", signed=True)
+
+
+def story_keys(sig: Signature, via: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """The candidate keys of a document as (key, kind), each once."""
+    out: dict[int, int] = {}
+    if sig.n_shingles >= MIN_SHINGLES:
+        values = sig.shingles.astype("<u4")
+        for band in range(LSH_BANDS):
+            chunk = values[band * LSH_ROWS : (band + 1) * LSH_ROWS]
+            out.setdefault(_key(b"b", bytes([band]), chunk.tobytes()), KEY_BAND)
+    anchors = [int(a).to_bytes(4, "little") for a in sig.anchors.tolist()]
+    if len(anchors) >= WIRE_FACTS_MIN_SHARED:
+        for agency in sorted(set(via)):
+            tag = agency.encode("utf-8")
+            for a in anchors:
+                out.setdefault(_key(b"w", tag, a), KEY_WIRE)
+    if sig.language and len(anchors) >= CROSS_MIN_ANCHORS:
+        for a in anchors:
+            out.setdefault(_key(b"x", a), KEY_CROSS)
+    return list(out.items())
+
+
+def queries_kind(kind: int, language: str | None) -> bool:
+    """Whether a document looks its keys of this kind up (it always writes them).
+
+    Other-language copies are looked up from the non-English side only: an English wire
+    report is found by its translations, and English documents, most of a stream, skip
+    the lookups that could only find same-language documents the rule refuses.
+    """
+    return kind != KEY_CROSS or bool(language and language != "en")
+
+
+def key_day(published: date | None, ingested: date) -> int:
+    """The day a document's keys are filed under: its publication date, or its ingest date."""
+    return (published or ingested).toordinal()
+
+
+def entry_for(doc_id: str, sig: Signature, published: date | None, via: Iterable[str] = ()) -> _Entry:
+    """A document as ``match`` compares it."""
+    return _Entry(doc_id, "", sig, published, frozenset(via))
+
+
+def components(nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]]) -> dict[Hashable, Hashable]:
+    """Connected components: node → a root shared by its component (union-find, path halving).
+
+    The membership does not depend on the order of edges; the root does, so callers pick
+    the component's name themselves (``story_id_for`` its earliest document).
+    """
+    parent: dict[Hashable, Hashable] = {n: n for n in nodes}
+
+    def find(x: Hashable) -> Hashable:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+    return {n: find(n) for n in parent}

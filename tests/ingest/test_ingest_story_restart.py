@@ -139,12 +139,12 @@ def test_one_run_three_runs_and_a_killed_run_give_the_same_stories(paths: list[s
         from minewatch.store.repository import Store, utcnow
         calls = 0
         original = Store.add_documents
-        def add_documents(self, items):
+        def add_documents(self, items, **kw):
             global calls
             calls += 1
             if calls == 3:  # two batches committed, the third one dies with the process
                 os.kill(os.getpid(), signal.SIGKILL)
-            return original(self, items)
+            return original(self, items, **kw)
         Store.add_documents = add_documents
         ingest(Store.open({killed!r}), sys.argv[1:], IngestOptions(**{OPTIONS!r}))
     """)

@@ -63,11 +63,11 @@ class CrashingStore(Store):
 
     batches = 0
 
-    def add_documents(self, items):
+    def add_documents(self, items, **kw):
         if CrashingStore.batches >= 1:
             raise KeyboardInterrupt("killed")
         CrashingStore.batches += 1
-        return super().add_documents(items)
+        return super().add_documents(items, **kw)
 
 
 def test_a_run_killed_between_batches_is_finished_by_running_it_again(tmp_path: Path):

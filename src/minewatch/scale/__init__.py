@@ -1,10 +1,11 @@
-"""Distributed batch ingestion on Ray Data (optional extra ``minewatch[scale]``).
+"""Distributed batch ingestion on Ray (optional extra ``minewatch[scale]``) into PostgreSQL.
 
-The parallel work (reading, cleaning, the relevance prefilter, extraction)
-runs on Ray actors; the sequential work (duplicates, story grouping, writes,
-reconciliation) runs on the driver through the same functions as the
-single-process ``pipeline.ingest``, in input order, so both engines give the
-same database.  See docs/scaling.md.
+Every per-article stage runs on the workers: reading, cleaning, the
+relevance prefilter, extraction and the writes (``ray_engine``), story
+grouping from the candidate-key index (``grouping``) and reconciliation by
+fact actor.  The driver plans shards and names story components.  Both
+engines give the same documents, claims, facts and conflicts and the same
+stories as sets of documents.  See docs/scaling.md.
 """
 
 from minewatch.scale.shards import Shard, plan_shards, read_shard

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
@@ -17,6 +17,17 @@ from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from minewatch.model import Claim, Document, merged_story
 from minewatch.store import schema as t
 from minewatch.store.common import _chunks, _count, _escape_like, recency_rows, utcnow
+from minewatch.stories import key_day, load_signature, story_keys
+
+
+def _key_rows(doc: Document, minhash: bytes, ingested: date) -> list[dict[str, Any]]:
+    """The document's rows of the story-candidate index (none for a signature of an old format)."""
+    try:
+        sig = load_signature(minhash)
+    except ValueError:
+        return []
+    day = key_day(doc.published, ingested)
+    return [{"key": k, "doc_id": doc.id, "day": day, "kind": kind} for k, kind in story_keys(sig, doc.via)]
 
 
 @dataclass
@@ -29,6 +40,9 @@ class DocumentWrite:
     extraction_error: str | None = None
     extracted: bool = False
     relevant: bool = True
+    #: Position in the input (shard << 24 | item): among copies of one text written by workers
+    #: of one run, the first in input order is kept (``add_documents(run=…)``).
+    arrival: int | None = None
 
 
 class DocumentsAndStories:
@@ -128,7 +142,7 @@ class DocumentsAndStories:
                 )
         return found
 
-    def add_documents(self, items: Sequence[DocumentWrite]) -> list[bool]:
+    def add_documents(self, items: Sequence[DocumentWrite], *, run: str | None = None) -> list[bool]:
         """Store a batch of documents with their story links and claims in ONE transaction.
 
         Why: a transaction per document (``add_document``) costs a round trip
@@ -137,6 +151,13 @@ class DocumentsAndStories:
         documents, claims and evidence go in with one executemany each, and
         a document whose content hash is already stored (a retried batch, a
         run started again) is skipped: the result says which were written.
+
+        ``run`` is the Ray engine's: many workers write at once, so a text two
+        of them hold is settled by the database (``ON CONFLICT``), the copy
+        first in input order (``arrival``) is the one kept whichever worker
+        came first, and documents wait ungrouped (``grouped`` false) for the
+        distributed story grouping.  On PostgreSQL every document's story
+        keys (``stories.story_keys``) are written with it, by both engines.
         """
         if not items:
             return []
@@ -150,7 +171,10 @@ class DocumentsAndStories:
                         select(t.documents.c.content_hash).where(t.documents.c.content_hash.in_(chunk))
                     ).scalars()
                 )
+            if run is not None:
+                stored = self._settle_copies(conn, items, stored, run)
             doc_rows: list[dict[str, Any]] = []
+            key_rows: list[dict[str, Any]] = []
             claims: list[Claim] = []
             touched: dict[str, list[Document]] = {}
             base = utcnow()
@@ -158,13 +182,14 @@ class DocumentsAndStories:
             if last is not None and base <= last:
                 base = last + timedelta(microseconds=1)
             self._last_batch_at = base + timedelta(microseconds=len(items))
+            keyed = self.engine.dialect.name == "postgresql"
             for i, it in enumerate(items):
                 doc = it.document
                 if doc.content_hash in stored:
                     continue
                 stored.add(doc.content_hash)
                 written[i] = True
-                if doc.story_id:
+                if doc.story_id and run is None:  # a run's documents get their stories when it groups them
                     touched.setdefault(doc.story_id, []).append(doc)
                 doc_rows.append(
                     dict(
@@ -178,7 +203,7 @@ class DocumentsAndStories:
                         language=doc.language,
                         via=list(doc.via),
                         source_kind=doc.source_kind,
-                        story_id=doc.story_id,
+                        story_id=doc.story_id if run is None else None,
                         text=doc.text,
                         original=doc.original,
                         minhash=it.minhash,
@@ -188,15 +213,45 @@ class DocumentsAndStories:
                         reconciled=False,
                         # Distinct, increasing times keep arrival order for the story grouper's reload.
                         ingested_at=base + timedelta(microseconds=i),
+                        grouped=run is None,
+                        ingest_run=run,
+                        arrival=it.arrival,
                     )
                 )
+                if keyed and it.minhash:
+                    key_rows.extend(_key_rows(doc, it.minhash, base.date()))
                 claims.extend(it.claims)
             if touched:
                 self._touch_stories(conn, touched)
             if doc_rows:
                 conn.execute(insert(t.documents), doc_rows)
+            if key_rows:
+                conn.execute(insert(t.story_keys), key_rows)
             self._insert_claims(conn, claims)
         return written
+
+    def _settle_copies(self, conn, items: Sequence[DocumentWrite], stored: set[str], run: str) -> set[str]:
+        """Which texts of the batch stay as stored: a copy of this run placed later in the input
+        than one of ours gives way (its row, claims and keys go; ours is written).
+
+        The stored rows are locked first, so two workers holding copies of one text settle it
+        one after the other and the earliest copy ends in the database, as in one process.
+        """
+        ours = {it.document.content_hash: it for it in items if it.document.content_hash in stored}
+        if not ours or self.engine.dialect.name != "postgresql":
+            return stored
+        d = t.documents
+        give_way: list[str] = []
+        for chunk in _chunks(sorted(ours), 500):
+            q = select(d.c.id, d.c.content_hash, d.c.ingest_run, d.c.arrival).where(d.c.content_hash.in_(chunk))
+            for r in conn.execute(q.with_for_update()):
+                mine = ours[r.content_hash].arrival
+                if r.ingest_run == run and mine is not None and r.arrival is not None and r.arrival > mine:
+                    give_way.append(r.id)
+                    stored.discard(r.content_hash)
+        for chunk in _chunks(give_way, 500):
+            conn.execute(delete(t.documents).where(d.c.id.in_(chunk)))  # claims, evidence, keys cascade
+        return stored
 
     def _touch_stories(self, conn, docs_by_story: dict[str, list[Document]]) -> None:
         """The story rows of a batch: new ones inserted, known ones widened (one row read per story)."""
@@ -255,6 +310,12 @@ class DocumentsAndStories:
                 conn.execute(delete(t.stories).where(t.stories.c.id == old))
                 if moved:
                     self._recount_story(conn, target)
+
+    def recount_stories(self, story_ids: Iterable[str]) -> None:
+        """Rewrite these stories' rows (agencies, dates, document count) from their documents."""
+        with self.engine.begin() as conn:
+            for sid in story_ids:
+                self._recount_story(conn, sid)
 
     def _recount_story(self, conn, story_id: str) -> None:
         rows = conn.execute(

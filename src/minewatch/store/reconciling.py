@@ -10,6 +10,7 @@ cost of a run is proportional to what changed, not to the size of the base.
 from __future__ import annotations
 
 import json
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -255,8 +256,24 @@ VALUE_COLUMNS = (
 )
 
 
-def reconcile_pending(store) -> dict[str, int]:
+def shard_of(key: str, parts: int) -> int:
+    """A stable shard number for a fact's actor or a story id (the same on every machine)."""
+    return zlib.crc32(key.encode("utf-8")) % parts
+
+
+def _actor_key(iso3: str | None, name: str | None) -> str:
+    return iso3 or name or ""
+
+
+def reconcile_pending(store, part: tuple[int, int] | None = None) -> dict[str, int]:
     """Bring facts and conflicts up to date with unreconciled documents and queued reviews.
+
+    ``part`` = (i, n) does shard i of n, so that n workers reconcile at once: the facts
+    whose actor falls in shard i (every family, dispute and record check is within one
+    actor, so shards never share a fact or a conflict scope) and the stories whose id
+    does.  A shard leaves the documents unreconciled and the review queue as it is:
+    ``finish_reconcile`` marks them once every shard is done, so a run killed halfway
+    redoes all shards and ends the same.
 
     A fact that only gained claims of documents it has never counted is
     updated by merging a summary of the new claims into its stored summary
@@ -276,9 +293,27 @@ def reconcile_pending(store) -> dict[str, int]:
             return counts
         doc_ids = [p.id for p in pending]
         story_ids = sorted({p.story_id for p in pending if p.story_id})
-        rebuild: set[str] = set(queued)
+        actor_of: dict[str, str] = {}  # fact → its actor's key, to tell the shards apart
+        if part is not None:
+            story_ids = [sid for sid in story_ids if shard_of(sid, part[1]) == part[0]]
+            for chunk in _chunks(queued, 500):
+                for r in conn.execute(select(c.c.fact_id, c.c.actor_iso3, c.c.actor_name).distinct()
+                                      .where(c.c.fact_id.in_(chunk))):
+                    actor_of[r.fact_id] = _actor_key(r.actor_iso3, r.actor_name)
+                for r in conn.execute(select(t.facts.c.id, t.facts.c.actor_iso3, t.facts.c.actor_name)
+                                      .where(t.facts.c.id.in_(chunk))):
+                    actor_of[r.id] = _actor_key(r.actor_iso3, r.actor_name)
+
+        def in_part(fid: str | None) -> bool:
+            return part is None or (fid is not None and shard_of(actor_of.get(fid, ""), part[1]) == part[0])
+
+        rebuild: set[str] = {f for f in queued if in_part(f)}
         for chunk in _chunks([p.id for p in pending if p.in_facts], 500):
-            rebuild.update(f for f in conn.execute(select(c.c.fact_id).where(c.c.document_id.in_(chunk))).scalars() if f)
+            for r in conn.execute(select(c.c.fact_id, c.c.actor_iso3, c.c.actor_name).where(c.c.document_id.in_(chunk))):
+                if r.fact_id:
+                    actor_of.setdefault(r.fact_id, _actor_key(r.actor_iso3, r.actor_name))
+                    if in_part(r.fact_id):
+                        rebuild.add(r.fact_id)
 
         # Claims of documents no summary counts yet: the only ones an incremental fact reads.
         new_q = (
@@ -286,7 +321,12 @@ def reconcile_pending(store) -> dict[str, int]:
             .join(d, d.c.id == c.c.document_id)
             .where(d.c.reconciled.is_(False), d.c.in_facts.is_(False))
         )
-        new_recs = _records(conn, {r["id"]: dict(r) for r in conn.execute(new_q).mappings()})
+        new_rows = {r["id"]: dict(r) for r in conn.execute(new_q).mappings()}
+        if part is not None:
+            for r in new_rows.values():
+                actor_of.setdefault(r["fact_id"], _actor_key(r["actor_iso3"], r["actor_name"]))
+            new_rows = {k: r for k, r in new_rows.items() if in_part(r["fact_id"])}
+        new_recs = _records(conn, new_rows)
         for r in new_recs:
             if r.review is not None:
                 rebuild.add(r.fact_id)
@@ -403,8 +443,25 @@ def reconcile_pending(store) -> dict[str, int]:
         for sid in story_ids:
             found = rc.story_value_conflicts(story_recs.get(sid, []))
             counts["conflicts"] += _replace_conflicts(conn, f"story:{sid}", found, seen)
-        for chunk in _chunks(doc_ids, 500):
-            conn.execute(update(d).where(d.c.id.in_(chunk)).values(reconciled=True, in_facts=True))
-        conn.execute(delete(t.reconcile_queue))
+        if part is None:
+            _mark_reconciled(conn, doc_ids)
         counts["documents"] = len(doc_ids)
     return counts
+
+
+def _mark_reconciled(conn, doc_ids: Sequence[str]) -> None:
+    for chunk in _chunks(list(doc_ids), 500):
+        conn.execute(update(t.documents).where(t.documents.c.id.in_(chunk)).values(reconciled=True, in_facts=True))
+    conn.execute(delete(t.reconcile_queue))
+
+
+def finish_reconcile(store) -> None:
+    """After every shard of ``reconcile_pending(part=…)``: the documents they took up are reconciled.
+
+    One statement over every unreconciled document, not a list of ids through this process:
+    the run that called the shards owns the store until it returns (nothing else writes then).
+    """
+    with store.engine.begin() as conn:
+        conn.execute(update(t.documents).where(t.documents.c.reconciled.is_(False))
+                     .values(reconciled=True, in_facts=True))
+        conn.execute(delete(t.reconcile_queue))

@@ -43,6 +43,7 @@ from minewatch.store.common import (
 from minewatch.store.database import open_engine
 from minewatch.store.documents import DocumentsAndStories, DocumentWrite
 from minewatch.store.reviews import CONFLICT_VERDICTS, Reviews
+from minewatch.store.story_index import StoryIndex
 from minewatch.store.treaty_records import TreatyRecords
 
 __all__ = [
@@ -52,8 +53,9 @@ __all__ = [
 ]
 
 
-class Store(TreatyRecords, DocumentsAndStories, ClaimsAndFacts, Reviews):
-    """One open knowledge base (its parts by concern: ``treaty_records``, ``documents``, ``claims``, ``reviews``)."""
+class Store(TreatyRecords, DocumentsAndStories, ClaimsAndFacts, Reviews, StoryIndex):
+    """One open knowledge base (its parts by concern: ``treaty_records``, ``documents``, ``claims``, ``reviews``,
+    ``story_index``)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

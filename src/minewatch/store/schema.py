@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -23,7 +24,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy import false as sql_false  # noqa: I001  (a function, kept apart from the column types)
+from sqlalchemy import false as sql_false  # noqa: I001  (functions, kept apart from the column types)
+from sqlalchemy import true as sql_true
 
 from minewatch.store import schema_watch  # noqa: F401  (the watch tables share ``metadata``: importing the schema brings all)
 from minewatch.store.metadata import metadata
@@ -106,6 +108,13 @@ documents = Table(
     # facts rebuild from scratch instead of being merged in a second time.
     Column("in_facts", Boolean, nullable=False, default=False, server_default=sql_false()),
     Column("ingested_at", DateTime, nullable=False),
+    # The Ray engine writes documents from many workers and groups them into stories afterwards:
+    # ``grouped`` is false until then (a killed run's documents are grouped by the next run),
+    # ``ingest_run`` and ``arrival`` (shard << 24 | position) decide, among copies with one text
+    # written by different workers of one run, which one is kept: the first in input order.
+    Column("grouped", Boolean, nullable=False, default=True, server_default=sql_true()),
+    Column("ingest_run", String(40)),
+    Column("arrival", BigInteger),
     Index(None, "story_id"),
     Index(None, "published"),
     Index(None, "reconciled"),
@@ -252,6 +261,22 @@ fact_summaries = Table(
 
 # The distinct stories (independent sources) of each fact, so a new copy of a known story
 # does not count twice; a document without a story is a story of its own ("doc:<id>").
+# The story-candidate index (``stories.story_keys``): LSH band keys of each document's trigram
+# MinHash, its anchors under each credited agency and its anchors for other-language copies.
+# Written with the document on PostgreSQL (both engines), read by the distributed grouping
+# (``scale.grouping``): documents sharing a key within a few days are compared.  ``day`` is the
+# publication date (or, without one, the ingest date) as a day number.
+story_keys = Table(
+    "story_keys",
+    metadata,
+    Column("doc_id", String(40), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", BigInteger, primary_key=True),
+    Column("day", Integer, nullable=False),
+    Column("kind", Integer, nullable=False),
+    # the probe: a key's nearest earlier documents by day (the primary key serves deletions by document)
+    Index(None, "key", "day", "doc_id"),
+)
+
 fact_stories = Table(
     "fact_stories",
     metadata,

@@ -1,0 +1,174 @@
+"""Distributed story grouping (``scale.grouping``) on a real PostgreSQL server, without Ray.
+
+The tasks are plain functions of a database URL and a shard number, so they
+are called here one after the other: what they compute does not depend on
+where they run.  The stories must be those of the single-process grouper
+(as sets of documents), whatever the write order and the number of shards.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from minewatch.model import Document
+from minewatch.scale import grouping
+from minewatch.store import schema as t
+from minewatch.store.repository import DocumentWrite, Store
+from minewatch.stories import StoryGrouper, minhash_signature
+
+PLACES = ["Vilnius", "Riga", "Tallinn", "Helsinki", "Warsaw", "Kyiv", "Oslo", "Berlin"]
+TOPICS = ["bridge repairs", "the harbour budget", "a new tram line", "school meals", "the river flood plan",
+          "a hospital wing", "winter road salt", "the airport runway"]
+WORDS = ("council residents budget plan road school hospital project week minister report market price "
+         "growth company workers union talks agreement region committee vote proposal funding study").split()
+
+
+def _article(rng: random.Random, i: int) -> tuple[str, date]:
+    place, topic = rng.choice(PLACES), rng.choice(TOPICS)
+    day = date(2025, 1, 1) + timedelta(days=rng.randrange(60))
+    filler = " ".join(" ".join(rng.choices(WORDS, k=12)).capitalize() + "." for _ in range(4))
+    text = (f"{place}, {day.day} {day.strftime('%B')}. The city council of {place} approved {topic} on "
+            f"{day.strftime('%A')}, with {rng.randint(11, 99)} votes for and {rng.randint(2, 9)} against, "
+            f"at a cost of {rng.randint(2, 90)} million euros. {filler} Item {i}.")
+    return text, day
+
+
+def _stream(n: int = 160, seed: int = 4) -> list[Document]:
+    """Articles and wire copies of some of them (a few words changed, another outlet, a day or two later)."""
+    rng = random.Random(seed)
+    docs: list[Document] = []
+    for i in range(n):
+        text, day = _article(rng, i)
+        docs.append(Document(text=text, original=text, outlet=f"Outlet {i % 7}", published=day, language="en",
+                             path=f"in/{i}.txt"))
+        if rng.random() < 0.3:
+            for k in range(rng.randint(1, 3)):
+                words = text.split(" ")
+                for _ in range(3):
+                    words[rng.randrange(len(words))] = rng.choice(WORDS)
+                copy = " ".join(words)
+                docs.append(Document(text=copy, original=copy, outlet=f"Copy outlet {k}", language="en",
+                                     published=day + timedelta(days=rng.randint(0, 2)), path=f"in/{i}-{k}.txt"))
+    return docs
+
+
+def _write(db: str, docs: list[Document], order: list[int], run: str = "run-1", batch: int = 16) -> None:
+    """The documents as Ray workers write them: in batches, in ``order``, each with its input position."""
+    store = Store.open(db)
+    try:
+        for start in range(0, len(order), batch):
+            items = []
+            for i in order[start : start + batch]:
+                d = docs[i]
+                items.append(DocumentWrite(Document(**{**d.__dict__}), minhash=minhash_signature(d.text, d.language),
+                                           arrival=i))
+            store.add_documents(items, run=run)
+    finally:
+        store.engine.dispose()
+
+
+def _group(db: str, parts: int) -> grouping.Naming:
+    found = [grouping.find_edges(db, i, parts) for i in range(parts)]
+    store = Store.open(db)
+    naming = grouping.name_components(found, store.story_first_arrivals)
+    store.engine.dispose()
+    for i in range(parts):
+        grouping.assign_stories(db, i, parts, naming.story_of)
+    grouping.write_components(db, naming.stories, naming.merges)
+    return naming
+
+
+def _stories(db: str) -> dict[str, set[str]]:
+    store = Store.open(db)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(t.documents.c.id, t.documents.c.story_id, t.documents.c.grouped)).all()
+        story_rows = {r.id: r.document_count for r in conn.execute(select(t.stories))}
+    store.engine.dispose()
+    assert all(r.grouped for r in rows)
+    out: dict[str, set[str]] = {}
+    for r in rows:
+        out.setdefault(r.story_id, set()).add(r.id)
+    assert {sid: len(m) for sid, m in out.items()} == {sid: n for sid, n in story_rows.items() if n}
+    return out
+
+
+def _single_process(docs: list[Document]) -> set[frozenset[str]]:
+    grouper = StoryGrouper()
+    for d in docs:
+        grouper.add(d.id, d.text, d.published, d.via, d.language)
+    return {frozenset(s.document_ids) for s in grouper.get_stories()}
+
+
+@pytest.fixture
+def docs() -> list[Document]:
+    return _stream()
+
+
+def test_the_single_process_stories_whatever_the_order_and_shards(pg_databases, docs) -> None:
+    expected = _single_process(docs)
+    assert any(len(s) > 1 for s in expected) and len(expected) < len(docs)
+    in_order, shuffled = pg_databases(), pg_databases()
+    _write(in_order, docs, list(range(len(docs))))
+    order = list(range(len(docs)))
+    random.Random(9).shuffle(order)
+    _write(shuffled, docs, order, batch=5)
+    _group(in_order, 3)
+    _group(shuffled, 7)
+    a, b = _stories(in_order), _stories(shuffled)
+    assert {frozenset(m) for m in a.values()} == expected
+    # the same names too: a story is named after its earliest document, not after an arrival
+    assert a == b
+
+
+def test_a_new_copy_joins_the_story_the_single_process_engine_stored(pg_databases, docs) -> None:
+    """Documents written by the single-process engine (grouped as they arrive) are in the key index too."""
+    db = pg_databases()
+    copy = next(i for i, d in enumerate(docs) if d.outlet.startswith("Copy"))
+    original = next(i for i in range(copy, -1, -1) if not docs[i].outlet.startswith("Copy"))
+    store = Store.open(db)
+    stored_story = StoryGrouper.story_id_for(docs[original].id)
+    first = Document(**{**docs[original].__dict__, "story_id": stored_story})
+    store.add_documents([DocumentWrite(first, minhash=minhash_signature(first.text, first.language))])
+    store.engine.dispose()
+    _write(db, docs, [copy], run="run-2")
+    naming = _group(db, 2)
+    assert naming.story_of == {docs[copy].id: stored_story} and not naming.merges
+    assert _stories(db)[stored_story] == {docs[original].id, docs[copy].id}
+
+
+def test_copies_of_one_text_keep_the_first_in_input_order(pg_databases) -> None:
+    text = "Riga, 3 March. The council approved the harbour budget with 40 votes for and 3 against, officials said."
+    early = Document(text=text, original=text, outlet="First Outlet", published=date(2025, 3, 3), path="a.txt")
+    late = Document(text=text, original=text, outlet="Second Outlet", published=date(2025, 3, 4), path="b.txt")
+    for writes in ([(late, 9), (early, 2)], [(early, 2), (late, 9)]):
+        db = pg_databases()
+        store = Store.open(db)
+        results = [store.add_documents([DocumentWrite(d, minhash=minhash_signature(text), arrival=pos)], run="r")
+                   for d, pos in writes]
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(t.documents.c.outlet, t.documents.c.arrival)).all()
+            keys = conn.execute(select(t.story_keys.c.day).distinct()).scalars().all()
+        store.engine.dispose()
+        assert rows == [("First Outlet", 2)], writes
+        assert keys == [date(2025, 3, 3).toordinal()]  # the replaced copy's keys went with it
+        assert results[0] == [True]
+
+
+def test_a_document_linking_stored_stories_merges_them_under_the_oldest() -> None:
+    found = [
+        grouping.Edges(pairs=[("d-new", "d-a")], order={"d-new": (date(2025, 1, 5), "ff")}, stored={"d-a": "s-young"}),
+        grouping.Edges(pairs=[("d-b", "d-new"), ("d-c", "d-d")], stored={"d-b": "s-old"},
+                       order={"d-new": (date(2025, 1, 5), "ff"), "d-c": (date(2025, 1, 9), "22"),
+                              "d-d": (date(2025, 1, 8), "99")}),
+    ]
+    arrivals = {"s-young": (date(2025, 1, 3), "d-a"), "s-old": (date(2024, 12, 1), "d-b")}
+    naming = grouping.name_components(found, lambda ids: {i: arrivals[i] for i in ids})
+    assert naming.merges == {"s-young": "s-old"}
+    # a new component is named after its earliest document (published, then content hash)
+    assert naming.story_of == {"d-new": "s-old", "d-c": StoryGrouper.story_id_for("d-d"),
+                               "d-d": StoryGrouper.story_id_for("d-d")}
+    assert naming.stories == sorted(["s-old", StoryGrouper.story_id_for("d-d")])
