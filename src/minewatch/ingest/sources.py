@@ -21,8 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
+import httpx
+
 from minewatch.ingest import net
 from minewatch.ingest.meta import parse_date, parse_header
+from minewatch.ingest.polite import fetcher
 
 #: File name endings and the reader for each (longest ending first wins).
 EXTENSIONS: dict[str, str] = {
@@ -800,31 +803,22 @@ def _charset(content_type: str) -> str | None:
 def _fetch(url: str, lim: Limits, *, untrusted: bool = False) -> tuple[bytes, str, str | None]:
     """GET an http(s) URL with a timeout and a size limit: (body, content type, charset).
 
-    ``untrusted``: the URL was found in fetched content, so it must name a public host.
+    ``untrusted``: the URL was found in fetched content, so it must name a public host
+    (checked before anything reaches the host, its robots.txt included).  The fetch is the
+    polite one (``ingest.polite``): one client per process, robots.txt and a pause per host,
+    for the URL and for every redirect hop.
     """
-    import httpx
-
-    from minewatch.ingest.polite import Disallowed, fetcher
-
     if not re.match(r"^https?://", url, re.IGNORECASE):
         raise SourceError(f"only http and https URLs are fetched, not {url.split(':', 1)[0][:20]}")
     try:
-        if untrusted and not net.private_hosts_allowed(lim.allow_private):
-            net.check_public(url)  # before anything reaches the host, its robots.txt included
-        polite = fetcher(HTTP_HEADERS, HTTP_TIMEOUT_S)  # one client per process, robots.txt, a pause per host
-        try:
-            polite.check(url)
-        except Disallowed as exc:
-            raise SourceError(str(exc)) from exc
-        # the shared client; redirects are followed by hand, each hop checked
-        with net.open_stream(url, untrusted=untrusted, allow_private=lim.allow_private,
-                             client=polite.client) as resp:
-            if resp.status_code >= 400:  # type: ignore[attr-defined]
-                raise SourceError(f"HTTP {resp.status_code} from {url}")  # type: ignore[attr-defined]
+        with fetcher(HTTP_HEADERS, HTTP_TIMEOUT_S).open(url, untrusted=untrusted,
+                                                         allow_private=lim.allow_private) as resp:
+            if resp.status_code >= 400:
+                raise SourceError(f"HTTP {resp.status_code} from {url}")
             body = net.read_capped(resp, lim.max_bytes)
-            ctype = resp.headers.get("content-type", "")  # type: ignore[attr-defined]
+            ctype = resp.headers.get("content-type", "")
             return body, ctype, _charset(ctype)
-    except net.FetchError as exc:
+    except net.FetchError as exc:  # a refused address, a robots.txt that forbids, a size or time limit
         raise SourceError(str(exc)) from exc
     except httpx.HTTPError as exc:
         raise SourceError(f"unreachable: {type(exc).__name__}: {exc}") from exc
