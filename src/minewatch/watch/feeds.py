@@ -16,6 +16,9 @@ watcher killed at any point and started again neither skips nor repeats work:
 Remote feeds are fetched here, not by the ingest stage, because only the
 watcher knows the validators from the last poll; the new entries are written
 to a small RSS file and handed to ``pipeline.ingest`` like any other input.
+The fetch itself is the ingest stage's polite one (``ingest.polite``): one
+client per process, the host's robots.txt obeyed and a pause between two
+requests to one host, for the feed URL and every redirect hop.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import feedparser
 import httpx
 
 from minewatch.ingest import net
+from minewatch.ingest.polite import fetcher
 from minewatch.ingest.sources import PAGE_NOT_FETCHED, SourceError, kind_for_name, safe_feed_bytes, sniff_kind
 from minewatch.store.repository import utcnow  # the store's clock: naive UTC, as the columns hold
 from minewatch.store.watching import (
@@ -66,17 +70,16 @@ MIN_EVERY_S = 1
 MAX_BACKOFF_S = 6 * 3600
 #: How long a claimed poll keeps other watchers off the watch (a crash frees it after this).
 POLL_LEASE_S = 600
-#: Network limits of one feed request.
+#: Network limits of one feed request (redirects: ``ingest.net.MAX_REDIRECTS``).
 HTTP_TIMEOUT_S = 20.0
 MAX_FEED_BYTES = 10_000_000
-MAX_REDIRECTS = 5
 #: ``--follow``: a page that could not be fetched is tried again on later polls, this long after the
 #: n-th failure (doubling, capped), at most this many times; the feed's teaser is ingested meanwhile.
 PAGE_RETRY_BASE_S = 300
 PAGE_RETRY_MAX_S = 6 * 3600
 PAGE_RETRY_ATTEMPTS = 5
+#: Headers of a feed request besides the shared client's (``ingest.net.HTTP_HEADERS``: the one User-Agent).
 HTTP_HEADERS = {
-    "User-Agent": "minewatch/0.1 (+treaty monitor; conditional polling)",
     "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
 }
 #: HTTP statuses worth retrying sooner than a hard error would suggest; they may carry Retry-After.
@@ -232,32 +235,23 @@ class Fetched:
     content_type: str = ""
 
 
-def make_client(timeout_s: float = HTTP_TIMEOUT_S):
-    """The HTTP client of the watcher: timeouts, bounded redirects."""
-    return httpx.Client(timeout=httpx.Timeout(timeout_s), follow_redirects=True, max_redirects=MAX_REDIRECTS)
-
-
 def fetch_conditional(
-    url: str, *, etag: str | None = None, last_modified: str | None = None, client=None,
+    url: str, *, etag: str | None = None, last_modified: str | None = None,
     timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES, allow_private: bool = False,
 ) -> Fetched:
-    """GET with If-None-Match / If-Modified-Since, a timeout, a total deadline and a size limit."""
+    """GET with If-None-Match / If-Modified-Since, a timeout, a total deadline and a size limit,
+    through the process's polite fetcher (robots.txt and a pause per host, each redirect hop too)."""
     headers = dict(HTTP_HEADERS)
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    own = client is None
-    if own:
-        client = make_client(timeout_s)
     deadline = time.monotonic() + 2 * timeout_s
     try:
         # the watched URL is the operator's and fetched as given; a redirect from a public host
         # to a private one is refused (ingest.net)
-        with net.open_stream(url, untrusted=False, allow_private=allow_private, headers=headers,
-                             client=client) as resp:
-            if not _URL.match(str(resp.url)):
-                raise PollError(f"redirected to a non-http URL ({resp.url})")
+        with fetcher(net.HTTP_HEADERS, net.HTTP_TIMEOUT_S).open(
+                url, untrusted=False, allow_private=allow_private, headers=headers, timeout_s=timeout_s) as resp:
             if resp.status_code == 304:
                 return Fetched(304, etag=resp.headers.get("etag") or etag,
                                last_modified=resp.headers.get("last-modified") or last_modified)
@@ -272,15 +266,12 @@ def fetch_conditional(
                 200, body, resp.headers.get("etag"), resp.headers.get("last-modified"),
                 resp.headers.get("content-type", ""),
             )
-    except net.FetchError as exc:
+    except net.FetchError as exc:  # a refused address or scheme, robots.txt, a size or time limit
         raise PollError(str(exc)) from exc
     except httpx.TimeoutException as exc:
         raise PollError(f"timed out after {timeout_s:g}s ({type(exc).__name__})") from exc
     except httpx.HTTPError as exc:
         raise PollError(f"unreachable: {type(exc).__name__}: {exc}") from exc
-    finally:
-        if own:
-            client.close()
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -438,8 +429,7 @@ def _claim(store, watch: Watch, now: datetime) -> bool:
 
 
 def poll_watch(
-    store, watch: Watch, *, now: datetime | None = None, client=None, options: PollOptions | None = None,
-    claim: bool = True,
+    store, watch: Watch, *, now: datetime | None = None, options: PollOptions | None = None, claim: bool = True,
 ) -> PollResult:
     """Poll one watch and ingest what is new; every failure is recorded, never raised."""
     now = now or utcnow()
@@ -449,7 +439,7 @@ def poll_watch(
     updates: dict[str, Any] = {"last_polled_at": now}
     try:
         if watch.is_remote:
-            result = _poll_remote(store, watch, client, options, updates)
+            result = _poll_remote(store, watch, options, updates)
         else:
             result = _poll_local(store, watch, options, updates)
     except PollError as exc:
@@ -491,9 +481,9 @@ def _describe(r: PollResult) -> str:
     return f"{r.new_entries} new entr{'y' if r.new_entries == 1 else 'ies'}: {r.ingested} ingested, {r.duplicates} duplicates, {r.skipped} skipped"
 
 
-def _poll_remote(store, watch: Watch, client, options: PollOptions, updates: dict[str, Any]) -> PollResult:
+def _poll_remote(store, watch: Watch, options: PollOptions, updates: dict[str, Any]) -> PollResult:
     fetched = fetch_conditional(
-        watch.url, etag=watch.etag, last_modified=watch.last_modified, client=client,
+        watch.url, etag=watch.etag, last_modified=watch.last_modified,
         timeout_s=options.timeout_s, max_bytes=options.max_bytes, allow_private=options.allow_private_hosts,
     )
     if fetched.status == 304:
@@ -680,27 +670,20 @@ def due_watches(store, now: datetime | None = None) -> list[Watch]:
 
 
 def poll_due(
-    store, *, now: datetime | None = None, client=None, options: PollOptions | None = None,
+    store, *, now: datetime | None = None, options: PollOptions | None = None,
     on_result: Callable[[PollResult], None] | None = None,
 ) -> list[PollResult]:
-    """Poll every watch that is due, one after the other; one failing feed never stops the others."""
+    """Poll every watch that is due, one after the other; one failing feed never stops the others.
+
+    The remote ones share the process's polite client (``ingest.polite``): TLS set up once per
+    host, and two watches on one host wait their turns."""
     now = now or utcnow()
     results: list[PollResult] = []
-    due = due_watches(store, now)
-    if not due:
-        return results
-    own = client is None and any(wt.is_remote for wt in due)
-    if own:
-        client = make_client((options or PollOptions()).timeout_s)  # one client per cycle: TLS setup once
-    try:
-        for watch in due:
-            r = poll_watch(store, watch, now=now, client=client, options=options)
-            results.append(r)
-            if on_result:
-                on_result(r)
-    finally:
-        if own:
-            client.close()
+    for watch in due_watches(store, now):
+        r = poll_watch(store, watch, now=now, options=options)
+        results.append(r)
+        if on_result:
+            on_result(r)
     return results
 
 
