@@ -11,6 +11,7 @@ on, and the other inputs go on.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -19,8 +20,10 @@ import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, BinaryIO, TextIO
 
+import feedparser
 import httpx
 
 from minewatch.ingest import net
@@ -618,38 +621,113 @@ def utf16_encoding(data: bytes) -> str | None:
     return None
 
 
-def _read_feed(source: str, data: bytes, lim: Limits, follow: bool) -> Iterator[RawItem | Skipped]:
-    import feedparser
+@dataclass
+class FeedEntry:
+    """One entry of a feed: what identifies it (``key``, ``ref``: ``entry_key``), title, link, date, body (HTML)."""
 
+    key: str
+    ref: str
+    title: str | None = None
+    link: str | None = None
+    published: datetime | None = None
+    body: str = ""
+
+
+@dataclass
+class ParsedFeed:
+    """A feed's title, its language (the primary subtag: ``en``) and its entries, in the feed's order."""
+
+    title: str | None
+    language: str | None
+    entries: list[FeedEntry] = field(default_factory=list)
+
+
+def entry_key(entry: dict[str, Any]) -> tuple[str, str]:
+    """(key, ref): the guid or id if there is one, else the link, else a digest of title and text.
+
+    Publishers edit entries in place; the guid stays, so an edited entry is not
+    a new one.  Feeds without guids fall back to the link, then to content.
+    """
+    for prefix, value in (("id", entry.get("id") or entry.get("guid")), ("link", entry.get("link"))):
+        if isinstance(value, str) and value.strip():
+            ref = value.strip()
+            return hashlib.sha256(f"{prefix}:{ref}".encode()).hexdigest(), ref
+    text = (entry.get("title") or "") + "\x1f" + _entry_body(entry)
+    digest = hashlib.sha256(("content:" + text).encode("utf-8")).hexdigest()
+    return digest, "content:" + digest[:16]
+
+
+def _entry_body(entry: dict[str, Any]) -> str:
+    """The longest ``content`` of an entry, else its summary (HTML as the feed gives it)."""
+    body = ""
+    if entry.get("content"):
+        body = max((c.get("value") or "" for c in entry["content"]), key=len)
+    return body or entry.get("summary") or entry.get("description") or ""
+
+
+def _entry_date(entry: dict[str, Any]) -> datetime | None:
+    """The entry's first readable date (published, updated, created), else one its date text names."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        t = entry.get(key)
+        if t:
+            try:
+                return datetime(*t[:6])
+            except (TypeError, ValueError):
+                continue
+    for key in ("published", "updated"):
+        if entry.get(key):
+            day = parse_date(entry[key])
+            return datetime(day.year, day.month, day.day) if day else None
+    return None
+
+
+def parse_feed(data: bytes) -> ParsedFeed:
+    """The one reading of a feed (``ingest`` of a feed file or URL, and the feed watcher).
+
+    Parsed safely (``safe_feed_bytes``: no DOCTYPE, no entity declarations);
+    ``SourceError`` when it is no feed.  feedparser recovers what it can from
+    broken XML; what it recovers without text is noise, and a broken feed with
+    nothing else is refused.
+    """
+    parsed = feedparser.parse(safe_feed_bytes(data))
+    entries = parsed.get("entries") or []
+    feed = parsed.get("feed") or {}
+    if not entries and (parsed.get("bozo") or not feed):
+        why = parsed.get("bozo_exception")
+        raise SourceError(f"malformed feed: {why}" if why else "not a feed (no channel, no entries)")
+    if parsed.get("bozo"):
+        entries = [e for e in entries if _entry_body(e).strip()]
+        if not entries:
+            raise SourceError(f"malformed feed: {parsed.get('bozo_exception')}")
+    language = (feed.get("language") or "").split("-")[0].lower() or None
+    out = ParsedFeed(feed.get("title"), language)
+    for e in entries:
+        key, ref = entry_key(e)
+        out.entries.append(FeedEntry(key, ref, e.get("title"), e.get("link"), _entry_date(e), _entry_body(e)))
+    return out
+
+
+def _read_feed(source: str, data: bytes, lim: Limits, follow: bool) -> Iterator[RawItem | Skipped]:
     try:
-        data = safe_feed_bytes(data)
+        feed = parse_feed(data)
     except SourceError as exc:
         yield Skipped(source, str(exc))
         return
-    parsed = feedparser.parse(data)
-    entries = parsed.get("entries") or []
-    if not entries:
-        why = parsed.get("bozo_exception")
-        yield Skipped(source, f"not a readable feed or no entries ({why})" if why else "feed has no entries")
+    if not feed.entries:
+        yield Skipped(source, "feed has no entries")
         return
-    feed = parsed.get("feed") or {}
-    outlet = feed.get("title")
-    language = (feed.get("language") or "").split("-")[0].lower() or None
-    for i, entry in enumerate(entries, start=1):
+    outlet = feed.title
+    for i, entry in enumerate(feed.entries, start=1):
         locator = f"entry {i}"
         meta: dict[str, Any] = {
-            "url": entry.get("link"),
-            "title": entry.get("title"),
+            "url": entry.link,
+            "title": entry.title,
             "outlet": outlet,
-            "language": language,
-            "published": _feed_date(entry),
+            "language": feed.language,
+            "published": entry.published.date() if entry.published else None,
         }
         meta = {k: v for k, v in meta.items() if v}
-        body = ""
-        if entry.get("content"):
-            body = max((c.get("value") or "" for c in entry["content"]), key=len)
-        if not body:
-            body = entry.get("summary") or entry.get("description") or ""
+        body = entry.body
         if follow and meta.get("url"):
             problem: str | None = None
             try:
@@ -675,22 +753,6 @@ def _read_feed(source: str, data: bytes, lim: Limits, follow: bool) -> Iterator[
             yield Skipped(source, f"{locator}: no text")
             continue
         yield RawItem(source, "feed", text=text, html=None, meta=meta, locator=locator)
-
-
-def _feed_date(entry: Any) -> Any:
-    from datetime import date
-
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        t = entry.get(key)
-        if t:
-            try:
-                return date(t.tm_year, t.tm_mon, t.tm_mday)
-            except ValueError:
-                continue
-    for key in ("published", "updated"):
-        if entry.get(key):
-            return parse_date(entry[key])
-    return None
 
 
 _BLOCK_TAGS = re.compile(r"(?i)<\s*(?:br|/p|/div|/li|/h[1-6]|/blockquote|/tr|p|div|li|h[1-6])\b[^>]*>")

@@ -37,12 +37,19 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-import feedparser
 import httpx
 
 from minewatch.ingest import net
 from minewatch.ingest.polite import fetcher
-from minewatch.ingest.sources import PAGE_NOT_FETCHED, SourceError, kind_for_name, safe_feed_bytes, sniff_kind
+from minewatch.ingest.sources import (  # the one feed reader: ingest of a feed and the watcher read alike
+    PAGE_NOT_FETCHED,
+    FeedEntry,
+    ParsedFeed,
+    SourceError,
+    kind_for_name,
+    parse_feed,
+    sniff_kind,
+)
 from minewatch.store.repository import utcnow  # the store's clock: naive UTC, as the columns hold
 from minewatch.store.watching import (
     WatchExists,
@@ -288,78 +295,7 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-# ---------------------------------------------------------------------------- feed entries
-
-
-@dataclass
-class FeedEntry:
-    key: str  # sha256 hex of what identifies the entry
-    ref: str  # the guid, link or content digest it came from
-    title: str | None = None
-    link: str | None = None
-    published: datetime | None = None
-    body: str = ""
-
-
-@dataclass
-class ParsedFeed:
-    title: str | None
-    language: str | None
-    entries: list[FeedEntry] = field(default_factory=list)
-
-
-def entry_key(entry: dict[str, Any]) -> tuple[str, str]:
-    """(key, ref): the guid or id if there is one, else the link, else a digest of title and text.
-
-    Publishers edit entries in place; the guid stays, so an edited entry is not
-    a new one.  Feeds without guids fall back to the link, then to content.
-    """
-    for prefix, value in (("id", entry.get("id") or entry.get("guid")), ("link", entry.get("link"))):
-        if isinstance(value, str) and value.strip():
-            ref = value.strip()
-            return hashlib.sha256(f"{prefix}:{ref}".encode()).hexdigest(), ref
-    text = (entry.get("title") or "") + "\x1f" + _entry_body(entry)
-    digest = hashlib.sha256(("content:" + text).encode("utf-8")).hexdigest()
-    return digest, "content:" + digest[:16]
-
-
-def _entry_body(entry: dict[str, Any]) -> str:
-    body = ""
-    if entry.get("content"):
-        body = max((c.get("value") or "" for c in entry["content"]), key=len)
-    return body or entry.get("summary") or entry.get("description") or ""
-
-
-def parse_feed(data: bytes) -> ParsedFeed:
-    """Entries of a feed, parsed safely (no DOCTYPE, no entity declarations); PollError if unreadable."""
-    try:
-        data = safe_feed_bytes(data)
-    except SourceError as exc:
-        raise PollError(str(exc)) from exc
-    parsed = feedparser.parse(data)
-    entries = parsed.get("entries") or []
-    feed = parsed.get("feed") or {}
-    if not entries and (parsed.get("bozo") or not feed):
-        why = parsed.get("bozo_exception")
-        raise PollError(f"malformed feed: {why}" if why else "not a feed (no channel, no entries)")
-    if parsed.get("bozo") and entries:
-        # feedparser recovers what it can from broken XML; what it recovers without text is noise.
-        entries = [e for e in entries if _entry_body(e).strip()]
-        if not entries:
-            raise PollError(f"malformed feed: {parsed.get('bozo_exception')}")
-    out = ParsedFeed(feed.get("title"), (feed.get("language") or None))
-    for e in entries:
-        key, ref = entry_key(e)
-        published = None
-        for k in ("published_parsed", "updated_parsed"):
-            if e.get(k):
-                try:
-                    published = datetime(*e[k][:6])
-                except (TypeError, ValueError):
-                    published = None
-                break
-        out.entries.append(FeedEntry(key, ref, e.get("title"), e.get("link"), published, _entry_body(e)))
-    return out
+# ---------------------------------------------------------------------------- the entries handed to ingest
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -442,10 +378,10 @@ def poll_watch(
             result = _poll_remote(store, watch, options, updates)
         else:
             result = _poll_local(store, watch, options, updates)
-    except PollError as exc:
+    except (PollError, SourceError) as exc:  # SourceError: the feed did not parse
         _drop_validators(updates)
         failures = watch.failures + 1
-        delay = backoff_seconds(watch.every_seconds, failures, exc.retry_after)
+        delay = backoff_seconds(watch.every_seconds, failures, getattr(exc, "retry_after", None))
         result = PollResult(watch.name, "error", error=str(exc))
         updates.update(failures=failures, last_error=str(exc), last_result=f"error: {exc}")
         updates["next_poll_at"] = now + timedelta(seconds=delay)
