@@ -21,10 +21,17 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import unescape
 from typing import Any, BinaryIO, TextIO
+from xml.etree.ElementTree import ParseError
 
 import feedparser
 import httpx
+import lxml.html
+from charset_normalizer import from_bytes
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from warcio.archiveiterator import ArchiveIterator
 
 from minewatch.ingest import net
 from minewatch.ingest.meta import parse_date, parse_header
@@ -440,8 +447,6 @@ def decode(data: bytes, declared: str | None = None) -> str:
             return data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
         raise SourceError("undecodable bytes: no text encoding fits")
@@ -580,11 +585,6 @@ def safe_feed_bytes(data: bytes) -> bytes:
     malformed for it is also searched as text, since feedparser's lenient parser
     would still read it.
     """
-    from xml.etree.ElementTree import ParseError
-
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
-
     refused = "feed declares XML entities (possible XXE or entity expansion); refused"
     try:
         fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
@@ -788,20 +788,14 @@ def defuse_html(html: str) -> str:
 def html_to_text(fragment: str) -> str:
     """Text of an HTML fragment (a feed summary), paragraphs kept as lines."""
     if "<" not in fragment:
-        import html as _html
-
-        return _html.unescape(fragment).strip()
-    import lxml.html
-
+        return unescape(fragment).strip()
     fragment = defuse_html(fragment)
 
     marked = _BLOCK_TAGS.sub("\n", fragment)
     try:
         tree = lxml.html.fragment_fromstring(marked, create_parent="div")
     except Exception:  # lxml raises ParserError and friends on junk
-        import html as _html
-
-        return _html.unescape(re.sub(r"<[^>]*>", " ", fragment)).strip()
+        return unescape(re.sub(r"<[^>]*>", " ", fragment)).strip()
     for bad in tree.xpath("//script|//style|//noscript"):
         bad.drop_tree()
     text = tree.text_content()
@@ -814,8 +808,6 @@ def html_to_text(fragment: str) -> str:
 
 def _read_warc(path: str, fh: BinaryIO, lim: Limits) -> Iterator[RawItem | Skipped]:
     """HTML response records of a WARC stream (already inflated by ``BoundedInflate`` when gzipped)."""
-    from warcio.archiveiterator import ArchiveIterator
-
     max_bytes = lim.max_bytes
     n = 0
     found = 0

@@ -234,7 +234,9 @@ def value_conflicts(claims: list[ClaimRecord], events: Iterable[Any] | None = No
             if iso3 and treaty:
                 states.add((str(treaty), str(iso3)))
     found: list[_Found] = []
-    from minewatch.extract.partycounts import is_party_count  # counts of parties: checked against the record
+    # counts of parties are checked against the record, not here
+    # lazy: any minewatch.extract module loads the extractor and scipy (~0.15 s); the store imports reconcile at CLI start-up
+    from minewatch.extract.partycounts import is_party_count
 
     for fid, recs in sorted(partition(confident(claims), lambda r: r.fact_id).items()):
         recs = [r for r in recs if not is_party_count(r.claim)]
