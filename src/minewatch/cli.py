@@ -434,25 +434,22 @@ def claims(
         ClaimFilter(state=iso, predicate=predicate.value if predicate else None, since=first, until=last,
                     outlet=outlet, document=document, limit=limit, order="newest" if limit else None)
     )
-    if fmt is Format.table:
-        emit(
-            rows,
-            fmt,
-            title=f"{len(rows)} claims",
-            columns=[
-                ("actor", lambda r: r["actor"]["iso3"] or r["actor"]["name"]),
-                ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
-                ("modality", lambda r: r["modality"] + (" (negated)" if r["polarity"] == "negated" else "")),
-                ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
-                ("counterpart", lambda r: (r.get("counterpart") or {}).get("iso3")),
-                ("values", _values),
-                ("speaker", lambda r: (r.get("speaker") or {}).get("name")),
-                ("outlet", lambda r: r["document"].get("outlet")),
-                ("evidence", _snippet),
-            ],
-        )
-    else:
-        emit(rows, fmt)
+    emit(
+        rows,
+        fmt,
+        title=f"{len(rows)} claims",
+        columns=[
+            ("actor", lambda r: r["actor"]["iso3"] or r["actor"]["name"]),
+            ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
+            ("modality", lambda r: r["modality"] + (" (negated)" if r["polarity"] == "negated" else "")),
+            ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
+            ("counterpart", lambda r: (r.get("counterpart") or {}).get("iso3")),
+            ("values", _values),
+            ("speaker", lambda r: (r.get("speaker") or {}).get("name")),
+            ("outlet", lambda r: r["document"].get("outlet")),
+            ("evidence", _snippet),
+        ],
+    )
 
 
 @app.command()
@@ -465,25 +462,22 @@ def facts(
     iso = state_code(state) if state else None
     store = open_store()
     rows = store.facts(state=iso, predicate=predicate.value if predicate else None)
-    if fmt is Format.table:
-        emit(
-            rows,
-            fmt,
-            title=f"{len(rows)} facts",
-            columns=[
-                ("actor", lambda r: r["actor_iso3"] or r["actor_name"]),
-                ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
-                ("modality", lambda r: r["modality"] + (" (negated)" if r["polarity"] == "negated" else "")),
-                ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
-                ("counterpart", "counterpart_iso3"),
-                ("independent sources", "independent_sources"),
-                ("documents", "document_count"),
-                ("first reported", "first_reported"),
-                ("last reported", "last_reported"),
-            ],
-        )
-    else:
-        emit(rows, fmt)
+    emit(
+        rows,
+        fmt,
+        title=f"{len(rows)} facts",
+        columns=[
+            ("actor", lambda r: r["actor_iso3"] or r["actor_name"]),
+            ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
+            ("modality", lambda r: r["modality"] + (" (negated)" if r["polarity"] == "negated" else "")),
+            ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
+            ("counterpart", "counterpart_iso3"),
+            ("independent sources", "independent_sources"),
+            ("documents", "document_count"),
+            ("first reported", "first_reported"),
+            ("last reported", "last_reported"),
+        ],
+    )
 
 
 class ConflictKind(StrEnum):
@@ -502,15 +496,12 @@ def conflicts(
     iso = state_code(state) if state else None
     store = open_store()
     rows = store.conflicts(state=iso, kind=kind.value if kind else None)
-    if fmt is Format.table:
-        emit(
-            rows,
-            fmt,
-            title=f"{len(rows)} conflicts",
-            columns=[("kind", "kind"), ("severity", "severity"), ("actor", "actor_iso3"), ("explanation", "explanation")],
-        )
-    else:
-        emit(rows, fmt)
+    emit(
+        rows,
+        fmt,
+        title=f"{len(rows)} conflicts",
+        columns=[("kind", "kind"), ("severity", "severity"), ("actor", "actor_iso3"), ("explanation", "explanation")],
+    )
 
 
 @app.command()
@@ -525,23 +516,20 @@ def timeline(
     store = open_store()
     entries = build_timeline(iso, store.treaty_events(), store.fact_objects(state=iso), treaty=code, armed_conflicts=store.armed_conflicts())
     rows = [e.to_dict() for e in entries]
-    if fmt is Format.table:
-        emit(
-            rows,
-            fmt,
-            title=f"Timeline of {iso}" + (f" ({code})" if code else ""),
-            columns=[
-                ("date", lambda r: (r["date"] or "") + (" (first reported)" if r.get("undated") else "")),
-                ("kind", "kind"),
-                ("event", "description"),
-                ("independent sources", "independent_sources"),
-                ("sources", lambda r: "\n".join(
-                    s.get("source_url") or s.get("url") or s.get("document_id") or "" for s in (r.get("sources") or [])[:3]
-                )),
-            ],
-        )
-    else:
-        emit(rows, fmt)
+    emit(
+        rows,
+        fmt,
+        title=f"Timeline of {iso}" + (f" ({code})" if code else ""),
+        columns=[
+            ("date", lambda r: (r["date"] or "") + (" (first reported)" if r.get("undated") else "")),
+            ("kind", "kind"),
+            ("event", "description"),
+            ("independent sources", "independent_sources"),
+            ("sources", lambda r: "\n".join(
+                s.get("source_url") or s.get("url") or s.get("document_id") or "" for s in (r.get("sources") or [])[:3]
+            )),
+        ],
+    )
 
 
 @app.command()
