@@ -434,16 +434,7 @@ def _clause(r: ClaimRecord) -> str:
     c = r.claim
     when = _when(r)
     when = f" {when}" if when else ""
-    sentence = phrases.claim_sentence(
-        actor=c.actor.name or str(c.actor.iso3),
-        predicate=str(c.predicate),
-        stage=c.stage,
-        weapon=phrases.weapon_name(c.weapon),
-        counterpart=c.counterpart.name if c.counterpart else None,
-        treaty=c.treaty,
-        modality=str(c.modality),
-    )
-    return f"{sentence}{when}"
+    return f"{phrases.sentence_of(c)}{when}"
 
 
 def _check(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable[Any]) -> list[_Finding]:
