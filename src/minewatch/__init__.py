@@ -12,6 +12,7 @@ The names load on first use, so ``import minewatch`` stays cheap (no spaCy).
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 __version__ = "0.1.0"
@@ -30,8 +31,6 @@ __all__ = ["__version__", *_LAZY]
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        import importlib
-
         module, attr = _LAZY[name]
         if name == "extract":
             return importlib.import_module("minewatch.extract")

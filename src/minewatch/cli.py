@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 from datetime import date
 from enum import StrEnum
@@ -11,7 +12,18 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
+from minewatch import __version__
 from minewatch.cli_common import (
     STATE,
     FormatOpt,
@@ -23,8 +35,15 @@ from minewatch.cli_common import (
     state_code,
     treaty_code,
 )
+from minewatch.export import TABLES, export_all, export_stream
 from minewatch.model import Predicate
 from minewatch.output import Format, emit, to_json
+from minewatch.reconcile import timeline as build_timeline
+from minewatch.sample import sample_files
+from minewatch.store.database import DatabaseError, database_url, make_engine, upgrade
+from minewatch.store.repository import ClaimFilter
+from minewatch.treaties import status as st
+from minewatch.treaties.records import RecordsError, read_conflicts_csv, read_events_csv
 from minewatch.watch.cli import alerts_app, watch_app
 
 # Plain click help (rich_markup_mode=None): typer's rich panels print "<bool>" after every flag, --help included.
@@ -48,8 +67,6 @@ app.add_typer(alerts_app, name="alerts")
 
 def setup_logging(verbose: int, quiet: bool) -> None:
     """minewatch's log on standard error through rich; -v shows what it does, -vv also its libraries' debug."""
-    from rich.logging import RichHandler
-
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     handler = RichHandler(console=err, show_time=verbose >= 2, show_path=verbose >= 2, markup=False,
                           rich_tracebacks=False, log_time_format="%H:%M:%S")
@@ -64,8 +81,6 @@ def setup_logging(verbose: int, quiet: bool) -> None:
 
 def version_callback(value: bool) -> None:
     if value:
-        from minewatch import __version__
-
         print(f"minewatch {__version__}")
         raise typer.Exit()
 
@@ -105,8 +120,6 @@ def status(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Status of every state under a treaty on a date, with the records behind it."""
-    from minewatch.treaties import status as st
-
     code = treaty_code(treaty)
     day = parse_day(on, "--on")
     store = open_store()
@@ -155,8 +168,6 @@ def treaty_show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The treaty's rules in words and the number of parties on a date."""
-    from minewatch.treaties import status as st
-
     code = treaty_code(treaty, param_hint="TREATY")
     day = parse_day(on, "--on")
     store = open_store()
@@ -176,8 +187,6 @@ def treaty_show(
 @records_app.command("import")
 def records_import(file: Annotated[Path, typer.Argument(help="CSV with the columns of treaty_events.csv.")]) -> None:
     """Add or correct depositary records; the whole file or nothing."""
-    from minewatch.treaties.records import RecordsError, read_events_csv
-
     store = open_store(create=True)
     try:
         events = read_events_csv(file, existing=store.treaty_events())
@@ -190,8 +199,6 @@ def records_import(file: Annotated[Path, typer.Argument(help="CSV with the colum
 @conflicts_rec_app.command("import")
 def armed_conflicts_import(file: Annotated[Path, typer.Argument(help="CSV with the columns of armed_conflicts.csv.")]) -> None:
     """Add or correct armed-conflict records; the whole file or nothing."""
-    from minewatch.treaties.records import RecordsError, read_conflicts_csv
-
     store = open_store(create=True)
     try:
         rows = read_conflicts_csv(file)
@@ -218,15 +225,6 @@ class _Progress:
         if self.quiet or STATE.quiet:
             return
         if self.progress is None and self.count > self.THRESHOLD:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
             self.progress = Progress(
                 SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
                 TimeElapsedColumn(), TextColumn("{task.description}"), console=err, transient=True,
@@ -248,15 +246,6 @@ class _CountBar:
         self.progress = None
         if quiet:
             return
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
         self.progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                                  TimeRemainingColumn(), console=err, transient=True)
         self.progress.start()
@@ -288,6 +277,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Ingest articles, group syndicated copies into stories, extract claims, reconcile."""
+    # lazy: the pipeline loads datasketch, scipy and the extractor (~0.5 s) that --help and the reading commands never use
     from minewatch.pipeline import IngestOptions
     from minewatch.pipeline import ingest as run_ingest
 
@@ -300,8 +290,7 @@ def ingest(
     options = IngestOptions(max_bytes=max_bytes, follow=follow, extract=not no_extract, n_process=max(1, processes),
                             max_inflated=max_inflated_bytes, allow_private_hosts=allow_private_hosts)
     if engine == "ray":
-        from minewatch.scale.ray_engine import ScaleError, run_ray_ingest
-        from minewatch.store.database import DatabaseError
+        from minewatch.scale.ray_engine import ScaleError, run_ray_ingest  # lazy: Ray, an optional dependency
 
         progress = _Progress(quiet or fmt is not Format.table)
         try:
@@ -350,6 +339,7 @@ def extract(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run extraction again on stored documents (after an upgrade of the rules)."""
+    # lazy: the pipeline and the extractor (~0.5 s), as for ingest
     from minewatch.pipeline import reextract
 
     if not all_docs and not document:
@@ -434,8 +424,6 @@ def claims(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Claims extracted from the documents (jsonl is the contract's export)."""
-    from minewatch.store.repository import ClaimFilter
-
     iso = state_code(state) if state else None
     first = parse_day(since, "--since") if since else None
     last = parse_day(until, "--until") if until else None
@@ -446,25 +434,22 @@ def claims(
         ClaimFilter(state=iso, predicate=predicate.value if predicate else None, since=first, until=last,
                     outlet=outlet, document=document, limit=limit, order="newest" if limit else None)
     )
-    if fmt is Format.table:
-        emit(
-            rows,
-            fmt,
-            title=f"{len(rows)} claims",
-            columns=[
-                ("actor", lambda r: r["actor"]["iso3"] or r["actor"]["name"]),
-                ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
-                ("modality", lambda r: r["modality"] + (" (negated)" if r["polarity"] == "negated" else "")),
-                ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
-                ("counterpart", lambda r: (r.get("counterpart") or {}).get("iso3")),
-                ("values", _values),
-                ("speaker", lambda r: (r.get("speaker") or {}).get("name")),
-                ("outlet", lambda r: r["document"].get("outlet")),
-                ("evidence", _snippet),
-            ],
-        )
-    else:
-        emit(rows, fmt)
+    emit(
+        rows,
+        fmt,
+        title=f"{len(rows)} claims",
+        columns=[
+            ("actor", lambda r: r["actor"]["iso3"] or r["actor"]["name"]),
+            ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
+            ("modality", lambda r: r["modality"] + (" (negated)" if r["polarity"] == "negated" else "")),
+            ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
+            ("counterpart", lambda r: (r.get("counterpart") or {}).get("iso3")),
+            ("values", _values),
+            ("speaker", lambda r: (r.get("speaker") or {}).get("name")),
+            ("outlet", lambda r: r["document"].get("outlet")),
+            ("evidence", _snippet),
+        ],
+    )
 
 
 @app.command()
@@ -477,25 +462,22 @@ def facts(
     iso = state_code(state) if state else None
     store = open_store()
     rows = store.facts(state=iso, predicate=predicate.value if predicate else None)
-    if fmt is Format.table:
-        emit(
-            rows,
-            fmt,
-            title=f"{len(rows)} facts",
-            columns=[
-                ("actor", lambda r: r["actor_iso3"] or r["actor_name"]),
-                ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
-                ("modality", lambda r: r["modality"] + (" (negated)" if r["polarity"] == "negated" else "")),
-                ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
-                ("counterpart", "counterpart_iso3"),
-                ("independent sources", "independent_sources"),
-                ("documents", "document_count"),
-                ("first reported", "first_reported"),
-                ("last reported", "last_reported"),
-            ],
-        )
-    else:
-        emit(rows, fmt)
+    emit(
+        rows,
+        fmt,
+        title=f"{len(rows)} facts",
+        columns=[
+            ("actor", lambda r: r["actor_iso3"] or r["actor_name"]),
+            ("predicate", lambda r: r["predicate"] + (f"/{r['stage']}" if r.get("stage") else "")),
+            ("modality", lambda r: r["modality"] + (" (negated)" if r["polarity"] == "negated" else "")),
+            ("weapon/treaty", lambda r: r.get("weapon") or r.get("treaty")),
+            ("counterpart", "counterpart_iso3"),
+            ("independent sources", "independent_sources"),
+            ("documents", "document_count"),
+            ("first reported", "first_reported"),
+            ("last reported", "last_reported"),
+        ],
+    )
 
 
 class ConflictKind(StrEnum):
@@ -514,15 +496,12 @@ def conflicts(
     iso = state_code(state) if state else None
     store = open_store()
     rows = store.conflicts(state=iso, kind=kind.value if kind else None)
-    if fmt is Format.table:
-        emit(
-            rows,
-            fmt,
-            title=f"{len(rows)} conflicts",
-            columns=[("kind", "kind"), ("severity", "severity"), ("actor", "actor_iso3"), ("explanation", "explanation")],
-        )
-    else:
-        emit(rows, fmt)
+    emit(
+        rows,
+        fmt,
+        title=f"{len(rows)} conflicts",
+        columns=[("kind", "kind"), ("severity", "severity"), ("actor", "actor_iso3"), ("explanation", "explanation")],
+    )
 
 
 @app.command()
@@ -532,30 +511,25 @@ def timeline(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One dated line per event: depositary records and reported facts, in date order."""
-    from minewatch.reconcile import timeline as build
-
     iso = state_code(state, param_hint="STATE")
     code = treaty_code(treaty) if treaty else None
     store = open_store()
-    entries = build(iso, store.treaty_events(), store.fact_objects(state=iso), treaty=code, armed_conflicts=store.armed_conflicts())
+    entries = build_timeline(iso, store.treaty_events(), store.fact_objects(state=iso), treaty=code, armed_conflicts=store.armed_conflicts())
     rows = [e.to_dict() for e in entries]
-    if fmt is Format.table:
-        emit(
-            rows,
-            fmt,
-            title=f"Timeline of {iso}" + (f" ({code})" if code else ""),
-            columns=[
-                ("date", lambda r: (r["date"] or "") + (" (first reported)" if r.get("undated") else "")),
-                ("kind", "kind"),
-                ("event", "description"),
-                ("independent sources", "independent_sources"),
-                ("sources", lambda r: "\n".join(
-                    s.get("source_url") or s.get("url") or s.get("document_id") or "" for s in (r.get("sources") or [])[:3]
-                )),
-            ],
-        )
-    else:
-        emit(rows, fmt)
+    emit(
+        rows,
+        fmt,
+        title=f"Timeline of {iso}" + (f" ({code})" if code else ""),
+        columns=[
+            ("date", lambda r: (r["date"] or "") + (" (first reported)" if r.get("undated") else "")),
+            ("kind", "kind"),
+            ("event", "description"),
+            ("independent sources", "independent_sources"),
+            ("sources", lambda r: "\n".join(
+                s.get("source_url") or s.get("url") or s.get("document_id") or "" for s in (r.get("sources") or [])[:3]
+            )),
+        ],
+    )
 
 
 @app.command()
@@ -565,9 +539,8 @@ def demo(
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
 ) -> None:
     """Build the knowledge base from the bundled sample and show it (what `make run` does)."""
+    # lazy: the pipeline and the extractor (~0.5 s), as for ingest
     from minewatch.pipeline import ingest as run_ingest
-    from minewatch.sample import sample_files
-    from minewatch.treaties import status as st
 
     if serve_after:
         check_port(host, port)
@@ -637,7 +610,7 @@ def demo(
     c.print("Try: minewatch status --treaty APMBC --on 2026-01-01 --state LTU | minewatch claims --state LTU | "
             "minewatch conflicts | minewatch timeline LTU", highlight=False)
     if serve_after:
-        from minewatch.web.server import run_server
+        from minewatch.web.server import run_server  # lazy: uvicorn and the web app, for serving only
 
         run_server(STATE.db, host=host, port=port)
 
@@ -660,8 +633,6 @@ def export(
                                                   "Datasette's metadata.json here.")] = None,
 ) -> None:
     """Export claims, facts, conflicts, documents, stories, records, treaty status and its history."""
-    from minewatch.export import TABLES, export_all, export_stream
-
     if table is not None and table not in TABLES:
         raise typer.BadParameter(f"{table!r}: use one of {', '.join(TABLES)}", param_hint="--table")
     if table is not None and fmt is ExportFormat.sqlite:
@@ -687,8 +658,6 @@ def export(
 
 def check_port(host: str, port: int) -> None:
     """Refuse a port something else holds before anything is printed or loaded (uvicorn would exit 3 after)."""
-    import socket
-
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
@@ -711,7 +680,7 @@ def serve(
                                                    "API (repeat, or * for any).")] = None,
 ) -> None:
     """Serve the dashboard and the JSON API (writes need MINEWATCH_TOKEN)."""
-    from minewatch.web.server import run_server
+    from minewatch.web.server import run_server  # lazy: uvicorn and the web app, for serving only
 
     check_port(host, port)
     open_store()  # a missing file is refused here, not created by the server
@@ -721,8 +690,6 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate an existing database to this version's schema."""
-    from minewatch.store.database import DatabaseError, database_url, make_engine, upgrade
-
     try:
         engine = make_engine(database_url(STATE.db))
         before, after = upgrade(engine)  # refuses a database minewatch did not make

@@ -29,6 +29,8 @@ from typing import IO, Any
 
 from minewatch.output import to_csv, to_json
 from minewatch.store import exports as reads
+from minewatch.treaties import eligible_states
+from minewatch.treaties import status as st
 
 log = logging.getLogger(__name__)
 
@@ -348,8 +350,6 @@ def document_paths(store) -> RelativePaths:
 
 def treaty_status_rows(store, on: date | None = None) -> list[dict[str, Any]]:
     """Every state under both treaties on ``on`` (default today): the map's data as a table."""
-    from minewatch.treaties import status as st
-
     day = on or date.today()
     idx = st.RecordIndex(store.treaty_events(), store.armed_conflicts(), store.not_party())
     out = []
@@ -367,8 +367,6 @@ def treaty_status_rows(store, on: date | None = None) -> list[dict[str, Any]]:
 
 def status_history_rows(store) -> list[dict[str, Any]]:
     """Each state's status as periods, computed on every date a record or a rule changes it."""
-    from minewatch.treaties import status as st
-
     idx = st.RecordIndex(store.treaty_events(), store.armed_conflicts(), store.not_party())
     far = date(2100, 12, 31)
     out = []
@@ -544,7 +542,7 @@ def _export_json(store, out: Path, names: Sequence[str] = TABLES) -> dict[str, A
 
 def arrow_schema(name: str):
     """The fixed Parquet schema of one table (the same whatever the rows hold)."""
-    import pyarrow as pa
+    import pyarrow as pa  # lazy: pyarrow, an optional dependency, needed only for Parquet
 
     kinds = {"string": pa.string(), _DATE: pa.date32(), _TS: pa.timestamp("us"), _F: pa.float64(), _I: pa.int64(),
              _B: pa.bool_(), _LIST: pa.list_(pa.string()), _JSON: pa.string()}
@@ -554,6 +552,7 @@ def arrow_schema(name: str):
 
 
 def _export_parquet(store, out: Path, names: Sequence[str] = TABLES) -> dict[str, Any]:
+    # lazy: pyarrow, an optional dependency, needed only for Parquet
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -761,7 +760,7 @@ def _export_sqlite(store, out: Path, metadata: Path | None = None) -> dict[str, 
 
 def _enable_fts(conn: sqlite3.Connection) -> None:
     """FTS5 tables beside documents, claims and facts, as Datasette finds them (``<table>_fts``, content=table)."""
-    import sqlite_utils
+    import sqlite_utils  # lazy: sqlite_utils loads pandas and numpy (~0.8 s), needed only for the SQLite export
 
     db = sqlite_utils.Database(conn)
     for table, columns in FTS_COLUMNS.items():
@@ -771,8 +770,6 @@ def _enable_fts(conn: sqlite3.Connection) -> None:
 
 def _states(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every state that can join, plus any other a record names, so records.state_iso3 always has its row."""
-    from minewatch.treaties import eligible_states
-
     names = dict(eligible_states())
     for r in records:
         code = r.get("state_iso3")

@@ -14,7 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from minewatch.model import Claim, Document
+from minewatch.model import Claim, Document, Predicate
+from minewatch.output import flatten
+from minewatch.pipeline import get_extractor
+from minewatch.store.database import database_url
+from minewatch.store.repository import ClaimFilter, Store
+from minewatch.treaties.states import resolve_state
 
 T = TypeVar("T")
 
@@ -25,7 +30,7 @@ class Rows(list, Generic[T]):
     def to_pandas(self):
         """A ``pandas.DataFrame``; pandas is optional, so its absence is an ImportError that says so."""
         try:
-            import pandas as pd
+            import pandas as pd  # lazy: pandas, an optional dependency (~0.3 s), for to_pandas() only
         except ImportError as exc:  # pragma: no cover - pandas is in the dev environment
             raise ImportError("to_pandas() needs pandas: pip install pandas") from exc
         if not self:
@@ -39,8 +44,6 @@ class Rows(list, Generic[T]):
 def _row(x: Any) -> dict[str, Any]:
     """One flat row: a claim's actor, values and speaker as dotted columns (``actor.iso3``), evidence as text."""
     if isinstance(x, Claim):
-        from minewatch.output import flatten
-
         d = x.to_dict()
         evidence = d.pop("evidence", None) or []
         row = {"document_id": x.document_id, **flatten(d)}
@@ -75,8 +78,6 @@ def extract(texts_or_documents: str | Document | Iterable[str | Document],
     offsets index the text as given.  English only, as the pipeline.  The spaCy
     pipeline loads once per process, on the first call.
     """
-    from minewatch.pipeline import get_extractor
-
     day = _published(published)
     items = [texts_or_documents] if isinstance(texts_or_documents, str | Document) else list(texts_or_documents)
     docs = [_document(x, day) for x in items]
@@ -178,9 +179,6 @@ class Knowledge:
     """
 
     def __init__(self, db: str | Path) -> None:
-        from minewatch.store.database import database_url
-        from minewatch.store.repository import Store
-
         url = database_url(str(db))
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             path = Path(url[len("sqlite:///") :])
@@ -193,10 +191,6 @@ class Knowledge:
         until: date | str | None = None, outlet: str | None = None, text: str | None = None, limit: int | None = None,
     ) -> Rows[ClaimRow]:
         """Claims, newest first; ``state`` takes a code or a name ('LTU', 'Lithuania')."""
-        from minewatch.model import Predicate
-        from minewatch.store.repository import ClaimFilter
-        from minewatch.treaties.states import resolve_state
-
         iso = None
         if state is not None:
             iso = resolve_state(state)
@@ -209,8 +203,6 @@ class Knowledge:
         return Rows(ClaimRow.from_contract(c) for c in self.store.claims(f))
 
     def facts(self, *, state: str | None = None, predicate: str | None = None) -> Rows[FactRow]:
-        from minewatch.treaties.states import resolve_state
-
         iso = resolve_state(state) if state else None
         if state and iso is None:
             raise ValueError(f"{state!r} is not a state that can join the treaties")

@@ -196,6 +196,20 @@ class Evidence:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
+def act_dict(x: Any) -> dict[str, Any]:
+    """The first fields of a claim's and a fact's JSON, in the contract's order: its id, and who does
+    what to whom under which treaty (``Claim.to_dict``, ``reconcile.facts.Fact.to_dict``)."""
+    return {
+        "id": x.id,
+        "actor": x.actor.to_dict(),
+        "predicate": str(x.predicate),
+        "stage": x.stage,
+        "treaty": x.treaty,
+        "weapon": x.weapon,
+        "counterpart": x.counterpart.to_dict() if x.counterpart else None,
+    }
+
+
 @dataclass
 class Claim:
     """One assertion of one document about one actor and one activity (claims.md)."""
@@ -240,13 +254,7 @@ class Claim:
     def to_dict(self) -> dict[str, Any]:
         """The claim's own fields in the contract's shape (``document`` is added by the store)."""
         return {
-            "id": self.id,
-            "actor": self.actor.to_dict(),
-            "predicate": str(self.predicate),
-            "stage": self.stage,
-            "treaty": self.treaty,
-            "weapon": self.weapon,
-            "counterpart": self.counterpart.to_dict() if self.counterpart else None,
+            **act_dict(self),
             "modality": str(self.modality),
             "polarity": str(self.polarity),
             "quantity": self.quantity.to_dict() if self.quantity else None,

@@ -14,12 +14,18 @@ from minewatch.ingest.sources import Skipped, iter_items
 PAGE = "<html><body><article><p>Ruritania's parliament voted to leave the Mine Ban Treaty, officials said.</p></article></body></html>"
 
 
-def make_handler(robots: tuple[int, str] | None, hits: list[str]):
+def make_handler(robots: tuple[int, str] | None, hits: list[str], redirects: dict[str, str]):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:  # noqa: N802
             hits.append(self.path)
+            if self.path in redirects:
+                self.send_response(302)
+                self.send_header("Location", redirects[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if self.path == "/robots.txt":
                 status, body = robots if robots else (404, "")
                 ctype = "text/plain"
@@ -44,9 +50,9 @@ def make_handler(robots: tuple[int, str] | None, hits: list[str]):
 def site(monkeypatch) -> Iterator:
     monkeypatch.setattr(polite, "_FETCHER", None)  # a fresh client, robots cache and schedule
 
-    def start(robots: tuple[int, str] | None):
+    def start(robots: tuple[int, str] | None, redirects: dict[str, str] | None = None):
         hits: list[str] = []
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(robots, hits))
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(robots, hits, redirects or {}))
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         servers.append(httpd)
         return f"http://127.0.0.1:{httpd.server_address[1]}", hits
@@ -141,3 +147,35 @@ def test_a_huge_robots_txt_is_read_only_as_far_as_the_limit(site, monkeypatch) -
         assert rules.can_fetch(f"{base}/open", polite.USER_AGENT)  # the rule past the limit was never read
     finally:
         fetcher.close()
+
+
+def test_a_redirect_hop_is_asked_of_robots_txt(site) -> None:
+    base, hits = site((200, "User-agent: *\nDisallow: /private/\n"), {"/moved": "/private/page"})
+    [refused] = _fetch(base + "/moved")
+    assert isinstance(refused, Skipped) and "disallows" in refused.reason and "/private/page" in refused.reason
+    assert hits == ["/robots.txt", "/moved"]  # the forbidden page itself was never requested
+
+
+def test_a_redirect_to_another_host_reads_that_hosts_robots_txt(site) -> None:
+    other, other_hits = site((200, "User-agent: *\nDisallow: /\n"))
+    base, hits = site(None, {"/away": other + "/open"})
+    [refused] = _fetch(base + "/away")
+    assert isinstance(refused, Skipped) and "disallows" in refused.reason
+    assert hits == ["/robots.txt", "/away"] and other_hits == ["/robots.txt"]
+
+
+def test_a_redirect_hop_waits_for_its_hosts_turn(site, monkeypatch) -> None:
+    base, hits = site(None, {"/moved": "/open"})
+    now = [50.0]
+    slept: list[float] = []
+
+    def sleep(s: float) -> None:
+        slept.append(s)
+        now[0] += s
+
+    monkeypatch.setattr(polite, "_FETCHER", polite.PoliteFetcher({}, 5.0, min_interval_s=1.0,
+                                                                   clock=lambda: now[0], sleep=sleep))
+    monkeypatch.setattr(polite, "_is_loopback", lambda host: False)  # the pause loopback hosts are spared
+    [page] = _fetch(base + "/moved")
+    assert not isinstance(page, Skipped) and "Ruritania" in page.html
+    assert hits == ["/robots.txt", "/moved", "/open"] and slept == [1.0]  # the hop waited one interval

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from watch_testserver import Route, rss
 
+from minewatch.ingest.sources import RawItem, iter_items
 from minewatch.store import schema as t
 from minewatch.store.repository import Store
 from minewatch.store.watching import update_watch
@@ -316,3 +317,32 @@ def test_rendered_feed_keeps_entries_and_drops_forbidden_characters():
     assert again.title == "Desk & Co" and [e.ref for e in again.entries] == ["wire-001", "wire-002"]
     assert again.entries[0].body.endswith("<b>bold</b> & more") and "\x0b" not in again.entries[0].body
     assert [e.key for e in again.entries] == [e.key for e in parsed.entries]
+
+
+DATED_IN_WORDS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Desk</title><language>pl-PL</language>
+<item><guid>a-1</guid><title>One</title><link>https://desk.example/1</link><pubDate>2 listopada 2026</pubDate>
+<description>Short teaser.</description>
+<content:encoded><![CDATA[<p>WARSAW (Desk) - Poland notified the United Nations of its withdrawal.</p>]]></content:encoded></item>
+<item><guid>a-2</guid><title>Two</title><link>https://desk.example/2</link><pubDate>Mon, 02 Nov 2026 07:30:00 GMT</pubDate>
+<description>VILNIUS (Wire) - Lithuania signed a contract to procure anti-personnel mines.</description></item>
+</channel></rss>"""
+
+
+def test_the_watcher_hands_ingest_what_ingest_reads_of_the_feed_itself(tmp_path):
+    """One feed reader: the entries the watcher renders read as the feed does when ingested directly,
+    a date feedparser cannot read (Polish month words) included."""
+    direct, rendered = tmp_path / "feed.xml", tmp_path / "rendered.xml"
+    direct.write_bytes(DATED_IN_WORDS)
+    parsed = feeds.parse_feed(DATED_IN_WORDS)
+    rendered.write_bytes(feeds.render_rss(parsed, parsed.entries))
+
+    def read(path):
+        return [(i.text, i.meta) for i in iter_items([str(path)], max_bytes=100_000, follow=False)
+                if isinstance(i, RawItem)]
+
+    assert read(rendered) == read(direct)
+    [one, two] = read(direct)
+    assert one[0].startswith("WARSAW (Desk)") and one[1]["published"] == date(2026, 11, 2)
+    assert one[1]["language"] == two[1]["language"] == "pl" and parsed.language == "pl"

@@ -22,7 +22,7 @@ from minewatch.ingest.meta import (
     parse_date,
     parse_header,
 )
-from minewatch.ingest.sources import RawItem, Skipped, html_to_text, iter_items
+from minewatch.ingest.sources import RawItem, Skipped, defuse_html, html_to_text, iter_items
 from minewatch.model import Document
 from minewatch.text.language import normalise_language
 
@@ -49,8 +49,6 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any]:
     rather than an exception.
     """
     import trafilatura  # lazy: ~0.2 s to import, needed only for HTML pages
-
-    from minewatch.ingest.sources import defuse_html
 
     html = defuse_html(html)
     out: dict[str, Any] = {"text": "", "title": None, "published": None, "outlet": None, "url": url, "language": None}

@@ -21,9 +21,12 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urljoin, urlsplit
+
+import httpx
 
 #: Seconds to connect, and between two reads of a response.
 HTTP_TIMEOUT_S = 15.0
@@ -98,15 +101,18 @@ def open_stream(
     allow_private: bool = False,
     timeout_s: float = HTTP_TIMEOUT_S,
     headers: dict[str, str] | None = None,
-    client=None,
-) -> Iterator[object]:
+    client: httpx.Client | None = None,
+    before_request: Callable[[str], None] | None = None,
+) -> Iterator[httpx.Response]:
     """A streamed GET (an ``httpx.Response``), redirects followed by hand and each hop checked.
 
     ``untrusted``: the URL came from fetched content, so its own host is checked too.  An
     operator's URL to a private host (an intranet feed) may redirect within private hosts.
+    ``before_request`` is called with the URL of every request, the first and each redirect hop,
+    after the address check: a redirect goes to another path or host, which has its own
+    robots.txt rules and its own turn (``ingest.polite``).  ``timeout_s`` holds for each request,
+    on a shared client too.
     """
-    import httpx
-
     allow = private_hosts_allowed(allow_private)
     # hop 0: checked when untrusted; later hops: checked unless the operator named a private host
     guard_redirects = not allow and (untrusted or not _initial_is_private(url))
@@ -120,7 +126,9 @@ def open_stream(
                 raise FetchError(f"only http and https URLs are fetched, not {current.split(':', 1)[0][:20]}")
             if (hop > 0 and guard_redirects) or (hop == 0 and untrusted and not allow):
                 check_public(current)
-            request = client.build_request("GET", current, headers=headers)
+            if before_request is not None:
+                before_request(current)
+            request = client.build_request("GET", current, headers=headers, timeout=httpx.Timeout(timeout_s))
             resp = client.send(request, stream=True, follow_redirects=False)
             if resp.is_redirect and resp.headers.get("location"):
                 nxt = urljoin(str(resp.url), resp.headers["location"])
@@ -144,8 +152,6 @@ def read_capped(resp, max_bytes: int, what: str = "page", deadline_s: float = 2 
     The timeout applies between two reads; the deadline to the whole body, so a server
     trickling a byte every few seconds cannot hold the reader for ever.
     """
-    import time
-
     deadline = time.monotonic() + deadline_s
     declared = resp.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:

@@ -7,6 +7,11 @@ a missing file allows everything, an unreachable one allows nothing) and waits
 ``MIN_INTERVAL_S`` (or the host's ``Crawl-delay``, whichever is longer)
 between two requests to the same host.  Loopback hosts (tests, a local
 mirror) get no pause: politeness is owed to other people's servers.
+
+``PoliteFetcher.open`` is the one way to fetch: the ingest stage (URLs, feed
+links followed) and the feed watcher both go through it, and every redirect
+hop is asked of its host's robots.txt and waits its host's turn, like the URL
+it came from.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import ipaddress
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import httpx
@@ -33,8 +39,10 @@ ROBOTS_TTL_S = 24 * 3600.0  # how long a robots.txt is trusted (RFC 9309: at mos
 ROBOTS_ERROR_TTL_S = 300.0  # how long an unreachable one forbids the host before it is asked again
 
 
-class Disallowed(Exception):
-    """robots.txt (or its absence through a server error) forbids the URL."""
+class Disallowed(net.FetchError):
+    """robots.txt (or its absence through a server error) forbids the URL.
+
+    A ``FetchError``: a redirect hop refused by its robots.txt ends the fetch like any other refusal."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -53,13 +61,13 @@ class PoliteFetcher:
         self.timeout_s = timeout_s
         self.min_interval_s = min_interval_s
         self.clock, self.sleep = clock, sleep
-        self._client = None
+        self._client: httpx.Client | None = None
         self._robots: dict[str, tuple[float, object]] = {}  # origin -> (read at, rules)
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
 
     @property
-    def client(self):
+    def client(self) -> httpx.Client:
         """The process's one client: keep-alive connections, the timeout, redirects followed."""
         if self._client is None:
             self._client = httpx.Client(timeout=self.timeout_s, follow_redirects=True, headers=self.headers)
@@ -110,6 +118,16 @@ class PoliteFetcher:
                 raise Disallowed(f"robots.txt of {self._origin(url)[0]} disallows {url} for {USER_AGENT}")
             delay = min(float(rules.crawl_delay(USER_AGENT) or 0.0), MAX_CRAWL_DELAY_S)
         self.wait_turn(self._origin(url)[1], max(delay, self.min_interval_s))
+
+    @contextmanager
+    def open(self, url: str, *, untrusted: bool, allow_private: bool = False, headers: dict[str, str] | None = None,
+             timeout_s: float | None = None) -> Iterator[httpx.Response]:
+        """A streamed GET through the one client (``net.open_stream``: address checks, redirects by hand),
+        robots.txt asked and the host's turn awaited before the URL and before each redirect hop."""
+        with net.open_stream(url, untrusted=untrusted, allow_private=allow_private, headers=headers,
+                             timeout_s=self.timeout_s if timeout_s is None else timeout_s, client=self.client,
+                             before_request=self.check) as resp:
+            yield resp
 
     def wait_turn(self, host: str, interval: float) -> None:
         if _is_loopback(host):

@@ -11,6 +11,7 @@ on, and the other inputs go on.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -19,10 +20,22 @@ import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from html import unescape
 from typing import Any, BinaryIO, TextIO
+from xml.etree.ElementTree import ParseError
+
+import feedparser
+import httpx
+import lxml.html
+from charset_normalizer import from_bytes
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from warcio.archiveiterator import ArchiveIterator
 
 from minewatch.ingest import net
 from minewatch.ingest.meta import parse_date, parse_header
+from minewatch.ingest.polite import fetcher
 
 #: File name endings and the reader for each (longest ending first wins).
 EXTENSIONS: dict[str, str] = {
@@ -434,8 +447,6 @@ def decode(data: bytes, declared: str | None = None) -> str:
             return data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
         raise SourceError("undecodable bytes: no text encoding fits")
@@ -574,11 +585,6 @@ def safe_feed_bytes(data: bytes) -> bytes:
     malformed for it is also searched as text, since feedparser's lenient parser
     would still read it.
     """
-    from xml.etree.ElementTree import ParseError
-
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
-
     refused = "feed declares XML entities (possible XXE or entity expansion); refused"
     try:
         fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
@@ -615,38 +621,113 @@ def utf16_encoding(data: bytes) -> str | None:
     return None
 
 
-def _read_feed(source: str, data: bytes, lim: Limits, follow: bool) -> Iterator[RawItem | Skipped]:
-    import feedparser
+@dataclass
+class FeedEntry:
+    """One entry of a feed: what identifies it (``key``, ``ref``: ``entry_key``), title, link, date, body (HTML)."""
 
+    key: str
+    ref: str
+    title: str | None = None
+    link: str | None = None
+    published: datetime | None = None
+    body: str = ""
+
+
+@dataclass
+class ParsedFeed:
+    """A feed's title, its language (the primary subtag: ``en``) and its entries, in the feed's order."""
+
+    title: str | None
+    language: str | None
+    entries: list[FeedEntry] = field(default_factory=list)
+
+
+def entry_key(entry: dict[str, Any]) -> tuple[str, str]:
+    """(key, ref): the guid or id if there is one, else the link, else a digest of title and text.
+
+    Publishers edit entries in place; the guid stays, so an edited entry is not
+    a new one.  Feeds without guids fall back to the link, then to content.
+    """
+    for prefix, value in (("id", entry.get("id") or entry.get("guid")), ("link", entry.get("link"))):
+        if isinstance(value, str) and value.strip():
+            ref = value.strip()
+            return hashlib.sha256(f"{prefix}:{ref}".encode()).hexdigest(), ref
+    text = (entry.get("title") or "") + "\x1f" + _entry_body(entry)
+    digest = hashlib.sha256(("content:" + text).encode("utf-8")).hexdigest()
+    return digest, "content:" + digest[:16]
+
+
+def _entry_body(entry: dict[str, Any]) -> str:
+    """The longest ``content`` of an entry, else its summary (HTML as the feed gives it)."""
+    body = ""
+    if entry.get("content"):
+        body = max((c.get("value") or "" for c in entry["content"]), key=len)
+    return body or entry.get("summary") or entry.get("description") or ""
+
+
+def _entry_date(entry: dict[str, Any]) -> datetime | None:
+    """The entry's first readable date (published, updated, created), else one its date text names."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        t = entry.get(key)
+        if t:
+            try:
+                return datetime(*t[:6])
+            except (TypeError, ValueError):
+                continue
+    for key in ("published", "updated"):
+        if entry.get(key):
+            day = parse_date(entry[key])
+            return datetime(day.year, day.month, day.day) if day else None
+    return None
+
+
+def parse_feed(data: bytes) -> ParsedFeed:
+    """The one reading of a feed (``ingest`` of a feed file or URL, and the feed watcher).
+
+    Parsed safely (``safe_feed_bytes``: no DOCTYPE, no entity declarations);
+    ``SourceError`` when it is no feed.  feedparser recovers what it can from
+    broken XML; what it recovers without text is noise, and a broken feed with
+    nothing else is refused.
+    """
+    parsed = feedparser.parse(safe_feed_bytes(data))
+    entries = parsed.get("entries") or []
+    feed = parsed.get("feed") or {}
+    if not entries and (parsed.get("bozo") or not feed):
+        why = parsed.get("bozo_exception")
+        raise SourceError(f"malformed feed: {why}" if why else "not a feed (no channel, no entries)")
+    if parsed.get("bozo"):
+        entries = [e for e in entries if _entry_body(e).strip()]
+        if not entries:
+            raise SourceError(f"malformed feed: {parsed.get('bozo_exception')}")
+    language = (feed.get("language") or "").split("-")[0].lower() or None
+    out = ParsedFeed(feed.get("title"), language)
+    for e in entries:
+        key, ref = entry_key(e)
+        out.entries.append(FeedEntry(key, ref, e.get("title"), e.get("link"), _entry_date(e), _entry_body(e)))
+    return out
+
+
+def _read_feed(source: str, data: bytes, lim: Limits, follow: bool) -> Iterator[RawItem | Skipped]:
     try:
-        data = safe_feed_bytes(data)
+        feed = parse_feed(data)
     except SourceError as exc:
         yield Skipped(source, str(exc))
         return
-    parsed = feedparser.parse(data)
-    entries = parsed.get("entries") or []
-    if not entries:
-        why = parsed.get("bozo_exception")
-        yield Skipped(source, f"not a readable feed or no entries ({why})" if why else "feed has no entries")
+    if not feed.entries:
+        yield Skipped(source, "feed has no entries")
         return
-    feed = parsed.get("feed") or {}
-    outlet = feed.get("title")
-    language = (feed.get("language") or "").split("-")[0].lower() or None
-    for i, entry in enumerate(entries, start=1):
+    outlet = feed.title
+    for i, entry in enumerate(feed.entries, start=1):
         locator = f"entry {i}"
         meta: dict[str, Any] = {
-            "url": entry.get("link"),
-            "title": entry.get("title"),
+            "url": entry.link,
+            "title": entry.title,
             "outlet": outlet,
-            "language": language,
-            "published": _feed_date(entry),
+            "language": feed.language,
+            "published": entry.published.date() if entry.published else None,
         }
         meta = {k: v for k, v in meta.items() if v}
-        body = ""
-        if entry.get("content"):
-            body = max((c.get("value") or "" for c in entry["content"]), key=len)
-        if not body:
-            body = entry.get("summary") or entry.get("description") or ""
+        body = entry.body
         if follow and meta.get("url"):
             problem: str | None = None
             try:
@@ -672,22 +753,6 @@ def _read_feed(source: str, data: bytes, lim: Limits, follow: bool) -> Iterator[
             yield Skipped(source, f"{locator}: no text")
             continue
         yield RawItem(source, "feed", text=text, html=None, meta=meta, locator=locator)
-
-
-def _feed_date(entry: Any) -> Any:
-    from datetime import date
-
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        t = entry.get(key)
-        if t:
-            try:
-                return date(t.tm_year, t.tm_mon, t.tm_mday)
-            except ValueError:
-                continue
-    for key in ("published", "updated"):
-        if entry.get(key):
-            return parse_date(entry[key])
-    return None
 
 
 _BLOCK_TAGS = re.compile(r"(?i)<\s*(?:br|/p|/div|/li|/h[1-6]|/blockquote|/tr|p|div|li|h[1-6])\b[^>]*>")
@@ -723,20 +788,14 @@ def defuse_html(html: str) -> str:
 def html_to_text(fragment: str) -> str:
     """Text of an HTML fragment (a feed summary), paragraphs kept as lines."""
     if "<" not in fragment:
-        import html as _html
-
-        return _html.unescape(fragment).strip()
-    import lxml.html
-
+        return unescape(fragment).strip()
     fragment = defuse_html(fragment)
 
     marked = _BLOCK_TAGS.sub("\n", fragment)
     try:
         tree = lxml.html.fragment_fromstring(marked, create_parent="div")
     except Exception:  # lxml raises ParserError and friends on junk
-        import html as _html
-
-        return _html.unescape(re.sub(r"<[^>]*>", " ", fragment)).strip()
+        return unescape(re.sub(r"<[^>]*>", " ", fragment)).strip()
     for bad in tree.xpath("//script|//style|//noscript"):
         bad.drop_tree()
     text = tree.text_content()
@@ -749,8 +808,6 @@ def html_to_text(fragment: str) -> str:
 
 def _read_warc(path: str, fh: BinaryIO, lim: Limits) -> Iterator[RawItem | Skipped]:
     """HTML response records of a WARC stream (already inflated by ``BoundedInflate`` when gzipped)."""
-    from warcio.archiveiterator import ArchiveIterator
-
     max_bytes = lim.max_bytes
     n = 0
     found = 0
@@ -800,31 +857,22 @@ def _charset(content_type: str) -> str | None:
 def _fetch(url: str, lim: Limits, *, untrusted: bool = False) -> tuple[bytes, str, str | None]:
     """GET an http(s) URL with a timeout and a size limit: (body, content type, charset).
 
-    ``untrusted``: the URL was found in fetched content, so it must name a public host.
+    ``untrusted``: the URL was found in fetched content, so it must name a public host
+    (checked before anything reaches the host, its robots.txt included).  The fetch is the
+    polite one (``ingest.polite``): one client per process, robots.txt and a pause per host,
+    for the URL and for every redirect hop.
     """
-    import httpx
-
-    from minewatch.ingest.polite import Disallowed, fetcher
-
     if not re.match(r"^https?://", url, re.IGNORECASE):
         raise SourceError(f"only http and https URLs are fetched, not {url.split(':', 1)[0][:20]}")
     try:
-        if untrusted and not net.private_hosts_allowed(lim.allow_private):
-            net.check_public(url)  # before anything reaches the host, its robots.txt included
-        polite = fetcher(HTTP_HEADERS, HTTP_TIMEOUT_S)  # one client per process, robots.txt, a pause per host
-        try:
-            polite.check(url)
-        except Disallowed as exc:
-            raise SourceError(str(exc)) from exc
-        # the shared client; redirects are followed by hand, each hop checked
-        with net.open_stream(url, untrusted=untrusted, allow_private=lim.allow_private,
-                             client=polite.client) as resp:
-            if resp.status_code >= 400:  # type: ignore[attr-defined]
-                raise SourceError(f"HTTP {resp.status_code} from {url}")  # type: ignore[attr-defined]
+        with fetcher(HTTP_HEADERS, HTTP_TIMEOUT_S).open(url, untrusted=untrusted,
+                                                         allow_private=lim.allow_private) as resp:
+            if resp.status_code >= 400:
+                raise SourceError(f"HTTP {resp.status_code} from {url}")
             body = net.read_capped(resp, lim.max_bytes)
-            ctype = resp.headers.get("content-type", "")  # type: ignore[attr-defined]
+            ctype = resp.headers.get("content-type", "")
             return body, ctype, _charset(ctype)
-    except net.FetchError as exc:
+    except net.FetchError as exc:  # a refused address, a robots.txt that forbids, a size or time limit
         raise SourceError(str(exc)) from exc
     except httpx.HTTPError as exc:
         raise SourceError(f"unreachable: {type(exc).__name__}: {exc}") from exc

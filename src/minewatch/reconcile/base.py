@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from minewatch.model import Claim, Modality, short_hash
+from minewatch.reconcile.phrases import time_phrase
 
 #: Review verdicts that mean an analyst looked at the claim and stands by it (as corrected).
 REVIEWED_OK = ("verified", "corrected")
@@ -239,8 +240,6 @@ def format_number(x: float) -> str:
 
 def format_range(v: Value) -> str:
     if v.field == "time":
-        from minewatch.reconcile.phrases import time_phrase
-
         return time_phrase(v.low, v.high).strip()
     unit = f" {v.dim}" if v.dim else ""
     if v.low is not None and v.high is not None:

@@ -188,14 +188,13 @@ def _fields_for(predicate: str, stage: str | None = None, mclass: str = "actual"
 def family_key(claim: Any) -> str:
     """The fact key without the weapon: one sentence about "anti-tank and anti-personnel mines"
     gives one claim per weapon, and one figure they share is one disagreement."""
-    return "v-" + short_hash(
-        claim.actor.key,
-        str(claim.predicate),
-        claim.stage,
-        claim.treaty,
-        claim.counterpart.key if claim.counterpart else None,
-        str(claim.polarity),
-    )
+    return "v-" + short_hash(*_act(claim), str(claim.polarity))
+
+
+def _act(claim: Any) -> tuple[Any, ...]:
+    """Who does what under which treaty to whom: what a family and a dispute key share."""
+    return (claim.actor.key, str(claim.predicate), claim.stage, claim.treaty,
+            claim.counterpart.key if claim.counterpart else None)
 
 
 def _record_decides(claim: Any, states: set[tuple[str, str]] | None) -> bool:
@@ -234,7 +233,9 @@ def value_conflicts(claims: list[ClaimRecord], events: Iterable[Any] | None = No
             if iso3 and treaty:
                 states.add((str(treaty), str(iso3)))
     found: list[_Found] = []
-    from minewatch.extract.partycounts import is_party_count  # counts of parties: checked against the record
+    # counts of parties are checked against the record, not here
+    # lazy: any minewatch.extract module loads the extractor and scipy (~0.15 s); the store imports reconcile at CLI start-up
+    from minewatch.extract.partycounts import is_party_count
 
     for fid, recs in sorted(partition(confident(claims), lambda r: r.fact_id).items()):
         recs = [r for r in recs if not is_party_count(r.claim)]
@@ -722,13 +723,7 @@ _MINE_KINDS = frozenset({"mine", "ap_mine", "at_mine"})
 def dispute_key(claim: Any) -> str:
     """What an affirmation and a denial must share to be about one act: the fact key without
     polarity and weapon (weapons are matched loosely: "mines" covers "anti-personnel mines")."""
-    return "d-" + short_hash(
-        claim.actor.key,
-        str(claim.predicate),
-        claim.stage,
-        claim.treaty,
-        claim.counterpart.key if claim.counterpart else None,
-    )
+    return "d-" + short_hash(*_act(claim))
 
 
 def _weapons_match(a: str | None, b: str | None) -> bool:

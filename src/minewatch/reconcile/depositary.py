@@ -303,6 +303,7 @@ def party_count_conflicts(
     ones that say 163 on a day the record counts 165 are one disagreement with
     the record, listed figure by figure.
     """
+    # lazy: any minewatch.extract module loads the extractor and scipy (~0.15 s); the store imports reconcile at CLI start-up
     from minewatch.extract.partycounts import is_party_count
 
     recs = [r for r in confident(claims) if is_party_count(r.claim) and r.claim.treaty]
@@ -380,6 +381,7 @@ def attributable(r: ClaimRecord) -> bool:
     """
     if not r.claim.evidence or r.claim.actor.iso3 is None:
         return True
+    # lazy: the extractor and scipy, as for is_party_count above
     from minewatch.extract.actors import find_actor_mentions
 
     iso3 = r.claim.actor.iso3
@@ -432,16 +434,7 @@ def _clause(r: ClaimRecord) -> str:
     c = r.claim
     when = _when(r)
     when = f" {when}" if when else ""
-    sentence = phrases.claim_sentence(
-        actor=c.actor.name or str(c.actor.iso3),
-        predicate=str(c.predicate),
-        stage=c.stage,
-        weapon=phrases.weapon_name(c.weapon),
-        counterpart=c.counterpart.name if c.counterpart else None,
-        treaty=c.treaty,
-        modality=str(c.modality),
-    )
-    return f"{sentence}{when}"
+    return f"{phrases.sentence_of(c)}{when}"
 
 
 def _check(r: ClaimRecord, state: StateRecord, armed_conflicts: Iterable[Any]) -> list[_Finding]:

@@ -8,20 +8,15 @@ source.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from minewatch.model import Actor, DateRange, Money, Range, _date
+from minewatch.model import Actor, DateRange, Money, Range, _date, act_dict
 from minewatch.reconcile.base import (
     ClaimRecord,
-    Value,
     active,
-    harmonise_dims,
-    intersection,
     partition,
-    value_of,
 )
 from minewatch.reconcile.conflicts import fact_history
 from minewatch.reconcile.summary import common_actor, merged_value, strongest, summarise
@@ -77,13 +72,7 @@ class Fact:
             return list(items) if max_items is None else list(items[:max_items])
 
         return {
-            "id": self.id,
-            "actor": self.actor.to_dict(),
-            "predicate": str(self.predicate),
-            "stage": self.stage,
-            "treaty": self.treaty,
-            "weapon": self.weapon,
-            "counterpart": self.counterpart.to_dict() if self.counterpart else None,
+            **act_dict(self),
             "polarity": str(self.polarity),
             "modality": str(self.modality),
             "modalities": dict(self.modalities),
@@ -199,56 +188,6 @@ def build_facts(claims: list[ClaimRecord]) -> list[Fact]:
     groups = partition(active(claims), lambda r: r.fact_id)
     facts = [build_fact(g) for _, g in sorted(groups.items())]
     return [f for f in facts if f is not None]
-
-
-def _common_actor(actors: list[Actor]) -> Actor:
-    """Names vary between copies ("Finland", "Republic of Finland"); the most used one wins, ties by name."""
-    counts = Counter(actors)
-    return min(counts, key=lambda a: (-counts[a], a.name, str(a.kind)))
-
-
-def _merged(recs: list[ClaimRecord], field_name: str) -> tuple[Value, tuple[Any, Any]] | None:
-    """The agreed range of the best-supported unit: intersection, text of the most specific report.
-
-    Units and currencies are not converted: "mines" and "km" figures are
-    different measurements, so the unit most reports use is the one kept.
-    Disagreeing ranges give ``None`` (``value_conflicts`` reports them).
-    """
-    values = harmonise_dims([v for r in recs if (v := value_of(r.claim, field_name)) is not None])
-    if not values:
-        return None
-    by_dim = Counter(v.dim for v in values)
-    dim = min(by_dim, key=lambda d: (-by_dim[d], d or ""))
-    group = [v for v in values if v.dim == dim]
-    common = intersection(group)
-    if common is None:
-        return None
-    specific = min(group, key=lambda v: v.width)  # stable: earliest report among equals
-    return specific, common
-
-
-def _merge_quantity(recs: list[ClaimRecord]) -> Range | None:
-    m = _merged(recs, "quantity")
-    if m is None:
-        return None
-    v, (low, high) = m
-    return Range(low=low, high=high, unit=v.dim, text=v.text)
-
-
-def _merge_money(recs: list[ClaimRecord]) -> Money | None:
-    m = _merged(recs, "money")
-    if m is None:
-        return None
-    v, (low, high) = m
-    return Money(low=low, high=high, currency=v.dim, text=v.text)
-
-
-def _merge_time(recs: list[ClaimRecord]) -> DateRange | None:
-    m = _merged(recs, "time")
-    if m is None:
-        return None
-    v, (start, end) = m
-    return DateRange(start=start, end=end, text=v.text)
 
 
 def _event_date(time: DateRange | None) -> date | None:

@@ -1,8 +1,8 @@
-"""The treaty rules reconciliation needs, through ``minewatch.treaties`` when it is importable.
+"""The treaty rules reconciliation needs, read from ``minewatch.treaties.rules``.
 
-The small fallbacks keep reconciliation usable (and testable) on its own:
-they implement the same Art. 17(2) and Art. 20(2)-(3) arithmetic as
-``minewatch.treaties.rules`` and are only used when that module is missing.
+A treaty the rules do not define (a code no record should carry) still gets
+the plain Art. 17(2) and Art. 20(2)-(3) arithmetic, so reconciliation never
+fails on one odd record.
 """
 
 from __future__ import annotations
@@ -12,19 +12,10 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-#: Used only without ``minewatch.treaties``: treaty entry into force (Art. 17(1)) and record completeness.
-FALLBACK_TREATY_ENTRY_INTO_FORCE = {"APMBC": date(1999, 3, 1), "CCM": date(2010, 8, 1)}
-FALLBACK_COMPLETE_RECORDS = frozenset({"APMBC"})
+from minewatch.treaties import rules
+
 MONTHS_TO_ENTRY_INTO_FORCE = 6
 MONTHS_TO_WITHDRAWAL = 6
-
-
-def _rules() -> Any:
-    try:
-        from minewatch.treaties import rules
-    except ImportError:  # pragma: no cover - only before the treaty engine is installed
-        return None
-    return rules
 
 
 def _month_shift(d: date, months: int, *, first: bool) -> date:
@@ -37,14 +28,10 @@ def _month_shift(d: date, months: int, *, first: bool) -> date:
 
 def entry_into_force_for_state(treaty: str, deposit: date) -> date:
     """Art. 17(2): the 1st of the sixth month after the deposit (never before the treaty itself)."""
-    rules = _rules()
-    if rules is not None:
-        try:
-            return rules.entry_into_force_for_state(treaty, deposit)
-        except KeyError:
-            pass
-    computed = _month_shift(deposit, MONTHS_TO_ENTRY_INTO_FORCE, first=True)
-    return max(FALLBACK_TREATY_ENTRY_INTO_FORCE.get(str(treaty), date.min), computed)
+    try:
+        return rules.entry_into_force_for_state(treaty, deposit)
+    except KeyError:  # a treaty the rules do not define
+        return _month_shift(deposit, MONTHS_TO_ENTRY_INTO_FORCE, first=True)
 
 
 def withdrawal_effective_date(
@@ -52,12 +39,10 @@ def withdrawal_effective_date(
 ) -> tuple[date | None, str | None]:
     """Art. 20(2): six months after receipt; Art. 20(3): postponed while the state is engaged in armed conflict."""
     conflicts = [c for c in armed_conflicts if getattr(c, "iso3", None) == iso3]
-    rules = _rules()
-    if rules is not None:
-        try:
-            return rules.withdrawal_effective_date(notification, conflicts, treaty=treaty, iso3=iso3)
-        except KeyError:
-            pass
+    try:
+        return rules.withdrawal_effective_date(notification, conflicts, treaty=treaty, iso3=iso3)
+    except KeyError:  # a treaty the rules do not define
+        pass
     day = _month_shift(notification, MONTHS_TO_WITHDRAWAL, first=False)
     for _ in range(len(conflicts) + 1):
         covering = [c for c in conflicts if c.start <= day and (c.end is None or day <= c.end)]
@@ -72,10 +57,7 @@ def withdrawal_effective_date(
 
 def records_complete(treaty: str) -> bool:
     """Whether a state missing from the depositary record has really never joined."""
-    rules = _rules()
-    if rules is not None:
-        try:
-            return bool(rules.treaty_definition(treaty).records_complete)
-        except (KeyError, AttributeError):
-            pass
-    return str(treaty) in FALLBACK_COMPLETE_RECORDS
+    try:
+        return bool(rules.treaty_definition(treaty).records_complete)
+    except KeyError:  # a treaty the rules do not define: its records are not known to be complete
+        return False

@@ -237,6 +237,19 @@ def claim_sentence(
     return frame.format(actor=actor, past=past.format(**slots), infinitive=infinitive.format(**slots))
 
 
+def sentence_of(x: Any) -> str:
+    """``claim_sentence`` of a claim or a fact (both have these fields), for reports and timelines."""
+    return claim_sentence(
+        actor=x.actor.name or str(x.actor.iso3),
+        predicate=str(x.predicate),
+        stage=x.stage,
+        weapon=weapon_name(x.weapon),
+        counterpart=x.counterpart.name if x.counterpart else None,
+        treaty=x.treaty,
+        modality=str(x.modality),
+    )
+
+
 def record_sentence(action: str, state: str, treaty: str | None, *, computed: bool = False, reason: str = "") -> str:
     table = COMPUTED_RECORD_SENTENCES if computed else RECORD_SENTENCES
     template = table.get(action, "{state}: " + action.replace("_", " ") + " ({treaty}).")

@@ -267,7 +267,12 @@ def _date(x: Any) -> date | None:
 
 
 def merged_value(s: Summary, fname: str) -> Range | Money | DateRange | None:
-    """The agreed range of the best-supported unit (see ``facts._merged``), from the summary."""
+    """The agreed range of the best-supported unit, from the summary: intersection, text of the most specific report.
+
+    Units and currencies are not converted: "mines" and "km" figures are
+    different measurements, so the unit most reports use is the one kept.
+    Disagreeing ranges give ``None`` (``value_conflicts`` reports them).
+    """
     dims = dict(s["values"].get(fname) or {})
     if not dims:
         return None

@@ -154,15 +154,7 @@ def _record_entry(e: Event) -> TimelineEntry:
 
 
 def _fact_entry(f: Fact) -> TimelineEntry:
-    clause = phrases.claim_sentence(
-        actor=f.actor.name or str(f.actor.iso3),
-        predicate=str(f.predicate),
-        stage=f.stage,
-        weapon=phrases.weapon_name(f.weapon),
-        counterpart=f.counterpart.name if f.counterpart else None,
-        treaty=f.treaty,
-        modality=str(f.modality),
-    )
+    clause = phrases.sentence_of(f)
     when = phrases.time_phrase(f.time.start, f.time.end) if f.time else ""
     details = [d for d in (_amount(f.money, "currency"), _amount(f.quantity, "unit")) if d]
     n = f.independent_sources

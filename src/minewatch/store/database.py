@@ -4,6 +4,10 @@ A plain path or ``sqlite:///…`` is SQLite (the default, one file users can car
 around); ``postgresql://…`` is a server.  A new, empty database is created at
 the current schema on first use; an existing one at an older schema is refused
 with a message that says how to upgrade, so that no command half-works on it.
+
+alembic is imported when a database is opened, not with this module: it takes
+about 0.15 s, which ``minewatch --help`` and every usage error would otherwise
+wait for.
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_DB = "minewatch.db"
@@ -61,17 +66,31 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    # lazy: alembic (~0.15 s), needed only once a database is opened
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
 
 
+def migration_scripts(engine: Engine) -> ScriptDirectory:
+    """The migrations this minewatch ships (``migrations/versions``)."""
+    # lazy: alembic (~0.15 s), needed only once a database is opened
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(engine))
+
+
 def head_revision(engine: Engine) -> str:
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head() or ""
+    return migration_scripts(engine).get_current_head() or ""
 
 
 def current_revision(engine: Engine) -> str | None:
+    # lazy: alembic, needed only once a database is opened
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -91,6 +110,9 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     before = current_revision(engine)
     if before is None and set(inspect(engine).get_table_names()) - {"alembic_version"}:
         raise DatabaseError(FOREIGN_DATABASE)
+    # lazy: alembic, needed only once a database is opened
+    from alembic import command
+
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -116,7 +138,7 @@ def open_engine(db: str | None = None) -> Engine:
     if current is None:
         upgrade(engine)
         return engine
-    known = {s.revision for s in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()}
+    known = {s.revision for s in migration_scripts(engine).walk_revisions()}
     if current not in known:
         raise DatabaseError(
             f"database schema {current} is newer than this minewatch knows ({head}); upgrade minewatch"

@@ -13,6 +13,7 @@ import json
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
@@ -23,7 +24,14 @@ from minewatch.output import to_json
 from minewatch.reconcile import ClaimRecord
 from minewatch.reconcile import summary as sm
 from minewatch.reconcile.base import VALUE_FIELDS, active, partition, value_of
-from minewatch.reconcile.conflicts import STORY_FAMILIES, drift_conflict
+from minewatch.reconcile.conflicts import (
+    DISPUTE_EXCLUDED,
+    START_DATED_PREDICATES,
+    STORY_FAMILIES,
+    dispute_key,
+    drift_conflict,
+    family_key,
+)
 from minewatch.reconcile.facts import fact_from_summary
 from minewatch.store import schema as t
 from minewatch.store.claims import CORRECTABLE, claim_from_row
@@ -176,8 +184,6 @@ KEY_COLUMNS = ("actor_iso3", "actor_name", "predicate", "stage", "treaty", "coun
 
 def _fact_like(row: Any) -> Any:
     """A stored fact (or claim) row in the shape ``family_key``/``dispute_key`` read."""
-    from types import SimpleNamespace
-
     cp = row.get("counterpart_iso3") or row.get("counterpart_name")
     return SimpleNamespace(
         actor=SimpleNamespace(key=row["actor_iso3"] or row["actor_name"]), predicate=row["predicate"],
@@ -200,8 +206,6 @@ def _value_families(
     """For each touched fact with figures, its family key and every fact of that family with figures;
     and the families whose dates are start dates (their evidence is needed).  A fact whose claims
     are gone is known by its ``previous`` row, so its family is redone too."""
-    from minewatch.reconcile.conflicts import START_DATED_PREDICATES, family_key
-
     c = t.claims
     cols = [c.c.fact_id, *(c.c[k] for k in KEY_COLUMNS)]
     probes: dict[str, dict] = {}
@@ -230,8 +234,6 @@ def _dispute_groups(
 ) -> dict[str, tuple[set[str], bool]]:
     """For the touched facts that can be disputed: every fact of the same act (either polarity),
     and whether both an affirmed and a negated one exist (only then is there anything to load)."""
-    from minewatch.reconcile.conflicts import DISPUTE_EXCLUDED, dispute_key
-
     f = t.facts
     probes: dict[str, Any] = {}
     for chunk in _chunks(list(fact_ids), 500):

@@ -5,7 +5,8 @@ Read often and changed only on import, so each list is kept until a write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, select
 
@@ -37,20 +38,10 @@ class TreatyRecords:
         self._events_cache = self._conflicts_cache = self._not_party_cache = None
 
     def _write_events(self, conn, events: Iterable, origin: str) -> int:
-        n = 0
-        for ev in events:
-            _replace(conn, t.treaty_events, ("treaty", "state_iso3", "action"), dict(
-                treaty=ev.treaty,
-                state_iso3=ev.iso3,
-                state_name=ev.state_name,
-                action=ev.action,
-                date=ev.date,
-                source_url=ev.source_url,
-                note=ev.note,
-                origin=origin,
-            ))
-            n += 1
-        return n
+        return _replace_all(conn, t.treaty_events, ("treaty", "state_iso3", "action"), (dict(
+            treaty=ev.treaty, state_iso3=ev.iso3, state_name=ev.state_name, action=ev.action, date=ev.date,
+            source_url=ev.source_url, note=ev.note, origin=origin,
+        ) for ev in events))
 
     def _write_not_party(self, conn, rows: Iterable) -> None:
         for r in rows:
@@ -61,19 +52,10 @@ class TreatyRecords:
             )
 
     def _write_armed_conflicts(self, conn, rows: Iterable, origin: str) -> int:
-        n = 0
-        for c in rows:
-            _replace(conn, t.armed_conflicts, ("state_iso3", "opponent", "start"), dict(
-                state_iso3=c.iso3,
-                opponent=c.opponent,
-                start=c.start,
-                end=c.end,
-                source_url=c.source_url,
-                note=c.note,
-                origin=origin,
-            ))
-            n += 1
-        return n
+        return _replace_all(conn, t.armed_conflicts, ("state_iso3", "opponent", "start"), (dict(
+            state_iso3=c.iso3, opponent=c.opponent, start=c.start, end=c.end, source_url=c.source_url, note=c.note,
+            origin=origin,
+        ) for c in rows))
 
     def import_events(self, events: Sequence) -> int:
         """Add or correct depositary records, all in one transaction."""
@@ -89,55 +71,31 @@ class TreatyRecords:
         return n
 
     def treaty_events(self) -> list:
-        if self._events_cache is None:
-            with self.engine.connect() as conn:
-                rows = conn.execute(select(t.treaty_events).order_by(t.treaty_events.c.id)).mappings().all()
-            self._events_cache = [
-                TreatyEvent(
-                    treaty=r["treaty"],
-                    iso3=r["state_iso3"],
-                    state_name=r["state_name"],
-                    action=r["action"],
-                    date=r["date"],
-                    source_url=r["source_url"],
-                    note=r["note"] or "",
-                )
-                for r in rows
-            ]
-        return self._events_cache
+        return self._cached("_events_cache", select(t.treaty_events).order_by(t.treaty_events.c.id), lambda r: TreatyEvent(
+            treaty=r["treaty"], iso3=r["state_iso3"], state_name=r["state_name"], action=r["action"], date=r["date"],
+            source_url=r["source_url"], note=r["note"] or "",
+        ))
 
     def armed_conflicts(self) -> list:
-        if self._conflicts_cache is None:
-            with self.engine.connect() as conn:
-                rows = conn.execute(select(t.armed_conflicts).order_by(t.armed_conflicts.c.id)).mappings().all()
-            self._conflicts_cache = [
-                ArmedConflict(
-                    iso3=r["state_iso3"],
-                    opponent=r["opponent"],
-                    start=r["start"],
-                    end=r["end"],
-                    source_url=r["source_url"] or "",
-                    note=r["note"] or "",
-                )
-                for r in rows
-            ]
-        return self._conflicts_cache
+        return self._cached("_conflicts_cache", select(t.armed_conflicts).order_by(t.armed_conflicts.c.id),
+                            lambda r: ArmedConflict(
+            iso3=r["state_iso3"], opponent=r["opponent"], start=r["start"], end=r["end"],
+            source_url=r["source_url"] or "", note=r["note"] or "",
+        ))
 
     def not_party(self) -> list:
-        if self._not_party_cache is None:
+        return self._cached("_not_party_cache", select(t.states_not_party), lambda r: NotPartyRecord(
+            treaty=r["treaty"], iso3=r["state_iso3"], state_name=r["state_name"], status=r["status"],
+            source_url=r["source_url"] or "",
+        ))
+
+    def _cached(self, attr: str, query: Any, make: Callable[[Any], Any]) -> list:
+        """The records of ``query`` as objects, read once and kept until an import changes them (``_invalidate``)."""
+        if getattr(self, attr) is None:
             with self.engine.connect() as conn:
-                rows = conn.execute(select(t.states_not_party)).mappings().all()
-            self._not_party_cache = [
-                NotPartyRecord(
-                    treaty=r["treaty"],
-                    iso3=r["state_iso3"],
-                    state_name=r["state_name"],
-                    status=r["status"],
-                    source_url=r["source_url"] or "",
-                )
-                for r in rows
-            ]
-        return self._not_party_cache
+                rows = conn.execute(query).mappings().all()
+            setattr(self, attr, [make(r) for r in rows])
+        return getattr(self, attr)
 
 
 def _replace(conn, table, key: tuple[str, ...], values: dict) -> None:
@@ -145,3 +103,12 @@ def _replace(conn, table, key: tuple[str, ...], values: dict) -> None:
     one stored, never stands beside it."""
     conn.execute(delete(table).where(*(table.c[k] == values[k] for k in key)))
     conn.execute(insert(table).values(**values))
+
+
+def _replace_all(conn, table, key: tuple[str, ...], rows: Iterable[dict]) -> int:
+    """``_replace`` for each row; how many were written."""
+    n = 0
+    for values in rows:
+        _replace(conn, table, key, values)
+        n += 1
+    return n

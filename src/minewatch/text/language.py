@@ -6,6 +6,8 @@ this only reads the tag a document carries.
 
 from __future__ import annotations
 
+import pycountry
+
 #: Primary subtags (lower case) that mean English; "" and None mean "not stated", read as English.
 ENGLISH_TAGS = frozenset({"", "en", "eng", "english"})
 
@@ -20,8 +22,6 @@ def is_english(language: str | None) -> bool:
 def normalise_language(tag: str | None) -> str | None:
     """A language tag as the ISO 639-1 code the extractors key their rules by: "en-GB" → "en",
     "est" → "et" (not "es", which cutting to two letters gives), "Latvian" → "lv"; None when unknown."""
-    import pycountry  # pycountry's tables load on first use
-
     primary = (tag or "").strip().lower().replace("_", "-").split("-")[0]
     if not primary:
         return None

@@ -262,10 +262,9 @@ def _rows(
 # --- treaty events -----------------------------------------------------------------------------
 
 
-def _event_from_row(row: dict[str, str], today: date | None) -> TreatyEvent:
-    problems: list[str] = []
-    treaty = iso3 = name = action = None
-    when = None
+def _treaty_and_state(row: dict[str, str], problems: list[str]) -> tuple[Treaty | None, str | None, str | None]:
+    """The line's treaty and (iso3, name) of its state; what is wrong with either goes to ``problems``."""
+    treaty = iso3 = name = None
     try:
         treaty = _treaty(row["treaty"])
     except _LineError as e:
@@ -274,6 +273,14 @@ def _event_from_row(row: dict[str, str], today: date | None) -> TreatyEvent:
         iso3, name = _state(row["state_iso3"])
     except _LineError as e:
         problems.append(str(e))
+    return treaty, iso3, name
+
+
+def _event_from_row(row: dict[str, str], today: date | None) -> TreatyEvent:
+    problems: list[str] = []
+    action = None
+    when = None
+    treaty, iso3, name = _treaty_and_state(row, problems)
     try:
         action = Action(row["action"].strip().lower())
     except ValueError:
@@ -517,15 +524,7 @@ def read_not_party_csv(path: str | Path | io.TextIOBase) -> list[NotPartyRecord]
     seen: dict[tuple[str, str], int] = {}
     for line, row in rows:
         problems: list[str] = []
-        treaty = iso3 = sname = None
-        try:
-            treaty = _treaty(row["treaty"])
-        except _LineError as e:
-            problems.append(str(e))
-        try:
-            iso3, sname = _state(row["state_iso3"])
-        except _LineError as e:
-            problems.append(str(e))
+        treaty, iso3, sname = _treaty_and_state(row, problems)
         status = row["status"].strip().lower()
         if status not in NOT_PARTY_STATUSES:
             problems.append(f"status: unknown status {status!r} (expected {' or '.join(NOT_PARTY_STATUSES)})")

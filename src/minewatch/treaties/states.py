@@ -10,9 +10,13 @@ Islands, Niue).  The list is a bundled table so that a record for anything else
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+import pycountry
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,6 @@ ELIGIBLE_STATES: dict[str, str] = eligible_states()
 
 def _fold(text: str) -> str:
     """Case, accents, punctuation and spacing folded, so 'cote d ivoire' finds Côte d'Ivoire."""
-    import re
-    import unicodedata
-
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", " ", plain.lower()).strip()
 
@@ -68,8 +69,6 @@ def _fold(text: str) -> str:
 @cache
 def _names() -> dict[str, str]:
     """Folded name → iso3: the table's names, the extractor's aliases (Turkey, Russia, Holy See), pycountry's names."""
-    import pycountry
-
     out: dict[str, str] = {}
     aliases = resources.files("minewatch.extract").joinpath("data/states.csv").read_text(encoding="utf-8")
     for r in csv.DictReader(aliases.splitlines()):

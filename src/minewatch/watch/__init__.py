@@ -86,11 +86,11 @@ class CycleReport:
 
 def run_cycle(
     store, *, options: PollOptions | None = None, alerts: bool = True, base_url: str | None = None,
-    out: TextIO | None = None, client=None, today: date | None = None,
+    out: TextIO | None = None, today: date | None = None,
     on_result: Callable[[PollResult], None] | None = None, delivery: DeliveryOptions | None = None,
 ) -> CycleReport:
     """Poll the due watches, then evaluate the alert rules (those whose inputs changed) and deliver what is pending."""
-    report = CycleReport(polls=poll_due(store, client=client, options=options, on_result=on_result))
+    report = CycleReport(polls=poll_due(store, options=options, on_result=on_result))
     if alerts:
         report.alerts = check_alerts(store, base_url=base_url, out=out, today=today, options=delivery)
     return report
@@ -98,14 +98,14 @@ def run_cycle(
 
 def run_watcher(
     store, *, once: bool = False, options: PollOptions | None = None, alerts: bool = True,
-    base_url: str | None = None, out: TextIO | None = None, client=None,
+    base_url: str | None = None, out: TextIO | None = None,
     on_cycle: Callable[[CycleReport], None] | None = None, sleep: Callable[[float], None] = time.sleep,
     max_cycles: int | None = None, delivery: DeliveryOptions | None = None,
 ) -> int:
     """Cycle until stopped (or once); sleeps until the next watch is due, within bounds. Returns cycles run."""
     cycles = 0
     while True:
-        report = run_cycle(store, options=options, alerts=alerts, base_url=base_url, out=out, client=client,
+        report = run_cycle(store, options=options, alerts=alerts, base_url=base_url, out=out,
                            delivery=delivery)
         cycles += 1
         if on_cycle:

@@ -74,14 +74,11 @@ def watch_add(
 def watch_list(fmt: FormatOpt = Format.table) -> None:
     """Watches with their schedule, last result and errors."""
     rows = [w.to_dict() for w in list_watches(open_store())]
-    if fmt is Format.table:
-        emit(rows, fmt, title=f"{len(rows)} watches", columns=[
-            ("name", "name"), ("source", "url"), ("every (s)", "every_seconds"), ("follow", "follow"),
-            ("entries seen", "seen_entries"), ("last polled", "last_polled_at"), ("last result", "last_result"),
-            ("failures", "failures"), ("next poll", "next_poll_at"),
-        ])
-    else:
-        emit(rows, fmt)
+    emit(rows, fmt, title=f"{len(rows)} watches", columns=[
+        ("name", "name"), ("source", "url"), ("every (s)", "every_seconds"), ("follow", "follow"),
+        ("entries seen", "seen_entries"), ("last polled", "last_polled_at"), ("last result", "last_result"),
+        ("failures", "failures"), ("next poll", "next_poll_at"),
+    ])
 
 
 @watch_app.command("remove")
@@ -184,16 +181,13 @@ def alerts_add(
 def alerts_list(fmt: FormatOpt = Format.table) -> None:
     """Alert rules with how many alerts each has sent and has pending."""
     rows = [r.to_dict() for r in list_rules(open_store())]
-    if fmt is Format.table:
-        emit(rows, fmt, title=f"{len(rows)} alert rules", columns=[
-            ("id", "id"), ("on", "kind"), ("states", lambda r: ",".join(r["states"]) or "any"),
-            ("predicates", lambda r: ",".join(r["predicates"]) or ("any" if r["kind"] == "fact" else "")),
-            ("min sources", "min_sources"), ("treaty", "treaty"),
-            ("destination", lambda r: r["destination"] + (f" {r['target']}" if r["target"] else "")),
-            ("sent", "sent"), ("pending", "pending"), ("last error", "last_error"),
-        ])
-    else:
-        emit(rows, fmt)
+    emit(rows, fmt, title=f"{len(rows)} alert rules", columns=[
+        ("id", "id"), ("on", "kind"), ("states", lambda r: ",".join(r["states"]) or "any"),
+        ("predicates", lambda r: ",".join(r["predicates"]) or ("any" if r["kind"] == "fact" else "")),
+        ("min sources", "min_sources"), ("treaty", "treaty"),
+        ("destination", lambda r: r["destination"] + (f" {r['target']}" if r["target"] else "")),
+        ("sent", "sent"), ("pending", "pending"), ("last error", "last_error"),
+    ])
 
 
 @alerts_app.command("remove")

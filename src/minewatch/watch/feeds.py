@@ -16,6 +16,9 @@ watcher killed at any point and started again neither skips nor repeats work:
 Remote feeds are fetched here, not by the ingest stage, because only the
 watcher knows the validators from the last poll; the new entries are written
 to a small RSS file and handed to ``pipeline.ingest`` like any other input.
+The fetch itself is the ingest stage's polite one (``ingest.polite``): one
+client per process, the host's robots.txt obeyed and a pause between two
+requests to one host, for the feed URL and every redirect hop.
 """
 
 from __future__ import annotations
@@ -34,11 +37,19 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-import feedparser
 import httpx
 
 from minewatch.ingest import net
-from minewatch.ingest.sources import PAGE_NOT_FETCHED, SourceError, kind_for_name, safe_feed_bytes, sniff_kind
+from minewatch.ingest.polite import fetcher
+from minewatch.ingest.sources import (  # the one feed reader: ingest of a feed and the watcher read alike
+    PAGE_NOT_FETCHED,
+    FeedEntry,
+    ParsedFeed,
+    SourceError,
+    kind_for_name,
+    parse_feed,
+    sniff_kind,
+)
 from minewatch.store.repository import utcnow  # the store's clock: naive UTC, as the columns hold
 from minewatch.store.watching import (
     WatchExists,
@@ -66,17 +77,16 @@ MIN_EVERY_S = 1
 MAX_BACKOFF_S = 6 * 3600
 #: How long a claimed poll keeps other watchers off the watch (a crash frees it after this).
 POLL_LEASE_S = 600
-#: Network limits of one feed request.
+#: Network limits of one feed request (redirects: ``ingest.net.MAX_REDIRECTS``).
 HTTP_TIMEOUT_S = 20.0
 MAX_FEED_BYTES = 10_000_000
-MAX_REDIRECTS = 5
 #: ``--follow``: a page that could not be fetched is tried again on later polls, this long after the
 #: n-th failure (doubling, capped), at most this many times; the feed's teaser is ingested meanwhile.
 PAGE_RETRY_BASE_S = 300
 PAGE_RETRY_MAX_S = 6 * 3600
 PAGE_RETRY_ATTEMPTS = 5
+#: Headers of a feed request besides the shared client's (``ingest.net.HTTP_HEADERS``: the one User-Agent).
 HTTP_HEADERS = {
-    "User-Agent": "minewatch/0.1 (+treaty monitor; conditional polling)",
     "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
 }
 #: HTTP statuses worth retrying sooner than a hard error would suggest; they may carry Retry-After.
@@ -232,32 +242,23 @@ class Fetched:
     content_type: str = ""
 
 
-def make_client(timeout_s: float = HTTP_TIMEOUT_S):
-    """The HTTP client of the watcher: timeouts, bounded redirects."""
-    return httpx.Client(timeout=httpx.Timeout(timeout_s), follow_redirects=True, max_redirects=MAX_REDIRECTS)
-
-
 def fetch_conditional(
-    url: str, *, etag: str | None = None, last_modified: str | None = None, client=None,
+    url: str, *, etag: str | None = None, last_modified: str | None = None,
     timeout_s: float = HTTP_TIMEOUT_S, max_bytes: int = MAX_FEED_BYTES, allow_private: bool = False,
 ) -> Fetched:
-    """GET with If-None-Match / If-Modified-Since, a timeout, a total deadline and a size limit."""
+    """GET with If-None-Match / If-Modified-Since, a timeout, a total deadline and a size limit,
+    through the process's polite fetcher (robots.txt and a pause per host, each redirect hop too)."""
     headers = dict(HTTP_HEADERS)
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    own = client is None
-    if own:
-        client = make_client(timeout_s)
     deadline = time.monotonic() + 2 * timeout_s
     try:
         # the watched URL is the operator's and fetched as given; a redirect from a public host
         # to a private one is refused (ingest.net)
-        with net.open_stream(url, untrusted=False, allow_private=allow_private, headers=headers,
-                             client=client) as resp:
-            if not _URL.match(str(resp.url)):
-                raise PollError(f"redirected to a non-http URL ({resp.url})")
+        with fetcher(net.HTTP_HEADERS, net.HTTP_TIMEOUT_S).open(
+                url, untrusted=False, allow_private=allow_private, headers=headers, timeout_s=timeout_s) as resp:
             if resp.status_code == 304:
                 return Fetched(304, etag=resp.headers.get("etag") or etag,
                                last_modified=resp.headers.get("last-modified") or last_modified)
@@ -272,15 +273,12 @@ def fetch_conditional(
                 200, body, resp.headers.get("etag"), resp.headers.get("last-modified"),
                 resp.headers.get("content-type", ""),
             )
-    except net.FetchError as exc:
+    except net.FetchError as exc:  # a refused address or scheme, robots.txt, a size or time limit
         raise PollError(str(exc)) from exc
     except httpx.TimeoutException as exc:
         raise PollError(f"timed out after {timeout_s:g}s ({type(exc).__name__})") from exc
     except httpx.HTTPError as exc:
         raise PollError(f"unreachable: {type(exc).__name__}: {exc}") from exc
-    finally:
-        if own:
-            client.close()
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -297,78 +295,7 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-# ---------------------------------------------------------------------------- feed entries
-
-
-@dataclass
-class FeedEntry:
-    key: str  # sha256 hex of what identifies the entry
-    ref: str  # the guid, link or content digest it came from
-    title: str | None = None
-    link: str | None = None
-    published: datetime | None = None
-    body: str = ""
-
-
-@dataclass
-class ParsedFeed:
-    title: str | None
-    language: str | None
-    entries: list[FeedEntry] = field(default_factory=list)
-
-
-def entry_key(entry: dict[str, Any]) -> tuple[str, str]:
-    """(key, ref): the guid or id if there is one, else the link, else a digest of title and text.
-
-    Publishers edit entries in place; the guid stays, so an edited entry is not
-    a new one.  Feeds without guids fall back to the link, then to content.
-    """
-    for prefix, value in (("id", entry.get("id") or entry.get("guid")), ("link", entry.get("link"))):
-        if isinstance(value, str) and value.strip():
-            ref = value.strip()
-            return hashlib.sha256(f"{prefix}:{ref}".encode()).hexdigest(), ref
-    text = (entry.get("title") or "") + "\x1f" + _entry_body(entry)
-    digest = hashlib.sha256(("content:" + text).encode("utf-8")).hexdigest()
-    return digest, "content:" + digest[:16]
-
-
-def _entry_body(entry: dict[str, Any]) -> str:
-    body = ""
-    if entry.get("content"):
-        body = max((c.get("value") or "" for c in entry["content"]), key=len)
-    return body or entry.get("summary") or entry.get("description") or ""
-
-
-def parse_feed(data: bytes) -> ParsedFeed:
-    """Entries of a feed, parsed safely (no DOCTYPE, no entity declarations); PollError if unreadable."""
-    try:
-        data = safe_feed_bytes(data)
-    except SourceError as exc:
-        raise PollError(str(exc)) from exc
-    parsed = feedparser.parse(data)
-    entries = parsed.get("entries") or []
-    feed = parsed.get("feed") or {}
-    if not entries and (parsed.get("bozo") or not feed):
-        why = parsed.get("bozo_exception")
-        raise PollError(f"malformed feed: {why}" if why else "not a feed (no channel, no entries)")
-    if parsed.get("bozo") and entries:
-        # feedparser recovers what it can from broken XML; what it recovers without text is noise.
-        entries = [e for e in entries if _entry_body(e).strip()]
-        if not entries:
-            raise PollError(f"malformed feed: {parsed.get('bozo_exception')}")
-    out = ParsedFeed(feed.get("title"), (feed.get("language") or None))
-    for e in entries:
-        key, ref = entry_key(e)
-        published = None
-        for k in ("published_parsed", "updated_parsed"):
-            if e.get(k):
-                try:
-                    published = datetime(*e[k][:6])
-                except (TypeError, ValueError):
-                    published = None
-                break
-        out.entries.append(FeedEntry(key, ref, e.get("title"), e.get("link"), published, _entry_body(e)))
-    return out
+# ---------------------------------------------------------------------------- the entries handed to ingest
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -438,8 +365,7 @@ def _claim(store, watch: Watch, now: datetime) -> bool:
 
 
 def poll_watch(
-    store, watch: Watch, *, now: datetime | None = None, client=None, options: PollOptions | None = None,
-    claim: bool = True,
+    store, watch: Watch, *, now: datetime | None = None, options: PollOptions | None = None, claim: bool = True,
 ) -> PollResult:
     """Poll one watch and ingest what is new; every failure is recorded, never raised."""
     now = now or utcnow()
@@ -449,13 +375,13 @@ def poll_watch(
     updates: dict[str, Any] = {"last_polled_at": now}
     try:
         if watch.is_remote:
-            result = _poll_remote(store, watch, client, options, updates)
+            result = _poll_remote(store, watch, options, updates)
         else:
             result = _poll_local(store, watch, options, updates)
-    except PollError as exc:
+    except (PollError, SourceError) as exc:  # SourceError: the feed did not parse
         _drop_validators(updates)
         failures = watch.failures + 1
-        delay = backoff_seconds(watch.every_seconds, failures, exc.retry_after)
+        delay = backoff_seconds(watch.every_seconds, failures, getattr(exc, "retry_after", None))
         result = PollResult(watch.name, "error", error=str(exc))
         updates.update(failures=failures, last_error=str(exc), last_result=f"error: {exc}")
         updates["next_poll_at"] = now + timedelta(seconds=delay)
@@ -491,9 +417,9 @@ def _describe(r: PollResult) -> str:
     return f"{r.new_entries} new entr{'y' if r.new_entries == 1 else 'ies'}: {r.ingested} ingested, {r.duplicates} duplicates, {r.skipped} skipped"
 
 
-def _poll_remote(store, watch: Watch, client, options: PollOptions, updates: dict[str, Any]) -> PollResult:
+def _poll_remote(store, watch: Watch, options: PollOptions, updates: dict[str, Any]) -> PollResult:
     fetched = fetch_conditional(
-        watch.url, etag=watch.etag, last_modified=watch.last_modified, client=client,
+        watch.url, etag=watch.etag, last_modified=watch.last_modified,
         timeout_s=options.timeout_s, max_bytes=options.max_bytes, allow_private=options.allow_private_hosts,
     )
     if fetched.status == 304:
@@ -680,27 +606,20 @@ def due_watches(store, now: datetime | None = None) -> list[Watch]:
 
 
 def poll_due(
-    store, *, now: datetime | None = None, client=None, options: PollOptions | None = None,
+    store, *, now: datetime | None = None, options: PollOptions | None = None,
     on_result: Callable[[PollResult], None] | None = None,
 ) -> list[PollResult]:
-    """Poll every watch that is due, one after the other; one failing feed never stops the others."""
+    """Poll every watch that is due, one after the other; one failing feed never stops the others.
+
+    The remote ones share the process's polite client (``ingest.polite``): TLS set up once per
+    host, and two watches on one host wait their turns."""
     now = now or utcnow()
     results: list[PollResult] = []
-    due = due_watches(store, now)
-    if not due:
-        return results
-    own = client is None and any(wt.is_remote for wt in due)
-    if own:
-        client = make_client((options or PollOptions()).timeout_s)  # one client per cycle: TLS setup once
-    try:
-        for watch in due:
-            r = poll_watch(store, watch, now=now, client=client, options=options)
-            results.append(r)
-            if on_result:
-                on_result(r)
-    finally:
-        if own:
-            client.close()
+    for watch in due_watches(store, now):
+        r = poll_watch(store, watch, now=now, options=options)
+        results.append(r)
+        if on_result:
+            on_result(r)
     return results
 
 
