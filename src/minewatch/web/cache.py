@@ -17,6 +17,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl
+
+from minewatch.web.etag import etag_header
 
 MAX_ENTRIES = 4096
 MAX_BODY = 2_000_000  # bytes: bigger answers are not kept
@@ -172,10 +175,25 @@ class ApiResponseCache:
             if message["type"] == "http.response.start":
                 captured["status"] = message["status"]
                 captured["headers"] = list(message.get("headers") or [])
+                names = {k.lower() for k, _ in captured["headers"]}
+                if message["status"] == 200 and b"content-length" in names and b"etag" not in names:
+                    # a complete answer that may be kept: its ETag is computed once, here, and kept with it
+                    captured["start"] = message
+                    return
             elif message["type"] == "http.response.body":
                 captured["parts"].append(message.get("body", b""))
                 if sum(len(p) for p in captured["parts"]) > MAX_BODY:
                     captured["ok"] = False
+                start = captured.pop("start", None) if not message.get("more_body") else None
+                if start is not None:
+                    body = b"".join(captured["parts"])
+                    captured["parts"] = [body]
+                    captured["headers"].append(etag_header(body))
+                    await send({**start, "headers": captured["headers"]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+                if "start" in captured:
+                    return  # more of a held answer's body
             await send(message)
 
         await self.app(scope, receive, capture)
@@ -232,6 +250,4 @@ def normalised_query(query: bytes) -> tuple:
     Only answers with status 200 are kept, and a parameter the route does not know is a
     422 (``api.no_unknown_params``), so a client cannot grow the cache with made-up names.
     """
-    from urllib.parse import parse_qsl
-
     return tuple(sorted(parse_qsl(query.decode("latin-1"), keep_blank_values=True)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 
+import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 try:
@@ -13,6 +14,7 @@ except ImportError:  # httptools is optional: uvicorn falls back to h11
     HttpToolsProtocol = None  # type: ignore[assignment,misc]
 
 from minewatch.store.database import database_url
+from minewatch.store.repository import Store
 
 #: Seconds a connection may take to send a request's headers (``MINEWATCH_HEADER_TIMEOUT_S``);
 #: a client trickling them ("slowloris") is disconnected between one and two of these.
@@ -98,20 +100,19 @@ else:
 
 def app_factory():
     """For uvicorn's worker processes: each builds its own app from the environment."""
+    # lazy: the supervising parent process imports this module too and never builds an app (about a
+    # second of imports and their memory); each spawned worker imports it here, before it accepts connections
     from minewatch.web.app import create_app
 
     cors = [o for o in os.environ.get("MINEWATCH_CORS", "").split(",") if o.strip()]
-    return create_app(os.environ.get("MINEWATCH_DB"), cors=cors or None)
+    # warmed before uvicorn accepts a connection: no client waits for a worker's first-request costs
+    return create_app(os.environ.get("MINEWATCH_DB"), cors=cors or None, warm_up=True)
 
 
 def run_server(
     db: str | None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, cors: list[str] | None = None
 ) -> None:
     """Serve until interrupted; the address is printed first so a user can click it."""
-    import uvicorn
-
-    from minewatch.store.repository import Store
-
     url = database_url(db)
     Store.open(url)  # create/check the database once, before the workers start
     os.environ["MINEWATCH_DB"] = url

@@ -1,0 +1,65 @@
+"""A worker's first-request costs are paid before it serves; cached answers keep their ETag."""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi.testclient import TestClient
+
+from minewatch.web import create_app, pages
+from minewatch.web.cache import ApiResponseCache, DataVersion
+
+
+def _response_cache(app) -> ApiResponseCache:
+    node = app.middleware_stack
+    while node is not None and not isinstance(node, ApiResponseCache):
+        node = getattr(node, "app", None)
+    assert node is not None
+    return node
+
+
+def _tag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def test_warm_up_answers_before_the_first_request(kb) -> None:
+    store, _ = kb
+    DataVersion._shared.clear()
+    pages._PAGES.entries.clear()
+    pages._PAGES.bytes = 0
+    app = create_app(store=store, warm_up=True)
+    with TestClient(app) as client:  # the lifespan start-up runs the warm-up
+        kept = {key[0] for key in _response_cache(app).entries}
+        assert {"/api/treaties", "/api/claims", "/api/facts", "/api/conflicts"} <= kept
+        assert len(pages._PAGES.entries) == 1  # the newest claim's state page, rendered once
+        # the warmed answers are the ordinary ones
+        first = client.get("/api/treaties")
+        assert first.status_code == 200 and first.headers["etag"] == _tag(first.content)
+
+
+def test_without_warm_up_nothing_is_answered_in_advance(kb) -> None:
+    store, _ = kb
+    app = create_app(store=store)
+    with TestClient(app):
+        assert not _response_cache(app).entries
+
+
+def test_a_cached_answer_keeps_its_tag_and_answers_304(client) -> None:
+    miss = client.get("/api/claims", params={"state": "LTU"})
+    hit = client.get("/api/claims", params={"state": "LTU"})
+    assert miss.headers["etag"] == hit.headers["etag"] == _tag(hit.content)
+    assert [k for k, _ in hit.headers.raw].count(b"etag") == 1
+    again = client.get("/api/claims", params={"state": "LTU"}, headers={"If-None-Match": f'W/{miss.headers["etag"]}'})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == miss.headers["etag"]
+    assert "content-length" not in again.headers or again.headers["content-length"] == "0"
+
+
+def test_a_cached_state_page_keeps_its_tag_and_answers_304(client) -> None:
+    pages._PAGES.entries.clear()
+    pages._PAGES.bytes = 0
+    first = client.get("/states/LTU")
+    kept = client.get("/states/LTU")
+    assert first.headers["etag"] == kept.headers["etag"] == _tag(kept.content)
+    assert [k for k, _ in kept.headers.raw].count(b"etag") == 1
+    assert client.get("/states/LTU", headers={"If-None-Match": kept.headers["etag"]}).status_code == 304
+    assert client.get("/states/EST", headers={"If-None-Match": kept.headers["etag"]}).status_code == 200
