@@ -63,3 +63,44 @@ def test_a_cached_state_page_keeps_its_tag_and_answers_304(client) -> None:
     assert [k for k, _ in kept.headers.raw].count(b"etag") == 1
     assert client.get("/states/LTU", headers={"If-None-Match": kept.headers["etag"]}).status_code == 304
     assert client.get("/states/EST", headers={"If-None-Match": kept.headers["etag"]}).status_code == 200
+
+
+def test_workers_share_the_answers_they_compute(kb, tmp_path) -> None:
+    """What one worker computed, another answers from the shared file without asking the store."""
+    store, ids = kb
+    DataVersion._shared.clear()
+    shared = str(tmp_path / "answers.sqlite")
+    first, second = create_app(store=store, shared_answers=shared), create_app(store=store, shared_answers=shared)
+    calls = []
+    real = store.claims
+
+    def counted(f=None):
+        calls.append(f)
+        return real(f)
+
+    store.claims = counted  # type: ignore[method-assign]
+    with TestClient(first) as a, TestClient(second) as b:
+        computed = a.get("/api/claims", params={"state": "LTU"})
+        assert computed.status_code == 200 and len(calls) == 1
+        read = b.get("/api/claims", params={"state": "LTU"})
+        assert len(calls) == 1, "the second worker read the first one's answer"
+        assert read.content == computed.content and read.headers["etag"] == computed.headers["etag"]
+        assert read.headers["content-type"] == computed.headers["content-type"]
+        assert b.get("/api/claims", params={"state": "EST"}).status_code == 200 and len(calls) == 2
+        # new data: the shared answer of the old data is not served
+        store.add_review(ids["ltu_claim"], "verified", "ana", "checked")
+        DataVersion._shared.clear()
+        again = b.get("/api/claims", params={"state": "LTU"})
+        assert again.status_code == 200 and len(calls) == 3 and again.content != computed.content
+
+
+def test_a_shared_answers_file_that_cannot_be_opened_is_skipped(kb, tmp_path) -> None:
+    from minewatch.web.cache import SharedAnswers
+
+    broken = SharedAnswers(str(tmp_path / "missing-folder" / "answers.sqlite"))
+    assert broken.conn is None and broken.get(("/api/x", (), None)) is None
+    broken.put(("/api/x", (), None), (200, [], b"{}"))  # no error: nothing is shared
+    store, _ = kb
+    app = create_app(store=store, shared_answers=str(tmp_path / "missing-folder" / "answers.sqlite"))
+    with TestClient(app) as client:
+        assert client.get("/api/claims").status_code == 200

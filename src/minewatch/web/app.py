@@ -14,7 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from minewatch.store.repository import Store
 from minewatch.web import api, charts, compare, feeds, pages
-from minewatch.web.cache import ApiResponseCache, DataVersion, sqlite_path
+from minewatch.web.cache import ApiResponseCache, DataVersion, SharedAnswers, sqlite_path
 from minewatch.web.context import WebContext
 from minewatch.web.etag import ETags
 from minewatch.web.middleware import BodyLimitAndHeaders
@@ -27,6 +27,7 @@ API_HEADERS = ["Link", "ETag", "X-Total-Count", "X-Next-Cursor"]
 
 def create_app(
     db: str | None = None, *, store: Store | None = None, cors: Sequence[str] | None = None, warm_up: bool = False,
+    shared_answers: str | None = None,
 ) -> FastAPI:
     """The whole web app over the database ``db`` (path or URL; default as the CLI: MINEWATCH_DB or minewatch.db).
 
@@ -34,6 +35,8 @@ def create_app(
     (``*`` for any); without it browsers keep the API to the dashboard's own origin.
     ``warm_up`` (the server's workers) answers one request of each kind at
     start-up, before connections are accepted (``web/warmup.py``).
+    ``shared_answers`` is the file in which the workers of one server share
+    the API answers they computed (``cache.SharedAnswers``).
     """
     app = FastAPI(
         title="minewatch",
@@ -71,7 +74,9 @@ def create_app(
             return pages.page(request, "error.html", status_code=422, status=422, detail=message)
         return JSONResponse({"detail": message, "errors": problems}, status_code=422)
 
-    app.add_middleware(ApiResponseCache, version=DataVersion(sqlite_path(app.state.mw.store.engine)))
+    path = sqlite_path(app.state.mw.store.engine)
+    shared = SharedAnswers(shared_answers) if shared_answers and path else None
+    app.add_middleware(ApiResponseCache, version=DataVersion(path), shared=shared)
     app.add_middleware(ETags)
     if cors:
         # reads only: writes carry a bearer token and stay same-origin

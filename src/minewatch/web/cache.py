@@ -11,7 +11,10 @@ Pages are not cached here: they carry the visitor's CSRF token.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import os
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -108,13 +111,93 @@ class SingleFlight:
         return value
 
 
+#: Bytes of answers the workers of one server share on disk (bodies), beyond which the oldest go.
+SHARED_MAX_BYTES = 64_000_000
+#: Environment variable naming the shared answers file of a server's workers (set by ``run_server``).
+SHARED_ENV = "MINEWATCH_SHARED_ANSWERS"
+
+
+class SharedAnswers:
+    """API answers shared by the worker processes of one server, in a SQLite file of their own.
+
+    Each uvicorn worker is a process with its own ``ApiResponseCache``: after a
+    start or a write, every worker computed every answer again (two workers,
+    twice the work of a cold start).  An answer one worker computed is put
+    here, keyed like the memory cache (path, query, data version), and another
+    worker asking for it reads it instead of computing it.  The file lives in
+    a private folder (mode 0700) that ``run_server`` makes and removes.  It is
+    a cache: a busy or broken file is skipped (never waited for), so a request
+    costs at most one indexed read more.
+    """
+
+    def __init__(self, path: str, max_bytes: int = SHARED_MAX_BYTES) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self.lock = threading.Lock()
+        self.puts = 0
+        self.conn: sqlite3.Connection | None = None
+        try:
+            # workers starting together may wait for each other while the file is set up ...
+            conn = sqlite3.connect(path, timeout=5, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=OFF")  # a cache: losing it in a crash is harmless
+            conn.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, version TEXT NOT NULL, "
+                         "headers TEXT NOT NULL, body BLOB NOT NULL)")
+            conn.execute("PRAGMA busy_timeout=0")  # ... but a request never waits: a busy write is skipped
+            self.conn = conn
+        except sqlite3.Error:
+            self.conn = None
+
+    @staticmethod
+    def _key(key: tuple) -> str:
+        return hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+    def get(self, key: tuple) -> tuple[int, list, bytes] | None:
+        if self.conn is None:
+            return None
+        try:
+            with self.lock:
+                row = self.conn.execute("SELECT version, headers, body FROM answers WHERE key = ?",
+                                        (self._key(key),)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or row[0] != repr(key[-1]):
+            return None
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(row[1])]
+        return 200, headers, bytes(row[2])
+
+    def put(self, key: tuple, entry: tuple[int, list, bytes]) -> None:
+        if self.conn is None:
+            return
+        _, headers, body = entry
+        stored = json.dumps([(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers])
+        try:
+            with self.lock:
+                self.conn.execute("INSERT OR REPLACE INTO answers (key, version, headers, body) VALUES (?, ?, ?, ?)",
+                                  (self._key(key), repr(key[-1]), stored, body))
+                self.puts += 1
+                if self.puts % 200 == 0:
+                    self._trim(repr(key[-1]))
+        except sqlite3.Error:
+            return  # busy (the other worker writes) or broken: this answer is simply not shared
+
+    def _trim(self, version: str) -> None:
+        """Drop answers of older data, then the oldest until the bodies fit ``max_bytes``."""
+        self.conn.execute("DELETE FROM answers WHERE version != ?", (version,))
+        total = self.conn.execute("SELECT coalesce(sum(length(body)), 0) FROM answers").fetchone()[0]
+        if total > self.max_bytes:
+            self.conn.execute("DELETE FROM answers WHERE rowid IN (SELECT rowid FROM answers ORDER BY rowid "
+                              "LIMIT (SELECT count(*) / 2 FROM answers))")
+
+
 class ApiResponseCache:
     """ASGI middleware: serve repeated GET /api requests from memory until the data changes."""
 
-    def __init__(self, app, version: DataVersion, prefix: str = "/api/") -> None:
+    def __init__(self, app, version: DataVersion, prefix: str = "/api/", shared: SharedAnswers | None = None) -> None:
         self.app = app
         self.version = version
         self.prefix = prefix
+        self.shared = shared
         self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
         self.bytes = 0
         self.max_bytes = MAX_BYTES
@@ -147,6 +230,10 @@ class ApiResponseCache:
                 hit = await self.flight.run(key, self._never)
             except Exception:  # noqa: BLE001 - the leader's failure is its own; answer this one afresh
                 hit = None
+        if hit is None and self.shared is not None and key not in self.flight.flights:
+            hit = self.shared.get(key)  # another worker's answer
+            if hit is not None:
+                self._keep(key, hit)
         if hit is not None:
             status, headers, body = hit
             await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -201,16 +288,21 @@ class ApiResponseCache:
             return None
         entry = (200, captured["headers"], b"".join(captured["parts"]))
         if self.version.read() == version:
-            with self.lock:
-                old = self.entries.pop(key, None)
-                if old is not None:
-                    self.bytes -= _size(old)
-                self.entries[key] = entry
-                self.bytes += _size(entry)
-                while len(self.entries) > MAX_ENTRIES or self.bytes > self.max_bytes:
-                    _, dropped = self.entries.popitem(last=False)
-                    self.bytes -= _size(dropped)
+            self._keep(key, entry)
+            if self.shared is not None:
+                self.shared.put(key, entry)
         return entry
+
+    def _keep(self, key: tuple, entry: tuple[int, list, bytes]) -> None:
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= _size(old)
+            self.entries[key] = entry
+            self.bytes += _size(entry)
+            while len(self.entries) > MAX_ENTRIES or self.bytes > self.max_bytes:
+                _, dropped = self.entries.popitem(last=False)
+                self.bytes -= _size(dropped)
 
 
 def _size(entry: tuple[int, list, bytes]) -> int:
