@@ -104,3 +104,29 @@ def test_a_shared_answers_file_that_cannot_be_opened_is_skipped(kb, tmp_path) ->
     app = create_app(store=store, shared_answers=str(tmp_path / "missing-folder" / "answers.sqlite"))
     with TestClient(app) as client:
         assert client.get("/api/claims").status_code == 200
+
+
+def test_workers_share_the_state_pages_they_render(kb, tmp_path) -> None:
+    store, _ = kb
+    DataVersion._shared.clear()
+    shared = str(tmp_path / "answers.sqlite")
+    first, second = create_app(store=store, shared_answers=shared), create_app(store=store, shared_answers=shared)
+    calls = []
+    real = store.claims
+
+    def counted(f=None):
+        calls.append(f)
+        return real(f)
+
+    store.claims = counted  # type: ignore[method-assign]
+    with TestClient(first) as a, TestClient(second) as b:
+        pages._PAGES.entries.clear()
+        rendered = a.get("/states/LTU")
+        assert rendered.status_code == 200 and calls
+        n = len(calls)
+        pages._PAGES.entries.clear()  # as in another process: its own page cache is empty
+        pages._PAGES.bytes = 0
+        read = b.get("/states/LTU")
+        assert len(calls) == n, "the page came from the shared file, not from the store"
+        assert read.text == rendered.text and read.headers["etag"] == rendered.headers["etag"]
+        assert "Lithuania" in read.text

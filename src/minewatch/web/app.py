@@ -75,7 +75,7 @@ def create_app(
         return JSONResponse({"detail": message, "errors": problems}, status_code=422)
 
     path = sqlite_path(app.state.mw.store.engine)
-    shared = SharedAnswers(shared_answers) if shared_answers and path else None
+    shared = app.state.mw.shared = SharedAnswers(shared_answers) if shared_answers and path else None
     app.add_middleware(ApiResponseCache, version=DataVersion(path), shared=shared)
     app.add_middleware(ETags)
     if cors:

@@ -280,6 +280,11 @@ async def state_page(
         return hit
     if key is None:
         return await run_in_threadpool(_state_page, request, iso3, on, after)
+    shared = _c(request).shared
+    if shared is not None:
+        found = shared.get(("page", *key))  # rendered by another worker of this server
+        if found is not None:
+            return _html_for(request, _PAGES.put(key, found[2]))
     if key in _FLIGHTS.flights:
         # the same page is being rendered for another visitor: take that rendering instead of making another
         try:
@@ -296,7 +301,10 @@ async def state_page(
             return None
         body = bytes(resp.body)
         if _c(request).version.read() == key[-1]:
-            return _PAGES.put(key, body)
+            kept = _PAGES.put(key, body)
+            if shared is not None:
+                shared.put(("page", *key), (200, [kept[1]], body))
+            return kept
         return body, etag_header(body)
 
     await _FLIGHTS.run(key, render)
