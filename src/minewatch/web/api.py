@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -478,6 +479,12 @@ def csv_columns(model: type[BaseModel], prefix: str = "", skip: frozenset[str] =
     The header is the same whatever the rows hold (a null ``time`` and a full
     one give the same ``time.start``, ``time.end``, ``time.text`` columns).
     """
+    return list(_csv_columns(model, prefix, skip))
+
+
+@cache
+def _csv_columns(model: type[BaseModel], prefix: str, skip: frozenset[str]) -> tuple[str, ...]:
+    # the models are fixed: read their fields once per process, not on every CSV answer
     out: list[str] = []
     for name, field in model.model_fields.items():
         if name in skip:
@@ -487,7 +494,7 @@ def csv_columns(model: type[BaseModel], prefix: str = "", skip: frozenset[str] =
             out.extend(csv_columns(sub, f"{prefix}{name}."))
         else:
             out.append(prefix + name)
-    return out
+    return tuple(out)
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
