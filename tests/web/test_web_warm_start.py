@@ -130,3 +130,34 @@ def test_workers_share_the_state_pages_they_render(kb, tmp_path) -> None:
         assert len(calls) == n, "the page came from the shared file, not from the store"
         assert read.text == rendered.text and read.headers["etag"] == rendered.headers["etag"]
         assert "Lithuania" in read.text
+
+
+def test_a_kept_state_page_is_answered_before_routing(client) -> None:
+    """The second anonymous visit never reaches the router; a signed-in or parameterised one does."""
+    from minewatch.web.pages import StatePageHits
+
+    node = client.app.middleware_stack
+    while not isinstance(node, StatePageHits):
+        node = node.app
+    reached = []
+    inner = node.app
+
+    async def counting(scope, receive, send):
+        reached.append(scope["path"])
+        await inner(scope, receive, send)
+
+    node.app = counting
+    pages._PAGES.entries.clear()
+    pages._PAGES.bytes = 0
+    first = client.get("/states/LTU")
+    assert reached == ["/states/LTU"]
+    client.cookies.clear()
+    kept = client.get("/states/LTU")
+    assert reached == ["/states/LTU"], "answered from the page cache before routing"
+    assert kept.text == first.text and kept.headers["etag"] == first.headers["etag"]
+    assert kept.headers["content-security-policy"] == first.headers["content-security-policy"]
+    assert "csrf" in kept.headers.get("set-cookie", "").lower()  # a visitor without a cookie still gets one
+    assert client.get("/states/LTU", headers={"If-None-Match": kept.headers["etag"]}).status_code == 304
+    client.get("/states/LTU", params={"on": "2025-01-01"})
+    assert reached[-1] == "/states/LTU"  # with parameters: the endpoint
+    assert client.get("/states/ZZZ").status_code == 404 and reached[-1] == "/states/ZZZ"

@@ -77,6 +77,7 @@ def create_app(
     path = sqlite_path(app.state.mw.store.engine)
     shared = app.state.mw.shared = SharedAnswers(shared_answers) if shared_answers and path else None
     app.add_middleware(ApiResponseCache, version=DataVersion(path), shared=shared)
+    app.add_middleware(pages.StatePageHits)
     app.add_middleware(ETags)
     if cors:
         # reads only: writes carry a bearer token and stay same-origin
