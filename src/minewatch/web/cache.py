@@ -215,7 +215,7 @@ class ApiResponseCache:
             finally:
                 self.version.invalidate()  # a write through this process shows at once, not after the TTL
             return
-        if scope["method"] != "GET" or not scope["path"].startswith(self.prefix):
+        if scope["method"] != "GET" or not scope["path"].startswith(self.prefix) or _is_warm_up(scope):
             await self.app(scope, receive, send)
             return
         version = self.version()
@@ -303,6 +303,15 @@ class ApiResponseCache:
             while len(self.entries) > MAX_ENTRIES or self.bytes > self.max_bytes:
                 _, dropped = self.entries.popitem(last=False)
                 self.bytes -= _size(dropped)
+
+
+#: Header of the requests a worker makes to itself at start-up (``web/warmup.py``): their answers are not
+#: kept, since a listing's ``next_url`` and ``Link`` carry the host the request named.
+WARM_UP_HEADER = b"x-minewatch-warm-up"
+
+
+def _is_warm_up(scope) -> bool:
+    return any(k == WARM_UP_HEADER for k, _ in scope.get("headers") or ())
 
 
 def _size(entry: tuple[int, list, bytes]) -> int:

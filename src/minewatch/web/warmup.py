@@ -9,8 +9,9 @@ them (the cold-start p99 of ``bench/api.py``).  ``warm_up`` asks the app for
 one answer of each kind through its own ASGI stack, in the worker's lifespan
 start-up: uvicorn begins accepting only when it returns.
 
-What it requests is fixed and small (no per-state or per-filter sweep): the
-answers it leaves in the caches are ordinary answers for the current data.
+What it requests is fixed and small (no per-state or per-filter sweep).  Its
+API answers are not kept (a listing's ``next_url`` names the host of the
+request, here a made-up one); the state page it renders is (pages name no host).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import httpx
 from fastapi import FastAPI
 
 from minewatch.store.repository import ClaimFilter
+from minewatch.web.cache import WARM_UP_HEADER
 from minewatch.web.pages import compile_templates
 
 log = logging.getLogger(__name__)
@@ -77,7 +79,8 @@ async def warm_up(app: FastAPI, paths: Sequence[str] = PATHS) -> dict[str, float
         for path in (*paths, *extra):
             t = time.perf_counter()
             try:
-                await client.get(path, headers={"accept": "text/html" if not path.startswith("/api") else "*/*"})
+                await client.get(path, headers={"accept": "text/html" if not path.startswith("/api") else "*/*",
+                                                WARM_UP_HEADER.decode(): "1"})
             except Exception:  # noqa: BLE001
                 log.warning("warm-up: %s failed", path, exc_info=True)
             took[path] = (time.perf_counter() - t) * 1000
