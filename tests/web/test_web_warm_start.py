@@ -161,3 +161,19 @@ def test_a_kept_state_page_is_answered_before_routing(client) -> None:
     client.get("/states/LTU", params={"on": "2025-01-01"})
     assert reached[-1] == "/states/LTU"  # with parameters: the endpoint
     assert client.get("/states/ZZZ").status_code == 404 and reached[-1] == "/states/ZZZ"
+
+
+def test_the_shared_answers_stay_within_their_bytes(tmp_path) -> None:
+    from minewatch.web.cache import SharedAnswers
+
+    shared = SharedAnswers(str(tmp_path / "answers.sqlite"), max_bytes=40_000)
+    version = ((1, 2), None)
+    for i in range(60):
+        shared.put((f"/api/claims/{i}", (), version), (200, [(b"etag", b'"x"')], b"x" * 2_000))
+    total = shared.conn.execute("SELECT sum(length(body)) FROM answers").fetchone()[0]
+    assert total <= 40_000 + 10_000  # checked every quarter of the bound
+    assert shared.get(("/api/claims/59", (), version))[2] == b"x" * 2_000  # the newest stay
+    shared.put(("/api/claims/new", (), ((3, 4), None)), (200, [], b"y"))
+    for i in range(60):  # new data: the old data's answers go at the next check
+        shared.put((f"/api/facts/{i}", (), ((3, 4), None)), (200, [], b"z" * 2_000))
+    assert shared.get(("/api/claims/59", (), version)) is None

@@ -135,6 +135,7 @@ class SharedAnswers:
         self.max_bytes = max_bytes
         self.lock = threading.Lock()
         self.puts = 0
+        self.unchecked = 0  # bytes put since the size was last checked
         self.conn: sqlite3.Connection | None = None
         try:
             # workers starting together may wait for each other while the file is set up ...
@@ -176,8 +177,10 @@ class SharedAnswers:
                 self.conn.execute("INSERT OR REPLACE INTO answers (key, version, headers, body) VALUES (?, ?, ?, ?)",
                                   (self._key(key), repr(key[-1]), stored, body))
                 self.puts += 1
-                if self.puts % 200 == 0:
+                self.unchecked += len(body)
+                if self.puts % 200 == 0 or self.unchecked > self.max_bytes // 4:
                     self._trim(repr(key[-1]))
+                    self.unchecked = 0
         except sqlite3.Error:
             return  # busy (the other worker writes) or broken: this answer is simply not shared
 
