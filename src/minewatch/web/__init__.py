@@ -9,6 +9,8 @@ if TYPE_CHECKING:
 
 
 def create_app(db: str | None = None, **kw) -> FastAPI:
+    # lazy: ``minewatch.web.server`` (the supervising process) and the CLI import this package without
+    # needing FastAPI's modules and the app's (about a second)
     from minewatch.web.app import create_app as _create
 
     return _create(db, **kw)

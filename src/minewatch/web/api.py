@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 import tempfile
+import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -27,11 +29,14 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from minewatch.ingest.sources import EXTENSIONS, Skipped, iter_items, relabel
 from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES, Modality, Polarity, Predicate, Treaty, Weapon
 from minewatch.output import to_csv, to_json
+from minewatch.reconcile import timeline
 from minewatch.store import browsing
+from minewatch.store.reconciling import reconcile_pending
 from minewatch.store.repository import ClaimFilter
-from minewatch.treaties import eligible_states, treaty_summary
+from minewatch.treaties import eligible_states, treaty_definition, treaty_summary
 from minewatch.web.cache import route_params
 from minewatch.web.context import WebContext
 from minewatch.web.security import require_bearer
@@ -474,6 +479,12 @@ def csv_columns(model: type[BaseModel], prefix: str = "", skip: frozenset[str] =
     The header is the same whatever the rows hold (a null ``time`` and a full
     one give the same ``time.start``, ``time.end``, ``time.text`` columns).
     """
+    return list(_csv_columns(model, prefix, skip))
+
+
+@cache
+def _csv_columns(model: type[BaseModel], prefix: str, skip: frozenset[str]) -> tuple[str, ...]:
+    # the models are fixed: read their fields once per process, not on every CSV answer
     out: list[str] = []
     for name, field in model.model_fields.items():
         if name in skip:
@@ -483,12 +494,10 @@ def csv_columns(model: type[BaseModel], prefix: str = "", skip: frozenset[str] =
             out.extend(csv_columns(sub, f"{prefix}{name}."))
         else:
             out.append(prefix + name)
-    return out
+    return tuple(out)
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
@@ -710,8 +719,6 @@ def get_status(c: Ctx, treaty: Treaty = Treaty.APMBC, on: OnDate = None, format:
         return Response(to_csv(items, list(StatusItem.model_fields)), media_type="text/csv; charset=utf-8")
     if format == "jsonl":
         return listing(items, None, format)
-    from minewatch.treaties import treaty_definition
-
     return json_response({"treaty": str(treaty), "on": day.isoformat(), "parties": sum(s.counts_as_party for s in statuses),
                           "parties_is_lower_bound": not treaty_definition(str(treaty)).records_complete, "items": items})
 
@@ -909,8 +916,6 @@ def get_timeline(c: Ctx, iso3: ISO3, treaty: Treaty | None = None, format: Fmt =
 
 
 def state_timeline(c: WebContext, iso3: str, treaty: str | None = None) -> list[dict[str, Any]]:
-    from minewatch.reconcile import timeline
-
     entries = timeline(iso3, c.store.treaty_events(), c.store.fact_objects(state=iso3), treaty, c.store.armed_conflicts())
     return [e.to_dict() for e in entries]
 
@@ -946,8 +951,6 @@ def write_locked(c: WebContext) -> Iterator[None]:
 
 def apply_review(c: WebContext, review: ReviewIn) -> dict[str, Any]:
     """Store the review and rebuild the facts and conflicts it touches, in one lock."""
-    from minewatch.store.reconciling import reconcile_pending
-
     if review.conflict_id is not None:
         with c.write_lock:
             try:
@@ -993,8 +996,6 @@ def upload_name(filename: str | None, i: int) -> str:
 
 def upload_suffix(name: str) -> str:
     """The reader an upload asks for by its ending; anything unknown is read as plain text."""
-    from minewatch.ingest.sources import EXTENSIONS
-
     low = name.lower()
     for ext in sorted(EXTENSIONS, key=len, reverse=True):
         if low.endswith(ext):
@@ -1010,15 +1011,13 @@ def upload_suffix(name: str) -> str:
 )
 def post_ingest(c: Ctx, files: Annotated[list[UploadFile], File(description="article files")]) -> dict[str, Any]:
     """Upload articles: they go through the same pipeline as ``minewatch ingest``."""
-    from minewatch.ingest.sources import Skipped
-    from minewatch.pipeline import IngestOptions
+    # lazy: the ingest pipeline (spaCy, trafilatura, the language detector) takes about half a second to
+    # import and is needed only by uploads; a read-only server never loads it
+    from minewatch.ingest.batch import prepare_stream
+    from minewatch.pipeline import IngestOptions, ingest_screened, screen_stage
 
     if not files:
         raise HTTPException(422, detail="no files uploaded")
-    from minewatch.ingest.batch import prepare_stream
-    from minewatch.ingest.sources import iter_items, relabel
-    from minewatch.pipeline import ingest_screened, screen_stage
-
     options = IngestOptions()
     with tempfile.TemporaryDirectory(prefix="minewatch-upload-") as tmp:
         paths, names = [], {}

@@ -10,24 +10,33 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
 
 from minewatch.store.repository import Store
 from minewatch.web import api, charts, compare, feeds, pages
-from minewatch.web.cache import ApiResponseCache, DataVersion, sqlite_path
+from minewatch.web.cache import ApiResponseCache, DataVersion, SharedAnswers, sqlite_path
 from minewatch.web.context import WebContext
 from minewatch.web.etag import ETags
 from minewatch.web.middleware import BodyLimitAndHeaders
+from minewatch.web.warmup import warm_lifespan
 
 HERE = Path(__file__).parent
 #: Headers of API answers a cross-origin page may read (--cors).
 API_HEADERS = ["Link", "ETag", "X-Total-Count", "X-Next-Cursor"]
 
 
-def create_app(db: str | None = None, *, store: Store | None = None, cors: Sequence[str] | None = None) -> FastAPI:
+def create_app(
+    db: str | None = None, *, store: Store | None = None, cors: Sequence[str] | None = None, warm_up: bool = False,
+    shared_answers: str | None = None,
+) -> FastAPI:
     """The whole web app over the database ``db`` (path or URL; default as the CLI: MINEWATCH_DB or minewatch.db).
 
     ``cors`` names the origins whose pages may read the API from a browser
     (``*`` for any); without it browsers keep the API to the dashboard's own origin.
+    ``warm_up`` (the server's workers) answers one request of each kind at
+    start-up, before connections are accepted (``web/warmup.py``).
+    ``shared_answers`` is the file in which the workers of one server share
+    the API answers they computed (``cache.SharedAnswers``).
     """
     app = FastAPI(
         title="minewatch",
@@ -38,6 +47,7 @@ def create_app(db: str | None = None, *, store: Store | None = None, cors: Seque
         ),
         docs_url=None,  # Swagger UI loads from a CDN; the dashboard loads nothing from the internet
         redoc_url=None,
+        lifespan=warm_lifespan if warm_up else None,
     )
     app.state.mw = WebContext(store or Store.open(db))
     app.include_router(api.router)
@@ -64,11 +74,12 @@ def create_app(db: str | None = None, *, store: Store | None = None, cors: Seque
             return pages.page(request, "error.html", status_code=422, status=422, detail=message)
         return JSONResponse({"detail": message, "errors": problems}, status_code=422)
 
-    app.add_middleware(ApiResponseCache, version=DataVersion(sqlite_path(app.state.mw.store.engine)))
+    path = sqlite_path(app.state.mw.store.engine)
+    shared = app.state.mw.shared = SharedAnswers(shared_answers) if shared_answers and path else None
+    app.add_middleware(ApiResponseCache, version=DataVersion(path), shared=shared)
+    app.add_middleware(pages.StatePageHits)
     app.add_middleware(ETags)
     if cors:
-        from starlette.middleware.cors import CORSMiddleware
-
         # reads only: writes carry a bearer token and stay same-origin
         app.add_middleware(CORSMiddleware, allow_origins=list(cors), allow_methods=["GET", "HEAD"],
                            allow_headers=["If-None-Match"], expose_headers=API_HEADERS)

@@ -11,12 +11,18 @@ Pages are not cached here: they carry the visitor's CSRF token.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import os
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl
+
+from minewatch.web.etag import etag_header
 
 MAX_ENTRIES = 4096
 MAX_BODY = 2_000_000  # bytes: bigger answers are not kept
@@ -105,13 +111,96 @@ class SingleFlight:
         return value
 
 
+#: Bytes of answers the workers of one server share on disk (bodies), beyond which the oldest go.
+SHARED_MAX_BYTES = 64_000_000
+#: Environment variable naming the shared answers file of a server's workers (set by ``run_server``).
+SHARED_ENV = "MINEWATCH_SHARED_ANSWERS"
+
+
+class SharedAnswers:
+    """API answers shared by the worker processes of one server, in a SQLite file of their own.
+
+    Each uvicorn worker is a process with its own ``ApiResponseCache``: after a
+    start or a write, every worker computed every answer again (two workers,
+    twice the work of a cold start).  An answer one worker computed is put
+    here, keyed like the memory cache (path, query, data version), and another
+    worker asking for it reads it instead of computing it.  The file lives in
+    a private folder (mode 0700) that ``run_server`` makes and removes.  It is
+    a cache: a busy or broken file is skipped (never waited for), so a request
+    costs at most one indexed read more.
+    """
+
+    def __init__(self, path: str, max_bytes: int = SHARED_MAX_BYTES) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self.lock = threading.Lock()
+        self.puts = 0
+        self.unchecked = 0  # bytes put since the size was last checked
+        self.conn: sqlite3.Connection | None = None
+        try:
+            # workers starting together may wait for each other while the file is set up ...
+            conn = sqlite3.connect(path, timeout=5, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=OFF")  # a cache: losing it in a crash is harmless
+            conn.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, version TEXT NOT NULL, "
+                         "headers TEXT NOT NULL, body BLOB NOT NULL)")
+            conn.execute("PRAGMA busy_timeout=0")  # ... but a request never waits: a busy write is skipped
+            self.conn = conn
+        except sqlite3.Error:
+            self.conn = None
+
+    @staticmethod
+    def _key(key: tuple) -> str:
+        return hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+    def get(self, key: tuple) -> tuple[int, list, bytes] | None:
+        if self.conn is None:
+            return None
+        try:
+            with self.lock:
+                row = self.conn.execute("SELECT version, headers, body FROM answers WHERE key = ?",
+                                        (self._key(key),)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or row[0] != repr(key[-1]):
+            return None
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(row[1])]
+        return 200, headers, bytes(row[2])
+
+    def put(self, key: tuple, entry: tuple[int, list, bytes]) -> None:
+        if self.conn is None:
+            return
+        _, headers, body = entry
+        stored = json.dumps([(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers])
+        try:
+            with self.lock:
+                self.conn.execute("INSERT OR REPLACE INTO answers (key, version, headers, body) VALUES (?, ?, ?, ?)",
+                                  (self._key(key), repr(key[-1]), stored, body))
+                self.puts += 1
+                self.unchecked += len(body)
+                if self.puts % 200 == 0 or self.unchecked > self.max_bytes // 4:
+                    self._trim(repr(key[-1]))
+                    self.unchecked = 0
+        except sqlite3.Error:
+            return  # busy (the other worker writes) or broken: this answer is simply not shared
+
+    def _trim(self, version: str) -> None:
+        """Drop answers of older data, then the oldest until the bodies fit ``max_bytes``."""
+        self.conn.execute("DELETE FROM answers WHERE version != ?", (version,))
+        total = self.conn.execute("SELECT coalesce(sum(length(body)), 0) FROM answers").fetchone()[0]
+        if total > self.max_bytes:
+            self.conn.execute("DELETE FROM answers WHERE rowid IN (SELECT rowid FROM answers ORDER BY rowid "
+                              "LIMIT (SELECT count(*) / 2 FROM answers))")
+
+
 class ApiResponseCache:
     """ASGI middleware: serve repeated GET /api requests from memory until the data changes."""
 
-    def __init__(self, app, version: DataVersion, prefix: str = "/api/") -> None:
+    def __init__(self, app, version: DataVersion, prefix: str = "/api/", shared: SharedAnswers | None = None) -> None:
         self.app = app
         self.version = version
         self.prefix = prefix
+        self.shared = shared
         self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
         self.bytes = 0
         self.max_bytes = MAX_BYTES
@@ -129,7 +218,7 @@ class ApiResponseCache:
             finally:
                 self.version.invalidate()  # a write through this process shows at once, not after the TTL
             return
-        if scope["method"] != "GET" or not scope["path"].startswith(self.prefix):
+        if scope["method"] != "GET" or not scope["path"].startswith(self.prefix) or _is_warm_up(scope):
             await self.app(scope, receive, send)
             return
         version = self.version()
@@ -144,6 +233,10 @@ class ApiResponseCache:
                 hit = await self.flight.run(key, self._never)
             except Exception:  # noqa: BLE001 - the leader's failure is its own; answer this one afresh
                 hit = None
+        if hit is None and self.shared is not None and key not in self.flight.flights:
+            hit = self.shared.get(key)  # another worker's answer
+            if hit is not None:
+                self._keep(key, hit)
         if hit is not None:
             status, headers, body = hit
             await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -172,10 +265,25 @@ class ApiResponseCache:
             if message["type"] == "http.response.start":
                 captured["status"] = message["status"]
                 captured["headers"] = list(message.get("headers") or [])
+                names = {k.lower() for k, _ in captured["headers"]}
+                if message["status"] == 200 and b"content-length" in names and b"etag" not in names:
+                    # a complete answer that may be kept: its ETag is computed once, here, and kept with it
+                    captured["start"] = message
+                    return
             elif message["type"] == "http.response.body":
                 captured["parts"].append(message.get("body", b""))
                 if sum(len(p) for p in captured["parts"]) > MAX_BODY:
                     captured["ok"] = False
+                start = captured.pop("start", None) if not message.get("more_body") else None
+                if start is not None:
+                    body = b"".join(captured["parts"])
+                    captured["parts"] = [body]
+                    captured["headers"].append(etag_header(body))
+                    await send({**start, "headers": captured["headers"]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+                if "start" in captured:
+                    return  # more of a held answer's body
             await send(message)
 
         await self.app(scope, receive, capture)
@@ -183,16 +291,30 @@ class ApiResponseCache:
             return None
         entry = (200, captured["headers"], b"".join(captured["parts"]))
         if self.version.read() == version:
-            with self.lock:
-                old = self.entries.pop(key, None)
-                if old is not None:
-                    self.bytes -= _size(old)
-                self.entries[key] = entry
-                self.bytes += _size(entry)
-                while len(self.entries) > MAX_ENTRIES or self.bytes > self.max_bytes:
-                    _, dropped = self.entries.popitem(last=False)
-                    self.bytes -= _size(dropped)
+            self._keep(key, entry)
+            if self.shared is not None:
+                self.shared.put(key, entry)
         return entry
+
+    def _keep(self, key: tuple, entry: tuple[int, list, bytes]) -> None:
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= _size(old)
+            self.entries[key] = entry
+            self.bytes += _size(entry)
+            while len(self.entries) > MAX_ENTRIES or self.bytes > self.max_bytes:
+                _, dropped = self.entries.popitem(last=False)
+                self.bytes -= _size(dropped)
+
+
+#: Header of the requests a worker makes to itself at start-up (``web/warmup.py``): their answers are not
+#: kept, since a listing's ``next_url`` and ``Link`` carry the host the request named.
+WARM_UP_HEADER = b"x-minewatch-warm-up"
+
+
+def _is_warm_up(scope) -> bool:
+    return any(k == WARM_UP_HEADER for k, _ in scope.get("headers") or ())
 
 
 def _size(entry: tuple[int, list, bytes]) -> int:
@@ -232,6 +354,4 @@ def normalised_query(query: bytes) -> tuple:
     Only answers with status 200 are kept, and a parameter the route does not know is a
     422 (``api.no_unknown_params``), so a client cannot grow the cache with made-up names.
     """
-    from urllib.parse import parse_qsl
-
     return tuple(sorted(parse_qsl(query.decode("latin-1"), keep_blank_values=True)))

@@ -17,7 +17,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
+from minewatch.export import status_history_rows
 from minewatch.store.browsing import reports_by_day
+from minewatch.treaties.states import resolve_state
+from minewatch.web import pages
 
 router = APIRouter(include_in_schema=False)  # an HTML page, like the others: not part of the JSON API
 
@@ -205,10 +208,6 @@ def casualties_chart(data: dict[str, dict[int, float]]) -> Markup:
 @router.get("/charts", response_class=HTMLResponse)
 def charts_page(request: Request, state: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
     """States Parties over time, reports per week (optionally of one state), casualties by year and country."""
-    from minewatch.export import status_history_rows
-    from minewatch.treaties.states import resolve_state
-    from minewatch.web import pages
-
     store = request.app.state.mw.store
     iso = resolve_state(state) if state else None
     if state and iso is None:  # as the CLI and the API: an unknown state is an error, not every state

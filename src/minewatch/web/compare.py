@@ -15,6 +15,9 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
+from minewatch.store import browsing
+from minewatch.web import pages
+
 router = APIRouter(tags=["pages"])
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
@@ -50,9 +53,6 @@ def story_diff(
     b: Annotated[str | None, Query(max_length=80, description="document id of the second copy")] = None,
 ) -> HTMLResponse:
     """Two copies of a story word by word (default: the first two)."""
-    from minewatch.store import browsing
-    from minewatch.web import pages
-
     store = request.app.state.mw.store
     found = store.stories(ids=[story_id])
     if not found:

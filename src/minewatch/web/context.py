@@ -17,7 +17,7 @@ from typing import Any
 from minewatch.store.repository import Store
 from minewatch.store.sessions import Revocations
 from minewatch.treaties import RecordIndex, all_statuses
-from minewatch.web.cache import DataVersion, sqlite_path
+from minewatch.web.cache import DataVersion, SharedAnswers, sqlite_path
 
 STATUS_CACHE_SIZE = 4096
 MEMO_SIZE = 1024
@@ -34,6 +34,8 @@ class WebContext:
         self.version = DataVersion(sqlite_path(store.engine))
         self._memo: OrderedDict[tuple, Any] = OrderedDict()
         self.revocations = Revocations(store.engine)
+        #: Answers and pages shared with the server's other workers (``cache.SharedAnswers``), when several.
+        self.shared: SharedAnswers | None = None
 
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """``compute()``, kept until the database changes (SQLite only; other databases always compute)."""

@@ -15,8 +15,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
+from feedgen.feed import FeedGenerator
+from icalendar import Calendar, Event
 
+from minewatch.export import treaty_status_rows
 from minewatch.model import Treaty
+from minewatch.store.repository import ClaimFilter
+from minewatch.treaties import eligible_states
+from minewatch.watch.alerts import _fact_summary
 from minewatch.web.context import WebContext
 
 router = APIRouter(tags=["feeds"])
@@ -48,8 +54,6 @@ def _atom(fg) -> Response:
 
 
 def _feed(request: Request, path: str, title: str, subtitle: str, page: str):
-    from feedgen.feed import FeedGenerator
-
     base = str(request.base_url)
     fg = FeedGenerator()
     fg.id(base + path.lstrip("/"))
@@ -67,9 +71,6 @@ def _feed(request: Request, path: str, title: str, subtitle: str, page: str):
             responses={200: {"content": {"application/atom+xml": {}}}, 404: {"description": "unknown state"}})
 def state_feed(request: Request, iso3: Annotated[str, PathParam(pattern=r"^[A-Za-z]{3}$")]) -> Response:
     """New facts about one state (as actor or counterpart), newest first."""
-    from minewatch.treaties import eligible_states
-    from minewatch.watch.alerts import _fact_summary
-
     code = iso3.upper()
     if code not in eligible_states():
         raise HTTPException(404, detail=f"{iso3!r} is not a state that can join the treaties")
@@ -102,8 +103,6 @@ def state_feed(request: Request, iso3: Annotated[str, PathParam(pattern=r"^[A-Za
             responses={200: {"content": {"application/atom+xml": {}}}})
 def conflicts_feed(request: Request) -> Response:
     """Contradictions between sources and against the depositary record, dated by their latest report."""
-    from minewatch.store.repository import ClaimFilter
-
     store = _ctx(request).store
     conflicts = store.conflicts()
     claim_ids = sorted({cid for x in conflicts for cid in (x.get("claim_ids") or [])})
@@ -138,10 +137,6 @@ def calendar(
     state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="one state (ISO3)")] = None,
 ) -> Response:
     """Entries into force and withdrawals taking effect, recorded or computed by the treaty rules, as all-day events."""
-    from icalendar import Calendar, Event
-
-    from minewatch.export import treaty_status_rows
-
     store = _ctx(request).store
     base = str(request.base_url)
     cal = Calendar()

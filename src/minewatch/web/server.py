@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 
+import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 try:
@@ -13,6 +16,8 @@ except ImportError:  # httptools is optional: uvicorn falls back to h11
     HttpToolsProtocol = None  # type: ignore[assignment,misc]
 
 from minewatch.store.database import database_url
+from minewatch.store.repository import Store
+from minewatch.web.cache import SHARED_ENV
 
 #: Seconds a connection may take to send a request's headers (``MINEWATCH_HEADER_TIMEOUT_S``);
 #: a client trickling them ("slowloris") is disconnected between one and two of these.
@@ -98,20 +103,20 @@ else:
 
 def app_factory():
     """For uvicorn's worker processes: each builds its own app from the environment."""
+    # lazy: the supervising parent process imports this module too and never builds an app (about a
+    # second of imports and their memory); each spawned worker imports it here, before it accepts connections
     from minewatch.web.app import create_app
 
     cors = [o for o in os.environ.get("MINEWATCH_CORS", "").split(",") if o.strip()]
-    return create_app(os.environ.get("MINEWATCH_DB"), cors=cors or None)
+    # warmed before uvicorn accepts a connection: no client waits for a worker's first-request costs
+    return create_app(os.environ.get("MINEWATCH_DB"), cors=cors or None, warm_up=True,
+                      shared_answers=os.environ.get(SHARED_ENV) or None)
 
 
 def run_server(
     db: str | None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, cors: list[str] | None = None
 ) -> None:
     """Serve until interrupted; the address is printed first so a user can click it."""
-    import uvicorn
-
-    from minewatch.store.repository import Store
-
     url = database_url(db)
     Store.open(url)  # create/check the database once, before the workers start
     os.environ["MINEWATCH_DB"] = url
@@ -120,6 +125,20 @@ def run_server(
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     writes = "writes enabled (token set)" if os.environ.get("MINEWATCH_TOKEN") else "read-only (set MINEWATCH_TOKEN to enable writes)"
     print(f"minewatch: serving {url} on {where} ({writes})", flush=True)
+    # several workers share the API answers they compute (one computes, the others read), in a
+    # private folder of this run: mode 0700, removed when the server stops
+    shared = tempfile.mkdtemp(prefix="minewatch-answers-") if workers > 1 else None
+    if shared:
+        os.environ[SHARED_ENV] = os.path.join(shared, "answers.sqlite")
+    try:
+        _run_uvicorn(host, port, workers)
+    finally:
+        if shared:
+            os.environ.pop(SHARED_ENV, None)
+            shutil.rmtree(shared, ignore_errors=True)
+
+
+def _run_uvicorn(host: str, port: int, workers: int) -> None:
     uvicorn.run(
         "minewatch.web.server:app_factory",
         factory=True,
