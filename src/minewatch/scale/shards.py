@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from minewatch.ingest import sources
+from minewatch.ingest.net import private_hosts_allowed
 from minewatch.ingest.sources import RawItem, Skipped
 
 #: Byte size of a JSONL range: big enough to amortise a task, small enough to balance workers.
@@ -99,8 +100,6 @@ class _Range:
 
 
 def _limits(max_bytes: int) -> sources.Limits:
-    from minewatch.ingest.net import private_hosts_allowed
-
     return sources.Limits(max_bytes, allow_private=private_hosts_allowed())
 
 
