@@ -199,3 +199,26 @@ def test_cli_ingest_with_the_ray_engine(local_ray, pg_databases, tmp_path: Path)
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output[result.output.index("{"):])
     assert summary["ingested"] == len(ARTICLES) + 1 and summary["duplicates"] == 1
+
+
+def test_a_driver_killed_after_the_workers_wrote_is_finished_by_the_next_run(local_ray, pg_databases,
+                                                                             tmp_path: Path) -> None:
+    """The workers' batches are in, the driver died before grouping and reconciling: a rerun finishes."""
+    from minewatch.scale.shards import plan_shards
+
+    inputs = _write_inputs(tmp_path / "in")
+    calm_db, killed_db = pg_databases(), pg_databases()
+    run_ray_ingest(calm_db, inputs, options=IngestOptions(), shard_bytes=400)
+    Store.open(killed_db).engine.dispose()
+    worker = ArticleWorker(db=killed_db, run="killed-run")  # what the actors did before the driver died
+    for shard in plan_shards(inputs, 400):
+        worker.process(shard)
+    worker.store.engine.dispose()
+    store = Store.open(killed_db)
+    assert store.counts()["documents"] == len(_documents(calm_db))
+    store.engine.dispose()
+    again = run_ray_ingest(killed_db, inputs, options=IngestOptions(), shard_bytes=400)
+    assert again.ingested == 0
+    assert _documents(killed_db) == _documents(calm_db)
+    for listing in ("claims", "facts", "conflicts"):
+        assert _export(killed_db, listing) == _export(calm_db, listing)
