@@ -27,7 +27,7 @@ from minewatch.model import Document, merged_story
 from minewatch.prefilter import is_relevant_document
 from minewatch.store.reconciling import reconcile_pending as run
 from minewatch.store.repository import DocumentWrite
-from minewatch.stories import DEFAULT_WINDOW, Signature, StoryGrouper
+from minewatch.stories import DEFAULT_WINDOW, Signature, StoryGrouper, document_keys
 from minewatch.text.language import is_english as _is_english_tag
 
 
@@ -280,6 +280,7 @@ def write_stage(store, batch: Sequence[Screened], summary: IngestSummary, *, run
     ``run`` is a Ray run's id: its workers write at once (``Store.add_documents``).
     """
     items = []
+    keyed = store.indexes_stories
     for s in batch:
         if not s.relevant:
             s.document.original = ""
@@ -292,6 +293,7 @@ def write_stage(store, batch: Sequence[Screened], summary: IngestSummary, *, run
                 extracted=s.extracted,
                 relevant=s.relevant,
                 arrival=s.arrival,
+                story_keys=document_keys(s.signature, s.document.via) if keyed else (),
             )
         )
     for s, written in zip(batch, store.add_documents(items, run=run), strict=True):

@@ -832,6 +832,16 @@ def story_keys(sig: Signature, via: Iterable[str] = ()) -> list[tuple[int, int]]
     return list(out.items())
 
 
+def document_keys(minhash: bytes | None, via: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """The candidate keys of a stored signature; none for a signature of an old format (never compared)."""
+    if not minhash:
+        return []
+    try:
+        return story_keys(Signature.from_bytes(bytes(minhash)), via)
+    except ValueError:
+        return []
+
+
 def queries_kind(kind: int, language: str | None) -> bool:
     """Whether a document looks its keys of this kind up (it always writes them).
 
@@ -843,7 +853,8 @@ def queries_kind(kind: int, language: str | None) -> bool:
 
 
 def key_day(published: date | None, ingested: date) -> int:
-    """The day a document's keys are filed under: its publication date, or its ingest date."""
+    """The day a document's keys are filed under: its publication date, or its ingest date
+    (``Store.add_documents`` files them the same way)."""
     return (published or ingested).toordinal()
 
 

@@ -18,7 +18,7 @@ from minewatch.model import Document
 from minewatch.scale import grouping
 from minewatch.store import schema as t
 from minewatch.store.repository import DocumentWrite, Store
-from minewatch.stories import StoryGrouper, minhash_signature
+from minewatch.stories import StoryGrouper, document_keys, minhash_signature
 
 PLACES = ["Vilnius", "Riga", "Tallinn", "Helsinki", "Warsaw", "Kyiv", "Oslo", "Berlin"]
 TOPICS = ["bridge repairs", "the harbour budget", "a new tram line", "school meals", "the river flood plan",
@@ -64,8 +64,9 @@ def _write(db: str, docs: list[Document], order: list[int], run: str = "run-1", 
             items = []
             for i in order[start : start + batch]:
                 d = docs[i]
-                items.append(DocumentWrite(Document(**{**d.__dict__}), minhash=minhash_signature(d.text, d.language),
-                                           arrival=i))
+                sig = minhash_signature(d.text, d.language)
+                items.append(DocumentWrite(Document(**{**d.__dict__}), minhash=sig, arrival=i,
+                                           story_keys=document_keys(sig, d.via)))
             store.add_documents(items, run=run)
     finally:
         store.engine.dispose()
@@ -132,7 +133,8 @@ def test_a_new_copy_joins_the_story_the_single_process_engine_stored(pg_database
     store = Store.open(db)
     stored_story = StoryGrouper.story_id_for(docs[original].id)
     first = Document(**{**docs[original].__dict__, "story_id": stored_story})
-    store.add_documents([DocumentWrite(first, minhash=minhash_signature(first.text, first.language))])
+    sig = minhash_signature(first.text, first.language)
+    store.add_documents([DocumentWrite(first, minhash=sig, story_keys=document_keys(sig, first.via))])
     store.engine.dispose()
     _write(db, docs, [copy], run="run-2")
     naming = _group(db, 2)
@@ -147,8 +149,9 @@ def test_copies_of_one_text_keep_the_first_in_input_order(pg_databases) -> None:
     for writes in ([(late, 9), (early, 2)], [(early, 2), (late, 9)]):
         db = pg_databases()
         store = Store.open(db)
-        results = [store.add_documents([DocumentWrite(d, minhash=minhash_signature(text), arrival=pos)], run="r")
-                   for d, pos in writes]
+        sig = minhash_signature(text)
+        results = [store.add_documents([DocumentWrite(d, minhash=sig, arrival=pos, story_keys=document_keys(sig))],
+                                       run="r") for d, pos in writes]
         with store.engine.connect() as conn:
             rows = conn.execute(select(t.documents.c.outlet, t.documents.c.arrival)).all()
             keys = conn.execute(select(t.story_keys.c.day).distinct()).scalars().all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
@@ -17,17 +17,6 @@ from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from minewatch.model import Claim, Document, merged_story
 from minewatch.store import schema as t
 from minewatch.store.common import _chunks, _count, _escape_like, recency_rows, utcnow
-from minewatch.stories import key_day, load_signature, story_keys
-
-
-def _key_rows(doc: Document, minhash: bytes, ingested: date) -> list[dict[str, Any]]:
-    """The document's rows of the story-candidate index (none for a signature of an old format)."""
-    try:
-        sig = load_signature(minhash)
-    except ValueError:
-        return []
-    day = key_day(doc.published, ingested)
-    return [{"key": k, "doc_id": doc.id, "day": day, "kind": kind} for k, kind in story_keys(sig, doc.via)]
 
 
 @dataclass
@@ -40,15 +29,24 @@ class DocumentWrite:
     extraction_error: str | None = None
     extracted: bool = False
     relevant: bool = True
-    #: Position in the input (shard << 24 | item): among copies of one text written by workers
+    #: Position in the input (shard << 32 | item): among copies of one text written by workers
     #: of one run, the first in input order is kept (``add_documents(run=…)``).
     arrival: int | None = None
+    #: The document's story-candidate keys, (key, kind) (``stories.document_keys``): written on
+    #: PostgreSQL (``indexes_stories``), filed under its publication or ingest day.
+    story_keys: Sequence[tuple[int, int]] = ()
 
 
 class DocumentsAndStories:
     """``Store``'s documents and stories (a part of ``Store``, not used alone)."""
 
     engine: Engine
+
+    @property
+    def indexes_stories(self) -> bool:
+        """Whether documents are written with their story keys: on PostgreSQL, where the Ray engine
+        groups from them (SQLite has one process, whose grouper keeps its own index in memory)."""
+        return self.engine.dialect.name == "postgresql"
 
     def has_content(self, content_hash: str) -> bool:
         with self.engine.connect() as conn:
@@ -182,7 +180,7 @@ class DocumentsAndStories:
             if last is not None and base <= last:
                 base = last + timedelta(microseconds=1)
             self._last_batch_at = base + timedelta(microseconds=len(items))
-            keyed = self.engine.dialect.name == "postgresql"
+            keyed = self.indexes_stories
             for i, it in enumerate(items):
                 doc = it.document
                 if doc.content_hash in stored:
@@ -218,8 +216,9 @@ class DocumentsAndStories:
                         arrival=it.arrival,
                     )
                 )
-                if keyed and it.minhash:
-                    key_rows.extend(_key_rows(doc, it.minhash, base.date()))
+                if keyed and it.story_keys:
+                    day = (doc.published or (base + timedelta(microseconds=i)).date()).toordinal()
+                    key_rows.extend({"key": k, "doc_id": doc.id, "day": day, "kind": kind} for k, kind in it.story_keys)
                 claims.extend(it.claims)
             if touched:
                 self._touch_stories(conn, touched)
