@@ -15,12 +15,15 @@ from minewatch.ingest.clean import clean_text, staff_bylines
 from minewatch.ingest.language import detect_language
 from minewatch.ingest.meta import (
     agency_for_host,
+    canonical_url,
     dateline_date,
     detect_agencies,
     detect_unlisted_agencies,
     outlet_from_url,
+    outlet_name,
     parse_date,
     parse_header,
+    url_host,
 )
 from minewatch.ingest.sources import RawItem, Skipped, defuse_html, html_to_text, iter_items
 from minewatch.model import Document
@@ -130,8 +133,10 @@ def prepare(item: RawItem) -> Document:
     if published is None:
         published = dateline_date(text)
 
-    url = meta.get("url") or None
-    outlet = meta.get("outlet") or meta.get("fallback_outlet") or outlet_from_url(url)
+    # The URL as given stays in the raw input (``original``'s header, ``path`` for a fetched page);
+    # the document keeps one spelling of it, so copies reached by different links match.
+    url = canonical_url(meta.get("url"))
+    outlet = outlet_name(meta.get("outlet") or meta.get("fallback_outlet")) or outlet_from_url(url)
     language = normalise_language(meta.get("language")) or detect_language(text)
     title = meta.get("title") or _title_from_text(text)
 
@@ -140,7 +145,7 @@ def prepare(item: RawItem) -> Document:
     for line in staff_bylines(body):
         via.extend(a for a in detect_agencies(line) if a not in via)
     via.extend(detect_unlisted_agencies(text, via))
-    own = agency_for_host(outlet_from_url(url))
+    own = agency_for_host(url_host(url))
     if own and own not in via:
         via.append(own)
 

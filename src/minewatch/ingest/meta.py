@@ -15,7 +15,7 @@ from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from importlib import resources
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from minewatch.text.dates import find_dateline
 
@@ -90,17 +90,128 @@ def dateline_date(text: str) -> date | None:
     return d.as_date() if d else None
 
 
-def outlet_from_url(url: str | None) -> str | None:
-    """The site's host name without ``www.``, the outlet when nothing better is known."""
+#: Query parameters that only say how a reader reached a page: a prefix family (``utm_…``,
+#: ``fbclid``, ``gclid``, ``mc_cid``, ``_ga``) or a whole word of the name (``ref``, ``source``).
+#: courlan's ``TRACKERS_RE`` is asked first; it searches without word bounds, so it also takes
+#: ``gallery``, ``game``, ``global`` and ``refresh``, and only names this rule agrees on are
+#: dropped — merging two different pages is worse than keeping a tracker.
+_TRACKER_PREFIX = re.compile(
+    r"^(?:(?:dc|fbc|gc|twc|yc|ysc)lid|(?:click|gbra|msclk|igsh|wbra)id|"
+    r"(?:ads?|mc|ga|gs|itm|mkt|ml|mtm|oly|pk|utm|vero)_)"
+)
+_TRACKER_WORDS = frozenset({
+    "aff", "affi", "affiliate", "campaign", "cid", "clid", "eid", "ga", "gl", "kwd", "keyword",
+    "medium", "ref", "referer", "referrer", "session", "source", "uid", "xtor",
+})
+#: An outlet value that is a host name ("edition.cnn.com", "www.bbc.co.uk:8080").
+_HOST_NAME = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})(?::\d{1,5})?$")
+
+
+def _is_tracker(name: str) -> bool:
+    from courlan.clean import TRACKERS_RE  # lazy: ~0.13 s to import, needed only for URLs
+
+    low = name.lower()
+    if not TRACKERS_RE.search(low):
+        return False
+    return bool(_TRACKER_PREFIX.match(low)) or any(w in _TRACKER_WORDS for w in re.split(r"[_.-]", low))
+
+
+def canonical_url(url: str | None) -> str | None:
+    """One spelling of a web address, so two links to one page store the same URL.
+
+    Why: the same article reached from a feed, a share button and a search
+    result arrives as three URLs (``utm_source=…``, ``fbclid=…``, ``#comments``);
+    stored as given they read as three sources.  courlan normalises the scheme
+    and host (lower case, default port dropped); tracking parameters, the
+    fragment and any ``user:password@`` go.  The path and the other parameters
+    keep their spelling (courlan would re-encode them: "+" in a path becomes
+    "%2B", "%20" in a query "+"), parameters sorted by name (``?id=5``, ``?p=10148``, ``?print``); an empty path
+    is "/".  An internationalised host keeps its ASCII (``xn--``) form, so a
+    look-alike host stays visible.  Anything that is not an http(s) URL (a file
+    path, ``urn:…``) comes back as given, stripped.
+    """
+    if url is None:
+        return None
+    s = url.strip()
+    if not s:
+        return None
+    if not re.match(r"^https?://", s, re.IGNORECASE):
+        return s
+    from courlan import normalize_url  # lazy, as above
+
+    try:
+        parts = urlsplit(s)
+        base = urlsplit(normalize_url(urlunsplit((parts.scheme, parts.netloc, "", "", "")), strict=True))
+    except ValueError:  # a bad port or IPv6 literal: keep what was given
+        return s
+    host = base.hostname or ""
+    netloc = base.netloc.rsplit("@", 1)[-1]  # credentials name the reader, not the page
+    if host and not host.isascii():
+        try:
+            netloc = netloc.replace(host, host.encode("idna").decode("ascii"))
+        except UnicodeError:
+            pass
+    pieces = [p for p in parts.query.split("&") if p]
+    names = [unquote_plus(p.split("=", 1)[0]) for p in pieces]
+    kept = sorted(((n, p) for n, p in zip(names, pieces, strict=True) if not _is_tracker(n)), key=lambda np: np[0])
+    return urlunsplit((base.scheme, netloc, parts.path or "/", "&".join(p for _, p in kept), ""))
+
+
+def url_host(url: str | None) -> str | None:
+    """The lower-case host of a URL without port, or None for anything that has none."""
     if not url:
         return None
     try:
-        host = urlsplit(url).hostname
+        return urlsplit(url.strip()).hostname or None
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=4096)
+def registered_domain(host: str) -> str | None:
+    """The domain a host was registered under, by the Public Suffix List ("news.bbc.co.uk" → "bbc.co.uk").
+
+    Why: "edition.cnn.com", "www.cnn.com" and "cnn.com" are one outlet.  The
+    list is the copy bundled in the ``tld`` package, read through courlan's
+    ``extract_domain``; ``tld`` fetches a list only when its bundled file is
+    missing, and a test runs this with the network blocked.  None for an IP
+    address, ``localhost`` or a name under no known suffix.
+    """
+    from courlan import extract_domain  # lazy, as above
+
+    host = host.strip().lower().rstrip(".")
+    if not host or not any(c.isalpha() for c in host.rsplit(".", 1)[-1]):
+        return None
+    return extract_domain(f"http://{host}/") or None
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The outlet a URL names when nothing better is known: its registered domain.
+
+    A host with no registered domain (an IP address, ``localhost``, a test
+    domain under no public suffix) stands for itself, without ``www.``.
+    """
+    host = url_host(url)
     if not host:
         return None
-    return host[4:] if host.startswith("www.") else host
+    return registered_domain(host) or host.removeprefix("www.")
+
+
+def outlet_name(value: str | None) -> str | None:
+    """An outlet as stated, with a host-name value ("www.CNN.com", "edition.cnn.com") made its registered domain.
+
+    Why: a header, a feed or a page's own metadata often names the outlet by
+    its host, and a different host of the same site each time; a name
+    ("Kyiv Post", "BBC News") is kept as written.
+    """
+    if value is None:
+        return None
+    v = value.strip()
+    low = v.lower()
+    if not _HOST_NAME.match(low):
+        return v or None
+    host = low.rsplit(":", 1)[0] if ":" in low else low
+    return registered_domain(host) or host.removeprefix("www.")
 
 
 # ---------------------------------------------------------------------------
