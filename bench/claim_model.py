@@ -4,7 +4,8 @@ usage: python bench/claim_model.py [--shared ../shared] [--folds 5]
 
 Retrains the heads exactly as ``make model`` does (nothing is written) and prints:
 key/strict scores on ``train`` articles by k-fold cross-validation (each fold scored by heads
-that never saw it), the same for the rules alone, ``dev`` and seeds with the thresholds
+that never saw it), the required gold claims of ``train`` no candidate reaches (by predicate
+and cause: what bounds the model's recall), the same for the rules alone, ``dev`` and seeds with the thresholds
 chosen on ``dev``, the Brier score of the calibrated confidence on out-of-fold claims and a
 reliability table per decile.  The last line is a summary for scripts.
 """
@@ -44,6 +45,9 @@ def main() -> int:
     print("per predicate, train unseen (tp fp fn F1):")
     for p, v in cv["per_predicate"].items():
         print(f"  {p:<18} {v.get('tp', 0):>3} {v.get('fp', 0):>3} {v.get('fn', 0):>3}  {v['f1']:.3f}")
+    print("train gold claims no candidate reaches (predicate | cause: n):")
+    for k, n in r.get("uncovered_train", {}).items():
+        print(f"  {k}: {n}")
     cal = r["calibration_out_of_fold"]
     print(f"calibration on {cal['claims']} out-of-fold claims: Brier {cal['brier']:.4f}")
     print("  confidence  n    mean   accuracy")

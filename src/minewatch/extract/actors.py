@@ -119,6 +119,10 @@ class ActorLexicon:
         lex = lexicon()
         self.surface_re = re.compile(r"(?<![\w-])(?:" + _alternation(self.surface) + r")(?![\w-])")
         self.adjective_re = re.compile(r"(?<![\w-])(?:" + _alternation(adjectives) + r")(?![\w])")
+        # "the Syrian-Russian alliance", "Thai-Cambodian troops": each state of a hyphenated pair
+        self.adjective_part_re = re.compile(r"(?:" + _alternation(adjectives) + r")(?![\w])")
+        self.adjective_pair_re = re.compile(r"(?<![\w-])(?:" + _alternation(adjectives) + r")(?:-(?:"
+                                            + _alternation(adjectives) + r"))+(?![\w])")
         bodies = _alternation(lex["state_bodies"])
         # "Lithuanian Foreign Minister", "the Finnish Parliament's", "Polish army"
         self.body_after_re = re.compile(r"[\s-]+(?:[A-Z][\w'’-]*\s+){0,3}?(?:" + bodies + r")\b")
@@ -157,6 +161,11 @@ class ActorLexicon:
             if self.body_after_re.match(text, m.end()):
                 iso3 = self.adjectives[m.group(0)]
                 found.append(ActorMention(m.start(), m.end(), m.group(0), "adjective", (self.states[iso3],)))
+        for m in self.adjective_pair_re.finditer(text):
+            if self.body_after_re.match(text, m.end()):
+                isos = dict.fromkeys(self.adjectives[p.group(0)] for p in self.adjective_part_re.finditer(m.group(0)))
+                found.append(ActorMention(m.start(), m.end(), m.group(0), "adjective",
+                                          tuple(self.states[i] for i in isos), count=len(isos), plural=True))
         for m in self.plural_anaphor_re.finditer(text):
             c = self.count_re.search(m.group(0))
             count = self.number_words[c.group(1).lower()] if c else None

@@ -16,14 +16,33 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from minewatch.extract.actors import ActorMention
+from minewatch.extract.rules import lexicon, phrase
 from minewatch.extract.triggers import Cue
-from minewatch.model import Actor, ActorKind, Claim, Predicate
+from minewatch.model import TREATY_PREDICATES, Actor, ActorKind, Claim, Predicate
 
 _WORD = re.compile(r"[a-z][a-z'’-]*|\d[\d,.]*")
 #: Mention kinds that locate an event rather than perform it: candidates only for predicates told
 #: of a place (casualties and clearance happen *in* a state).
 _PLACE_KINDS = frozenset({"place"})
 _PLACE_PREDICATES = frozenset({Predicate.CASUALTIES, Predicate.CLEARANCE, Predicate.USE})
+#: The actor of a worldwide total ("worldwide", "in 51 countries"), as the rules name it.
+WORLD = Actor(kind=ActorKind.ORGANIZATION, iso3=None, name="world")
+#: Predicates a worldwide total is told of.
+_GLOBAL_PREDICATES = frozenset({Predicate.CASUALTIES})
+
+
+def _body_re() -> re.Pattern[str]:
+    """A state body named without its state ("the navy", "junta troops"): it acts for the state the
+    article is about.  The words are the ``acting_bodies`` rows."""
+    bodies = sorted(lexicon()["acting_bodies"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(b) for b in bodies) + r")\b", re.IGNORECASE)
+
+
+_BODY = _body_re()
+#: "worldwide", "in 51 countries": a total that belongs to the world (rows ``global_words`` and
+#: the phrase ``global_counts``)
+_GLOBAL = re.compile(r"\b(?:" + "|".join(lexicon()["global_words"]) + r")\b|" + phrase("global_counts").pattern,
+                     re.IGNORECASE)
 
 
 @dataclass
@@ -73,6 +92,7 @@ def candidates(prep: Any, rule_claims: list[Claim], lex: Any, observers: frozens
     out: list[Candidate] = []
     previous: tuple[Actor, ...] = ()
     mention_counts: Counter[str] = Counter(a.key for m in prep.mentions for a in m.actors)
+    home = _home_state(prep)
     doc_pairs = {(c.actor.key, c.predicate) for c in rule_claims}
     carried: list[Cue] = []
     for si, (s, e) in enumerate(prep.sentences):
@@ -80,8 +100,11 @@ def candidates(prep: Any, rule_claims: list[Claim], lex: Any, observers: frozens
         mentions = [m for m in prep.mentions if s <= m.start and m.end <= e]
         named = tuple(a for m in mentions for a in m.actors if a.kind == ActorKind.STATE)
         cues: list[Cue] = []
-        if e - s <= 2000 and lex.worth_parsing(sent):
-            cues = [Cue(c.start + s, c.end + s, c.label, c.text) for c in lex.predicate_cues(sent)]
+        if e - s <= 2000 and (lex.worth_parsing(sent) or lex.any_candidate_cue.search(sent)):
+            cues = [Cue(c.start + s, c.end + s, c.label, c.text) for c in lex.candidate_cues(sent)]
+        if cues:
+            mentions = sorted(mentions + _implicit_mentions(sent, s, mentions, home, cues),
+                              key=lambda m: m.start)
         here = [c for c in rule_claims if _in_sentence(c, s, e)]
         if cues:
             out.extend(_sentence_candidates(prep, si, s, e, sent, mentions, previous, cues, here,
@@ -91,9 +114,49 @@ def candidates(prep: Any, rule_claims: list[Claim], lex: Any, observers: frozens
             # the previous sentence's predicate
             out.extend(_sentence_candidates(prep, si, s, e, sent, mentions, previous, carried, here,
                                             doc_pairs, mention_counts, lex, observers, carried=True))
-        carried = cues
+        # only a treaty status carries over: "… remain outside the treaty. These are A, B and C."
+        # (a list after an activity is rarely its doers: "… the right to produce mines. These are …")
+        carried = [c for c in cues if c.label in TREATY_PREDICATES]
         if named:
             previous = tuple(dict.fromkeys(named))
+    return out
+
+
+def _home_state(prep: Any) -> Actor | None:
+    """The state an article is about: the one it names most often (the first named on a tie)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Actor] = {}
+    for m in prep.mentions:
+        for a in m.actors:
+            if a.kind == ActorKind.STATE and m.kind != "place":
+                counts[a.key] += 1
+                first.setdefault(a.key, a)
+    if not counts:
+        return None
+    top = max(counts.values())
+    return next(a for k, a in first.items() if counts[k] == top)
+
+
+def _implicit_mentions(sent: str, s: int, mentions: list[ActorMention], home: Actor | None,
+                       cues: list[Cue]) -> list[ActorMention]:
+    """Actors a sentence implies without naming them: a bare state body ("the navy cleared …",
+    "junta troops planted …") stands for the article's state; a worldwide total ("in 51
+    countries") for the world.  Kinds of their own, so the model weighs them apart."""
+    out: list[ActorMention] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < m.end and m.start < b for m in mentions + out)
+
+    if home is not None:
+        for m in _BODY.finditer(sent):
+            a, b = m.start() + s, m.end() + s
+            if free(a, b):
+                out.append(ActorMention(a, b, m.group(0), "home_body", (home,)))
+    if any(c.label in _GLOBAL_PREDICATES for c in cues):
+        for m in _GLOBAL.finditer(sent):
+            a, b = m.start() + s, m.end() + s
+            if free(a, b):
+                out.append(ActorMention(a, b, m.group(0), "global", (WORLD,)))
     return out
 
 
@@ -122,6 +185,8 @@ def _sentence_candidates(prep: Any, si: int, s: int, e: int, sent: str, mentions
         for actor in actors:
             for cue in cues:
                 if m.kind in _PLACE_KINDS and cue.label not in _PLACE_PREDICATES:
+                    continue
+                if m.kind == "global" and cue.label not in _GLOBAL_PREDICATES:
                     continue
                 key = (actor.key, cue.label)
                 dist = _distance(text, m, cue)
@@ -157,6 +222,8 @@ def _features(cand: Candidate, text: str, sent_tokens: list[str], mentions: list
     p = cand.predicate
     m, cue = cand.mention, cand.cue
     f = [f"P:{p}", f"P:{p}|cue:{cue.text.lower()[:24]}", f"cue:{cue.text.lower()[:24]}"]
+    if cue.text.startswith("~"):  # a cue only the model reads (``candidate_cues``)
+        f += ["model_cue", f"P:{p}|model_cue"]
     f += common + [f"P:{p}|{c}" for c in common]
     f += [f"bow:{w}" for w in set(sent_tokens)] + [f"P:{p}|bow:{w}" for w in set(sent_tokens)]
     kind = m.kind if m is not None else "resolved"
@@ -245,7 +312,8 @@ def _parse_features(spdoc: Any, cand: Candidate) -> list[str]:
     ct = _token_at(spdoc, cand.cue.start - s)
     if ct is None:
         return []
-    f = [f"cpos:{ct.pos_}", f"ctag:{ct.tag_}", f"cdep:{ct.dep_}", f"P:{p}|cdep:{ct.dep_}"]
+    # the cue's part of speech per predicate: "clear" the verb clears, "clear" the adjective does not
+    f = [f"cpos:{ct.pos_}", f"ctag:{ct.tag_}", f"cdep:{ct.dep_}", f"P:{p}|cdep:{ct.dep_}", f"P:{p}|cpos:{ct.pos_}"]
     chain = [ct]
     cur = ct
     for _ in range(_MODAL_GOVERNORS_DEPTH):

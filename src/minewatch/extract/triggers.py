@@ -48,6 +48,10 @@ class Lexicon:
         self.joining_stages = {s: _rx(v) for s, v in lex["joining_stages"].items()}
         self.joining_priority: list[str] = lex["joining_stage_priority"]
         all_cues = [p for v in lex["predicates"].values() for p in v]
+        # phrasings too loose for a rule to act on ("remain outside the treaty", "utilised") that
+        # still propose a candidate: the claim model weighs them
+        self.candidate_only = {p: _rx(v, hyphen_ends=False) for p, v in lex["candidate_cues"].items()}
+        self.any_candidate_cue = _rx([p for v in lex["candidate_cues"].values() for p in v])
         self.any_cue = _rx(all_cues)
         topic = [p for v in lex["weapons"].values() for p in v] + [p for v in lex["treaties"].values() for p in v]
         self.any_topic = _rx(topic)
@@ -63,6 +67,17 @@ class Lexicon:
                for m in rx.finditer(text)]
         # "mining", "mined", "minefield" as a use cue only in the weapon sense
         out = [c for c in out if not (_MINE_WORD.match(c.text) and self.not_weapon_mine(text, c.start, c.end))]
+        return sorted(out, key=lambda c: (c.start, -c.end))
+
+    def candidate_cues(self, text: str) -> list[Cue]:
+        """The rules' predicate cues plus the cues that only propose candidates to the model (their
+        ``text`` marked with a leading "~" so that features can tell them apart)."""
+        out = self.predicate_cues(text)
+        if self.any_candidate_cue.search(text):
+            extra = [Cue(m.start(), m.end(), p, "~" + m.group(0)) for p, rx in self.candidate_only.items()
+                     for m in rx.finditer(text)]
+            out += [c for c in extra if not any(c.start < o.end and o.start < c.end and c.label == o.label
+                                                for o in out)]
         return sorted(out, key=lambda c: (c.start, -c.end))
 
     def not_weapon_mine(self, text: str, start: int, end: int, industrial_text: bool = False) -> bool:

@@ -32,6 +32,8 @@ TABLES: dict[str, str] = {
     # named phrasings the extractor's mechanisms match: ``phrase(name)`` (alternatives joined by "|")
     # and ``words(name)`` (a word set, in row order)
     "phrases": "labelled", "words": "labelled",
+    # cues that only propose candidates to the claim model (the rules never act on them)
+    "candidate_cues": "labelled",
     "number_words": "map", "intrinsic_weapon_cues": "map", "treaty_years": "map",
     "weapon_noun": "text", "co_actor_pattern": "text", "withdrawal_anaphor": "text",
     "casualty_needs_quantity": "flag",
