@@ -36,6 +36,7 @@ from minewatch.cli_common import (
     treaty_code,
 )
 from minewatch.export import TABLES, export_all, export_stream
+from minewatch.ingest.meta import outlet_name
 from minewatch.model import Predicate
 from minewatch.output import Format, emit, to_json
 from minewatch.reconcile import timeline as build_timeline
@@ -432,7 +433,7 @@ def claims(
     store = open_store()
     rows = store.claims(
         ClaimFilter(state=iso, predicate=predicate.value if predicate else None, since=first, until=last,
-                    outlet=outlet, document=document, limit=limit, order="newest" if limit else None)
+                    outlet=outlet_name(outlet), document=document, limit=limit, order="newest" if limit else None)
     )
     emit(
         rows,

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from minewatch.ingest.meta import outlet_name
 from minewatch.model import Claim, Document, Predicate
 from minewatch.output import flatten
 from minewatch.pipeline import get_extractor
@@ -199,7 +200,7 @@ class Knowledge:
         if predicate is not None and predicate not in {p.value for p in Predicate}:
             raise ValueError(f"unknown predicate {predicate!r}: use one of {', '.join(p.value for p in Predicate)}")
         f = ClaimFilter(state=iso, predicate=predicate, since=_published(since), until=_published(until),
-                        outlet=outlet, text=text, limit=limit, order="newest")
+                        outlet=outlet_name(outlet), text=text, limit=limit, order="newest")
         return Rows(ClaimRow.from_contract(c) for c in self.store.claims(f))
 
     def facts(self, *, state: str | None = None, predicate: str | None = None) -> Rows[FactRow]:

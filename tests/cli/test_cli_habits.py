@@ -212,3 +212,19 @@ def test_alert_rules_take_state_names(tmp_path: Path) -> None:
     [rule] = json.loads(mw(db, "alerts", "list", "--format", "json").stdout)
     assert rule["states"] == ["LTU", "FIN", "EST"]
     assert mw(db, "alerts", "add", "--state", "Atlantis").exit_code == 2
+
+
+def test_outlet_given_as_a_host_name_finds_its_registered_domain(tmp_path: Path) -> None:
+    """Outlets are stored by registered domain; a filter written as any host of the site finds them."""
+    page = tmp_path / "a.jsonl"
+    page.write_text(json.dumps({
+        "title": "Vote", "url": "https://edition.example.co.uk/world/vote?utm_source=x", "published": "2025-03-05",
+        "text": "Vilnius, 5 March 2025. Lithuania's parliament voted to withdraw from the Ottawa Convention "
+                "banning anti-personnel mines."}) + "\n", encoding="utf-8")
+    db = str(tmp_path / "kb.db")
+    assert mw(db, "ingest", str(page)).exit_code == 0
+    for given in ("example.co.uk", "www.example.co.uk", "edition.example.co.uk", "EDITION.example.co.uk"):
+        found = json.loads(mw(db, "claims", "--outlet", given, "--format", "json").stdout)
+        assert found and {c["document"]["outlet"] for c in found} == {"example.co.uk"}, given
+        assert {c["document"]["url"] for c in found} == {"https://edition.example.co.uk/world/vote"}
+    assert json.loads(mw(db, "claims", "--outlet", "other.co.uk", "--format", "json").stdout) == []

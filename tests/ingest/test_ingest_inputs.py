@@ -145,3 +145,11 @@ def test_a_link_only_entry_whose_page_fails_is_reported_for_a_retry(tmp_path, se
     assert len(warnings) == 1 and warnings[0].input.endswith(" entry 1")
     assert "HTTP 404" in warnings[0].reason and "no text of its own" in warnings[0].reason
     assert not [i for i in out if isinstance(i, RawItem)]
+
+
+def test_header_keys_in_any_case(tmp_path: Path) -> None:
+    """People write "Title:" and "URL:"; the block is read the same, and "Update:" alone is still the body."""
+    header, body = parse_header("Title: Ruritania leaves\nURL: https://example.org/b\nPublished: 2025-06-24\n\nText.")
+    assert header == {"title": "Ruritania leaves", "url": "https://example.org/b", "published": "2025-06-24"}
+    assert body == "Text."
+    assert parse_header("Update: the vote was moved\n\nText.") == ({}, "Update: the vote was moved\n\nText.")

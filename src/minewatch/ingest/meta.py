@@ -21,8 +21,8 @@ from minewatch.text.dates import find_dateline
 
 #: Keys a header block may set; other keys (``retrieved_from`` …) are read and ignored.
 HEADER_KEYS = ("url", "published", "title", "outlet", "language")
-#: A header line: lower-case key, colon, value.
-_HEADER_LINE = re.compile(r"^([a-z][a-z0-9_-]{0,39}):[ \t]*(.*)$")
+#: A header line: key (any case: "Title:" and "URL:" are what people type), colon, value.
+_HEADER_LINE = re.compile(r"^([a-z][a-z0-9_-]{0,39}):[ \t]*(.*)$", re.IGNORECASE)
 #: Values that mean "not known".
 UNKNOWN_VALUES = frozenset({"", "unknown", "none", "null", "n/a", "na", "-", "?"})
 
@@ -45,7 +45,7 @@ def parse_header(text: str) -> tuple[dict[str, str], str]:
         m = _HEADER_LINE.match(line.strip("\ufeff"))
         if not m:
             return {}, text
-        fields[m.group(1)] = m.group(2).strip()
+        fields[m.group(1).lower()] = m.group(2).strip()
     known = {k: v for k, v in fields.items() if k in HEADER_KEYS}
     if not known:
         return {}, text

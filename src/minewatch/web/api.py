@@ -29,6 +29,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from minewatch.ingest.meta import outlet_name
 from minewatch.ingest.sources import EXTENSIONS, Skipped, iter_items, relabel
 from minewatch.model import JOINING_STAGES, WITHDRAWAL_STAGES, Modality, Polarity, Predicate, Treaty, Weapon
 from minewatch.output import to_csv, to_json
@@ -824,7 +825,7 @@ def list_claims(
         modality=modality.value if modality else None,
         since=since,
         until=until,
-        outlet=outlet or None,
+        outlet=outlet_name(outlet or None),
         text=text or None,
         document=document or None,
     )
