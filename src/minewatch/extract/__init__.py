@@ -9,15 +9,24 @@ is callable: ``minewatch.extract(texts, published=None)`` is
 ``minewatch.library.extract`` whichever way the name was reached.
 """
 
+import importlib
 import sys
 import types
-
-from minewatch.extract.extractor import Extractor, extract_claims
 
 __all__ = ["Extractor", "extract_claims"]
 
 
 class _CallableModule(types.ModuleType):
+    def __getattr__(self, name: str):
+        """``Extractor`` and ``extract_claims`` are read from ``extractor`` when first asked for, so that
+        importing a light module of this package (``partycounts``, ``actors``) does not load the
+        extractor, its spaCy glue and scipy."""
+        if name in __all__:
+            value = getattr(importlib.import_module("minewatch.extract.extractor"), name)
+            setattr(self, name, value)
+            return value
+        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+
     def __call__(self, texts_or_documents, published=None):
         """Claims of one text or of many: see ``minewatch.library.extract``."""
         from minewatch.library import extract
