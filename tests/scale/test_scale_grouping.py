@@ -163,14 +163,15 @@ def test_copies_of_one_text_keep_the_first_in_input_order(pg_databases) -> None:
 
 def test_a_document_linking_stored_stories_merges_them_under_the_oldest() -> None:
     found = [
-        grouping.Edges(pairs=[("d-new", "d-a")], order={"d-new": (date(2025, 1, 5), "ff")}, stored={"d-a": "s-young"}),
+        grouping.Edges(pairs=[("d-new", "d-a"), ("d-new", "d-u")], order={"d-new": (date(2025, 1, 5), "ff")},
+                       stored={"d-a": "s-young", "d-u": "s-unsigned"}),
         grouping.Edges(pairs=[("d-b", "d-new"), ("d-c", "d-d")], stored={"d-b": "s-old"},
                        order={"d-new": (date(2025, 1, 5), "ff"), "d-c": (date(2025, 1, 9), "22"),
                               "d-d": (date(2025, 1, 8), "99")}),
     ]
-    arrivals = {"s-young": (date(2025, 1, 3), "d-a"), "s-old": (date(2024, 12, 1), "d-b")}
-    naming = grouping.name_components(found, lambda ids: {i: arrivals[i] for i in ids})
-    assert naming.merges == {"s-young": "s-old"}
+    arrivals = {"s-young": (date(2025, 1, 3), "d-a"), "s-old": (date(2024, 12, 1), "d-b")}  # s-unsigned: none
+    naming = grouping.name_components(found, lambda ids: {i: arrivals[i] for i in ids if i in arrivals})
+    assert naming.merges == {"s-young": "s-old", "s-unsigned": "s-old"}
     # a new component is named after its earliest document (published, then content hash)
     assert naming.story_of == {"d-new": "s-old", "d-c": StoryGrouper.story_id_for("d-d"),
                                "d-d": StoryGrouper.story_id_for("d-d")}

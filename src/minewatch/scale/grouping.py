@@ -160,8 +160,10 @@ def name_components(found: Iterable[Edges], first_arrivals: Any) -> Naming:
     arrivals = first_arrivals(old_stories) if old_stories else {}
     naming = Naming()
     for group in members.values():
+        # oldest first by the arrival of its first document; a story whose documents have no usable
+        # signature has no arrival and comes after, by id
         olds = sorted((n[1] for n in group if isinstance(n, tuple)),
-                      key=lambda sid: (arrivals.get(sid, (None, sid)) is None, arrivals.get(sid), sid))
+                      key=lambda sid: (0, *arrivals[sid], sid) if sid in arrivals else (1, sid))
         docs = [n for n in group if not isinstance(n, tuple)]
         if olds:
             target = olds[0]

@@ -10,7 +10,7 @@ the Ray engine refuses SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -93,7 +93,7 @@ class StoryIndex:
                                            "span": span}):
                 yield r.doc, r.doc_id, r.kind
 
-    def assign_stories(self, part: int, parts: int, story_of: dict[str, str], own_story: Any) -> int:
+    def assign_stories(self, part: int, parts: int, story_of: dict[str, str], own_story: Callable[[str], str]) -> int:
         """Give the ungrouped documents of one shard their stories, in one transaction.
 
         ``story_of`` names the stories of documents that have copies; any other document
