@@ -224,12 +224,7 @@ def ingest_screened(
 
     def handle(s, stored: set[str]) -> None:
         if isinstance(s, Skipped):
-            row = {"input": s.input, "reason": s.reason}
-            if getattr(s, "warning", None):
-                row["warning"] = s.warning  # page_not_fetched: the entry went in with the feed's text
-                summary.pages_not_fetched.append(row)  # the watcher retries that page later
-            else:
-                (summary.ignored if s.ignored else summary.skipped).append(row)
+            report_skipped(summary, s)
             if on_progress:
                 on_progress(s.input, 0)
             return
@@ -270,6 +265,17 @@ def ingest_screened(
     flush()
     summary.reconciled = reconcile_pending(store)
     return summary
+
+
+def report_skipped(summary: IngestSummary, s: Skipped) -> None:
+    """An input not stored, in the summary's list for its kind: skipped (an error), ignored (not an
+    article) or a feed entry whose page could not be fetched (stored with the feed's text)."""
+    row = {"input": s.input, "reason": s.reason}
+    if getattr(s, "warning", None):
+        row["warning"] = s.warning  # page_not_fetched: the entry went in with the feed's text
+        summary.pages_not_fetched.append(row)  # the watcher retries that page later
+    else:
+        (summary.ignored if s.ignored else summary.skipped).append(row)
 
 
 def write_stage(store, batch: Sequence[Screened], summary: IngestSummary, *, run: str | None = None) -> None:

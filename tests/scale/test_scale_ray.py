@@ -124,8 +124,13 @@ def _single(db: str, inputs: list[str]):
 
 def test_ray_gives_the_single_process_database(local_ray, pg_databases, tmp_path: Path) -> None:
     inputs = _write_inputs(tmp_path / "in")
+    broken = tmp_path / "in" / "broken.jsonl"  # a line that is not JSON: reported the same by both engines
+    broken.write_text('{"title": "half\n' + json.dumps(ARTICLES[3] | {"text": ARTICLES[3]["text"] + " Again."}) + "\n",
+                      encoding="utf-8")
+    inputs.append(str(broken))
     single_db, ray_db = pg_databases(), pg_databases()
     single = _single(single_db, inputs)
+    assert single.skipped and "line 1" in single.skipped[0]["reason"]
     # Tiny shards: the JSONL file is read as several byte ranges by different actors.
     distributed = run_ray_ingest(ray_db, inputs, options=IngestOptions(), shard_bytes=400)
     assert single.claims > 0 and single.duplicates == 1
@@ -139,7 +144,7 @@ def test_ray_gives_the_single_process_database(local_ray, pg_databases, tmp_path
     assert sum(1 for d in docs if not d[2]) == 2  # coal and sport stored, not parsed
     # A second run adds nothing.
     again = run_ray_ingest(ray_db, inputs, options=IngestOptions(), shard_bytes=400)
-    assert again.ingested == 0 and again.duplicates == len(docs) + 1
+    assert again.ingested == 0 and again.duplicates == len(docs) + 1 and again.skipped == single.skipped
 
 
 class SlowWorker(ArticleWorker):

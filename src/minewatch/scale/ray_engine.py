@@ -39,6 +39,7 @@ from minewatch.pipeline import (
     Screened,
     extract_stage,
     extractable_language,
+    report_skipped,
     screen_stage,
     write_stage,
 )
@@ -101,14 +102,13 @@ ARRIVAL_BITS = 32
 
 @dataclass
 class ShardResult:
-    """What a worker reports of one shard: counts and the inputs it could not read, no articles."""
+    """What a worker reports of one shard: counts and the inputs it could not read (in ``summary``),
+    no articles."""
 
     order: int
     path: str
     articles: int = 0
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    ignored: list[dict[str, str]] = field(default_factory=list)
-    pages_not_fetched: list[dict[str, str]] = field(default_factory=list)
+    summary: IngestSummary = field(default_factory=IngestSummary)
 
 
 class ArticleWorker:
@@ -140,12 +140,7 @@ class ArticleWorker:
             position += 1
             prepared = item if isinstance(item, Skipped) else prepare_one(item)
             if isinstance(prepared, Skipped):
-                row = {"input": prepared.input, "reason": prepared.reason}
-                if getattr(prepared, "warning", None):
-                    row["warning"] = prepared.warning
-                    out.pages_not_fetched.append(row)
-                else:
-                    (out.ignored if prepared.ignored else out.skipped).append(row)
+                report_skipped(out.summary, prepared)
                 continue
             screened = screen_stage(prepared)
             screened.arrival = (shard.order << ARRIVAL_BITS) | position
@@ -165,7 +160,6 @@ class ArticleWorker:
         if self.store is not None:
             write_stage(self.store, batch, IngestSummary(), run=self.run)
         batch.clear()
-
 
 
 def shard_results(
@@ -257,9 +251,9 @@ def run_summary(store: Store, run: str, reports: Sequence[ShardResult], options:
     """The run's summary, from the shards' reports and what the run left in the database."""
     summary = IngestSummary()
     for r in sorted(reports, key=lambda r: r.order):
-        summary.skipped.extend(r.skipped)
-        summary.ignored.extend(r.ignored)
-        summary.pages_not_fetched.extend(r.pages_not_fetched)
+        summary.skipped.extend(r.summary.skipped)
+        summary.ignored.extend(r.summary.ignored)
+        summary.pages_not_fetched.extend(r.summary.pages_not_fetched)
     articles = sum(r.articles for r in reports)
     written = store.run_documents(run)
     summary.documents = [r.id for r in written["documents"]]
