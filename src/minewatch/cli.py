@@ -699,6 +699,24 @@ def db_upgrade() -> None:
     Console().print(f"schema {before or '(empty)'} → {after}" if before != after else f"schema already at {after}")
 
 
+@db_app.command("prune-story-keys")
+def db_prune_story_keys(
+    before: Annotated[str, typer.Option("--before", help="Drop the keys of documents dated before this day (YYYY-MM-DD).")],
+) -> None:
+    """Drop old rows of the story-candidate index (PostgreSQL), which grows by about twice the documents.
+
+    A document's keys are needed only while documents dated within 7 days of it can still
+    arrive: after a backfill in date order, or for a stream past those dates, prune them.
+    Documents dated before ``--before`` are then no longer found as copies by later Ray runs.
+    """
+    day = parse_day(before, "--before")
+    store = open_store()
+    if not store.indexes_stories:
+        raise fail("a SQLite knowledge base has no story-key index (the Ray engine needs PostgreSQL)", 2)
+    dropped = store.prune_story_keys(day)
+    Console().print(f"dropped {dropped} story-key rows of documents dated before {day}")
+
+
 def main() -> None:
     try:
         app()

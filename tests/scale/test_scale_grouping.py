@@ -176,3 +176,26 @@ def test_a_document_linking_stored_stories_merges_them_under_the_oldest() -> Non
     assert naming.story_of == {"d-new": "s-old", "d-c": StoryGrouper.story_id_for("d-d"),
                                "d-d": StoryGrouper.story_id_for("d-d")}
     assert naming.stories == sorted(["s-old", StoryGrouper.story_id_for("d-d")])
+
+
+def test_pruned_keys_no_longer_find_old_copies(pg_databases, docs, tmp_path) -> None:
+    """`minewatch db prune-story-keys --before DAY` drops the index rows of documents dated before DAY."""
+    from typer.testing import CliRunner
+
+    from minewatch.cli import app
+
+    db = pg_databases()
+    _write(db, docs, list(range(len(docs))))
+    days = sorted(d.published for d in docs)
+    cut = days[len(days) // 2]
+    result = CliRunner().invoke(app, ["--db", db, "db", "prune-story-keys", "--before", cut.isoformat()])
+    assert result.exit_code == 0, result.output
+    store = Store.open(db)
+    with store.engine.connect() as conn:
+        left = conn.execute(select(t.story_keys.c.day).distinct()).scalars().all()
+    store.engine.dispose()
+    assert left and min(left) == cut.toordinal()
+    assert "dropped" in result.output
+    Store.open(str(tmp_path / "kb.db")).engine.dispose()
+    sqlite = CliRunner().invoke(app, ["--db", str(tmp_path / "kb.db"), "db", "prune-story-keys", "--before", "2025-01-01"])
+    assert sqlite.exit_code == 2 and "no story-key index" in sqlite.output

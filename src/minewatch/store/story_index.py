@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, select, text, update
+from sqlalchemy import Engine, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from minewatch.store import schema as t
@@ -123,6 +123,11 @@ class StoryIndex:
                 conn.execute(update(d).where(d.c.id == bindparam("doc")).values(story_id=bindparam("sid"), grouped=True),
                              updates)
             return len(updates)
+
+    def prune_story_keys(self, before: date) -> int:
+        """Drop the key rows filed under days before ``before``; how many went."""
+        with self.engine.begin() as conn:
+            return conn.execute(delete(t.story_keys).where(t.story_keys.c.day < before.toordinal())).rowcount
 
     def run_documents(self, run: str) -> dict[str, Any]:
         """What a Ray run wrote: its documents in input order (id, path, extraction error), its
