@@ -9,7 +9,7 @@ treaty news, and wire copies that story grouping must join).  CPU time is
 read from ``/proc`` for every process taking part, so the figures do not
 depend on what else runs on the machine:
 
-* serial: the driver process (planning shards, Ray Data's coordinator,
+* serial: the driver process (planning shards, waiting on the actors,
   naming story components, summing reports) — the only part that runs in
   one process for the whole run;
 * parallel: the Ray worker processes (actors reading, cleaning, screening,
