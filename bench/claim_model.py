@@ -1,6 +1,6 @@
 """The claim model's honest figures: held-out scores, per predicate, and calibration.
 
-usage: python bench/claim_model.py [--shared ../shared] [--folds 5]
+usage: python bench/claim_model.py [--shared ../shared] [--folds 5] [--false-claims use,production]
 
 Retrains the heads exactly as ``make model`` does (nothing is written) and prints:
 key/strict scores on ``train`` articles by k-fold cross-validation (each fold scored by heads
@@ -8,6 +8,10 @@ that never saw it), the required gold claims of ``train`` no candidate reaches (
 and cause: what bounds the model's recall), the same for the rules alone, ``dev`` and seeds with the thresholds
 chosen on ``dev``, the Brier score of the calibrated confidence on out-of-fold claims and a
 reliability table per decile.  The last line is a summary for scripts.
+
+``--false-claims P,Q`` instead lists the held-out false claims of those predicates (as the
+5-fold recipe decides them: each fold's heads and thresholds never saw its articles), with the
+pair score, whether the rules made the claim, and its evidence, to group them by cause.
 """
 
 from __future__ import annotations
@@ -16,7 +20,41 @@ import argparse
 import sys
 from pathlib import Path
 
+from minewatch.extract import training as T
 from minewatch.extract.training import REPO, train
+
+
+def false_claims(shared: Path, written_dir: Path, folds: int, predicates: set[str]) -> None:
+    """Print the out-of-fold false claims of ``predicates``, decided as ``cross_validate`` does."""
+    from minewatch.extract.extractor import Extractor
+
+    rules = Extractor(model=None)
+    train_ex = T.corpus_examples(shared / "corpus" / "train", shared / "gold" / "train.jsonl")
+    dev = (T.corpus_examples(shared / "corpus" / "dev", shared / "gold" / "dev.jsonl")
+           + T.corpus_examples(shared / "seeds", shared / "gold" / "seeds.jsonl"))
+    written = T.written_examples(written_dir)
+    guards = T.guard_examples(REPO / "tests" / "extract" / "cases")
+    T.prepare_examples(train_ex + dev + written, rules)
+    T.prepare_examples([g.example for g in guards], rules, prefilter=False)
+    held = [[e for i, e in enumerate(train_ex) if i % folds == k] for k in range(folds)]
+    models = [T.fit_model([e for i, e in enumerate(train_ex) if i % folds != k] + written, 0.2, 0.5)
+              for k in range(folds)]
+    oof = [T.proposals(models[k], rules, held[k]) for k in range(folds)]
+    floor = T.dev_floor(dev)
+    for k in range(folds):
+        pools = [(held[j], oof[j]) for j in range(folds) if j != k]
+        add, keep = T.choose_thresholds(pools, (dev, T.proposals(models[k], rules, dev)), floor,
+                                        T._guarded(models[k], rules, guards))
+        for ex, props in zip(held[k], oof[k], strict=True):
+            kept = [(c, p, rule) for c, p, rule in props if p >= T._for(keep if rule else add, c.predicate)]
+            _, _, wrong, _ = T.match_document(ex.gold, [c.to_dict() for c, _, _ in kept])
+            for i in wrong:
+                c, p, rule = kept[i]
+                if c.predicate in predicates:
+                    who = c.actor.iso3 or c.actor.name
+                    text = c.evidence[0].text[:160] if c.evidence else ""
+                    print(f"{c.predicate:<12} {ex.name} {who:<8} p={p:.2f} {'rules' if rule else 'model'} "
+                          f"{c.polarity}  {text}")
 
 
 def _line(name: str, r: dict) -> str:
@@ -30,10 +68,14 @@ def main() -> int:
     ap.add_argument("--shared", default=str(REPO.parent / "shared"))
     ap.add_argument("--written", default=str(REPO / "training" / "en"))
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--false-claims", default="", help="comma-separated predicates: list their held-out false claims")
     a = ap.parse_args()
     if not (Path(a.shared) / "gold" / "train.jsonl").exists():
         print(f"no shared gold at {a.shared}", file=sys.stderr)
         return 2
+    if a.false_claims:
+        false_claims(Path(a.shared), Path(a.written), a.folds, set(a.false_claims.split(",")))
+        return 0
     model = train(Path(a.shared), Path(a.written), None, a.folds, log=lambda m: print(m, file=sys.stderr))
     r = model.report
     cv = r["unseen_train_cv"]
