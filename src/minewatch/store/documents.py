@@ -236,7 +236,10 @@ class DocumentsAndStories:
         The stored rows are locked first, so two workers holding copies of one text settle it
         one after the other and the earliest copy ends in the database, as in one process.
         """
-        ours = {it.document.content_hash: it for it in items if it.document.content_hash in stored}
+        ours: dict[str, DocumentWrite] = {}
+        for it in items:  # the batch's first copy of a text (the batch is in input order) is the one written
+            if it.document.content_hash in stored:
+                ours.setdefault(it.document.content_hash, it)
         if not ours or self.engine.dialect.name != "postgresql":
             return stored
         d = t.documents
