@@ -51,9 +51,6 @@ from minewatch.stories import (
     story_keys,
 )
 
-#: Documents whose keys are looked up in one query.
-PROBE_DOCUMENTS = 100
-
 
 @dataclass
 class _Doc:
@@ -90,18 +87,14 @@ def find_edges(db: str, part: int, parts: int) -> Edges:
     store = Store.open(db, seed=False)
     try:
         mine = _read(store.ungrouped_documents(part, parts))
+        probes = [(doc_id, key, x.day, kind, KEY_NEIGHBOURS[kind])
+                  for doc_id, x in sorted(mine.items()) if x.sig is not None
+                  for key, kind in story_keys(x.sig, x.doc.via) if queries_kind(kind, x.sig.language)]
+        shared: Counter[tuple[str, str, int]] = Counter(store.nearest_sharing(probes, KEY_DAYS))
         candidates: dict[tuple[str, str], None] = {}
-        for chunk in _chunks(sorted(mine), PROBE_DOCUMENTS):
-            probes = []
-            for doc_id in chunk:
-                x = mine[doc_id]
-                if x.sig is not None:
-                    probes.extend((doc_id, key, x.day, kind, KEY_NEIGHBOURS[kind])
-                                  for key, kind in story_keys(x.sig, x.doc.via) if queries_kind(kind, x.sig.language))
-            shared: Counter[tuple[str, str, int]] = Counter(store.nearest_sharing(probes, KEY_DAYS))
-            for (a, b, kind), n in shared.items():
-                if n >= KEY_MIN_SHARED[kind]:
-                    candidates[(a, b) if a < b else (b, a)] = None
+        for (a, b, kind), n in shared.items():
+            if n >= KEY_MIN_SHARED[kind]:
+                candidates[(a, b) if a < b else (b, a)] = None
         known = dict(mine)
         known.update(_read(store.indexed_documents(sorted({x for pair in candidates for x in pair} - set(mine)))))
     finally:
@@ -120,11 +113,6 @@ def find_edges(db: str, part: int, parts: int) -> Edges:
                 else:
                     out.order[x.id] = (x.published or date.max, x.content_hash)
     return out
-
-
-def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @dataclass

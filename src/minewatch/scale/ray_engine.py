@@ -144,7 +144,6 @@ class ArticleWorker:
                 continue
             screened = screen_stage(prepared)
             screened.arrival = (shard.order << ARRIVAL_BITS) | position
-            screened.document.story_id = None
             out.articles += 1
             batch.append(screened)
             if len(batch) >= self.batch_size:

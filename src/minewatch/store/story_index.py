@@ -21,6 +21,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from minewatch.store import schema as t
 from minewatch.store.common import _chunks
 
+#: Keys looked up in one query (about a hundred documents' keys).
+PROBES_PER_QUERY = 10_000
+
 #: Per probing key, the nearest documents before and after it (by day, then id) within ``span`` days.
 _PROBE = text(
     """
@@ -85,13 +88,12 @@ class StoryIndex:
     def nearest_sharing(self, probes: Sequence[tuple[str, int, int, int, int]], span: int) -> Iterator[tuple[str, str, int]]:
         """For each probe (document, key, day, kind, how many), the nearest documents filed under that key
         on either side within ``span`` days: (probing document, other document, kind), a row per hit."""
-        if not probes:
-            return
-        docs, keys, days, kinds, lims = (list(col) for col in zip(*probes, strict=True))
         with self.engine.connect() as conn:
-            for r in conn.execute(_PROBE, {"docs": docs, "keys": keys, "days": days, "kinds": kinds, "lims": lims,
-                                           "span": span}):
-                yield r.doc, r.doc_id, r.kind
+            for chunk in _chunks(list(probes), PROBES_PER_QUERY):
+                docs, keys, days, kinds, lims = (list(col) for col in zip(*chunk, strict=True))
+                for r in conn.execute(_PROBE, {"docs": docs, "keys": keys, "days": days, "kinds": kinds,
+                                               "lims": lims, "span": span}):
+                    yield r.doc, r.doc_id, r.kind
 
     def assign_stories(self, part: int, parts: int, story_of: dict[str, str], own_story: Callable[[str], str]) -> int:
         """Give the ungrouped documents of one shard their stories, in one transaction.
