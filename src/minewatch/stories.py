@@ -21,7 +21,8 @@ machine) and candidates come from a ``datasketch.MinHashLSH`` index of 64 bands
 of 2 rows over the trigram MinHash.  Documents that share wire facts but little
 wording are found through an index of their anchors per credited agency
 (those sharing at least 3 anchors that are not common in the agency's recent
-reports), other-language copies through an index of anchors per language.
+reports), other-language copies through an index of anchors per language,
+uncredited rewrites through an index of their numbers.
 Only the last ``window`` documents are compared and remembered (a document
 leaving the window is removed from every index and map; its story stays in
 the store), which bounds memory and time per document on an endless stream;
@@ -46,7 +47,17 @@ A document joins an earlier one when one of these rules holds (``RULES``):
   shared (names are transliterated and spelling-folded, so "Каролис Алекса"
   meets "Karolis Aleksa" and "Konwencja" meets "Convention"), at least 4
   shared anchors of which at least one number, dates not more than 3 days
-  apart, and no two different credited agencies.
+  apart, and no two different credited agencies;
+* rewrite: ≥ 65 % of the two anchor sets' union shared (anchor Jaccard), at
+  least 12 shared anchors of which at least 2 numbers, dates (when both are
+  known) at most 3 days apart, and no two different credited agencies — an
+  outlet's rewrite of a report, in its own words, credited to nobody and
+  undated, still names the same people, places and figures, and little else;
+  a follow-up or another event about the same states brings names and
+  figures of its own, and the Jaccard (unlike the share of the smaller set)
+  counts them against the pair.  Candidates come from an index of the
+  documents' numbers (a rewrite keeps the figures): those sharing at least 2
+  numbers that are not common in the window.
 
 Dates compare a publication date or, without one, a dateline's month and day
 ("VILNIUS, April 16. /TASS/"): two TASS items with the same background
@@ -105,6 +116,13 @@ CROSS_ANCHOR_OVERLAP = 0.45
 CROSS_MIN_SHARED = 4
 CROSS_MIN_ANCHORS = 6
 CROSS_DAYS = 3
+#: The rewrite rule (see the module docstring).  Chosen on the INDEX groups of ../shared (dev,
+#: train, seeds; ``bench/story_groups.py``): copies of one report share 0.71–1.0 of their anchor
+#: union, the closest pair of different reports 0.48.
+REWRITE_ANCHOR_JACCARD = 0.65
+REWRITE_MIN_SHARED = 12
+REWRITE_MIN_NUMBERS = 2
+REWRITE_DAYS = 3
 #: Documents with fewer trigrams than this are too short to compare by wording.
 MIN_SHINGLES = 8
 #: ``MinHashLSH`` banding of the trigram MinHash, given as ``params`` (b, r) rather than a
@@ -134,7 +152,7 @@ WIRE_FACTS_MIN_READ = 3
 #: most) are compared.
 MAX_ANCHOR_CANDIDATES = 50
 
-RULES = ("near_duplicate", "same_wire", "same_facts", "same_wire_facts", "cross_language")
+RULES = ("near_duplicate", "same_wire", "same_facts", "same_wire_facts", "cross_language", "rewrite")
 
 _MAX32 = np.uint64((1 << 32) - 1)
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -388,7 +406,8 @@ def match(new: _Entry, old: _Entry, j3: float | None = None) -> tuple[str, float
         j3 = a.shingle_minhash.jaccard(b.shingle_minhash)
     cross = bool(a.language and b.language and a.language != b.language)
     wire = bool(new.via & old.via)
-    if j3 < AGENCY_JACCARD and not cross and not wire:
+    if j3 < AGENCY_JACCARD and not cross and not wire \
+            and min(a.anchors.size, b.anchors.size) < REWRITE_MIN_SHARED:
         return None  # the cheap exit for most candidates
     gap = days_apart(new.published, a.dateline, old.published, b.dateline)
     if j3 >= NEAR_DUPLICATE_JACCARD and (gap is None or gap <= NEAR_DUPLICATE_DAYS):
@@ -413,7 +432,28 @@ def match(new: _Entry, old: _Entry, j3: float | None = None) -> tuple[str, float
         overlap, shared, shared_numbers = _anchor_overlap(a.anchors, b.anchors)
         if overlap >= CROSS_ANCHOR_OVERLAP and shared >= CROSS_MIN_SHARED and shared_numbers >= 1:
             return "cross_language", overlap
+    if min(a.anchors.size, b.anchors.size) >= REWRITE_MIN_SHARED and (gap is None or gap <= REWRITE_DAYS) \
+            and (not (new.via and old.via) or wire):
+        _overlap, shared, shared_numbers = _anchor_overlap(a.anchors, b.anchors)
+        union = a.anchors.size + b.anchors.size - shared
+        if shared >= REWRITE_MIN_SHARED and shared_numbers >= REWRITE_MIN_NUMBERS \
+                and shared >= REWRITE_ANCHOR_JACCARD * union:
+            return "rewrite", 0.25 + shared / union
     return None
+
+
+#: The one scope of the figures index (numbers are compared across languages and agencies).
+_ALL = ("",)
+
+
+def _figures(sig: Signature) -> list[int]:
+    """The numbers among a document's anchors (even hashes) when it can be a rewrite's candidate:
+    a language (its anchors are keyed for the key path then, see ``story_keys``), at least
+    ``REWRITE_MIN_SHARED`` anchors and ``REWRITE_MIN_NUMBERS`` numbers; else none."""
+    if not sig.language or sig.anchors.size < REWRITE_MIN_SHARED:
+        return []
+    numbers = sig.anchors[(sig.anchors & 1) == 0].tolist()
+    return numbers if len(numbers) >= REWRITE_MIN_NUMBERS else []
 
 
 @dataclass
@@ -592,6 +632,9 @@ class StoryGrouper:
         self._by_language = _AnchorIndex(max_posting=MAX_POSTING, min_read=CROSS_MIN_SHARED, count_unread=False, max_candidates=None)
         self._by_agency = _AnchorIndex(max_posting=WIRE_FACTS_MAX_POSTING, min_read=WIRE_FACTS_MIN_READ, count_unread=True,
                                        max_candidates=MAX_ANCHOR_CANDIDATES)
+        # Candidates for the rewrite rule: documents sharing numbers that are not common in the window.
+        self._by_figures = _AnchorIndex(max_posting=WIRE_FACTS_MAX_POSTING, min_read=REWRITE_MIN_NUMBERS,
+                                        count_unread=False, max_candidates=MAX_ANCHOR_CANDIDATES)
 
     @staticmethod
     def story_id_for(first_document_id: str) -> str:
@@ -713,6 +756,10 @@ class StoryGrouper:
             for doc in self._by_agency.sharing(entry.via, sig.anchors.tolist(), WIRE_FACTS_ANCHOR_OVERLAP,
                                                WIRE_FACTS_MIN_SHARED):
                 found.setdefault(doc, None)
+        figures = _figures(sig)
+        if figures and self._by_figures.sizes:
+            for doc in self._by_figures.sharing(_ALL, figures, 0.0, REWRITE_MIN_NUMBERS):
+                found.setdefault(doc, None)
         return list(found.items())
 
     def _index(self, entry: _Entry) -> None:
@@ -738,6 +785,9 @@ class StoryGrouper:
             self._by_language.add(entry.doc_id, (sig.language,), anchors)
         if entry.via and len(anchors) >= WIRE_FACTS_MIN_SHARED:
             self._by_agency.add(entry.doc_id, entry.via, anchors)
+        figures = _figures(sig)
+        if figures:
+            self._by_figures.add(entry.doc_id, _ALL, figures)
 
     def _evict(self, doc_id: str) -> None:
         """Take a document out of the comparable window and forget it (its story stays in the store)."""
@@ -755,6 +805,7 @@ class StoryGrouper:
             self._by_language.remove(doc_id, (entry.sig.language,), anchors)
         if entry.via:
             self._by_agency.remove(doc_id, entry.via, anchors)
+        self._by_figures.remove(doc_id, _ALL, _figures(entry.sig))
 
     def _forget(self, doc_id: str) -> None:
         """Drop what is kept of a document; a story none of whose documents is kept is dropped too
@@ -792,19 +843,24 @@ class StoryGrouper:
 # The incremental grouper above finds candidates in memory, over the last ``window`` arrivals.
 # A cluster has no "last arrivals": every worker writes its documents with their candidate keys
 # (``story_keys``), and a document is compared with the documents that share a key with it
-# within a few days.  The keys are the grouper's three indexes as rows: the LSH bands of the
+# within a few days.  The keys are the grouper's indexes as rows: the LSH bands of the
 # trigram MinHash, the anchors under each credited agency, the anchors for other languages.
+# The figures index of the rewrite rule needs no rows of its own: a document looks up its
+# numbers' anchor keys (``KEY_CROSS`` rows, written for every document with a language) as
+# ``KEY_FIGURE`` probes, counted apart (``probe_keys``).
 
-#: What a key indexes.
-KEY_BAND, KEY_WIRE, KEY_CROSS = 0, 1, 2
+#: What a key indexes (``KEY_FIGURE`` is a probe only: it reads ``KEY_CROSS`` rows).
+KEY_BAND, KEY_WIRE, KEY_CROSS, KEY_FIGURE = 0, 1, 2, 3
 #: Days around a document in which documents sharing a key are compared (the widest rule's gap).
 KEY_DAYS = NEAR_DUPLICATE_DAYS
 #: Of the documents sharing one key with a document, the nearest this many (earlier, by day then
 #: id) are read: a crowded band of boilerplate costs no more than this, and a big story is still
 #: one component through the chains of its copies.
-KEY_NEIGHBOURS = {KEY_BAND: 8, KEY_WIRE: WIRE_FACTS_MAX_POSTING, KEY_CROSS: WIRE_FACTS_MAX_POSTING}
+KEY_NEIGHBOURS = {KEY_BAND: 8, KEY_WIRE: WIRE_FACTS_MAX_POSTING, KEY_CROSS: WIRE_FACTS_MAX_POSTING,
+                  KEY_FIGURE: WIRE_FACTS_MAX_POSTING}
 #: Anchor keys a pair must share before it is compared (as ``_AnchorIndex.min_read``).
-KEY_MIN_SHARED = {KEY_BAND: 1, KEY_WIRE: WIRE_FACTS_MIN_READ, KEY_CROSS: CROSS_MIN_SHARED}
+KEY_MIN_SHARED = {KEY_BAND: 1, KEY_WIRE: WIRE_FACTS_MIN_READ, KEY_CROSS: CROSS_MIN_SHARED,
+                  KEY_FIGURE: REWRITE_MIN_NUMBERS}
 
 
 def _key(*parts: bytes) -> int:
@@ -830,6 +886,15 @@ def story_keys(sig: Signature, via: Iterable[str] = ()) -> list[tuple[int, int]]
         for a in anchors:
             out.setdefault(_key(b"x", a), KEY_CROSS)
     return list(out.items())
+
+
+def probe_keys(sig: Signature, via: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """The keys a document looks up, as (key, kind): its own keys of the kinds it queries
+    (``queries_kind``), then its numbers' anchor keys as ``KEY_FIGURE`` (the rewrite rule's
+    candidates; the same key as a ``KEY_CROSS`` probe, counted apart)."""
+    out = [(key, kind) for key, kind in story_keys(sig, via) if queries_kind(kind, sig.language)]
+    out.extend((_key(b"x", int(a).to_bytes(4, "little")), KEY_FIGURE) for a in _figures(sig))
+    return out
 
 
 def document_keys(minhash: bytes | None, via: Iterable[str] = ()) -> list[tuple[int, int]]:

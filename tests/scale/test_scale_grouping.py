@@ -199,3 +199,22 @@ def test_pruned_keys_no_longer_find_old_copies(pg_databases, docs, tmp_path) -> 
     Store.open(str(tmp_path / "kb.db")).engine.dispose()
     sqlite = CliRunner().invoke(app, ["--db", str(tmp_path / "kb.db"), "db", "prune-story-keys", "--before", "2025-01-01"])
     assert sqlite.exit_code == 2 and "no story-key index" in sqlite.output
+
+
+def test_an_uncredited_rewrite_joins_through_its_figures(pg_databases) -> None:
+    """The rewrite rule's candidates come from figure probes on the anchor keys already written."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "stories"))
+    from test_story_rewrites import ORIGINAL, OTHER_EVENT, REWRITE
+
+    from minewatch.ingest import RawItem, prepare
+
+    docs = [prepare(RawItem(name, "text", text=text, meta={"published": date(2025, 3, 11)}))
+            for name, text in (("wire", ORIGINAL), ("rewrite", REWRITE), ("other", OTHER_EVENT))]
+    db = pg_databases()
+    _write(db, docs, [2, 1, 0])
+    _group(db, 2)
+    assert sorted(sorted(m) for m in _stories(db).values()) == sorted([sorted([docs[0].id, docs[1].id]), [docs[2].id]])
+    assert {frozenset(m) for m in _stories(db).values()} == _single_process(docs)

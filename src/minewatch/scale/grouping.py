@@ -4,7 +4,8 @@ The single-process grouper places each document as it arrives, against the
 last ``window`` arrivals; a cluster has no arrival order.  Here every worker
 writes its documents with their candidate keys (``stories.story_keys``: LSH
 bands of the trigram MinHash, anchors under each credited agency, anchors
-for other-language copies) and leaves them ``grouped = false``.  Once every
+for other-language copies; the rewrite rule's figures are looked up among the
+latter, see ``stories.probe_keys``) and leaves them ``grouped = false``.  Once every
 document of the run is in:
 
 1. ``find_edges`` (one task per shard of the ungrouped documents, in
@@ -47,8 +48,7 @@ from minewatch.stories import (
     key_day,
     load_signature,
     match,
-    queries_kind,
-    story_keys,
+    probe_keys,
 )
 
 
@@ -89,7 +89,7 @@ def find_edges(db: str, part: int, parts: int) -> Edges:
         mine = _read(store.ungrouped_documents(part, parts))
         probes = [(doc_id, key, x.day, kind, KEY_NEIGHBOURS[kind])
                   for doc_id, x in sorted(mine.items()) if x.sig is not None
-                  for key, kind in story_keys(x.sig, x.doc.via) if queries_kind(kind, x.sig.language)]
+                  for key, kind in probe_keys(x.sig, x.doc.via)]
         shared: Counter[tuple[str, str, int]] = Counter(store.nearest_sharing(probes, KEY_DAYS))
         candidates: dict[tuple[str, str], None] = {}
         for (a, b, kind), n in shared.items():
