@@ -853,6 +853,14 @@ class StoryGrouper:
 KEY_BAND, KEY_WIRE, KEY_CROSS, KEY_FIGURE = 0, 1, 2, 3
 #: Days around a document in which documents sharing a key are compared (the widest rule's gap).
 KEY_DAYS = NEAR_DUPLICATE_DAYS
+#: Days around an undated document's ingest day in which it looks its keys up.  Its keys are filed
+#: under the day it was ingested, which says nothing of when it was written (an archive page, a
+#: copy found months later): the rules compare it with a dated copy whatever the date (as the
+#: grouper does within its window), so its lookups reach as far back as the key index keeps
+#: (``prune_story_keys``); the nearest ``KEY_NEIGHBOURS`` per key still bound their cost.  A dated
+#: document looks up only ``KEY_DAYS``: an undated copy ingested long before it is found only when
+#: that copy looks up (in its own run), not when the dated one arrives later.
+KEY_UNDATED_DAYS = 36_600
 #: Of the documents sharing one key with a document, the nearest this many (earlier, by day then
 #: id) are read: a crowded band of boilerplate costs no more than this, and a big story is still
 #: one component through the chains of its copies.
@@ -915,6 +923,11 @@ def queries_kind(kind: int, language: str | None) -> bool:
     the lookups that could only find same-language documents the rule refuses.
     """
     return kind != KEY_CROSS or bool(language and language != "en")
+
+
+def key_span(published: date | None) -> int:
+    """Days around its key day in which a document looks its keys up (``KEY_UNDATED_DAYS`` without a date)."""
+    return KEY_DAYS if published else KEY_UNDATED_DAYS
 
 
 def key_day(published: date | None, ingested: date) -> int:

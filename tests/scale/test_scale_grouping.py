@@ -218,3 +218,15 @@ def test_an_uncredited_rewrite_joins_through_its_figures(pg_databases) -> None:
     _group(db, 2)
     assert sorted(sorted(m) for m in _stories(db).values()) == sorted([sorted([docs[0].id, docs[1].id]), [docs[2].id]])
     assert {frozenset(m) for m in _stories(db).values()} == _single_process(docs)
+
+
+def test_an_undated_copy_finds_its_dated_original_whatever_the_ingest_day(pg_databases) -> None:
+    """An undated document is filed under its ingest day; its lookups reach back past KEY_DAYS."""
+    text = ("Riga, 3 March. The council approved the harbour budget with 40 votes for and 3 against, officials "
+            "said. The works on the northern pier will cost 12 million euros and end in 2027, the mayor added.")
+    dated = Document(text=text, original=text, outlet="First Outlet", published=date(2019, 3, 3), path="a.txt")
+    undated = Document(text=text + " Photo: archive.", original=text, outlet="Second Outlet", path="b.txt")
+    db = pg_databases()
+    _write(db, [dated, undated], [0, 1])
+    _group(db, 2)
+    assert {frozenset(m) for m in _stories(db).values()} == {frozenset({dated.id, undated.id})}

@@ -10,7 +10,8 @@ document of the run is in:
 
 1. ``find_edges`` (one task per shard of the ungrouped documents, in
    parallel): each document looks up, per key, its nearest documents on
-   either side by (day, id) within ``stories.KEY_DAYS`` days — at most
+   either side by (day, id) within ``stories.KEY_DAYS`` days (an undated
+   document, filed under its ingest day: ``stories.KEY_UNDATED_DAYS``) — at most
    ``stories.KEY_NEIGHBOURS`` per key, so a crowded key costs no more — and
    compares them with the same ``stories.match`` as the single-process
    grouper.  The edges are the pairs that match.
@@ -39,13 +40,13 @@ from typing import Any
 from minewatch.store.repository import Store
 from minewatch.store.story_index import IndexedDocument
 from minewatch.stories import (
-    KEY_DAYS,
     KEY_MIN_SHARED,
     KEY_NEIGHBOURS,
     StoryGrouper,
     components,
     entry_for,
     key_day,
+    key_span,
     load_signature,
     match,
     probe_keys,
@@ -87,10 +88,10 @@ def find_edges(db: str, part: int, parts: int) -> Edges:
     store = Store.open(db, seed=False)
     try:
         mine = _read(store.ungrouped_documents(part, parts))
-        probes = [(doc_id, key, x.day, kind, KEY_NEIGHBOURS[kind])
+        probes = [(doc_id, key, x.day, kind, KEY_NEIGHBOURS[kind], key_span(x.doc.published))
                   for doc_id, x in sorted(mine.items()) if x.sig is not None
                   for key, kind in probe_keys(x.sig, x.doc.via)]
-        shared: Counter[tuple[str, str, int]] = Counter(store.nearest_sharing(probes, KEY_DAYS))
+        shared: Counter[tuple[str, str, int]] = Counter(store.nearest_sharing(probes))
         candidates: dict[tuple[str, str], None] = {}
         for (a, b, kind), n in shared.items():
             if n >= KEY_MIN_SHARED[kind]:

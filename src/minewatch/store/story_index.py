@@ -29,14 +29,14 @@ _PROBE = text(
     """
     SELECT q.doc, q.kind, n.doc_id
     FROM unnest(CAST(:docs AS text[]), CAST(:keys AS bigint[]), CAST(:days AS int[]),
-                CAST(:kinds AS int[]), CAST(:lims AS int[])) AS q(doc, key, day, kind, lim)
+                CAST(:kinds AS int[]), CAST(:lims AS int[]), CAST(:spans AS int[])) AS q(doc, key, day, kind, lim, span)
     CROSS JOIN LATERAL (
         (SELECT k.doc_id FROM story_keys k
-         WHERE k.key = q.key AND k.day >= q.day - :span AND (k.day, k.doc_id) < (q.day, q.doc)
+         WHERE k.key = q.key AND k.day >= q.day - q.span AND (k.day, k.doc_id) < (q.day, q.doc)
          ORDER BY k.day DESC, k.doc_id DESC LIMIT q.lim)
         UNION ALL
         (SELECT k.doc_id FROM story_keys k
-         WHERE k.key = q.key AND k.day <= q.day + :span AND (k.day, k.doc_id) > (q.day, q.doc)
+         WHERE k.key = q.key AND k.day <= q.day + q.span AND (k.day, k.doc_id) > (q.day, q.doc)
          ORDER BY k.day, k.doc_id LIMIT q.lim)
     ) AS n
     """
@@ -85,14 +85,14 @@ class StoryIndex:
             return [doc for chunk in _chunks(list(ids), 500)
                     for doc in self._indexed(conn, t.documents.c.id.in_(chunk))]
 
-    def nearest_sharing(self, probes: Sequence[tuple[str, int, int, int, int]], span: int) -> Iterator[tuple[str, str, int]]:
-        """For each probe (document, key, day, kind, how many), the nearest documents filed under that key
-        on either side within ``span`` days: (probing document, other document, kind), a row per hit."""
+    def nearest_sharing(self, probes: Sequence[tuple[str, int, int, int, int, int]]) -> Iterator[tuple[str, str, int]]:
+        """For each probe (document, key, day, kind, how many, span), the nearest documents filed under that
+        key on either side within ``span`` days: (probing document, other document, kind), a row per hit."""
         with self.engine.connect() as conn:
             for chunk in _chunks(list(probes), PROBES_PER_QUERY):
-                docs, keys, days, kinds, lims = (list(col) for col in zip(*chunk, strict=True))
+                docs, keys, days, kinds, lims, spans = (list(col) for col in zip(*chunk, strict=True))
                 for r in conn.execute(_PROBE, {"docs": docs, "keys": keys, "days": days, "kinds": kinds,
-                                               "lims": lims, "span": span}):
+                                               "lims": lims, "spans": spans}):
                     yield r.doc, r.doc_id, r.kind
 
     def assign_stories(self, part: int, parts: int, story_of: dict[str, str], own_story: Callable[[str], str]) -> int:
