@@ -196,11 +196,12 @@ class Evidence:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
-def act_dict(x: Any) -> dict[str, Any]:
+def act_dict(x: Any, known_id: str | None = None) -> dict[str, Any]:
     """The first fields of a claim's and a fact's JSON, in the contract's order: its id, and who does
-    what to whom under which treaty (``Claim.to_dict``, ``reconcile.facts.Fact.to_dict``)."""
+    what to whom under which treaty (``Claim.to_dict``, ``reconcile.facts.Fact.to_dict``).
+    ``known_id``: the id as stored, which spares hashing the identity again for every row read."""
     return {
-        "id": x.id,
+        "id": known_id or x.id,
         "actor": x.actor.to_dict(),
         "predicate": str(x.predicate),
         "stage": x.stage,
@@ -251,10 +252,11 @@ class Claim:
         """Stable across re-extraction, so analysts' reviews stay attached."""
         return "c-" + short_hash(self.document_id, *self.identity)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The claim's own fields in the contract's shape (``document`` is added by the store)."""
+    def to_dict(self, known_id: str | None = None) -> dict[str, Any]:
+        """The claim's own fields in the contract's shape (``document`` is added by the store);
+        ``known_id``: its stored id (see ``act_dict``)."""
         return {
-            **act_dict(self),
+            **act_dict(self, known_id),
             "modality": str(self.modality),
             "polarity": str(self.polarity),
             "quantity": self.quantity.to_dict() if self.quantity else None,
