@@ -49,6 +49,15 @@ def test_link_header_and_next_url_walk_every_page(client) -> None:
     assert pages == 2 and len(seen) == len(set(seen)) == 3
 
 
+def test_a_kept_listing_names_the_host_each_client_asked(client) -> None:
+    """Answers are kept per host: a client reaching the server by another name gets links it can follow."""
+    for _ in range(2):  # the second round is answered from the cache
+        for host in ("127.0.0.1:8000", "kb.example.org"):
+            r = client.get("/api/claims?limit=1", headers={"host": host})
+            assert r.json()["next_url"].startswith(f"http://{host}/api/claims?"), host
+            assert r.headers["link"].startswith(f"<http://{host}/api/claims?")
+
+
 def test_new_rows_do_not_shift_a_cursor(client) -> None:
     first = client.get("/api/claims", params={"limit": 2}).json()
     text = "Late report\nLatvia's parliament decided to leave the Ottawa Convention, officials said."

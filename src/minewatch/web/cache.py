@@ -225,7 +225,10 @@ class ApiResponseCache:
         if version is None:
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], normalised_query(scope.get("query_string", b"")), version)
+        # a listing's next_url and Link name the scheme and host the request named: kept per host
+        host = next((v for k, v in scope.get("headers") or () if k == b"host"), b"").decode("latin-1")
+        key = (scope["path"], normalised_query(scope.get("query_string", b"")), scope.get("scheme", "http"), host,
+               version)
         hit = self._get(key)
         if hit is None and key in self.flight.flights:
             # the same request is being answered: wait for that answer instead of computing it again
