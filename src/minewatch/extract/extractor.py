@@ -69,6 +69,10 @@ _FALLBACK_WEAPON = {"ap_mine": "mine", "at_mine": "mine", "mine": "mine", "clust
 
 # Phrasings read by the mechanisms below; each is a row of rules/en/ with its reason and a tested example.
 _EVENT_SPEECH = phrase("event_speech_verbs")
+#: "the Biden administration approved", "ratified under Prime Minister X": the leader's name stands
+#: for the government or the time, not for a person who acts
+_LEADER_AS_GOVERNMENT = phrase("leader_as_government", re.IGNORECASE)
+_LEADER_AS_ERA = phrase("leader_as_era", re.IGNORECASE)
 _INTO_FORCE_FOR = phrase("into_force_for", re.IGNORECASE)
 _MEMBERSHIP_CUE = phrase("membership_cue", re.IGNORECASE)
 _NOT_A_MEMBER = phrase("not_a_member")
@@ -582,7 +586,7 @@ class Extractor:
                     stages = ["in_force"]
             quantity, money = self._values_for(pred, values, cue)
             # "President X signed a decree": his decision; "President X signed the law": parliament's act
-            claim_speaker = speaker or (_acting_leader(mentions, actors) if stages != ["approved"] else None)
+            claim_speaker = speaker or (_acting_leader(mentions, actors, sent) if stages != ["approved"] else None)
             event_dates = [d for d in dates if not self._of_saying(d, spdoc, chain)]
             when = _nearest_date(_in_clause(event_dates, tok) or event_dates, cue)
             if pred == Predicate.TREATY_JOINING and _past_background(tok):
@@ -1527,11 +1531,14 @@ def _count_for(actor: Actor, mentions: list[ActorMention], listed: dict[int, Ran
     return None
 
 
-def _acting_leader(mentions: list[ActorMention], actors: list[Actor]) -> Speaker | None:
-    """"President Volodymyr Zelensky signed a decree": the claim is his."""
+def _acting_leader(mentions: list[ActorMention], actors: list[Actor], sent: str) -> Speaker | None:
+    """"President Volodymyr Zelensky signed a decree": the claim is his (not so "the Zelensky
+    government decided" or "joined under President X": a government, a time)."""
     keys = {a.key for a in actors}
     for m in mentions:
         if m.kind == "leader" and m.actors and m.actors[0].key in keys:
+            if _LEADER_AS_GOVERNMENT.match(sent, m.end) or _LEADER_AS_ERA.search(sent[max(0, m.start - 40):m.start]):
+                continue
             return Speaker(name=m.text)
     return None
 
