@@ -73,6 +73,11 @@ _EVENT_SPEECH = phrase("event_speech_verbs")
 #: for the government or the time, not for a person who acts
 _LEADER_AS_GOVERNMENT = phrase("leader_as_government", re.IGNORECASE)
 _LEADER_AS_ERA = phrase("leader_as_era", re.IGNORECASE)
+#: "In 2015, the year that Oman joined the treaty, …": the date the clause after it names
+_DATE_APPOSITION = phrase("date_apposition", re.IGNORECASE)
+#: States, not events: a stock is held when it is reported ("In 2015 Oman reported 15,000 mines"),
+#: so the date of the report dates the claim
+_DATED_BY_REPORT = frozenset({Predicate.STOCKPILE})
 _INTO_FORCE_FOR = phrase("into_force_for", re.IGNORECASE)
 _MEMBERSHIP_CUE = phrase("membership_cue", re.IGNORECASE)
 _NOT_A_MEMBER = phrase("not_a_member")
@@ -587,9 +592,12 @@ class Extractor:
             quantity, money = self._values_for(pred, values, cue)
             # "President X signed a decree": his decision; "President X signed the law": parliament's act
             claim_speaker = speaker or (_acting_leader(mentions, actors, sent) if stages != ["approved"] else None)
-            event_dates = [d for d in dates if not self._of_saying(d, spdoc, chain)]
+            event_dates = [d for d in dates if pred in _DATED_BY_REPORT or not self._of_saying(d, spdoc, chain)]
             when = _nearest_date(_in_clause(event_dates, tok) or event_dates, cue)
-            if pred == Predicate.TREATY_JOINING and _past_background(tok):
+            apposed = _apposed_date(dates, sent, cue)
+            if apposed is not None:
+                when = apposed
+            elif pred == Predicate.TREATY_JOINING and _past_background(tok):
                 when = None  # "in 2015, three years after joining": the date is the main event's
             if modality == Modality.ACTUAL and _after_publication(when, prep.doc.published) \
                     and not any(t.tag_ in ("VBD", "VBN") for t in _own_clause(chain)):
@@ -1573,6 +1581,16 @@ def _respectively(actors: list[Actor], dates: list, sent: str) -> dict[str, Date
         return {a.key: None for a in actors}
     ordered = sorted(dates, key=lambda d: d.start)
     return {a.key: DateRange(d.start_date, d.end_date, d.text) for a, d in zip(actors, ordered, strict=True)}
+
+
+def _apposed_date(dates: list, sent: str, cue: Cue) -> DateRange | None:
+    """"In 2015, the year that Oman joined the Convention": a date set beside a clause that
+    names the time of the act ("the year that", "the day when") is that act's date."""
+    for d in dates:
+        m = _DATE_APPOSITION.match(sent, d.end)
+        if m is not None and m.end() <= cue.start and not re.search(r"[,;:]", sent[m.end():cue.start]):
+            return DateRange(d.start_date, d.end_date, d.text)
+    return None
 
 
 def _nearest_date(dates: list, cue: Cue) -> DateRange | None:
