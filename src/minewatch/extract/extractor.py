@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import re
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -334,7 +334,8 @@ class Extractor:
             if not subjects:
                 subjects = self._plain_subjects(prep, s, e)
             focus.push(subjects)
-        return merge_claims(with_vote_counts(with_time_basis(claims, prep.doc.text), prep.doc.text, prep.sentences))
+        merged = merge_claims(with_vote_counts(with_time_basis(claims, prep.doc.text), prep.doc.text, prep.sentences))
+        return _speakers_shared(merged)
 
     def treaty_statements(self, prep: _Prepared) -> list[Claim]:
         """What an article says of the treaty as a whole ("163 countries have joined"), checked against
@@ -1581,6 +1582,31 @@ def _respectively(actors: list[Actor], dates: list, sent: str) -> dict[str, Date
         return {a.key: None for a in actors}
     ordered = sorted(dates, key=lambda d: d.start)
     return {a.key: DateRange(d.start_date, d.end_date, d.text) for a, d in zip(actors, ordered, strict=True)}
+
+
+def _is_title(line: str) -> bool:
+    """A headline: title case, or a line that ends without a sentence's closing mark."""
+    return _is_headline(line) or line.rstrip()[-1:] not in ".!?\"”’)"
+
+
+def _speakers_shared(claims: list[Claim]) -> list[Claim]:
+    """A headline states what the body attributes: a claim told only in headlines takes the speaker
+    of the body's claims of the same actor, activity and stage, told differently ("preparing to
+    produce" in the title; "capable of producing," the minister said, in the body), when they name
+    one person only."""
+    said: dict[tuple, set[str]] = defaultdict(set)
+    who: dict[str, Speaker] = {}
+    for c in claims:
+        if c.speaker is not None:
+            said[(c.actor.key, c.predicate, c.stage)].add(c.speaker.name)
+            who.setdefault(c.speaker.name, c.speaker)
+    out = []
+    for c in claims:
+        names = said.get((c.actor.key, c.predicate, c.stage), set())
+        if c.speaker is None and len(names) == 1 and c.evidence and all(_is_title(e.text) for e in c.evidence):
+            c = replace(c, speaker=who[next(iter(names))])
+        out.append(c)
+    return out
 
 
 def _apposed_date(dates: list, sent: str, cue: Cue) -> DateRange | None:

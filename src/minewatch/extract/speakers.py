@@ -64,7 +64,8 @@ class SpeakerPatterns:
         verbs = "|".join(lex["speech_verbs"])
         self.titles = frozenset(lex["titles"])
         self.after = re.compile(
-            r"\s*(?:,(?P<role>[^,.;“”\"]{3,140}),\s*)?(?:(?:on\s+[A-Z]\w+|yesterday|today|earlier|recently)\s+)?"
+            r"\s*(?:\([^()]{1,40}\)\s*)?(?:,(?P<role>[^,.;“”\"]{3,140}),\s*)?"
+            r"(?:(?:on\s+[A-Z]\w+|yesterday|today|earlier|recently)\s+)?"
             r"(?:(?:has|had|also|then|later|further|previously)\s+)*"
             r"(?:" + verbs + r")\b")
         markers = "|".join(lex["phrases"]["speaker_source_markers"])
@@ -80,6 +81,9 @@ class SpeakerPatterns:
             r"\b(?:the|its|their|a|an)\s+(?P<desc>(?:[\w’'-]+\s+){0,3}?(?:" + descriptions
             + r"))\s+(?:also\s+|further\s+)?(?:" + verbs + r")\b", re.IGNORECASE)
         self.leading_verb = re.compile(r"\W*(?:" + verbs + r")\b")
+        self.continuation = re.compile("|".join(lex["phrases"]["speech_continuation"]), re.IGNORECASE)
+        # "The information was given by X", "X made the remarks": X said what the sentence before told
+        self.backward = re.compile("|".join(lex["phrases"]["backward_attribution"]), re.IGNORECASE)
         actors = actor_lexicon()
         self.actor_words = set(actors.surface) | set(actors.adjectives)
         #: words that end or head the names of organisations, offices and places rather than people
@@ -158,13 +162,16 @@ def _people(text: str, sentences: list[tuple[int, int]], pat: SpeakerPatterns) -
             words = m.group(0).rstrip(".").split()
             prefix, name, affiliation = _person(words, pat)
             own = words[:len(words) - len(affiliation)]
+            if _NAME_TAIL.search(sent, max(0, m.start() - 40), m.start()):
+                continue
             if len(name) < 2 or _not_a_person(own, name, pat) or " ".join(name) in people:
                 continue
             titles = [w for w in prefix if w in pat.titles]
             role_after = _TRAILING_ROLE.match(sent, m.end())
             if not titles and not role_after:
                 continue  # a capitalised run with neither title nor role may be anything
-            role = " ".join(titles) or (role_after.group("role").strip() if role_after else None)
+            role = " ".join(titles) or (_role_text(role_after.group("role")) if role_after else None) \
+                or (" ".join(affiliation[1:]) or None)
             person = Speaker(name=" ".join(name), role=role)
             people[person.name] = person
             for part in name:
@@ -217,6 +224,8 @@ def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
                 continue
             full = " ".join(name)
             own = words[:len(words) - len(affiliation)]
+            if _NAME_TAIL.search(sent, max(0, m.start() - 40), m.start()):
+                continue
             end = m.end()
             after = pat.after.match(sent, end)
             before = pat.before.search(sent, 0, m.start())
@@ -247,10 +256,12 @@ def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
                           and re.sub(r"'s$", "", w) not in pat.actor_words]
             role = " ".join(role_words).strip() or None
             if after and after.group("role"):
-                role = role or after.group("role").strip()
+                role = role or _role_text(after.group("role"))
             elif before and not role:
                 trailing = _TRAILING_ROLE.match(sent, end)
-                role = trailing.group("role").strip() if trailing else None
+                role = _role_text(trailing.group("role")) if trailing else None
+            if not role and affiliation:
+                role = " ".join(affiliation[1:]) or None  # "Maria Rojas of Landmine Watch"
             if person is None:
                 person = Speaker(name=full, role=role)
                 state = _state_of(prefix, role, pat)
@@ -265,10 +276,20 @@ def find_speakers(text: str, sentences: list[tuple[int, int]]) -> SpeakerIndex:
             found = person
             break
         described = pat.description.search(sent) if found is None else None
+        if found is None and si > 0 and si - 1 in index.by_sentence and (sent[:1].islower() or (
+                pat.continuation.match(sent) and "\n" not in text[sentences[si - 1][1]:s])):
+            # "explained that" | "these systems will …" (a line break), or "They will be deployed …"
+            # right after "He noted that …": the reported speech goes on
+            found = index.by_sentence[si - 1]
         if found is None and last is not None and (pat.pronoun.search(sent) or described):
             found = last
             if described and last.role and not _role_fits(described.group("desc"), last.role):
                 found = None  # "the minister said" after a named general: someone else
+        backward = pat.backward.search(sent)
+        if found is None and backward:
+            found = next((p for n, p in people.items() if " " in n and n in sent), None)
+        if found is not None and backward and si > 0:
+            index.by_sentence.setdefault(si - 1, found)
         if found is None and (described or source):
             pending.append((si, described.group("desc") if described else "", source or ""))
         if found is not None:
@@ -308,14 +329,40 @@ def _resolve_pending(index: SpeakerIndex, pending: list[tuple[int, str, str]], p
             index.by_sentence[si] = person
 
 
+#: "International Campaign to Ban Landmines (ICBL) said": a run after "Campaign to" ends an organisation's name
+_NAME_TAIL = re.compile(r"[A-Z][\w'’.-]*\s+(?:to|on|against)\s+$")
+#: ", in an interview with …, said": where or when the person spoke, not the person's role
+_CIRCUMSTANCE = re.compile(r"\s*(?:in|at|on|during|after|before|while|when|speaking|writing|quoted)\b", re.IGNORECASE)
+def _role_text(text: str) -> str | None:
+    """The apposition after a name as a role, unless it tells where, when or what else."""
+    if _CIRCUMSTANCE.match(text) or re.match(r"\s*(?:which|who|that|whose)\b", text):
+        return None
+    return text.strip() or None
+
+
+#: A line opening with a dash: a quotation in the dash-quote style (Nordic and Slavic outlets)
+_DASH_QUOTE = re.compile(r"[-–—]\s+(?-i:[A-Z])")
+
+
 def _spread_quotes(index: SpeakerIndex, text: str, sentences: list[tuple[int, int]]) -> None:
     """A quotation over several sentences is its speaker's throughout: the one named where it
-    closes (“… ,” Wareham said) or where it opens (Wareham said: “…)."""
-    for qs, qe in _quote_spans(text):
+    closes (“… ,” Wareham said) or where it opens (Wareham said: “…).  A quotation that names no
+    one, opened right after a sentence that does, goes on with that speaker's words (a quote in
+    the next paragraph; "- We will …" in the dash style)."""
+    spans = list(_quote_spans(text))
+    for s, _ in sentences:
+        line_start = text.rfind("\n", 0, s) + 1
+        if _DASH_QUOTE.match(text, s) and not text[line_start:s].strip():
+            line_end = text.find("\n", s)
+            spans.append((s, len(text) if line_end < 0 else line_end))
+    for qs, qe in sorted(spans):
         inside = [i for i, (s, e) in enumerate(sentences) if s < qe and qs < e]
-        if len(inside) < 2:
+        if not inside:
             continue
         speaker = index.by_sentence.get(inside[-1]) or index.by_sentence.get(inside[0])
+        if speaker is None and not any(i in index.by_sentence for i in inside) \
+                and sentences[inside[0]][0] >= qs and inside[0] > 0:
+            speaker = index.by_sentence.get(inside[0] - 1)  # opens a sentence right after a named speaker's
         if speaker is None:
             continue
         for i in inside:
