@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from minewatch.extract.actors import actor_lexicon
 from minewatch.extract.rules import lexicon
-from minewatch.extract.rules import words as rule_words
 from minewatch.model import Speaker
 
 _UPPER = "".join(chr(c) for c in range(0x41, 0x2B0) if chr(c).isupper())
@@ -87,7 +86,7 @@ class SpeakerPatterns:
         actors = actor_lexicon()
         self.actor_words = set(actors.surface) | set(actors.adjectives)
         #: words that end or head the names of organisations, offices and places rather than people
-        self.institution_words = frozenset(rule_words("institution_words"))
+        self.institution_words = frozenset(lex["words"]["institution_words"])
 
 
 @lru_cache(maxsize=1)
