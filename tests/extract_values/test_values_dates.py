@@ -52,6 +52,10 @@ CASES: list[tuple[str, str, date | None, date | None]] = [
     ("results for Q3 2025", "Q3 2025", date(2025, 7, 1), date(2025, 9, 30)),
     ("done by March", "by March", None, date(2025, 3, 31)),
     ("a year ago", "a year ago", date(2024, 1, 1), date(2024, 12, 31)),
+    ("Cleared in the last 30 years.", "in the last 30 years", date(1995, 1, 1), PUBLISHED),
+    ("Over the past two years it grew.", "the past two years", date(2023, 1, 1), PUBLISHED),
+    ("Laid in the past decade.", "in the past decade", date(2015, 1, 1), PUBLISHED),
+    ("Found over the past three months.", "the past three months", date(2025, 4, 3), PUBLISHED),
     ("last summer", "last summer", date(2024, 6, 1), date(2024, 8, 31)),
     ("They left Saturday, June 28", "Saturday, June 28", date(2025, 6, 28), date(2025, 6, 28)),
     ("the 4th of December 1997", "the 4th of December 1997", date(1997, 12, 4), date(1997, 12, 4)),
@@ -68,7 +72,8 @@ def test_date_with_publication(text: str, span: str, start: date | None, end: da
 
 
 @pytest.mark.parametrize(
-    "text", ["June 29", "next year", "last month", "on Thursday", "in January", "today", "two years ago"]
+    "text", ["June 29", "next year", "last month", "on Thursday", "in January", "today", "two years ago",
+             "in the last 30 years"]
 )
 def test_relative_dates_without_publication_stay_unresolved(text: str) -> None:
     (d,) = find_dates(text, None)

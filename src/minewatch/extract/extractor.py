@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import re
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -69,6 +69,15 @@ _FALLBACK_WEAPON = {"ap_mine": "mine", "at_mine": "mine", "mine": "mine", "clust
 
 # Phrasings read by the mechanisms below; each is a row of rules/en/ with its reason and a tested example.
 _EVENT_SPEECH = phrase("event_speech_verbs")
+#: "the Biden administration approved", "ratified under Prime Minister X": the leader's name stands
+#: for the government or the time, not for a person who acts
+_LEADER_AS_GOVERNMENT = phrase("leader_as_government", re.IGNORECASE)
+_LEADER_AS_ERA = phrase("leader_as_era", re.IGNORECASE)
+#: "In 2015, the year that Oman joined the treaty, …": the date the clause after it names
+_DATE_APPOSITION = phrase("date_apposition", re.IGNORECASE)
+#: States, not events: a stock is held when it is reported ("In 2015 Oman reported 15,000 mines"),
+#: so the date of the report dates the claim
+_DATED_BY_REPORT = frozenset({Predicate.STOCKPILE})
 _INTO_FORCE_FOR = phrase("into_force_for", re.IGNORECASE)
 _MEMBERSHIP_CUE = phrase("membership_cue", re.IGNORECASE)
 _NOT_A_MEMBER = phrase("not_a_member")
@@ -325,7 +334,8 @@ class Extractor:
             if not subjects:
                 subjects = self._plain_subjects(prep, s, e)
             focus.push(subjects)
-        return merge_claims(with_vote_counts(with_time_basis(claims, prep.doc.text), prep.doc.text, prep.sentences))
+        merged = merge_claims(with_vote_counts(with_time_basis(claims, prep.doc.text), prep.doc.text, prep.sentences))
+        return _speakers_shared(merged)
 
     def treaty_statements(self, prep: _Prepared) -> list[Claim]:
         """What an article says of the treaty as a whole ("163 countries have joined"), checked against
@@ -582,10 +592,13 @@ class Extractor:
                     stages = ["in_force"]
             quantity, money = self._values_for(pred, values, cue)
             # "President X signed a decree": his decision; "President X signed the law": parliament's act
-            claim_speaker = speaker or (_acting_leader(mentions, actors) if stages != ["approved"] else None)
-            event_dates = [d for d in dates if not self._of_saying(d, spdoc, chain)]
+            claim_speaker = speaker or (_acting_leader(mentions, actors, sent) if stages != ["approved"] else None)
+            event_dates = [d for d in dates if pred in _DATED_BY_REPORT or not self._of_saying(d, spdoc, chain)]
             when = _nearest_date(_in_clause(event_dates, tok) or event_dates, cue)
-            if pred == Predicate.TREATY_JOINING and _past_background(tok):
+            apposed = _apposed_date(dates, sent, cue)
+            if apposed is not None:
+                when = apposed
+            elif pred == Predicate.TREATY_JOINING and _past_background(tok):
                 when = None  # "in 2015, three years after joining": the date is the main event's
             if modality == Modality.ACTUAL and _after_publication(when, prep.doc.published) \
                     and not any(t.tag_ in ("VBD", "VBN") for t in _own_clause(chain)):
@@ -1527,11 +1540,14 @@ def _count_for(actor: Actor, mentions: list[ActorMention], listed: dict[int, Ran
     return None
 
 
-def _acting_leader(mentions: list[ActorMention], actors: list[Actor]) -> Speaker | None:
-    """"President Volodymyr Zelensky signed a decree": the claim is his."""
+def _acting_leader(mentions: list[ActorMention], actors: list[Actor], sent: str) -> Speaker | None:
+    """"President Volodymyr Zelensky signed a decree": the claim is his (not so "the Zelensky
+    government decided" or "joined under President X": a government, a time)."""
     keys = {a.key for a in actors}
     for m in mentions:
         if m.kind == "leader" and m.actors and m.actors[0].key in keys:
+            if _LEADER_AS_GOVERNMENT.match(sent, m.end) or _LEADER_AS_ERA.search(sent[max(0, m.start - 40):m.start]):
+                continue
             return Speaker(name=m.text)
     return None
 
@@ -1566,6 +1582,41 @@ def _respectively(actors: list[Actor], dates: list, sent: str) -> dict[str, Date
         return {a.key: None for a in actors}
     ordered = sorted(dates, key=lambda d: d.start)
     return {a.key: DateRange(d.start_date, d.end_date, d.text) for a, d in zip(actors, ordered, strict=True)}
+
+
+def _is_title(line: str) -> bool:
+    """A headline: title case, or a line that ends without a sentence's closing mark."""
+    return _is_headline(line) or line.rstrip()[-1:] not in ".!?\"”’)"
+
+
+def _speakers_shared(claims: list[Claim]) -> list[Claim]:
+    """A headline states what the body attributes: a claim told only in headlines takes the speaker
+    of the body's claims of the same actor, activity and stage, told differently ("preparing to
+    produce" in the title; "capable of producing," the minister said, in the body), when they name
+    one person only."""
+    said: dict[tuple, set[str]] = defaultdict(set)
+    who: dict[str, Speaker] = {}
+    for c in claims:
+        if c.speaker is not None:
+            said[(c.actor.key, c.predicate, c.stage)].add(c.speaker.name)
+            who.setdefault(c.speaker.name, c.speaker)
+    out = []
+    for c in claims:
+        names = said.get((c.actor.key, c.predicate, c.stage), set())
+        if c.speaker is None and len(names) == 1 and c.evidence and all(_is_title(e.text) for e in c.evidence):
+            c = replace(c, speaker=who[next(iter(names))])
+        out.append(c)
+    return out
+
+
+def _apposed_date(dates: list, sent: str, cue: Cue) -> DateRange | None:
+    """"In 2015, the year that Oman joined the Convention": a date set beside a clause that
+    names the time of the act ("the year that", "the day when") is that act's date."""
+    for d in dates:
+        m = _DATE_APPOSITION.match(sent, d.end)
+        if m is not None and m.end() <= cue.start and not re.search(r"[,;:]", sent[m.end():cue.start]):
+            return DateRange(d.start_date, d.end_date, d.text)
+    return None
 
 
 def _nearest_date(dates: list, cue: Cue) -> DateRange | None:

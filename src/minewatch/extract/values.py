@@ -794,6 +794,8 @@ _CORE = (
     rf"|(?P<rel>(?i:yesterday|today|tomorrow|tonight))\b"
     rf"|(?P<rq>(?i:(?P<rq_rel>this|last|next|past|previous|coming|current|earlier{_S}this|later{_S}this"
     rf"|the{_S}past|the{_S}previous|the{_S}coming|the{_S}current){_S}(?P<rq_u>week|month|year))\b)"
+    rf"|(?P<span>(?i:(?:the{_S})?(?:last|past|previous){_S}(?:(?P<span_n>\d{{1,3}}|{_SMALL_NUMBER_ALT}){_S})?"
+    rf"(?P<span_u>(?(span_n)(?:days|weeks|months|years|decades)|decade)))\b)"
     rf"|(?P<ago>(?i:(?P<ago_n>\d{{1,3}}|{_SMALL_NUMBER_ALT}){_S}(?P<ago_u>days?|weeks?|months?|years?){_S}ago)\b)"
     rf"|(?P<vg>(?i:(?:in|over|during|within){_S}the{_S}(?:coming|next|following){_S}(?:few{_S})?"
     rf"(?:days|weeks|months|years|decades)|in{_S}the{_S}near{_S}future)\b)"
@@ -990,6 +992,16 @@ def _resolve_core(g: dict[str, str | None], published: date | None, year_hint: i
         if rel == "later this":
             return published, b
         return a, b
+    if g.get("span"):
+        # "in the last 30 years", "over the past decade": the stretch up to publication
+        raw = (g.get("span_n") or "1").lower()
+        n = int(raw) if raw.isdigit() else 1 if raw in ("a", "an") else int(_SPELLED[raw][0])
+        unit = g["span_u"].lower().rstrip("s")  # type: ignore[union-attr]
+        if unit in ("year", "decade"):
+            years = n * (10 if unit == "decade" else 1)
+            return date(published.year - years, 1, 1), published
+        days = {"day": 1, "week": 7, "month": 30}[unit] * n
+        return published - timedelta(days=days), published
     if g.get("ago"):
         raw = g["ago_n"].lower()  # type: ignore[union-attr]
         n = int(raw) if raw.isdigit() else 1 if raw in ("a", "an") else int(_SPELLED[raw][0])
