@@ -47,7 +47,17 @@ A document joins an earlier one when one of these rules holds (``RULES``):
   shared (names are transliterated and spelling-folded, so "Каролис Алекса"
   meets "Karolis Aleksa" and "Konwencja" meets "Convention"), at least 4
   shared anchors of which at least one number, dates not more than 3 days
-  apart, and no two different credited agencies;
+  apart, and no two different credited agencies; when no date tells the two
+  apart (one has neither a publication date nor a dateline), the shared anchors
+  must also sit together: in each document, within a passage at most 1.5
+  times as long as the other document plus 2 blocks (``CROSS_PASSAGE_*``;
+  a signature keeps, per anchor, the 160-character blocks it occurs in).  A
+  translation, even of one paragraph, carries that paragraph's names and
+  figures together; a text that repeats another report's background (a
+  minister's earlier words, the year, the treaty) in one paragraph while
+  reporting another event finds those names spread over the whole of the
+  report it repeats, and the share of its own small anchor set alone could
+  not tell the two apart;
 * rewrite: ≥ 65 % of the two anchor sets' union shared (anchor Jaccard), at
   least 12 shared anchors of which at least 2 numbers, dates (when both are
   known) at most 3 days apart, and no two different credited agencies — an
@@ -123,6 +133,15 @@ REWRITE_ANCHOR_JACCARD = 0.65
 REWRITE_MIN_SHARED = 12
 REWRITE_MIN_NUMBERS = 2
 REWRITE_DAYS = 3
+#: Where anchors occur is kept by passage: blocks of PASSAGE_CHARS characters (about 25 words), at
+#: most PASSAGE_BLOCKS of them (a longer text's tail counts as its last block; see ``anchor_passages``).
+PASSAGE_CHARS = 160
+PASSAGE_BLOCKS = 64
+#: Cross-language pairs that no date tells apart (see the module docstring): the shared anchors
+#: must sit in a passage of each document at most this many times the other's length in passages,
+#: plus CROSS_PASSAGE_SLACK blocks (a passage rarely starts on a block boundary).
+CROSS_PASSAGE_FACTOR = 1.5
+CROSS_PASSAGE_SLACK = 2
 #: Documents with fewer trigrams than this are too short to compare by wording.
 MIN_SHINGLES = 8
 #: ``MinHashLSH`` banding of the trigram MinHash, given as ``params`` (b, r) rather than a
@@ -238,17 +257,27 @@ def words_of(text: str) -> list[str]:
 
 def anchors_of(text: str) -> set[str]:
     """Numbers and capitalised names (not sentence openers), in a script-neutral form."""
-    out: set[str] = set()
-    for number in _NUMBER.findall(text):
-        digits = _NON_DIGIT.sub("", number)
+    return set(anchor_passages(text))
+
+
+def anchor_passages(text: str) -> dict[str, int]:
+    """Each anchor (as ``anchors_of``) with the passages it occurs in: a bitmask of the
+    ``PASSAGE_CHARS`` blocks of the text (a text longer than ``PASSAGE_BLOCKS`` blocks has its
+    tail in the last one), so that a rule can ask whether shared names sit together."""
+    found: list[tuple[str, int]] = []
+    for m in _NUMBER.finditer(text):
+        digits = _NON_DIGIT.sub("", m.group())
         if len(digits) >= 2:
-            out.add(digits)
-    for name in _NAME.findall(text):
-        word = _fold(name)
+            found.append((digits, m.start()))
+    for m in _NAME.finditer(text):
+        word = _fold(m.group())
         if len(word) >= 4:
-            out.add(word[:ANCHOR_PREFIX])
-    for m in _ACRONYM.finditer(text):
-        out.add(_fold(m.group()))
+            found.append((word[:ANCHOR_PREFIX], m.start()))
+    found.extend((_fold(m.group()), m.start()) for m in _ACRONYM.finditer(text))
+    out: dict[str, int] = {}
+    last = PASSAGE_BLOCKS - 1
+    for anchor, start in found:
+        out[anchor] = out.get(anchor, 0) | (1 << min(start // PASSAGE_CHARS, last))
     return out
 
 
@@ -271,12 +300,17 @@ class Signature:
     n_shingles: int = 0
     language: str | None = None
     dateline: tuple[int, int] | None = None  # (month, day)
+    #: Per anchor (aligned with ``anchors``), the bitmask of the text's passages it occurs in
+    #: (``anchor_passages``); and the text's length in passages.
+    passages: np.ndarray | None = None  # uint64[len(anchors)]
+    n_blocks: int = 0
 
-    # magic, format version, number of anchors, trigram count, language, dateline month and day;
-    # then the two LeanMinHash in datasketch's byte format (little-endian), then the anchors.
-    _HEAD = struct.Struct("<4sBHI2sBB")
-    _MAGIC = b"MWS3"  # bumped whenever hashing or layout changes: old signatures must be recomputed
-    _VERSION = 3
+    # magic, format version, number of anchors, trigram count, language, dateline month and day,
+    # length in passages; then the two LeanMinHash in datasketch's byte format (little-endian),
+    # then the anchors, then their passage masks.
+    _HEAD = struct.Struct("<4sBHI2sBBB")
+    _MAGIC = b"MWS4"  # bumped whenever hashing or layout changes: old signatures must be recomputed
+    _VERSION = 4
 
     @property
     def shingles(self) -> np.ndarray:
@@ -293,16 +327,18 @@ class Signature:
         month, day = self.dateline or (0, 0)
         head = self._HEAD.pack(
             self._MAGIC, self._VERSION, self.anchors.size, min(self.n_shingles, 0xFFFFFFFF), lang, month, day,
+            min(self.n_blocks, PASSAGE_BLOCKS),
         )
         sketches = bytearray(self.shingle_minhash.bytesize("<") + self.word_minhash.bytesize("<"))
         self.shingle_minhash.serialize(sketches, "<")
         self.word_minhash.serialize(memoryview(sketches)[self.shingle_minhash.bytesize("<") :], "<")
-        return head + bytes(sketches) + self.anchors.astype("<u4").tobytes()
+        passages = self.passages if self.passages is not None else np.zeros(self.anchors.size, np.uint64)
+        return head + bytes(sketches) + self.anchors.astype("<u4").tobytes() + passages.astype("<u8").tobytes()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Signature:
         """Raises ValueError for a signature of another format or hashing: it must be recomputed."""
-        magic, _version, na, nsh, lang, month, day = cls._HEAD.unpack_from(data, 0)
+        magic, _version, na, nsh, lang, month, day, n_blocks = cls._HEAD.unpack_from(data, 0)
         if magic != cls._MAGIC:
             raise ValueError(f"not a current minewatch story signature ({magic!r}); recompute it from the text")
         view = memoryview(data)
@@ -315,10 +351,11 @@ class Signature:
             if mh.scheme != MINHASH_SCHEME or mh.seed != seed or len(mh) != n:
                 raise ValueError("story signature of other MinHash parameters; recompute it from the text")
         anchors = np.frombuffer(data, dtype="<u4", offset=off, count=na).astype(np.uint32)
+        passages = np.frombuffer(data, dtype="<u8", offset=off + 4 * na, count=na).astype(np.uint64)
         language = lang.rstrip(b"\0").decode("ascii") or None
         return cls(
             shingle_minhash=shingles, word_minhash=words, anchors=anchors, n_shingles=nsh,
-            language=language, dateline=(month, day) if month else None,
+            language=language, dateline=(month, day) if month else None, passages=passages, n_blocks=n_blocks,
         )
 
 
@@ -327,20 +364,21 @@ def signature(text: str, language: str | None = None) -> Signature:
     wh = _word_hashes(words_of(text))
     shingles = _shingle_hashes(wh)
     # Numbers hash to even values and names to odd ones, so a rule can ask for a shared number.
-    anchor_h = np.unique(
-        np.fromiter(
-            ((zlib.crc32(a.encode("utf-8")) & ~1) | (0 if a.isdigit() else 1) for a in anchors_of(text)),
-            dtype=np.uint64,
-        )
-    ).astype(np.uint32)[:MAX_ANCHORS]
+    passages: dict[int, int] = {}
+    for a, blocks in anchor_passages(text).items():
+        h = (zlib.crc32(a.encode("utf-8")) & ~1) | (0 if a.isdigit() else 1)
+        passages[h] = passages.get(h, 0) | blocks
+    kept = sorted(passages)[:MAX_ANCHORS]
     dl = find_dateline(text)
     return Signature(
         shingle_minhash=_minhash(_SHINGLE_TEMPLATE, shingles),
         word_minhash=_minhash(_WORD_TEMPLATE, np.unique(wh)),
-        anchors=anchor_h,
+        anchors=np.array(kept, dtype=np.uint32),
         n_shingles=int(shingles.size),
         language=language,
         dateline=(dl.month, dl.day) if dl else None,
+        passages=np.array([passages[h] for h in kept], dtype=np.uint64),
+        n_blocks=min(-(-len(text) // PASSAGE_CHARS), PASSAGE_BLOCKS),
     )
 
 
@@ -364,6 +402,46 @@ def _anchor_overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, int, int]:
     common = np.intersect1d(a, b, assume_unique=True)
     numbers = int(np.count_nonzero((common & 1) == 0))
     return common.size / min(a.size, b.size), int(common.size), numbers
+
+
+def _passage_span(masks: list[int]) -> int:
+    """The fewest consecutive passages holding every one of some anchors, each given by the
+    bitmask of the passages it occurs in (``PASSAGE_BLOCKS`` when one of them is in none)."""
+    union = 0
+    for m in masks:
+        union |= m
+    best = PASSAGE_BLOCKS
+    starts = union
+    while starts:
+        low = starts & -starts
+        starts ^= low
+        s = low.bit_length() - 1
+        end = 0
+        for m in masks:
+            rest = m >> s
+            if not rest:
+                return best  # no later start can hold this anchor either
+            end = max(end, (rest & -rest).bit_length())
+        best = min(best, end)
+    return best
+
+
+def _shared_passages(a: Signature, b: Signature) -> tuple[int, int]:
+    """The span (in passages, ``_passage_span``) of the anchors a and b share, in a and in b."""
+    if a.passages is None or b.passages is None:
+        return PASSAGE_BLOCKS, PASSAGE_BLOCKS
+    _common, ia, ib = np.intersect1d(a.anchors, b.anchors, assume_unique=True, return_indices=True)
+    return _passage_span(a.passages[ia].tolist()), _passage_span(b.passages[ib].tolist())
+
+
+def _one_passage(a: Signature, b: Signature) -> bool:
+    """Whether the anchors a and b share sit, in each, in a passage about as long as the other
+    document: a translation carries the names and figures of what it translates together, while a
+    report that repeats another's background has them in one paragraph of its own and the other
+    report spread over its whole length."""
+    span_a, span_b = _shared_passages(a, b)
+    return span_a <= CROSS_PASSAGE_FACTOR * b.n_blocks + CROSS_PASSAGE_SLACK \
+        and span_b <= CROSS_PASSAGE_FACTOR * a.n_blocks + CROSS_PASSAGE_SLACK
 
 
 @dataclass
@@ -430,7 +508,8 @@ def match(new: _Entry, old: _Entry, j3: float | None = None) -> tuple[str, float
     if cross and min(a.anchors.size, b.anchors.size) >= CROSS_MIN_ANCHORS and (gap is None or gap <= CROSS_DAYS) \
             and (not (new.via and old.via) or wire):
         overlap, shared, shared_numbers = _anchor_overlap(a.anchors, b.anchors)
-        if overlap >= CROSS_ANCHOR_OVERLAP and shared >= CROSS_MIN_SHARED and shared_numbers >= 1:
+        if overlap >= CROSS_ANCHOR_OVERLAP and shared >= CROSS_MIN_SHARED and shared_numbers >= 1 \
+                and (gap is not None or _one_passage(a, b)):
             return "cross_language", overlap
     if min(a.anchors.size, b.anchors.size) >= REWRITE_MIN_SHARED and (gap is None or gap <= REWRITE_DAYS) \
             and (not (new.via and old.via) or wire):

@@ -122,7 +122,7 @@ def test_rewrites_meet_among_many_reports_of_the_agency() -> None:
 
 def test_signature_format_is_datasketch_leanminhash_and_deterministic_across_processes() -> None:
     blob = minhash_signature(REWRITE_A, "en")
-    assert blob[:4] == b"MWS3"
+    assert blob[:4] == b"MWS4"
     back = Signature.from_bytes(blob)
     assert back.to_bytes() == blob and back.shingles.shape == (128,) and back.words.shape == (128,)
     code = "import sys; from minewatch.stories import minhash_signature; print(minhash_signature(sys.argv[1], 'en').hex())"
