@@ -311,6 +311,9 @@ class Signature:
     _HEAD = struct.Struct("<4sBHI2sBBB")
     _MAGIC = b"MWS4"  # bumped whenever hashing or layout changes: old signatures must be recomputed
     _VERSION = 4
+    #: The layout before passages (same hashing), still read: ``passages`` is None then.
+    _HEAD_V3 = struct.Struct("<4sBHI2sBB")
+    _MAGIC_V3 = b"MWS3"
 
     @property
     def shingles(self) -> np.ndarray:
@@ -338,11 +341,17 @@ class Signature:
     @classmethod
     def from_bytes(cls, data: bytes) -> Signature:
         """Raises ValueError for a signature of another format or hashing: it must be recomputed."""
-        magic, _version, na, nsh, lang, month, day, n_blocks = cls._HEAD.unpack_from(data, 0)
-        if magic != cls._MAGIC:
+        if data[:4] == cls._MAGIC_V3:
+            # the format before passages: same hashing, so a stored document still meets new ones
+            # (its passages unknown, ``_one_passage`` does not hold it apart)
+            magic, _version, na, nsh, lang, month, day = cls._HEAD_V3.unpack_from(data, 0)
+            n_blocks, off = 0, cls._HEAD_V3.size
+        else:
+            magic, _version, na, nsh, lang, month, day, n_blocks = cls._HEAD.unpack_from(data, 0)
+            off = cls._HEAD.size
+        if magic not in (cls._MAGIC, cls._MAGIC_V3):
             raise ValueError(f"not a current minewatch story signature ({magic!r}); recompute it from the text")
         view = memoryview(data)
-        off = cls._HEAD.size
         shingles = LeanMinHash.deserialize(view[off:], "<")
         off += shingles.bytesize("<")
         words = LeanMinHash.deserialize(view[off:], "<")
@@ -351,7 +360,8 @@ class Signature:
             if mh.scheme != MINHASH_SCHEME or mh.seed != seed or len(mh) != n:
                 raise ValueError("story signature of other MinHash parameters; recompute it from the text")
         anchors = np.frombuffer(data, dtype="<u4", offset=off, count=na).astype(np.uint32)
-        passages = np.frombuffer(data, dtype="<u8", offset=off + 4 * na, count=na).astype(np.uint64)
+        passages = None if magic == cls._MAGIC_V3 else \
+            np.frombuffer(data, dtype="<u8", offset=off + 4 * na, count=na).astype(np.uint64)
         language = lang.rstrip(b"\0").decode("ascii") or None
         return cls(
             shingle_minhash=shingles, word_minhash=words, anchors=anchors, n_shingles=nsh,
@@ -439,6 +449,8 @@ def _one_passage(a: Signature, b: Signature) -> bool:
     document: a translation carries the names and figures of what it translates together, while a
     report that repeats another's background has them in one paragraph of its own and the other
     report spread over its whole length."""
+    if a.passages is None or b.passages is None:
+        return True  # a signature stored before passages were kept: the rule as it was then
     span_a, span_b = _shared_passages(a, b)
     return span_a <= CROSS_PASSAGE_FACTOR * b.n_blocks + CROSS_PASSAGE_SLACK \
         and span_b <= CROSS_PASSAGE_FACTOR * a.n_blocks + CROSS_PASSAGE_SLACK

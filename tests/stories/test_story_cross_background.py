@@ -144,3 +144,26 @@ def test_anchor_passages_and_signature_keep_where_anchors_sit() -> None:
     back = Signature.from_bytes(sig.to_bytes())
     assert (back.passages == sig.passages).all() and back.n_blocks == sig.n_blocks == 2
     assert sorted(back.passages.tolist()) == sorted(where.values())
+
+
+def _as_v3(sig: Signature) -> bytes:
+    """The signature in the layout stored before passages were kept (MWS3: no passage count, no masks)."""
+    blob = sig.to_bytes()
+    head = Signature._HEAD.unpack_from(blob, 0)
+    old = Signature._HEAD_V3.pack(b"MWS3", 3, *head[2:7])
+    body = blob[Signature._HEAD.size:]
+    return old + body[: len(body) - 8 * sig.anchors.size]
+
+
+def test_a_signature_stored_before_passages_is_still_read_and_compared() -> None:
+    """A store written by the previous release keeps grouping its documents with new ones: the old
+    layout loads (passages unknown) and the cross-language rule judges it as it did then."""
+    sig = signature(RUSSIAN_PRODUCTION, "ru")
+    old = Signature.from_bytes(_as_v3(sig))
+    assert old.passages is None and (old.anchors == sig.anchors).all() and old.shingles.tolist() == sig.shingles.tolist()
+    g = StoryGrouper()
+    g.add("production", PRODUCTION, None, ("Reuters",), "en")
+    assert g.add_signature("ru_old", _as_v3(sig), None, (), story_id="s-ru") == "s-ru"
+    assert "ru_old" in g.entries  # compared with what comes next, not only restored
+    # the old rule (no passage test) joined this pair; with passages unknown it still does
+    assert match(entry_for("ru", old, None, ()), entry_for("p", signature(PRODUCTION, "en"), None, ("Reuters",)))
