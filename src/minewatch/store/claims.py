@@ -156,16 +156,14 @@ class ClaimsAndFacts:
         c, d = t.claims, t.documents
         recency = f.order in ("newest", "oldest")  # ordered and limited by recency_rows
         with self.engine.connect() as conn:
-            walk = recency and self._walks(conn, f)
-        q = self._claims_query(f, walk=walk)
-        if not recency:
-            if f.order == "id" or f.after is not None or f.limit:
-                q = q.order_by(c.c.id)
-            else:
-                q = q.order_by(d.c.path, d.c.id, c.c.id)
-            if f.limit:
-                q = q.limit(f.limit)
-        with self.engine.connect() as conn:
+            q = self._claims_query(f, walk=recency and self._walks(conn, f))
+            if not recency:
+                if f.order == "id" or f.after is not None or f.limit:
+                    q = q.order_by(c.c.id)
+                else:
+                    q = q.order_by(d.c.path, d.c.id, c.c.id)
+                if f.limit:
+                    q = q.limit(f.limit)
             if recency:
                 rows = recency_rows(conn, q, (d.c.published, d.c.ingested_at, c.c.id), f.order, f.keyset, f.limit)
             else:
