@@ -138,3 +138,42 @@ def test_a_widely_reported_fact_keeps_exact_counts_and_capped_lists(tmp_path):
     incremental = _snapshot(store)
     assert incremental == _from_scratch(store)
     store.engine.dispose()
+
+
+def test_a_document_written_during_a_reconcile_is_counted_once(pg_url, monkeypatch):
+    """Another process writing while a reconcile runs (a watch beside an ingest, on PostgreSQL).
+
+    Under READ COMMITTED each statement sees what was committed before it: a document committed
+    after the reconcile listed its pending documents must be left for the next reconcile, neither
+    merged into the facts now (it is not marked, so it would be counted twice) nor lost; likewise
+    a review queued meanwhile.
+    """
+    from minewatch.store import reconciling
+
+    store, writer = Store.open(pg_url), Store.open(pg_url)
+    rng = random.Random(5)
+    _add(store, rng, 0, 30)
+    reconcile_pending(store)
+    first = store.claims()[0]
+    late: list[str] = [first["document"]["id"]]  # a review takes its claim's document up again
+    real_chunks = reconciling._chunks
+
+    def chunks_with_a_late_writer(seq, n):
+        if len(late) == 1:  # once, right after the reconcile has listed what is pending
+            late.extend(_add(writer, rng, 30, 3))
+            writer.add_review(first["id"], "rejected", "tester")
+        return real_chunks(seq, n)
+
+    _add(store, rng, 100, 5)
+    monkeypatch.setattr(reconciling, "_chunks", chunks_with_a_late_writer)
+    assert reconcile_pending(store)["documents"] == 5
+    monkeypatch.setattr(reconciling, "_chunks", real_chunks)
+    with store.engine.connect() as conn:
+        waiting = set(conn.execute(select(t.documents.c.id).where(t.documents.c.reconciled.is_(False))).scalars())
+        queued = list(conn.execute(select(t.reconcile_queue.c.fact_id)).scalars())
+    assert waiting == set(late)  # left for the next reconcile, not marked unseen
+    assert queued  # the review's fact is still queued
+    assert reconcile_pending(store)["documents"] == 4
+    _assert_same_as_rebuild(store)  # every claim counted once, the rejection applied
+    writer.engine.dispose()
+    store.engine.dispose()

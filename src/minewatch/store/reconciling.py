@@ -317,13 +317,16 @@ def reconcile_pending(store, part: tuple[int, int] | None = None) -> dict[str, i
                     if in_part(r.fact_id):
                         rebuild.add(r.fact_id)
 
-        # Claims of documents no summary counts yet: the only ones an incremental fact reads.
+        # Claims of documents no summary counts yet: the only ones an incremental fact reads.  Only
+        # those of the documents listed above: one committed since (by another process, under READ
+        # COMMITTED) would be merged now but not marked, and counted again by the next reconcile.
         new_q = (
             select(c, d.c.story_id, d.c.published, d.c.outlet, d.c.path, d.c.url, d.c.via)
             .join(d, d.c.id == c.c.document_id)
             .where(d.c.reconciled.is_(False), d.c.in_facts.is_(False))
         )
-        new_rows = {r["id"]: dict(r) for r in conn.execute(new_q).mappings()}
+        new_rows = {r["id"]: dict(r) for chunk in _chunks([p.id for p in pending if not p.in_facts], 500)
+                    for r in conn.execute(new_q.where(d.c.id.in_(chunk))).mappings()}
         if part is not None:
             for r in new_rows.values():
                 actor_of.setdefault(r["fact_id"], _actor_key(r["actor_iso3"], r["actor_name"]))
@@ -446,15 +449,17 @@ def reconcile_pending(store, part: tuple[int, int] | None = None) -> dict[str, i
             found = rc.story_value_conflicts(story_recs.get(sid, []))
             counts["conflicts"] += _replace_conflicts(conn, f"story:{sid}", found, seen)
         if part is None:
-            _mark_reconciled(conn, doc_ids)
+            _mark_reconciled(conn, doc_ids, queued)
         counts["documents"] = len(doc_ids)
     return counts
 
 
-def _mark_reconciled(conn, doc_ids: Sequence[str]) -> None:
+def _mark_reconciled(conn, doc_ids: Sequence[str], queued: Sequence[str]) -> None:
+    """The documents and queued facts this reconcile read are done; what was written since waits."""
     for chunk in _chunks(list(doc_ids), 500):
         conn.execute(update(t.documents).where(t.documents.c.id.in_(chunk)).values(reconciled=True, in_facts=True))
-    conn.execute(delete(t.reconcile_queue))
+    for chunk in _chunks(list(queued), 500):
+        conn.execute(delete(t.reconcile_queue).where(t.reconcile_queue.c.fact_id.in_(chunk)))
 
 
 def finish_reconcile(store) -> None:
