@@ -14,8 +14,8 @@ reliability table per decile.  The last line is a summary for scripts.
 5-fold recipe decides them: each fold's heads and thresholds never saw its articles), with the
 pair score, whether the rules made the claim, and its evidence, to group them by cause.
 
-``--margin``, ``--keep-pick`` and ``--bags`` measure the less greedy threshold selections
-(``training.Selection``) instead of the shipped one.
+``--margin``, ``--keep-pick`` and ``--bags`` measure other threshold selections
+(``training.Selection``) instead of the shipped one (``--bags 0``: the plain greedy search).
 """
 
 from __future__ import annotations
@@ -77,9 +77,11 @@ def main() -> int:
                     help="claims of slack for the per-predicate thresholds (default: the greedy argmax)")
     ap.add_argument("--keep-pick", default="low", choices=("low", "centre", "neutral"),
                     help="with --margin: which keep threshold of those within the slack")
-    ap.add_argument("--bags", type=int, default=0, help="median thresholds over this many bootstrap resamples")
+    ap.add_argument("--bags", type=int, default=None,
+                    help="median thresholds over this many bootstrap resamples (0: the plain search)")
     a = ap.parse_args()
-    T.SELECTION = T.Selection(margin=a.margin, keep_pick=a.keep_pick, bags=a.bags)
+    if a.margin is not None or a.bags is not None:  # else the shipped selection, training.SELECTION
+        T.SELECTION = T.Selection(margin=a.margin, keep_pick=a.keep_pick, bags=a.bags or 0)
     if not (Path(a.shared) / "gold" / "train.jsonl").exists():
         print(f"no shared gold at {a.shared}", file=sys.stderr)
         return 2
