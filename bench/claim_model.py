@@ -1,6 +1,7 @@
 """The claim model's honest figures: held-out scores, per predicate, and calibration.
 
 usage: python bench/claim_model.py [--shared ../shared] [--folds 5] [--false-claims use,production]
+                                   [--margin N [--keep-pick low|centre|neutral]] [--bags N]
 
 Retrains the heads exactly as ``make model`` does (nothing is written) and prints:
 key/strict scores on ``train`` articles by k-fold cross-validation (each fold scored by heads
@@ -12,6 +13,9 @@ reliability table per decile.  The last line is a summary for scripts.
 ``--false-claims P,Q`` instead lists the held-out false claims of those predicates (as the
 5-fold recipe decides them: each fold's heads and thresholds never saw its articles), with the
 pair score, whether the rules made the claim, and its evidence, to group them by cause.
+
+``--margin``, ``--keep-pick`` and ``--bags`` measure other threshold selections
+(``training.Selection``) instead of the shipped one (``--bags 0``: the plain greedy search).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ def false_claims(shared: Path, written_dir: Path, folds: int, predicates: set[st
     floor = T.dev_floor(dev)
     for k in range(folds):
         pools = [(held[j], oof[j]) for j in range(folds) if j != k]
-        add, keep = T.choose_thresholds(pools, (dev, T.proposals(models[k], rules, dev)), floor,
+        add, keep = T.select_thresholds(pools, (dev, T.proposals(models[k], rules, dev)), floor,
                                         T._guarded(models[k], rules, guards))
         for ex, props in zip(held[k], oof[k], strict=True):
             kept = [(c, p, rule) for c, p, rule in props if p >= T._for(keep if rule else add, c.predicate)]
@@ -69,7 +73,15 @@ def main() -> int:
     ap.add_argument("--written", default=str(REPO / "training" / "en"))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--false-claims", default="", help="comma-separated predicates: list their held-out false claims")
+    ap.add_argument("--margin", type=float, default=None,
+                    help="claims of slack for the per-predicate thresholds (default: the greedy argmax)")
+    ap.add_argument("--keep-pick", default="low", choices=("low", "centre", "neutral"),
+                    help="with --margin: which keep threshold of those within the slack")
+    ap.add_argument("--bags", type=int, default=None,
+                    help="median thresholds over this many bootstrap resamples (0: the plain search)")
     a = ap.parse_args()
+    if a.margin is not None or a.bags is not None:  # else the shipped selection, training.SELECTION
+        T.SELECTION = T.Selection(margin=a.margin, keep_pick=a.keep_pick, bags=a.bags or 0)
     if not (Path(a.shared) / "gold" / "train.jsonl").exists():
         print(f"no shared gold at {a.shared}", file=sys.stderr)
         return 2

@@ -89,3 +89,19 @@ def test_training_is_deterministic(tmp_path):
     b = training.fit_model(subset, c=0.5).to_dict()
     assert a == b
     assert a["relevance"]["weights"], "the relevance head learned something"
+
+
+def test_less_greedy_threshold_picks():
+    """A gain within the slack moves no threshold; refused settings (score -1) are never picked."""
+    from minewatch.extract import training
+
+    keep = [(0.0, 0.700), (0.1, 0.700), (0.2, 0.7008), (0.3, 0.7008), (0.4, -1.0)]
+    assert training._lowest(keep, slack=0.0) == 0.2
+    assert training._lowest(keep, slack=0.001) == 0.0
+    assert training._plateau_centre(keep, slack=0.0) == 0.2  # the run 0.2-0.3: its lower centre
+    assert training._plateau_centre(keep, slack=0.0, neutral=0.1) == 0.2
+    assert training._plateau_centre(keep, slack=0.001, neutral=0.1) == 0.1
+    add = [(0.5, 0.710), (0.9, 0.7095), (1.01, 0.709)]
+    assert training._cautious(add, slack=0.0) == 0.5
+    assert training._cautious(add, slack=0.0012) == 1.01
+    assert training._cautious([(0.5, -1.0)], slack=0.0) is None
