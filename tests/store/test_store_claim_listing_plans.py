@@ -102,3 +102,23 @@ def test_common_filters_walk_and_rare_ones_pick(tmp_path) -> None:
                      "unknown state": False, "no filter": False}
     assert not unlimited  # every match is read anyway: picking reads no claim twice
     store.engine.dispose()
+
+
+def test_a_state_page_is_sorted_from_indexes_alone(tmp_path) -> None:
+    """A picked state page sorts its matches on keys held by indexes (migration 0011): no claim row and no
+    document row (whose ``ingested_at`` sits after its text) is read until the page is known."""
+    from sqlalchemy import event
+
+    store = _filled(f"sqlite:///{tmp_path / 'kb.db'}")
+    seen: list[tuple[str, tuple]] = []
+    event.listen(store.engine, "before_cursor_execute", lambda conn, cur, sql, params, *a: seen.append((sql, params)))
+    page = store.claims(ClaimFilter(state="LTU", predicate="use", since=date(2024, 1, 1), order="newest", limit=5))
+    assert page
+    sorting = [(sql, p) for sql, p in seen if "ORDER BY" in sql and "picks" in sql]
+    assert len(sorting) == 1, [sql for sql, _ in seen]
+    sql, params = sorting[0]
+    with store.engine.connect() as conn:
+        plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    reads = [step for step in plan if step.startswith(("SEARCH", "SCAN")) and "picks" not in step]
+    assert reads and all("COVERING INDEX" in step for step in reads), plan
+    store.engine.dispose()

@@ -177,3 +177,20 @@ def test_the_shared_answers_stay_within_their_bytes(tmp_path) -> None:
     for i in range(60):  # new data: the old data's answers go at the next check
         shared.put((f"/api/facts/{i}", (), ((3, 4), None)), (200, [], b"z" * 2_000))
     assert shared.get(("/api/claims/59", (), version)) is None
+
+
+def test_a_server_worker_hands_the_gil_over_sooner(tmp_path, monkeypatch) -> None:
+    """Each worker the server spawns shortens the GIL switch interval, so its event loop answers cached
+    pages between the threads computing new ones (bench/api.py's cold start)."""
+    import sys
+
+    from minewatch.web import server
+
+    monkeypatch.setenv("MINEWATCH_DB", f"sqlite:///{tmp_path / 'kb.db'}")
+    before = sys.getswitchinterval()
+    try:
+        app = server.app_factory()
+        assert app.title == "minewatch"
+        assert sys.getswitchinterval() == server.GIL_SWITCH_S < before
+    finally:
+        sys.setswitchinterval(before)

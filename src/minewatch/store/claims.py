@@ -23,6 +23,9 @@ from minewatch.store.common import NO_DATE, _chunks, _count, _escape_like, recen
 #: through the documents by date (``ClaimsAndFacts._walks``; measured on ``bench/api.py``'s base).
 PICK_COST = 3
 
+#: Newest/oldest pages up to this size are read keys first, then rows (``ClaimsAndFacts._page_in_two``).
+PAGE_IN_TWO = 1000
+
 
 @dataclass
 class ClaimFilter:
@@ -101,18 +104,15 @@ class ClaimsAndFacts:
         q = self._claims_query(ClaimFilter(**{**f.__dict__, "after": None, "keyset": None, "limit": None}))
         return _count(self.engine, q)
 
-    def _claims_query(self, f: ClaimFilter, walk: bool = False):
-        """The claims matching ``f`` with their document's columns.
+    def _claims_query(self, f: ClaimFilter, walk: bool = False, columns: Sequence[Any] | None = None):
+        """The claims matching ``f`` with their document's columns (or only ``columns``).
 
         ``walk``: the state and predicate tests are written so that no index serves them
         (SQLite then walks the documents' date index and tests each claim on the way, see
         ``_walks``); otherwise they pick the matching claims through their indexes.
         """
         c, d = t.claims, t.documents
-        q = select(
-            c, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title, d.c.ingested_at,
-            d.c.language,
-        ).join(d, d.c.id == c.c.document_id)
+        q = select(*(columns or _listing_columns())).join(d, d.c.id == c.c.document_id)
         if walk:
             # ``x || ''`` is not indexable: a filter, not a way in (SQLite's documented idiom)
             if f.state:
@@ -125,16 +125,11 @@ class ClaimsAndFacts:
             q = q.where(key.in_(_state_claim_ids(f.state.upper(), f.predicate, key)))
         elif f.predicate:
             q = q.where(c.c.predicate == f.predicate)
+        q = _document_filters(q, f)
         if f.modality:
             q = q.where(c.c.modality == f.modality)
-        if f.since:
-            q = q.where(d.c.published >= f.since)
-        if f.until:
-            q = q.where(d.c.published <= f.until)
         if f.document:
             q = q.where(c.c.document_id == f.document)
-        if f.outlet:
-            q = q.where(d.c.outlet == f.outlet)
         if f.claim_ids is not None:
             q = q.where(c.c.id.in_(list(f.claim_ids)))
         if f.text:
@@ -156,7 +151,8 @@ class ClaimsAndFacts:
         c, d = t.claims, t.documents
         recency = f.order in ("newest", "oldest")  # ordered and limited by recency_rows
         with self.engine.connect() as conn:
-            q = self._claims_query(f, walk=recency and self._walks(conn, f))
+            walk = recency and self._walks(conn, f)
+            q = self._claims_query(f, walk=walk)
             if not recency:
                 if f.order == "id" or f.after is not None or f.limit:
                     q = q.order_by(c.c.id)
@@ -164,7 +160,9 @@ class ClaimsAndFacts:
                     q = q.order_by(d.c.path, d.c.id, c.c.id)
                 if f.limit:
                     q = q.limit(f.limit)
-            if recency:
+            if recency and f.limit and f.limit <= PAGE_IN_TWO:
+                rows = self._page_in_two(conn, f, walk)
+            elif recency:
                 rows = recency_rows(conn, q, (d.c.published, d.c.ingested_at, c.c.id), f.order, f.keyset, f.limit)
             else:
                 rows = [dict(r) for r in conn.execute(q).mappings()]
@@ -181,6 +179,36 @@ class ClaimsAndFacts:
                 ).mappings():
                     rv[r["claim_id"]] = dict(r)  # the latest review wins
         return [claim_export(r, ev.get(r["id"], []), rv.get(r["id"])) for r in rows]
+
+    def _page_in_two(self, conn, f: ClaimFilter, walk: bool) -> list[dict[str, Any]]:
+        """A page of a newest/oldest listing: first its keys in order, then their rows.
+
+        Sorting carries every selected column of every match (SQLite's sorter holds whole
+        rows), and a document's ``ingested_at`` sits after its text in the row: asked for
+        every match, a state's listing read each document's text to sort ~300 claims.  The
+        keys alone come from indexes (``documents (id, published, ingested_at)``, migration
+        0011); the whole rows are read for the page only.
+        """
+        c, d = t.claims, t.documents
+        key = self._claim_key()
+        if f.state and not walk and not (f.modality or f.document or f.claim_ids is not None or f.text or f.after):
+            # the state's claims with their document and id straight from the state indexes
+            # (actor_iso3/counterpart_iso3, predicate, document_id, id), never reading a claim's row
+            picks = _state_claim_ids(f.state.upper(), f.predicate, key, with_document=True).subquery("picks")
+            cols = (d.c.published, d.c.ingested_at, picks.c.cid)
+            q = _document_filters(select(picks.c.k, *cols).join(d, d.c.id == picks.c.doc), f)
+        else:
+            cols = (d.c.published, d.c.ingested_at, c.c.id)
+            q = self._claims_query(f, walk=walk, columns=(key.label("k"), *cols))
+        keys = recency_rows(conn, q, cols, str(f.order), f.keyset, f.limit)
+        where = {r["k"]: i for i, r in enumerate(keys)}
+        if not where:
+            return []
+        q = self._claims_query(ClaimFilter(), columns=(*_listing_columns(), key.label("k"))).where(key.in_(list(where)))
+        rows = sorted((dict(r) for r in conn.execute(q).mappings()), key=lambda r: where[r["k"]])
+        for r in rows:
+            del r["k"]
+        return rows
 
     def _claim_key(self):
         """The column that names a claim inside SQLite's own queries: its rowid, an integer (a subquery of
@@ -293,6 +321,13 @@ class ClaimsAndFacts:
     def fact_objects(self, *, state: str | None = None) -> list:
         """Facts as reconcile.Fact values (for timelines)."""
         return [Fact.from_dict(r["detail"]) for r in self.facts(state=state)]
+
+
+def _listing_columns() -> tuple:
+    """A claim with its document's columns, as listings and exports show them."""
+    c, d = t.claims, t.documents
+    return (c, d.c.path, d.c.url, d.c.outlet, d.c.published, d.c.story_id, d.c.via, d.c.title, d.c.ingested_at,
+            d.c.language)
 
 
 def _dismissed_ids() -> Any:
@@ -426,9 +461,22 @@ def _queue_facts(conn, fact_ids: Iterable[str | None]) -> None:
             conn.execute(insert(t.reconcile_queue).values(fact_id=fid))
 
 
-def _state_claim_ids(iso3: str, predicate: str | None = None, key: Any = None):
+def _document_filters(q, f: ClaimFilter):
+    """``f``'s conditions on the claim's document (its date and outlet)."""
+    d = t.documents
+    if f.since:
+        q = q.where(d.c.published >= f.since)
+    if f.until:
+        q = q.where(d.c.published <= f.until)
+    if f.outlet:
+        q = q.where(d.c.outlet == f.outlet)
+    return q
+
+
+def _state_claim_ids(iso3: str, predicate: str | None = None, key: Any = None, with_document: bool = False):
     """Keys (``key``: the ids, or on SQLite the rowids) of the claims about ``iso3`` (as actor or
-    counterpart), optionally of one predicate, as a subquery.
+    counterpart), optionally of one predicate, as a subquery (``with_document``: as ``k`` with the
+    claim's ``doc`` and ``cid``, which the two indexes hold too).
 
     ``actor = X OR counterpart = X`` written as two branches that each use an
     index, (actor_iso3, predicate) and (counterpart_iso3, predicate), joined by
@@ -438,8 +486,9 @@ def _state_claim_ids(iso3: str, predicate: str | None = None, key: Any = None):
     """
     c = t.claims
     key = c.c.id if key is None else key
-    actor = select(key).select_from(c).where(c.c.actor_iso3 == iso3)
-    counterpart = select(key).select_from(c).where(c.c.counterpart_iso3 == iso3)
+    cols = (key.label("k"), c.c.document_id.label("doc"), c.c.id.label("cid")) if with_document else (key,)
+    actor = select(*cols).select_from(c).where(c.c.actor_iso3 == iso3)
+    counterpart = select(*cols).select_from(c).where(c.c.counterpart_iso3 == iso3)
     if predicate:
         actor = actor.where(c.c.predicate == predicate)
         counterpart = counterpart.where(c.c.predicate == predicate)

@@ -119,6 +119,7 @@ documents = Table(
     Index(None, "published"),
     Index(None, "reconciled"),
     Index(None, "ingested_at", "id"),  # arrival order: ingest restarts read the newest signatures backwards
+    Index(None, "id", "published", "ingested_at"),  # a listing's sort keys without reading the row (0011)
 )
 
 claims = Table(
@@ -156,8 +157,9 @@ claims = Table(
     Column("extractor", String(80)),
     Column("fact_id", String(40)),
     Index(None, "document_id"),
-    Index(None, "actor_iso3", "predicate"),
-    Index(None, "counterpart_iso3", "predicate"),  # the other half of the state filter (actor OR counterpart)
+    # a state's claims (actor OR counterpart), with their document and id: a listing's keys without the rows (0011)
+    Index(None, "actor_iso3", "predicate", "document_id", "id"),
+    Index(None, "counterpart_iso3", "predicate", "document_id", "id"),
     Index(None, "fact_id"),
     Index(None, "predicate"),
 )
