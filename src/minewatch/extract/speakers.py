@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from minewatch.extract.actors import actor_lexicon
-from minewatch.extract.rules import lexicon
+from minewatch.extract.rules import lexicon, words
 from minewatch.model import Speaker
 
 _UPPER = "".join(chr(c) for c in range(0x41, 0x2B0) if chr(c).isupper())
@@ -329,12 +329,15 @@ def _resolve_pending(index: SpeakerIndex, pending: list[tuple[int, str, str]], p
 
 
 #: "International Campaign to Ban Landmines (ICBL) said": a run after "Campaign to" ends an organisation's name
-_NAME_TAIL = re.compile(r"[A-Z][\w'’.-]*\s+(?:to|on|against)\s+$")
-#: ", in an interview with …, said": where or when the person spoke, not the person's role
-_CIRCUMSTANCE = re.compile(r"\s*(?:in|at|on|during|after|before|while|when|speaking|writing|quoted)\b", re.IGNORECASE)
+_NAME_TAIL = re.compile(r"[A-Z][\w'’.-]*\s+(?:" + "|".join(words("organisation_name_links")) + r")\s+$")
+#: ", in an interview with …, said", ", who leads …,": where or when the person spoke, or a clause, not a role
+_CIRCUMSTANCE = re.compile(r"\s*(?:" + "|".join(words("circumstance_openers") + words("relative_pronouns")) + r")\b",
+                           re.IGNORECASE)
+
+
 def _role_text(text: str) -> str | None:
     """The apposition after a name as a role, unless it tells where, when or what else."""
-    if _CIRCUMSTANCE.match(text) or re.match(r"\s*(?:which|who|that|whose)\b", text):
+    if _CIRCUMSTANCE.match(text):
         return None
     return text.strip() or None
 

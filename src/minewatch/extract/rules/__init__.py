@@ -53,7 +53,7 @@ REQUIRED = {"id", "table", "value", "effect", "reason", "example"}
 #: The claim fields an effect may name (``claim_fields`` gives them for a claim).
 FIELDS = frozenset({
     "actor", "actor_name", "predicate", "stage", "treaty", "weapon", "counterpart", "modality", "polarity",
-    "speaker", "quantity", "quantity_low", "quantity_high", "time", "time_start", "time_text", "time_year",
+    "speaker", "speaker_role", "quantity", "quantity_low", "quantity_high", "time", "time_start", "time_text", "time_year",
     "time_month", "time_day"})
 OPERATORS = frozenset({"not", "lt", "gt", "contains"})
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")
@@ -227,6 +227,7 @@ def claim_fields(claim: Any) -> dict[str, Any]:
         "counterpart": claim.counterpart.key if claim.counterpart else None,
         "modality": claim.modality, "polarity": claim.polarity,
         "speaker": claim.speaker.name if claim.speaker else None,
+        "speaker_role": claim.speaker.role if claim.speaker else None,
         "quantity": q.to_dict() if q is not None else None,
         "quantity_low": q.low if q is not None else None, "quantity_high": q.high if q is not None else None,
         "time": t.to_dict() if t is not None else None,
