@@ -1,6 +1,6 @@
 """The claim model's honest figures: held-out scores, per predicate, and calibration.
 
-usage: python bench/claim_model.py [--shared ../shared] [--folds 5] [--false-claims use,production]
+usage: python bench/claim_model.py [--shared ../shared] [--folds 5] [--false-claims use,production] [--missed P,Q]
                                    [--margin N [--keep-pick low|centre|neutral]] [--bags N]
 
 Retrains the heads exactly as ``make model`` does (nothing is written) and prints:
@@ -14,6 +14,11 @@ reliability table per decile.  The last line is a summary for scripts.
 5-fold recipe decides them: each fold's heads and thresholds never saw its articles), with the
 pair score, whether the rules made the claim, and its evidence, to group them by cause.
 
+``--missed P,Q`` lists the held-out missed required gold claims of those predicates (with
+``--false-claims``, both in one run), each with its cause: no candidate; the pair's best candidate
+below its threshold (its score); a claim below its keep or add threshold (and whether it would
+have matched); or a claim of that actor and predicate made with another stage, treaty or polarity.
+
 ``--margin``, ``--keep-pick`` and ``--bags`` measure other threshold selections
 (``training.Selection``) instead of the shipped one (``--bags 0``: the plain greedy search).
 """
@@ -22,14 +27,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from minewatch.extract import training as T
 from minewatch.extract.training import REPO, train
 
 
-def false_claims(shared: Path, written_dir: Path, folds: int, predicates: set[str]) -> None:
-    """Print the out-of-fold false claims of ``predicates``, decided as ``cross_validate`` does."""
+def _held_out(shared: Path, written_dir: Path, folds: int) -> Iterator[tuple[Any, Any, list, dict, dict, Any]]:
+    """Each held-out ``train`` article with its fold's proposals and thresholds, decided as
+    ``cross_validate`` does: (rules, example, proposals, add, keep)."""
     from minewatch.extract.extractor import Extractor
 
     rules = Extractor(model=None)
@@ -50,15 +58,89 @@ def false_claims(shared: Path, written_dir: Path, folds: int, predicates: set[st
         add, keep = T.select_thresholds(pools, (dev, T.proposals(models[k], rules, dev)), floor,
                                         T._guarded(models[k], rules, guards))
         for ex, props in zip(held[k], oof[k], strict=True):
-            kept = [(c, p, rule) for c, p, rule in props if p >= T._for(keep if rule else add, c.predicate)]
-            _, _, wrong, _ = T.match_document(ex.gold, [c.to_dict() for c, _, _ in kept])
-            for i in wrong:
-                c, p, rule = kept[i]
-                if c.predicate in predicates:
-                    who = c.actor.iso3 or c.actor.name
-                    text = c.evidence[0].text[:160] if c.evidence else ""
-                    print(f"{c.predicate:<12} {ex.name} {who:<8} p={p:.2f} {'rules' if rule else 'model'} "
-                          f"{c.polarity}  {text}")
+            yield rules, ex, props, add, keep, models[k]
+
+
+def _kept(props: list, add: dict, keep: dict) -> list:
+    return [(c, p, rule) for c, p, rule in props if p >= T._for(keep if rule else add, c.predicate)]
+
+
+def _fields(c: Any) -> str:
+    d = c.to_dict() if hasattr(c, "to_dict") else c
+    a = d.get("actor")
+    who = a if isinstance(a, str) else (a or {}).get("iso3") or (a or {}).get("name")
+    return f"{who}/{d.get('stage')}/{d.get('treaty')}/{d.get('polarity') or 'affirmed'}"
+
+
+def _differs(g: dict, d: dict) -> str:
+    """Which fields of the key a same-actor, same-predicate claim got wrong."""
+    out = []
+    if T._as_list(g.get("stage")) and d.get("stage") not in T._as_list(g.get("stage")):
+        out.append(f"stage {d.get('stage')} (gold {'|'.join(T._as_list(g.get('stage')))})")
+    if g.get("treaty") and (d.get("treaty") or "").upper() != g["treaty"].upper():
+        out.append(f"treaty {d.get('treaty')} (gold {g['treaty']})")
+    if (g.get("polarity") or "affirmed") != (d.get("polarity") or "affirmed"):
+        out.append(f"polarity {d.get('polarity')} (gold {g.get('polarity')})")
+    if not T._weapon_ok(g.get("weapon"), d.get("weapon")):
+        out.append(f"weapon {d.get('weapon')} (gold {g.get('weapon')})")
+    if g.get("counterpart") and T.actor_key(g["counterpart"]) != T.actor_key(d.get("counterpart")):
+        out.append("counterpart")
+    return ", ".join(out) or "matched elsewhere"
+
+
+def _why_missed(ex: Any, g: dict, props: list, kept: list, add: dict, keep: dict, model: Any) -> str:
+    """The cause of one missed gold claim: no candidate; the pair's best candidate below the
+    threshold; or a claim of that actor and predicate made with another stage, treaty or polarity."""
+    key = T.actor_key(g["actor"])
+    preds = T._as_list(g["predicate"])
+    same = [(c, p, rule) for c, p, rule in kept if T.actor_key(c.actor.iso3 or c.actor.name) == key
+            and c.predicate in preds]
+    if same:
+        return "made, differs: " + "; ".join(
+            f"{_differs(g, c.to_dict())} [{'rules' if rule else 'model'} p={p:.2f}]" for c, p, rule in same)
+    dropped = [(c, p, rule) for c, p, rule in props if T.actor_key(c.actor.iso3 or c.actor.name) == key
+               and c.predicate in preds]
+    if dropped:
+        c, p, rule = max(dropped, key=lambda x: x[1])
+        thr = T._for(keep if rule else add, c.predicate)
+        ok = "would match" if T.key_match(g, c.to_dict()) else "would differ: " + _differs(g, c.to_dict())
+        return f"below threshold: {'rules' if rule else 'model'} p={p:.2f} < {thr:.2f} ({ok})"
+    cands = [c for c in ex.cands if T.actor_key(c.actor.iso3 or c.actor.name) == key and c.predicate in preds]
+    if not cands:
+        others = sorted({_fields(c) for c, _, _ in kept if c.predicate in preds})
+        return "no candidate" + (f" (claims of the predicate: {', '.join(others)})" if others else "")
+    best = max(cands, key=lambda c: model.relevance.probability("1", c.features))
+    p = model.relevance.probability("1", best.features)
+    return f"best candidate below threshold: p={p:.2f} < {T._for(add, best.predicate):.2f}"
+
+
+def listings(shared: Path, written_dir: Path, folds: int, false: set[str], missed: set[str]) -> None:
+    """Print the out-of-fold false claims of ``false`` and the missed required gold claims of
+    ``missed``, decided as ``cross_validate`` does (the treaty statements the product adds count)."""
+    for rules, ex, props, add, keep, model in _held_out(shared, written_dir, folds):
+        kept = _kept(props, add, keep)
+        dicts = [c.to_dict() for c, _, _ in kept]
+        statements = T._statements(rules, ex)
+        _, gone, wrong, _ = T.match_document(ex.gold, dicts + statements)
+        for i in wrong:
+            if i >= len(kept):
+                d = statements[i - len(kept)]
+                if d["predicate"] in false:
+                    print(f"FALSE {d['predicate']:<12} {ex.name} {_fields(d)} statement  "
+                          f"{(d.get('evidence') or [{}])[0].get('text', '')[:160]}")
+                continue
+            c, p, rule = kept[i]
+            if c.predicate in false:
+                text = c.evidence[0].text[:160] if c.evidence else ""
+                print(f"FALSE {c.predicate:<12} {ex.name} {_fields(c)} p={p:.2f} {'rules' if rule else 'model'}  "
+                      f"{text}")
+        for g in gone:
+            preds = T._as_list(g["predicate"])
+            if not missed & set(preds):
+                continue
+            stage = "|".join(T._as_list(g.get("stage")))
+            print(f"MISSED {preds[0]:<12} {ex.name} {g['actor']}/{stage}/{g.get('treaty')}/"
+                  f"{g.get('polarity') or 'affirmed'}: {_why_missed(ex, g, props, kept, add, keep, model)}")
 
 
 def _line(name: str, r: dict) -> str:
@@ -73,6 +155,7 @@ def main() -> int:
     ap.add_argument("--written", default=str(REPO / "training" / "en"))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--false-claims", default="", help="comma-separated predicates: list their held-out false claims")
+    ap.add_argument("--missed", default="", help="comma-separated predicates: list their held-out missed gold claims")
     ap.add_argument("--margin", type=float, default=None,
                     help="claims of slack for the per-predicate thresholds (default: the greedy argmax)")
     ap.add_argument("--keep-pick", default="low", choices=("low", "centre", "neutral"),
@@ -85,8 +168,9 @@ def main() -> int:
     if not (Path(a.shared) / "gold" / "train.jsonl").exists():
         print(f"no shared gold at {a.shared}", file=sys.stderr)
         return 2
-    if a.false_claims:
-        false_claims(Path(a.shared), Path(a.written), a.folds, set(a.false_claims.split(",")))
+    if a.false_claims or a.missed:
+        listings(Path(a.shared), Path(a.written), a.folds, set(filter(None, a.false_claims.split(","))),
+                 set(filter(None, a.missed.split(","))))
         return 0
     model = train(Path(a.shared), Path(a.written), None, a.folds, log=lambda m: print(m, file=sys.stderr))
     r = model.report

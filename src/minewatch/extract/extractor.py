@@ -55,6 +55,10 @@ except ImportError:  # pragma: no cover
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "agent", "poss")
 _RELATIVE = frozenset(words("relative_pronouns"))
+#: "members, including A and B", "powers like A", "allies such as A": the states a class noun lists
+_LISTING_PREPS = frozenset(words("listing_preps"))
+#: "buy them from countries that have not ratified": a class noun behind these names nobody in particular
+_GENERIC_ANTECEDENT_PREPS = frozenset(words("generic_antecedent_preps"))
 #: Units a quantity may carry for each predicate (None: a bare count).
 _UNITS_FOR = {
     Predicate.BORDER: {"km"},
@@ -849,6 +853,20 @@ class Extractor:
                     if named and not named[-1].start <= head.idx < named[-1].end:
                         named = [m for m in named if not self._behind_prep(m, spdoc, subject=True)]
                     found = unique_actors(a for m in named[-1:] for a in m.actors)
+                    # "allies such as A, B and C, who are signatories": the clause hangs on the first
+                    # conjunct, and speaks of them all
+                    heads = [head, *head.conjuncts]
+                    coordinated = [m for m in mentions if m.kind != "anaphor"
+                                   and any(m.start <= h.idx < m.end for h in heads)]
+                    if len(coordinated) > 1 and pred in TREATY_PREDICATES:
+                        found = unique_actors(a for m in coordinated for a in m.actors)
+                    elif not found and pred in TREATY_PREDICATES:
+                        # "powers like A and B, which are not signatories": the states listed under the noun
+                        found = self._listed_under(head, mentions)
+                        if not found and self._generic_antecedent(head, cur, mentions):
+                            # "the countries that have not ratified the treaty": nobody in particular,
+                            # not the subject of the sentence around it
+                            return [], chain, None
                 elif self._appositive_name(child, mentions):
                     # "Finland's neighbour Russia": the name in apposition acts, never the possessor
                     found = self._appositive_name(child, mentions)
@@ -877,6 +895,9 @@ class Extractor:
                         found = unique_actors([*found, *self._mentions_in(named, lo, hi, focus)])
                     else:
                         found = self._mentions_in(inside, lo, hi, focus, before=before)
+                    if not found and pred in TREATY_PREDICATES and child.tag_ in ("NN", "NNS"):
+                        # "several NATO members, including A, B and C, have begun leaving": the states listed
+                        found = self._listed_under(child, mentions)
                     if not found and child.tag_.startswith("NN") and child.dep_ in ("nsubj", "nsubjpass") \
                             and not head_anaphor:
                         if child.lower_ not in self.bodies and not self._process_noun(child):
@@ -932,6 +953,33 @@ class Extractor:
             if home is not None:
                 return [home], chain, None
         return [], chain, None
+
+    def _listed_under(self, noun: Any, mentions: list[ActorMention]) -> list[Actor]:
+        """The states a common noun lists after "including", "like" or "such as" ("members, including
+        A and B"; "powers like A and B"): the noun's class acts through them."""
+        if not noun.tag_.startswith("NN") or any(m.start <= noun.idx < m.end for m in mentions):
+            return []
+        out: list[Actor] = []
+        for prep in noun.children:
+            said = ("such " + prep.lower_) if any(c.lower_ == "such" for c in prep.children) else prep.lower_
+            if prep.dep_ != "prep" or said not in _LISTING_PREPS:
+                continue
+            lo, hi = prep.left_edge.idx, prep.right_edge.idx + len(prep.right_edge)
+            out += [a for m in mentions if lo <= m.start < hi and m.is_state and m.kind != "anaphor"
+                    for a in m.actors]
+        return unique_actors(out)
+
+    def _generic_antecedent(self, noun: Any, clause: Any, mentions: list[ActorMention]) -> bool:
+        """Whether a restrictive relative clause hangs on a common noun that names no one ("the
+        countries that have not ratified": the clause defines them, they are no anaphor), as an
+        argument of its own verb, not a predicate ("X is one of the countries that …") nor a conjunct
+        of a name ("X and other states that …")."""
+        restrictive = "," not in noun.doc.text[noun.idx + len(noun):clause.left_edge.idx]
+        return (restrictive and noun.tag_ in ("NN", "NNS") and noun.lower_ not in self.bodies
+                and not self._process_noun(noun)
+                and not any(m.start <= noun.idx < m.end for m in mentions if m.kind != "anaphor")
+                and (noun.dep_ in ("nsubj", "nsubjpass", "dobj")
+                     or noun.dep_ == "pobj" and noun.head.lower_ in _GENERIC_ANTECEDENT_PREPS))
 
     def _appositive_name(self, noun: Any, mentions: list[ActorMention]) -> list[Actor]:
         """The state named in apposition to a possessed common noun ("Finland's neighbour Russia",
@@ -1161,6 +1209,11 @@ class Extractor:
             background = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in top.children
                           if c.dep_ == "advcl" and tok not in c.subtree and any(
                               m.dep_ == "mark" and m.lower_ in _BACKGROUND_MARKS for m in c.children)]
+            # "withdrew from the treaty on Friday and says it plans to …": a stage inside a clause under a
+            # conjoined verb is that clause's act ("… and submitted the documents" keeps its own stage)
+            background += [(t.idx, t.idx + len(t)) for c in top.children
+                           if c.dep_ == "conj" and _is_verb(c) and tok not in c.subtree
+                           for t in c.subtree if _under_clause(t, c)]
             found = [c for c in found if not any(a <= c.start < b for a, b in background)]
             in_clause = [c for c in found if c.start >= lo and c.end <= hi]
             conj = top
@@ -1262,6 +1315,16 @@ def _weapons_only_in_relatives(tok: Any, weapons: list[Cue]) -> bool:
     spans = [(r.left_edge.idx, r.right_edge.idx + len(r.right_edge)) for r in relatives]
     del doc
     return all(any(a <= w.start < b for a, b in spans) for w in weapons)
+
+
+def _under_clause(tok: Any, top: Any) -> bool:
+    """Whether ``tok`` sits in a clause of its own below ``top`` (a complement, adverbial or relative clause)."""
+    cur = tok
+    while cur != top and cur.head != cur:
+        if cur.dep_ in ("ccomp", "xcomp", "advcl", "relcl"):
+            return True
+        cur = cur.head
+    return False
 
 
 def _past_background(tok: Any) -> bool:

@@ -116,6 +116,9 @@ def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "")
     return Polarity.AFFIRMED, None
 
 
+_FORMS_OF_BE = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "’s"})
+
+
 def _until_coordination(chain: Sequence[Any]) -> list[Any]:
     """"Russia is not a party … and has used mines": a negation does not cross "and"."""
     out = []
@@ -123,6 +126,8 @@ def _until_coordination(chain: Sequence[Any]) -> list[Any]:
         out.append(tok)
         if tok.dep_ == "conj":
             break
+        if tok.dep_ in ("csubj", "csubjpass") and tok.head.lower_ not in _FORMS_OF_BE:
+            break  # "leaving the treaty does not affect its commitments": the main verb's "not" is its own
         if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "having" for c in tok.children):
             break  # "does not hold any, having destroyed its stocks": the participle is told as done
     return out
