@@ -108,6 +108,9 @@ _MINEFIELD_PLACES = frozenset(words("minefield_places"))
 _CONDITIONAL_MARKS = frozenset(words("conditional_marks"))
 _BAN_INSTRUMENTS = frozenset(words("ban_instruments"))
 _WEAPON_NOUNS = frozenset(words("weapon_nouns"))
+_VERB_ONLY_USE_CUES = frozenset(words("verb_only_use_cues"))
+_PUBLISHED_THINGS = frozenset(words("published_things"))
+_CLEARANCE_ADJECTIVES = frozenset(words("clearance_adjectives"))
 _SIGNING_CUES = words("signing_cues")
 _RECIPIENTLESS_TRANSFER = words("recipientless_transfer_cues")
 _NEGATED_EXIT_CUES = words("negated_exit_cues")
@@ -485,6 +488,13 @@ class Extractor:
             if pred == Predicate.CLEARANCE and any(
                     c.dep_ in ("dobj", "nsubjpass") and c.lower_ in self.approval_objects for c in tok.children):
                 continue  # "Washington clears mine deliveries", "the exit was cleared by parliament": approval
+            if pred == Predicate.CLEARANCE and (
+                    tok.tag_ == "JJ" and tok.lower_ in _CLEARANCE_ADJECTIVES and self._adjective_sense(tok)
+                    or any(c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _PUBLISHED_THINGS for c in tok.children)
+                    or tok.dep_ == "acl" and tok.head.lower_ in _PUBLISHED_THINGS):
+                continue  # "our responsibilities are clear", "released a report": no clearing
+            if pred == Predicate.USE and cue.text.lower() in _VERB_ONLY_USE_CUES and tok.tag_.startswith("NN"):
+                continue  # "an explosion at the plant": a factory, not planting
             if pred == Predicate.USE and _contamination(tok, cue.text.lower().startswith(tuple(self.intrinsic_weapons))):
                 continue  # "one of the most mined countries", "remain mined": contamination, not a report of use
             if pred not in (Predicate.CLEARANCE, Predicate.CASUALTIES) and pred in self.lex.weapon_predicates \
@@ -782,6 +792,15 @@ class Extractor:
                 and cue_text.lower().startswith(self.fallback_weapon_cues)):
             return [_FALLBACK_WEAPON[state["weapon"]]]
         return []
+
+    def _adjective_sense(self, tok: Any) -> bool:
+        """"Our responsibilities are clear", "a very clear position": the adjective, not the verb
+        the parser sometimes tags as one ("help clear anti-personnel landmines": it takes a weapon)."""
+        if tok.dep_ in ("acomp", "attr", "oprd"):
+            return True
+        head = tok.head
+        return tok.dep_ == "amod" and head.lower_ not in _WEAPON_NOUNS and not any(
+            rx.search(head.text) for rx in self.lex.weapons.values())
 
     def _agent_untold(self, tok: Any) -> bool:
         """A passive act whose agent the sentence does not tell: a participle after its noun
