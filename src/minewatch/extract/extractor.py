@@ -106,6 +106,15 @@ _AMBIGUOUS_MODALS = frozenset(words("ambiguous_modals"))
 _HYPOTHETICAL_DETERMINERS = frozenset(words("hypothetical_determiners"))
 _PAST_AUXILIARIES = frozenset(words("past_auxiliaries"))
 _PAST_EXIT_VERBS = frozenset(words("past_exit_verbs"))
+_MINE_EQUIPMENT = phrase("mine_equipment", re.IGNORECASE)  # "demining vehicles", "mine detectors"
+_CONTAMINATION_STATES = frozenset(words("contamination_states"))
+_MINEFIELD_PLACES = frozenset(words("minefield_places"))
+_CONDITIONAL_MARKS = frozenset(words("conditional_marks"))
+_BAN_INSTRUMENTS = frozenset(words("ban_instruments"))
+_WEAPON_NOUNS = frozenset(words("weapon_nouns"))
+_VERB_ONLY_USE_CUES = frozenset(words("verb_only_use_cues"))
+_PUBLISHED_THINGS = frozenset(words("published_things"))
+_CLEARANCE_ADJECTIVES = frozenset(words("clearance_adjectives"))
 _SIGNING_CUES = words("signing_cues")
 _RECIPIENTLESS_TRANSFER = words("recipientless_transfer_cues")
 _NEGATED_EXIT_CUES = words("negated_exit_cues")
@@ -483,8 +492,22 @@ class Extractor:
             if pred == Predicate.CLEARANCE and any(
                     c.dep_ in ("dobj", "nsubjpass") and c.lower_ in self.approval_objects for c in tok.children):
                 continue  # "Washington clears mine deliveries", "the exit was cleared by parliament": approval
-            if pred == Predicate.USE and tok.dep_ == "amod":
-                continue  # "one of the most mined countries": contamination, not a report of use
+            if pred == Predicate.CLEARANCE and (
+                    tok.tag_ == "JJ" and tok.lower_ in _CLEARANCE_ADJECTIVES and self._adjective_sense(tok)
+                    or any(c.dep_ in ("dobj", "nsubjpass") and c.lower_ in _PUBLISHED_THINGS for c in tok.children)
+                    or tok.dep_ == "acl" and tok.head.lower_ in _PUBLISHED_THINGS):
+                continue  # "our responsibilities are clear", "released a report": no clearing
+            if pred == Predicate.USE and cue.text.lower() in _VERB_ONLY_USE_CUES and tok.tag_.startswith("NN"):
+                continue  # "an explosion at the plant": a factory, not planting
+            if pred == Predicate.USE and _contamination(tok, cue.text.lower().startswith(tuple(self.intrinsic_weapons))):
+                continue  # "one of the most mined countries", "remain mined": contamination, not a report of use
+            if pred not in (Predicate.CLEARANCE, Predicate.CASUALTIES) and pred in self.lex.weapon_predicates \
+                    and self._agent_untold(tok):
+                continue  # "ordnance planted during the civil war", "efforts guarantee the mines will never be used"
+            if pred in self.lex.weapon_predicates and _conditional(tok):
+                continue  # "if Lithuania were to use mines, …": a hypothesis, not a report
+            if pred not in (Predicate.CLEARANCE, Predicate.CASUALTIES) and _on_equipment(cue, sent, weapons):
+                continue  # "receives 22 demining vehicles", "minefield maps": equipment, not the weapon
             treaty = None
             stages: list[str | None] = [None]
             weapon_list: list[str | None] = [None]
@@ -508,7 +531,9 @@ class Extractor:
                 if not any(v.unit == "km" and _measures_border(sent, v, cue) for v in values):
                     continue
             else:
-                weapon_list = self._weapons_for(weapons, si, state, pred, cue.text, tok)
+                weapon_list = self._weapons_for(
+                    weapons if pred in (Predicate.CLEARANCE, Predicate.CASUALTIES) else _not_equipment(weapons, sent),
+                    si, state, pred, cue.text, tok)
                 if not weapon_list:
                     continue
             if pred != Predicate.BORDER and _describes_not_asserts(tok, self.kept_subject_verbs, self.kept_attributes):
@@ -771,6 +796,36 @@ class Extractor:
                 and cue_text.lower().startswith(self.fallback_weapon_cues)):
             return [_FALLBACK_WEAPON[state["weapon"]]]
         return []
+
+    def _adjective_sense(self, tok: Any) -> bool:
+        """"Our responsibilities are clear", "a very clear position": the adjective, not the verb
+        the parser sometimes tags as one ("help clear anti-personnel landmines": it takes a weapon)."""
+        if tok.dep_ in ("acomp", "attr", "oprd"):
+            return True
+        head = tok.head
+        return tok.dep_ == "amod" and head.lower_ not in _WEAPON_NOUNS and not any(
+            rx.search(head.text) for rx in self.lex.weapons.values())
+
+    def _agent_untold(self, tok: Any) -> bool:
+        """A passive act whose agent the sentence does not tell: a participle after its noun
+        ("ordnance planted during a civil war") or a passive clause under a verb that is not one of
+        saying ("destruction guarantees that those mines will never be used"). The subject of the
+        clause above it did not do the act."""
+        if not tok.tag_ == "VBN" or any(c.dep_ in ("agent", "nsubj") for c in tok.children):
+            return False
+        if tok.dep_ == "acl" and not any(c.dep_ == "aux" for c in tok.children):
+            # the participle hangs on the weapon it acts on; "US mines sent to Ukraine", "Russia's
+            # mines laid there": the noun names whose they are
+            head = tok.head
+            return (head.lower_ in _WEAPON_NOUNS or any(rx.fullmatch(head.text) for rx in self.lex.weapons.values())) \
+                and not any(c.dep_ in ("poss", "compound", "amod", "nmod") and self.actors.find(c.text)
+                            for c in head.children)
+        # ("Estonia decided that mines will be laid", "officials could not rule out that mines would be
+        # produced": a state, a person or a body above decides its own act)
+        return any(c.dep_ == "auxpass" for c in tok.children) and tok.dep_ == "ccomp" \
+            and tok.head.lower_ not in self.speech_verbs and any(
+                c.dep_ == "nsubj" and c.tag_ in ("NN", "NNS") and c.lower_ not in self.bodies
+                for c in tok.head.children)
 
     def _weapon_anaphor(self, tok: Any) -> bool:
         """A pronoun or "the weapons" in the cue's own phrase, after it, refers to the weapon
@@ -1842,6 +1897,8 @@ def _under_ban(tok: Any, ban_words: frozenset[str]) -> bool:
     doc = tok.doc
     if any(doc[j].lower_ in ban_words for j in range(max(0, tok.i - 4), tok.i)):
         return True
+    if tok.dep_ == "pobj" and tok.head.lower_ == "against" and tok.head.head.lower_ in _BAN_INSTRUMENTS:
+        return True  # "a treaty against the use of cluster munitions"
     cur = tok
     for _ in range(5):
         if cur.lower_ in ban_words:
@@ -1850,6 +1907,57 @@ def _under_ban(tok: Any, ban_words: frozenset[str]) -> bool:
             return False
         cur = cur.head
     return cur.lower_ in ban_words
+
+
+def _equipment_spans(sent: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _MINE_EQUIPMENT.finditer(sent)]
+
+
+def _not_equipment(weapons: list[Cue], sent: str) -> list[Cue]:
+    """The weapon mentions that are not a modifier of equipment ("mine detectors")."""
+    spans = _equipment_spans(sent)
+    return [w for w in weapons if not any(a <= w.start < b for a, b in spans)] if spans else weapons
+
+
+def _on_equipment(cue: Cue, sent: str, weapons: list[Cue]) -> bool:
+    """Whether the cue acts on equipment named after mines, not on mines: the cue lies inside the
+    equipment's name ("minefield maps"), or the equipment is its object (it follows within a few
+    words) and no weapon of its own follows in the sentence ("receives 22 demining vehicles from Japan")."""
+    spans = _equipment_spans(sent)
+    if not spans:
+        return False
+    if any(a <= cue.start < b for a, b in spans):
+        return True
+    kept = _not_equipment(weapons, sent)
+    return any(0 <= a - cue.end <= 50 for a, _ in spans) and not any(w.start >= cue.end for w in kept)
+
+
+def _contamination(tok: Any, names_weapon: bool) -> bool:
+    """A use cue that tells ground mined, not someone mining: "mined" as a state ("remain
+    potentially mined", "the most mined countries") with no agent, or a minefield that is a place
+    ("killed in one of the minefields") or a superlative ("the densest minefields")."""
+    if tok.tag_.startswith("VB") or tok.tag_ == "JJ":
+        return tok.dep_ in _CONTAMINATION_STATES and not any(c.dep_ == "agent" for c in tok.children)
+    if not tok.tag_.startswith("NN") or not names_weapon or tok.dep_ == "pobj" and tok.head.lower_ == "into":
+        return False  # "turned the border into a minefield": laying it
+    if any(c.tag_ == "JJS" or c.lower_ == "most" for c in tok.subtree if c.i < tok.i):
+        return True  # "one of the densest minefields", "the world's largest minefield"
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ == "one":
+        tok, head = head.head, head.head.head  # "in one of the minefields"
+    return tok.dep_ == "pobj" and head.lower_ in _MINEFIELD_PLACES
+
+
+def _conditional(tok: Any) -> bool:
+    """The cue's clause is the condition of an "if"/"unless" ("if Estonia were to use mines")."""
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ == "advcl":
+            return any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in cur.children)
+        if cur.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "dobj", "conj") or cur.head == cur:
+            return False
+        cur = cur.head
+    return False
 
 
 def _span_text(tok: Any) -> str:

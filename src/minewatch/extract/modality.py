@@ -80,6 +80,7 @@ def modality_of(chain: Sequence[Any], clause_text: str, default: str = Modality.
 
 
 _FAILING = frozenset(words("failing"))
+_CESSATION = frozenset(words("cessation_verbs"))
 
 
 def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "") -> tuple[str, str | None]:
@@ -91,6 +92,8 @@ def polarity_of(chain: Sequence[Any], clause_text: str, sentence_text: str = "")
             return Polarity.NEGATED, None  # "denies planting mines", "rejected claims that it laid"
         if k and tok.lower_ in _FAILING and chain[k - 1].dep_ == "xcomp":
             return Polarity.NEGATED, None  # "mines it has been unable to destroy", "failed to clear"
+        if k and tok.lower_ in _CESSATION and chain[k - 1].dep_ == "xcomp" and chain[k - 1].tag_ == "VBG":
+            return Polarity.NEGATED, None  # "stopped exporting mines in 1995": no longer done
         negs = [c for c in tok.children if c.dep_ in ("neg", "det", "advmod") and _is_negation(c, lex)]
         # "had no mines in its arsenal": the object's "no" denies the verb
         negs += [c for c in tok.children if c.dep_ == "dobj" and any(
@@ -124,13 +127,23 @@ def _until_coordination(chain: Sequence[Any]) -> list[Any]:
     out = []
     for tok in chain:
         out.append(tok)
-        if tok.dep_ == "conj":
+        if tok.dep_ == "conj" and not _listed_activity(tok):
             break
         if tok.dep_ in ("csubj", "csubjpass") and tok.head.lower_ not in _FORMS_OF_BE:
             break  # "leaving the treaty does not affect its commitments": the main verb's "not" is its own
         if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "having" for c in tok.children):
             break  # "does not hold any, having destroyed its stocks": the participle is told as done
     return out
+
+
+def _listed_activity(tok: Any) -> bool:
+    """"no intention of developing, stockpiling or deploying mines": a list of activities with no
+    subject of its own shares the word that governs the list, negation included."""
+    first = tok
+    while first.dep_ == "conj" and first.head != first:
+        first = first.head
+    return first.dep_ in ("pcomp", "xcomp") and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for t in (tok, first) for c in t.children)
 
 
 def _is_negation(tok: Any, lex: ModalityLexicon) -> bool:
