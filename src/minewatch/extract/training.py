@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from minewatch.extract.candidates import Candidate, candidates
-from minewatch.extract.claim_model import MODEL_PATH, ClaimModel, LinearHead, _logit
+from minewatch.extract.claim_model import MODEL_PATH, ClaimModel, LinearHead, _logit, keep_features
 from minewatch.extract.extractor import Extractor
 from minewatch.extract.rules import claim_fields, language_rows, matches
 from minewatch.ingest import iter_items, prepare
@@ -248,6 +248,13 @@ def labelled(examples: list[Example], written_weight: float = 1.0) -> Rows:
             rows[head][1].append(y)
             rows[head][2].append(weight)
 
+        own = {id(c): cand for cand in ex.cands for c in cand.rule_claims}
+        per_pair = Counter((c.actor.key, c.predicate) for c in ex.rule_claims)
+        for c in ex.rule_claims:  # the keep head: is this rule claim, as the rules filled it, right?
+            cand = own.get(id(c))
+            if cand is not None:
+                right = any(key_match(g, c.to_dict()) for g in ex.gold)
+                add("keep", keep_features(cand, c, per_pair[(c.actor.key, c.predicate)]), "1" if right else "0")
         for cand in ex.cands:
             golds = _gold_for(ex, cand)
             add("relevance", cand.features, "1" if golds else "0")
@@ -296,14 +303,19 @@ def fit_head(feats: list[list[str]], ys: list[str], weights: list[float], c: flo
                       weights=weights)
 
 
+#: the keep head's regularisation: it has a few hundred rows (the rules' claims), not thousands
+KEEP_C = 1.0
+
+
 def fit_model(examples: list[Example], c: float = 0.2, written_weight: float = 0.5) -> ClaimModel:
     rows = labelled(examples, written_weight)
-    heads = {k: fit_head(f, y, w, c) for k, (f, y, w) in rows.items()}
+    heads = {k: fit_head(f, y, w, KEEP_C if k == "keep" else c) for k, (f, y, w) in rows.items()}
     return ClaimModel(version=MODEL_VERSION, relevance=heads["relevance"],
                       modality=heads.get("modality") or LinearHead([Modality.ACTUAL], [0.0], {}),
                       polarity=heads.get("polarity") or LinearHead(["0"], [0.0], {}),
                       stages={k.split(":", 1)[1]: v for k, v in heads.items() if k.startswith("stage:")},
-                      calibrator=[0.0, 1.0, 0.0, 1.0], add_threshold=0.5, keep_threshold=0.0, report={})
+                      calibrator=[0.0, 1.0, 0.0, 1.0], add_threshold=0.5, keep_threshold=0.0, report={},
+                      keep=heads.get("keep"))
 
 
 # -- scoring (the claim contract's key and strict matches) ------------------------------------
