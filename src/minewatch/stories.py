@@ -437,9 +437,8 @@ def _passage_span(masks: list[int]) -> int:
 
 
 def _shared_passages(a: Signature, b: Signature) -> tuple[int, int]:
-    """The span (in passages, ``_passage_span``) of the anchors a and b share, in a and in b."""
-    if a.passages is None or b.passages is None:
-        return PASSAGE_BLOCKS, PASSAGE_BLOCKS
+    """The span (in passages, ``_passage_span``) of the anchors a and b share, in a and in b
+    (both with passages: ``_one_passage`` decides for a signature without)."""
     _common, ia, ib = np.intersect1d(a.anchors, b.anchors, assume_unique=True, return_indices=True)
     return _passage_span(a.passages[ia].tolist()), _passage_span(b.passages[ib].tolist())
 

@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import os
+import random
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -480,24 +481,22 @@ def _one_claim(score: dict[str, Any]) -> float:
     return _prf(tp + 1, fp, max(fn - 1, 0))[2] - _prf(tp, fp, fn)[2]
 
 
-def _cautious(scores: list[tuple[float, float]], slack: float) -> float | None:
-    """The highest threshold whose score is within ``slack`` of the best (refused settings, score < 0,
-    never): an addition must earn more than ``slack`` to be made."""
+def _within(scores: list[tuple[float, float]], slack: float) -> list[float]:
+    """The thresholds whose score is within ``slack`` of the best (refused settings, score < 0, never)."""
     allowed = [(t, s) for t, s in scores if s >= 0]
-    if not allowed:
-        return None
-    best = max(s for _, s in allowed)
-    return max(t for t, s in allowed if s >= best - slack - 1e-9)
+    best = max((s for _, s in allowed), default=0.0)
+    return [t for t, s in allowed if s >= best - slack - 1e-9]
+
+
+def _cautious(scores: list[tuple[float, float]], slack: float) -> float | None:
+    """The highest threshold within ``slack`` of the best: an addition must earn more than ``slack``."""
+    return max(_within(scores, slack), default=None)
 
 
 def _lowest(scores: list[tuple[float, float]], slack: float) -> float | None:
-    """The lowest threshold whose score is within ``slack`` of the best: a rule claim is dropped
-    only where dropping it earns more than ``slack``."""
-    allowed = [(t, s) for t, s in scores if s >= 0]
-    if not allowed:
-        return None
-    best = max(s for _, s in allowed)
-    return min(t for t, s in allowed if s >= best - slack - 1e-9)
+    """The lowest threshold within ``slack`` of the best: a rule claim is dropped only where dropping
+    it earns more than ``slack``."""
+    return min(_within(scores, slack), default=None)
 
 
 def _plateau_centre(scores: list[tuple[float, float]], slack: float, neutral: float | None = None) -> float | None:
@@ -602,8 +601,6 @@ def bagged_thresholds(pools: list[tuple[list[Example], list[Proposals]]],
     edge to the other.  Where the medians together break a guard or the dev floor, the plain choice."""
     if rounds <= 0:
         return choose_thresholds(pools, dev, dev_floor, guards)
-    import random
-
     docs = [(ex, pr) for exs, props in pools for ex, pr in zip(exs, props, strict=True)]
     picks: list[Thresholds] = []
     for r in range(rounds):

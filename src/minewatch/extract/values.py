@@ -869,6 +869,12 @@ def _explicit_year(g: dict[str, str | None]) -> int | None:
     return None
 
 
+def _small_count(raw: str) -> int:
+    """The count of "30 years ago", "two weeks ago", "a decade": digits, "a"/"an", or a spelled number."""
+    raw = raw.lower()
+    return int(raw) if raw.isdigit() else 1 if raw in ("a", "an") else int(_SPELLED[raw][0])
+
+
 def _resolve_core(g: dict[str, str | None], published: date | None, year_hint: int | None) -> Span:
     """The day range one matched core stands for; a missing year comes from the hint or publication."""
     year = _explicit_year(g) or year_hint or (published.year if published else None)
@@ -994,8 +1000,7 @@ def _resolve_core(g: dict[str, str | None], published: date | None, year_hint: i
         return a, b
     if g.get("span"):
         # "in the last 30 years", "over the past decade": the stretch up to publication
-        raw = (g.get("span_n") or "1").lower()
-        n = int(raw) if raw.isdigit() else 1 if raw in ("a", "an") else int(_SPELLED[raw][0])
+        n = _small_count(g.get("span_n") or "1")
         unit = g["span_u"].lower().rstrip("s")  # type: ignore[union-attr]
         if unit in ("year", "decade"):
             years = n * (10 if unit == "decade" else 1)
@@ -1003,8 +1008,7 @@ def _resolve_core(g: dict[str, str | None], published: date | None, year_hint: i
         days = {"day": 1, "week": 7, "month": 30}[unit] * n
         return published - timedelta(days=days), published
     if g.get("ago"):
-        raw = g["ago_n"].lower()  # type: ignore[union-attr]
-        n = int(raw) if raw.isdigit() else 1 if raw in ("a", "an") else int(_SPELLED[raw][0])
+        n = _small_count(g["ago_n"])  # type: ignore[arg-type]
         unit = g["ago_u"].lower().rstrip("s")  # type: ignore[union-attr]
         if unit == "day":
             d = published - timedelta(days=n)
