@@ -188,8 +188,10 @@ class ClaimModel:
             cand = own.get(id(c))
             if self.keep is not None and cand is not None:
                 # both must hold: the keep head knows the claim, the relevance head the pair
-                p = min(self.keep.probability("1", keep_features(cand, c, per_pair[(c.actor.key, c.predicate)])),
-                        best[(c.actor.key, c.predicate)][0])
+                pair = best[(c.actor.key, c.predicate)][0]
+                feats = keep_features(cand, c, per_pair[(c.actor.key, c.predicate)],
+                                      self.relevance.probability("1", cand.features), pair)
+                p = min(self.keep.probability("1", feats), pair)
             else:
                 p = best.get((c.actor.key, c.predicate), (None, None))[0]
             if p is None:  # the rules' own reach (a tally continued, a gapped remnant): no candidate
@@ -246,14 +248,27 @@ class ClaimModel:
                      evidence=[Evidence(s + lead, s + trail, sent[lead:trail])])
 
 
-def keep_features(cand: Candidate, claim: Claim, pair_claims: int) -> list[str]:
+#: the relevance cut points the keep head reads (as "at least" features: a score above 0.6 also
+#: says above 0.4, so the head learns a step per cut rather than one weight per bin)
+KEEP_SCORE_CUTS = (0.2, 0.4, 0.6, 0.8)
+
+
+def keep_features(cand: Candidate, claim: Claim, pair_claims: int, own: float | None = None,
+                  pair: float | None = None) -> list[str]:
     """What the keep head reads of one rule claim: its own sentence's candidate (not the pair's
     best elsewhere: one right claim must not carry a wrong one), what the rules filled in that
-    the key match checks (polarity, weapon), and how often the rules claimed the pair."""
+    the key match checks (polarity, weapon), and how often the rules claimed the pair.  ``own``
+    and ``pair``: the relevance head's score of that candidate and of the pair's best, where the
+    relevance head knows more than the rules' claims teach (the look-alike texts: "clear" the
+    adjective); in training they come from relevance heads that did not see the example."""
     p = claim.predicate
     n = min(pair_claims, 3)
     extra = [f"nrule:{n}", f"P:{p}|nrule:{n}", f"cpol:{claim.polarity}", f"P:{p}|cpol:{claim.polarity}",
              f"cweapon:{claim.weapon}", f"P:{p}|cweapon:{claim.weapon}"]
+    for name, score in (("rown", own), ("rpair", pair)):
+        if score is not None:
+            extra += [f"{name}>={cut}" for cut in KEEP_SCORE_CUTS if score >= cut]
+            extra += [f"P:{p}|{name}>={cut}" for cut in KEEP_SCORE_CUTS if score >= cut]
     return [f for f in cand.features if f not in ("rule_doc", f"P:{p}|rule_doc")] + extra
 
 
