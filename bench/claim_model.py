@@ -2,6 +2,7 @@
 
 usage: python bench/claim_model.py [--shared ../shared] [--folds 5] [--false-claims use,production] [--missed P,Q]
                                    [--margin N [--keep-pick low|centre|neutral]] [--bags N]
+                                   [--keep-head [--keep-c C] [--keep-inner K]]
 
 Retrains the heads exactly as ``make model`` does (nothing is written) and prints:
 key/strict scores on ``train`` articles by k-fold cross-validation (each fold scored by heads
@@ -21,6 +22,7 @@ have matched); or a claim of that actor and predicate made with another stage, t
 
 ``--margin``, ``--keep-pick`` and ``--bags`` measure other threshold selections
 (``training.Selection``) instead of the shipped one (``--bags 0``: the plain greedy search).
+``--keep-head`` measures the keep head for the rules' claims (``training.KeepHead``), off as shipped.
 """
 
 from __future__ import annotations
@@ -162,7 +164,14 @@ def main() -> int:
                     help="with --margin: which keep threshold of those within the slack")
     ap.add_argument("--bags", type=int, default=None,
                     help="median thresholds over this many bootstrap resamples (0: the plain search)")
+    ap.add_argument("--keep-head", action="store_true",
+                    help="fit the keep head for the rules' claims (training.KeepHead; off as shipped)")
+    ap.add_argument("--keep-c", type=float, default=T.KeepHead.c, help="with --keep-head: its regularisation")
+    ap.add_argument("--keep-inner", type=int, default=T.KeepHead.inner,
+                    help="with --keep-head: inner folds of the relevance scores it reads (0: none)")
     a = ap.parse_args()
+    if a.keep_head:
+        T.KEEP_HEAD = T.KeepHead(on=True, c=a.keep_c, inner=a.keep_inner)
     if a.margin is not None or a.bags is not None:  # else the shipped selection, training.SELECTION
         T.SELECTION = T.Selection(margin=a.margin, keep_pick=a.keep_pick, bags=a.bags or 0)
     if not (Path(a.shared) / "gold" / "train.jsonl").exists():

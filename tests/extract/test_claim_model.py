@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from minewatch.extract import Extractor
-from minewatch.extract.claim_model import EXTRACTOR_NAME, MODEL_PATH, LinearHead, load_model
+from minewatch.extract.claim_model import EXTRACTOR_NAME, MODEL_PATH, LinearHead, keep_features, load_model
 from minewatch.model import Document
 
 
@@ -89,6 +89,32 @@ def test_training_is_deterministic(tmp_path):
     b = training.fit_model(subset, c=0.5).to_dict()
     assert a == b
     assert a["relevance"]["weights"], "the relevance head learned something"
+
+
+def test_the_keep_head_reads_out_of_fold_scores_as_cuts(monkeypatch):
+    """The keep head (off as shipped) reads the relevance scores as "at least" cuts; in training
+    each example is scored by a relevance head fitted without it, so the features are the honest ones."""
+    pytest.importorskip("sklearn")
+    from minewatch.extract import training
+
+    written = training.written_examples(training.REPO / "training" / "en")
+    if not written:
+        pytest.skip("training/en is absent")
+    subset = written[::6]
+    training.prepare_examples(subset, Extractor(model=None))
+    assert training.fit_model(subset, c=0.5).keep is None, "off as shipped"
+    heads = training.out_of_fold_relevance(subset, 0.5, 0.5, folds=3)
+    assert len({id(h) for h in heads.values()}) == 3 and set(heads) == set(range(len(subset)))
+    feats, ys, _ = training.keep_rows(subset, 0.5, heads)
+    assert feats and set(ys) <= {"0", "1"}
+    own, claim, cand = next((ex, c, cd) for ex in subset for cd in ex.cands for c in cd.rule_claims)
+    got = keep_features(cand, claim, 1, 0.7, 0.9)
+    assert {"rown>=0.2", "rown>=0.4", "rown>=0.6", "rpair>=0.8"} <= set(got) and "rown>=0.8" not in got
+    assert not any(f.startswith(("rown", "rpair")) for f in keep_features(cand, claim, 1))
+    monkeypatch.setattr(training, "KEEP_HEAD", training.KeepHead(on=True, c=0.5, inner=3))
+    model = training.fit_model(subset, c=0.5)
+    assert model.keep is not None and any(w.startswith("rown>=") for w in model.keep.weights)
+    assert model.proposals(Extractor(model=None), own.prep, own.rule_claims, own.cands)
 
 
 def test_less_greedy_threshold_picks():

@@ -114,6 +114,9 @@ class ClaimModel:
     add_by_predicate: dict[str, float] = field(default_factory=dict)
     #: likewise, the keep threshold of the rules' claims of a predicate
     keep_by_predicate: dict[str, float] = field(default_factory=dict)
+    #: is this rule claim right? read off its own sentence (``keep_features``); without it a rule
+    #: claim is scored by its pair's best candidate anywhere in the article
+    keep: LinearHead | None = None
 
     def add_for(self, predicate: str) -> float:
         return self.add_by_predicate.get(predicate, self.add_threshold)
@@ -135,7 +138,8 @@ class ClaimModel:
                    calibrator=list(d["calibrator"]), add_threshold=float(d["add_threshold"]),
                    keep_threshold=float(d["keep_threshold"]), report=d.get("report", {}),
                    add_by_predicate={k: float(v) for k, v in (d.get("add_by_predicate") or {}).items()},
-                   keep_by_predicate={k: float(v) for k, v in (d.get("keep_by_predicate") or {}).items()})
+                   keep_by_predicate={k: float(v) for k, v in (d.get("keep_by_predicate") or {}).items()},
+                   keep=LinearHead.from_dict(d["keep"]) if d.get("keep") else None)
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "relevance": self.relevance.to_dict(),
@@ -143,7 +147,7 @@ class ClaimModel:
                 "stages": {k: v.to_dict() for k, v in self.stages.items()}, "calibrator": self.calibrator,
                 "add_threshold": self.add_threshold, "keep_threshold": self.keep_threshold,
                 "add_by_predicate": self.add_by_predicate, "keep_by_predicate": self.keep_by_predicate,
-                "report": self.report}
+                "report": self.report, **({"keep": self.keep.to_dict()} if self.keep else {})}
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -178,8 +182,18 @@ class ClaimModel:
             cands = candidates(prep, rule_claims, extractor.lex, frozenset(extractor.actors.observers))
         best = self.score(cands)
         out: list[tuple[Claim, float, bool]] = []
+        own = {id(c): cand for cand in cands for c in cand.rule_claims}
+        per_pair = Counter((c.actor.key, c.predicate) for c in rule_claims)
         for c in rule_claims:
-            p = best.get((c.actor.key, c.predicate), (None, None))[0]
+            cand = own.get(id(c))
+            if self.keep is not None and cand is not None:
+                # both must hold: the keep head knows the claim, the relevance head the pair
+                pair = best[(c.actor.key, c.predicate)][0]
+                feats = keep_features(cand, c, per_pair[(c.actor.key, c.predicate)],
+                                      self.relevance.probability("1", cand.features), pair)
+                p = min(self.keep.probability("1", feats), pair)
+            else:
+                p = best.get((c.actor.key, c.predicate), (None, None))[0]
             if p is None:  # the rules' own reach (a tally continued, a gapped remnant): no candidate
                 p = 0.5
             out.append((c, p, True))
@@ -232,6 +246,30 @@ class ClaimModel:
                      modality=modality, polarity=polarity, quantity=quantity, money=money,
                      time=when if isinstance(when, DateRange) else None, speaker=prep.speakers.get(cand.sentence),
                      evidence=[Evidence(s + lead, s + trail, sent[lead:trail])])
+
+
+#: the relevance cut points the keep head reads (as "at least" features: a score above 0.6 also
+#: says above 0.4, so the head learns a step per cut rather than one weight per bin)
+KEEP_SCORE_CUTS = (0.2, 0.4, 0.6, 0.8)
+
+
+def keep_features(cand: Candidate, claim: Claim, pair_claims: int, own: float | None = None,
+                  pair: float | None = None) -> list[str]:
+    """What the keep head reads of one rule claim: its own sentence's candidate (not the pair's
+    best elsewhere: one right claim must not carry a wrong one), what the rules filled in that
+    the key match checks (polarity, weapon), and how often the rules claimed the pair.  ``own``
+    and ``pair``: the relevance head's score of that candidate and of the pair's best, where the
+    relevance head knows more than the rules' claims teach (the look-alike texts: "clear" the
+    adjective); in training they come from relevance heads that did not see the example."""
+    p = claim.predicate
+    n = min(pair_claims, 3)
+    extra = [f"nrule:{n}", f"P:{p}|nrule:{n}", f"cpol:{claim.polarity}", f"P:{p}|cpol:{claim.polarity}",
+             f"cweapon:{claim.weapon}", f"P:{p}|cweapon:{claim.weapon}"]
+    for name, score in (("rown", own), ("rpair", pair)):
+        if score is not None:
+            extra += [f"{name}>={cut}" for cut in KEEP_SCORE_CUTS if score >= cut]
+            extra += [f"P:{p}|{name}>={cut}" for cut in KEEP_SCORE_CUTS if score >= cut]
+    return [f for f in cand.features if f not in ("rule_doc", f"P:{p}|rule_doc")] + extra
 
 
 def _treaty(prep: Any, cand: Candidate) -> str:
