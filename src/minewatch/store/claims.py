@@ -152,19 +152,19 @@ class ClaimsAndFacts:
         recency = f.order in ("newest", "oldest")  # ordered and limited by recency_rows
         with self.engine.connect() as conn:
             walk = recency and self._walks(conn, f)
-            q = self._claims_query(f, walk=walk)
-            if not recency:
+            if recency and f.limit and f.limit <= PAGE_IN_TWO:
+                rows = self._page_in_two(conn, f, walk)
+            elif recency:
+                rows = recency_rows(conn, self._claims_query(f, walk=walk), (d.c.published, d.c.ingested_at, c.c.id),
+                                    f.order, f.keyset, f.limit)
+            else:
+                q = self._claims_query(f)
                 if f.order == "id" or f.after is not None or f.limit:
                     q = q.order_by(c.c.id)
                 else:
                     q = q.order_by(d.c.path, d.c.id, c.c.id)
                 if f.limit:
                     q = q.limit(f.limit)
-            if recency and f.limit and f.limit <= PAGE_IN_TWO:
-                rows = self._page_in_two(conn, f, walk)
-            elif recency:
-                rows = recency_rows(conn, q, (d.c.published, d.c.ingested_at, c.c.id), f.order, f.keyset, f.limit)
-            else:
                 rows = [dict(r) for r in conn.execute(q).mappings()]
             ids = [r["id"] for r in rows]
             ev: dict[str, list] = {}
@@ -185,7 +185,7 @@ class ClaimsAndFacts:
 
         Sorting carries every selected column of every match (SQLite's sorter holds whole
         rows), and a document's ``ingested_at`` sits after its text in the row: asked for
-        every match, a state's listing read each document's text to sort ~300 claims.  The
+        every match, a state's listing walked past each document's text to sort ~300 claims.  The
         keys alone come from indexes (``documents (id, published, ingested_at)``, migration
         0011); the whole rows are read for the page only.
         """
