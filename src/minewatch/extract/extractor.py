@@ -1144,6 +1144,10 @@ class Extractor:
         listed = [m for m in _dash_listed(before, self._sentence_text) if m.is_state]
         candidates = listed or [m for m in before if m.kind != "anaphor" and m.is_state
                                 and not (self._spdoc is not None and self._behind_prep(m, self._spdoc, subject=True))]
+        if self._spdoc is not None and len(candidates) > 1:
+            # "Ukraine, which is fighting Russia's invasion, says it …": a state named inside a
+            # relative clause on another is no antecedent of a pronoun outside that clause
+            candidates = [m for m in candidates if not _in_relative_clause(m, self._spdoc, ana)] or candidates
         earlier = [a for m in candidates for a in m.actors]
         earlier = unique_actors(earlier)
         if earlier:
@@ -1888,6 +1892,19 @@ def _in_clause_of(mention: ActorMention, spdoc: Any, subject: Any) -> bool:
             return False
         if cur.dep_ in ("relcl", "acl", "dobj") and cur != tok or cur.dep_ in ("relcl", "acl"):
             return True
+        cur = cur.head
+    return False
+
+
+def _in_relative_clause(mention: ActorMention, spdoc: Any, anaphor: ActorMention) -> bool:
+    """Inside a relative clause that does not hold ``anaphor``."""
+    cur = _token_at(spdoc, mention.start)
+    for _ in range(12):
+        if cur is None or cur.head == cur:
+            return False
+        if cur.dep_ == "relcl":
+            lo, hi = cur.left_edge.idx, cur.right_edge.idx + len(cur.right_edge)
+            return not lo <= anaphor.start < hi
         cur = cur.head
     return False
 
