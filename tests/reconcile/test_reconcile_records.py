@@ -6,7 +6,7 @@ from datetime import date
 
 from reconcile_factory import ArmedConflict, day, event, fin_apmbc, rec, year
 
-from minewatch.model import DateRange
+from minewatch.model import DateRange, Evidence
 from minewatch.reconcile import record_conflicts
 
 
@@ -129,6 +129,10 @@ def test_suspension_is_not_a_withdrawal():
     assert "only a notification of suspension" in c.explanation
     # domestic steps are not depositary matters
     assert record_conflicts([withdrawal("A", "UKR", stage="decided")], events, []) == []
+    # a report of the suspension itself (read as a notified exit) says what the record holds
+    told = withdrawal("B", "UKR", stage="notified")
+    told.claim.evidence = [Evidence(0, 58, "Ukraine told the United Nations it is suspending the treaty.")]
+    assert record_conflicts([told], events, []) == []
 
 
 def test_notification_date_that_disagrees_with_the_record():

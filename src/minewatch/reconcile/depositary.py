@@ -590,6 +590,8 @@ def _check_withdrawal(r: ClaimRecord, state: StateRecord, armed_conflicts: Itera
         if modality != "actual":
             return out
         if suspension is not None:
+            if any(phrases.SUSPENDING.search(e.text) for e in c.evidence):
+                return out  # "told the UN it is suspending the treaty": what the record holds
             out.append(
                 _Finding(
                     "withdrawal_suspension_only",

@@ -8,8 +8,13 @@ and ``{treaty}``.
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 from typing import Any
+
+#: A report that speaks of suspending the treaty (English evidence) says what a suspension
+#: notification in the depositary record says: no contradiction with it.
+SUSPENDING = re.compile(r"\bsuspen(?:d|ds|ded|ding|sion)\b", re.IGNORECASE)
 
 TREATY_NAMES = {
     "APMBC": "the Mine Ban Treaty",
