@@ -26,7 +26,8 @@ HEADER_TIMEOUT_S = 10.0
 #: Seconds requests still running get after SIGTERM before they are cancelled.
 GRACEFUL_SHUTDOWN_S = 3
 #: How long a thread holds the GIL before one waiting may take it (Python's default: 5 ms), in each
-#: worker: 0.5 ms cut the cold-start p99 of bench/api.py by a quarter to a third (README, API latency).
+#: worker: 0.5 ms lowered the cold-start p99 of bench/api.py by a quarter to a third while other
+#: work loaded the machine, by 5 % or less on a quiet one (README, API latency).
 GIL_SWITCH_S = 0.0005
 
 
