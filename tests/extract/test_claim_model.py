@@ -76,7 +76,8 @@ def test_rules_alone_mark_their_claims():
     assert claims and all(c.extractor == f"{EXTRACTOR_NAME}/rules" for c in claims)
 
 
-def test_training_is_deterministic(tmp_path):
+def _written_subset():
+    """Every sixth of the project's written texts, prepared by the rules (skips without sklearn or the texts)."""
     pytest.importorskip("sklearn")
     from minewatch.extract import training
 
@@ -85,6 +86,11 @@ def test_training_is_deterministic(tmp_path):
         pytest.skip("training/en is absent")
     subset = written[::6]
     training.prepare_examples(subset, Extractor(model=None))
+    return training, subset
+
+
+def test_training_is_deterministic(tmp_path):
+    training, subset = _written_subset()
     a = training.fit_model(subset, c=0.5).to_dict()
     b = training.fit_model(subset, c=0.5).to_dict()
     assert a == b
@@ -94,14 +100,7 @@ def test_training_is_deterministic(tmp_path):
 def test_the_keep_head_reads_out_of_fold_scores_as_cuts(monkeypatch):
     """The keep head (off as shipped) reads the relevance scores as "at least" cuts; in training
     each example is scored by a relevance head fitted without it, so the features are the honest ones."""
-    pytest.importorskip("sklearn")
-    from minewatch.extract import training
-
-    written = training.written_examples(training.REPO / "training" / "en")
-    if not written:
-        pytest.skip("training/en is absent")
-    subset = written[::6]
-    training.prepare_examples(subset, Extractor(model=None))
+    training, subset = _written_subset()
     assert training.fit_model(subset, c=0.5).keep is None, "off as shipped"
     heads = training.out_of_fold_relevance(subset, 0.5, 0.5, folds=3)
     assert len({id(h) for h in heads.values()}) == 3 and set(heads) == set(range(len(subset)))

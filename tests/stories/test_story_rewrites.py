@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from story_helpers import place
 
 from minewatch.ingest import RawItem, iter_items, prepare
 from minewatch.stories import (
@@ -62,11 +63,6 @@ OTHER_ANNOUNCEMENT = (
     "engineers. Borduria left the Convention on Cluster Munitions this week and remains in the Ottawa Convention, "
     "Halvik stressed. Carpathia and Novaria were informed, and Amnesty International asked for details."
 )
-
-
-def place(grouper: StoryGrouper, name: str, text: str, published: date | None = None) -> str:
-    doc = prepare(RawItem(name, "text", text=text, meta={"published": published} if published else {}))
-    return grouper.add(name, doc.text, doc.published, doc.via, doc.language)
 
 
 def test_an_uncredited_undated_rewrite_joins_the_wire_story() -> None:

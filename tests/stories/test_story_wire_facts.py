@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from story_helpers import place
 
 from minewatch.ingest import RawItem, iter_items, prepare
 from minewatch.stories import (
@@ -56,11 +57,6 @@ OTHER_REPORT = (
     "Campaign to Ban Landmines, counted 310 new casualties in the region in its latest edition. "
     "Opposition leader Karel Dusek asked for a debate in parliament."
 )
-
-
-def place(grouper: StoryGrouper, name: str, text: str, published: date | None = None) -> str:
-    doc = prepare(RawItem(name, "text", text=text, meta={"published": published} if published else {}))
-    return grouper.add(name, doc.text, doc.published, doc.via, doc.language)
 
 
 def test_two_rewrites_of_one_wire_report_form_one_story_crediting_the_agency() -> None:
